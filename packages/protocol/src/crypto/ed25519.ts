@@ -1,0 +1,114 @@
+/**
+ * Ed25519 for Polity (SIG-1..SIG-5 in docs/PROTOCOL.md).
+ *
+ * We verify strictly per RFC 8032 §5.1.7 with the *cofactorless* equation
+ * [S]B = R + [k]A checked by re-encoding, which is what OpenSSL (node:crypto),
+ * Go's crypto/ed25519 and libsodium do. On top we reject, before any curve
+ * math: S ≥ L (malleability), non-canonical encodings of A and R (y ≥ p, or
+ * x = 0 with the sign bit set), and public keys of small order. With those
+ * inputs rejected up front, every conforming cofactorless verifier — the pure
+ * one here and a native one used for speed — accepts exactly the same set, so
+ * replicas can never disagree about an op's validity because of the library.
+ * (ZIP215 was the alternative: it accepts more, and native verifiers do not
+ * implement it, so a native fast path could not match it.)
+ */
+import * as ed from '@noble/ed25519'
+import { sha512 } from '@noble/hashes/sha2.js'
+import { concatBytes, equalBytes } from '../encoding/bytes'
+
+ed.hashes.sha512 = sha512
+
+const L = 2n ** 252n + 27742317777372353535851937790883648493n
+const P = 2n ** 255n - 19n
+
+export const PUBLIC_KEY_BYTES = 32
+export const SIGNATURE_BYTES = 64
+export const SECRET_KEY_BYTES = 32
+
+function leToBigInt(b: Uint8Array): bigint {
+  let x = 0n
+  for (let i = b.length - 1; i >= 0; i--) x = (x << 8n) | BigInt(b[i] as number)
+  return x
+}
+
+/** SIG-2: a point encoding is canonical iff y < p and not (x = 0 with sign bit set). */
+export function isCanonicalPointEncoding(enc: Uint8Array): boolean {
+  if (enc.length !== 32) return false
+  const copy = enc.slice()
+  copy[31] = (copy[31] as number) & 0x7f
+  const y = leToBigInt(copy)
+  if (y >= P) return false
+  try {
+    ed.Point.fromBytes(enc, false)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** SIG-3: S must be < L. */
+export function isCanonicalScalar(s: Uint8Array): boolean {
+  return s.length === 32 && leToBigInt(s) < L
+}
+
+const smallOrderCache = new Map<string, boolean>()
+
+/** SIG-4: keys whose point has small order (the 8 torsion points) are never valid authors. */
+export function isAcceptablePublicKey(pub: Uint8Array): boolean {
+  if (!isCanonicalPointEncoding(pub)) return false
+  const key = String.fromCharCode(...pub)
+  let ok = smallOrderCache.get(key)
+  if (ok === undefined) {
+    ok = !ed.Point.fromBytes(pub, false).isSmallOrder()
+    if (smallOrderCache.size > 100_000) smallOrderCache.clear()
+    smallOrderCache.set(key, ok)
+  }
+  return ok
+}
+
+/** The checks every verifier shares; a native verifier runs these first too. */
+export function passesStrictPrechecks(sig: Uint8Array, pub: Uint8Array): boolean {
+  return (
+    sig.length === SIGNATURE_BYTES &&
+    isAcceptablePublicKey(pub) &&
+    isCanonicalPointEncoding(sig.subarray(0, 32)) &&
+    isCanonicalScalar(sig.subarray(32, 64))
+  )
+}
+
+/** Pure strict cofactorless verification (SIG-1..SIG-5). Never throws. */
+export function verifyStrict(sig: Uint8Array, msg: Uint8Array, pub: Uint8Array): boolean {
+  try {
+    if (!passesStrictPrechecks(sig, pub)) return false
+    const A = ed.Point.fromBytes(pub, false)
+    const r = sig.subarray(0, 32)
+    const s = leToBigInt(sig.subarray(32, 64))
+    const k = leToBigInt(sha512(concatBytes(r, pub, msg))) % L
+    // R' = [S]B - [k]A, compared byte-for-byte with R (cofactorless).
+    const sB = s === 0n ? ed.Point.ZERO : ed.Point.BASE.multiply(s)
+    const kA = k === 0n ? ed.Point.ZERO : A.multiply(k)
+    const R2 = sB.subtract(kA)
+    return equalBytes(R2.toBytes(), r)
+  } catch {
+    return false
+  }
+}
+
+export function sign(msg: Uint8Array, secretKey: Uint8Array): Uint8Array {
+  return ed.sign(msg, secretKey)
+}
+
+export function publicKeyOf(secretKey: Uint8Array): Uint8Array {
+  return ed.getPublicKey(secretKey)
+}
+
+export function randomSecretKey(): Uint8Array {
+  return ed.utils.randomSecretKey()
+}
+
+/**
+ * A verifier the node may swap for a faster native one. Contract: for every
+ * input it returns exactly what `verifyStrict` returns (tested in
+ * packages/node against node:crypto).
+ */
+export type Verifier = (sig: Uint8Array, msg: Uint8Array, pub: Uint8Array) => boolean

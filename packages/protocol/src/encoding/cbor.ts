@@ -1,0 +1,79 @@
+/**
+ * Canonical CBOR (ENC-1..ENC-4 in docs/PROTOCOL.md) on top of `cborg`.
+ *
+ * Encoding: definite lengths, smallest integer encodings, map keys sorted
+ * bytewise (RFC 8949 §4.2.1 deterministic encoding), no floats, no tags, no
+ * undefined. Decoding is strict and then re-encodes: any input whose
+ * re-encoding differs from the input bytes is rejected, so every value has
+ * exactly one accepted byte form and the op id (a hash of bytes) is unique.
+ */
+import { decode as cborDecode, encode as cborEncode, rfc8949EncodeOptions } from 'cborg'
+import { DecodeError } from '../errors'
+import { equalBytes } from './bytes'
+
+export type CborValue =
+  | null
+  | boolean
+  | number
+  | string
+  | Uint8Array
+  | CborValue[]
+  | { [key: string]: CborValue }
+
+const decodeOptions = {
+  strict: true,
+  allowIndefinite: false,
+  allowUndefined: false,
+  allowInfinity: false,
+  allowNaN: false,
+  allowBigInt: false,
+  rejectDuplicateMapKeys: true,
+  useMaps: false,
+  tags: [],
+} as const
+
+export function encodeCanonical(value: CborValue): Uint8Array {
+  assertNoFloats(value, 0)
+  return cborEncode(value, rfc8949EncodeOptions)
+}
+
+/**
+ * Decode bytes that must be canonical CBOR of at most `maxBytes`.
+ * Throws DecodeError for anything else; never throws anything but DecodeError.
+ */
+export function decodeCanonical(bytes: Uint8Array, maxBytes: number, what = 'value'): CborValue {
+  if (!(bytes instanceof Uint8Array)) throw new DecodeError(`The ${what} is not a byte array.`)
+  if (bytes.length === 0) throw new DecodeError(`The ${what} is empty.`)
+  if (bytes.length > maxBytes) {
+    throw new DecodeError(`The ${what} is ${bytes.length} bytes; the limit is ${maxBytes}.`)
+  }
+  let value: CborValue
+  try {
+    value = cborDecode(bytes, decodeOptions) as CborValue
+  } catch (e) {
+    throw new DecodeError(`The ${what} is not valid CBOR: ${(e as Error).message}`)
+  }
+  let again: Uint8Array
+  try {
+    again = encodeCanonical(value)
+  } catch (e) {
+    throw new DecodeError(`The ${what} holds a value the protocol does not allow: ${(e as Error).message}`)
+  }
+  if (!equalBytes(again, bytes)) throw new DecodeError(`The ${what} is not canonically encoded.`)
+  return value
+}
+
+const MAX_DEPTH = 16
+
+function assertNoFloats(v: CborValue, depth: number): void {
+  if (depth > MAX_DEPTH) throw new DecodeError('Nested too deeply.')
+  if (typeof v === 'number') {
+    if (!Number.isSafeInteger(v)) throw new DecodeError('Only safe integers are allowed, no floats.')
+  } else if (Array.isArray(v)) {
+    for (const x of v) assertNoFloats(x, depth + 1)
+  } else if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) {
+    for (const k of Object.keys(v)) assertNoFloats(v[k] as CborValue, depth + 1)
+  } else if (v === undefined) {
+    throw new DecodeError('undefined is not allowed.')
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * A deliberately tiny schema checker for op bodies: each field names its type
+ * and bound, and a body with a missing, extra or out-of-bound field is a
+ * DecodeError that says which field. (A general validation library would be
+ * bigger than the whole set of rules it checks here.)
+ */
+import { DecodeError } from '../errors'
+import type { CborValue } from './cbor'
+
+export type Check<T> = (v: CborValue | undefined, path: string) => T
+
+const fail = (path: string, what: string): never => {
+  throw new DecodeError(`Field "${path}" ${what}.`)
+}
+
+export const bytes = (len: number): Check<Uint8Array> => (v, p) =>
+  v instanceof Uint8Array && v.length === len ? v : fail(p, `must be ${len} bytes`)
+
+export const blob = (max: number): Check<Uint8Array> => (v, p) =>
+  v instanceof Uint8Array && v.length <= max ? v : fail(p, `must be at most ${max} bytes`)
+
+export const text = (min: number, max: number): Check<string> => (v, p) => {
+  if (typeof v !== 'string') return fail(p, 'must be text')
+  // Length in UTF-16 code units is what the UI limits; bytes are bounded by the envelope.
+  if (v.length < min || v.length > max) return fail(p, `must be ${min}..${max} characters`)
+  return v
+}
+
+export const uint = (max = Number.MAX_SAFE_INTEGER, min = 0): Check<number> => (v, p) =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max ? v : fail(p, `must be an integer in ${min}..${max}`)
+
+export const oneOf = <T extends string>(...values: T[]): Check<T> => (v, p) =>
+  typeof v === 'string' && (values as string[]).includes(v) ? (v as T) : fail(p, `must be one of ${values.join(', ')}`)
+
+export const list = <T>(item: Check<T>, min: number, max: number): Check<T[]> => (v, p) => {
+  if (!Array.isArray(v)) return fail(p, 'must be a list')
+  if (v.length < min || v.length > max) return fail(p, `must hold ${min}..${max} items`)
+  return v.map((x, i) => item(x, `${p}[${i}]`))
+}
+
+export const optional = <T>(c: Check<T>): Check<T | undefined> => (v, p) => (v === undefined ? undefined : c(v, p))
+
+export type Shape = Record<string, Check<unknown>>
+export type Infer<S extends Shape> = { [K in keyof S]: S[K] extends Check<infer T> ? T : never }
+
+export const record = <S extends Shape>(shape: S): Check<Infer<S>> => (v, p) => {
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Uint8Array) return fail(p, 'must be a map')
+  const obj = v as Record<string, CborValue>
+  for (const k of Object.keys(obj)) if (!(k in shape)) fail(`${p}.${k}`, 'is not allowed')
+  const out: Record<string, unknown> = {}
+  for (const [k, check] of Object.entries(shape)) {
+    const r = check(obj[k], p ? `${p}.${k}` : k)
+    if (r !== undefined) out[k] = r
+  }
+  return out as Infer<S>
+}
+
+/** A discriminated union on the `type` field. */
+export const variant = <M extends Record<string, Shape>>(shapes: M): Check<{ [K in keyof M]: { type: K } & Infer<M[K]> }[keyof M]> =>
+  (v, p) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Uint8Array) return fail(p, 'must be a map')
+    const t = (v as Record<string, CborValue>)['type']
+    if (typeof t !== 'string' || !(t in shapes)) return fail(`${p}.type`, `must be one of ${Object.keys(shapes).join(', ')}`)
+    const shape = shapes[t] as Shape
+    return { ...record({ ...shape, type: oneOf(t) })(v, p) } as never
+  }
+
+/** A fraction num/den with 0 ≤ num ≤ den, den ≥ 1, as a two-item list. */
+export const fraction: Check<[number, number]> = (v, p) => {
+  if (!Array.isArray(v) || v.length !== 2) return fail(p, 'must be [numerator, denominator]')
+  const num = uint(1_000_000)(v[0], `${p}[0]`)
+  const den = uint(1_000_000, 1)(v[1], `${p}[1]`)
+  if (num > den) return fail(p, 'must be at most 1')
+  return [num, den]
+}

@@ -1,0 +1,32 @@
+/**
+ * @polity/protocol — pure and deterministic: identities, canonical encoding,
+ * the op envelope, validation and authorization rules, and the fold.
+ * No I/O. See docs/PROTOCOL.md for every rule ID cited here.
+ */
+export { ProtocolError, DecodeError, SignatureError, RuleViolation, InvalidRecoveryPhraseError } from './errors'
+export { toHex, fromHex, concatBytes, equalBytes, compareBytes } from './encoding/bytes'
+export { encodeCanonical, decodeCanonical, type CborValue } from './encoding/cbor'
+export {
+  verifyStrict, sign, publicKeyOf, randomSecretKey, passesStrictPrechecks, isAcceptablePublicKey,
+  isCanonicalPointEncoding, isCanonicalScalar, type Verifier,
+} from './crypto/ed25519'
+export { sha256, type Hasher } from './crypto/hash'
+export {
+  generateKeyPair, keyPairFromSecret, recoveryPhraseOf, identityFromRecoveryPhrase, didKeyOf, publicKeyFromDidKey,
+  certifyDevice, verifyDeviceCert, type KeyPair,
+} from './crypto/identity'
+export type { OpId, CommunityId, DeviceKey, MemberId, Role } from './op/ids'
+export { ROLES, roleRank } from './op/ids'
+export {
+  DEFAULT_RULES, OP_KINDS, isOpKind, checkBody,
+  type Rules, type Method, type ProposalAction, type Ballot, type OpKind, type BodyOf, type AnyBody,
+} from './op/kinds'
+export {
+  createOp, decodeOp, pureCrypto, PROTOCOL_VERSION, MAX_ENVELOPE_BYTES, MAX_DEPS,
+  type Op, type AnyOp, type OpDraft, type CryptoSuite,
+} from './op/envelope'
+export { Replica, DEFAULT_LIMITS, type ReplicaOptions, type ReplicaLimits, type ReceiveResult, type ForkProof } from './replica/replica'
+export { joinProofMessage } from './replica/roster-rules'
+export type { CommunityState, MemberView, FormerMemberView, ProposalView, ActionView } from './replica/snapshot'
+export type { Outcome } from './replica/outcome'
+export { DRAFT_TEXT } from './replica/content'

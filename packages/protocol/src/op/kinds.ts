@@ -1,0 +1,139 @@
+/**
+ * Every op kind and the exact shape of its body (KIND-* in docs/PROTOCOL.md).
+ * A body with a missing, extra or out-of-range field is rejected at decode
+ * time, before any rule looks at it.
+ */
+import {
+  blob, bytes, fraction, list, oneOf, optional, record, text, uint, variant,
+  type Check, type Infer,
+} from '../encoding/schema'
+
+const key = bytes(32)
+const sig = bytes(64)
+const opRef = bytes(32)
+const role = oneOf('founder', 'steward', 'member')
+
+/** The governance rules a community starts with and may change by proposal. */
+export const rulesShape = {
+  /** Minimum role that may create invites. */
+  invite: role,
+  /** Minimum role that may remove members directly (removing a steward or founder always needs a founder). */
+  remove: role,
+  /** Minimum role that may change roles directly. */
+  roles: role,
+  /** Minimum role that may open proposals, and close them after their deadline. */
+  propose: role,
+  /** Minimum role that may edit the charter draft. */
+  editDraft: role,
+  /** Default yes/no quorum and pass threshold. */
+  quorum: fraction,
+  threshold: fraction,
+  /** Pass threshold for amendments that touch entrenched clauses. */
+  entrenchedThreshold: fraction,
+  /** Default voting period in milliseconds (advisory deadline). */
+  votingPeriod: uint(),
+}
+export const rules = record(rulesShape)
+export type Rules = Infer<typeof rulesShape>
+
+export const DEFAULT_RULES: Rules = {
+  invite: 'steward',
+  remove: 'steward',
+  roles: 'founder',
+  propose: 'member',
+  editDraft: 'member',
+  quorum: [1, 2],
+  threshold: [1, 2],
+  entrenchedThreshold: [2, 3],
+  votingPeriod: 7 * 24 * 3600 * 1000,
+}
+
+const methodShapes = {
+  yesno: { quorum: fraction, threshold: fraction },
+  approval: { options: list(text(1, 200), 2, 64), quorum: fraction },
+  irv: { options: list(text(1, 200), 2, 64), quorum: fraction },
+}
+export const method = variant(methodShapes)
+export type Method = ReturnType<typeof method>
+
+const actionShapes = {
+  resolution: {},
+  amend: { charter: text(0, 65_536), base: uint() },
+  admit: { member: key },
+  remove: { member: key },
+  role: { member: key, role },
+  rules: { rules },
+}
+export const action = variant(actionShapes)
+export type ProposalAction = ReturnType<typeof action>
+
+const ballotShapes = {
+  yesno: { choice: oneOf('yes', 'no', 'abstain') },
+  approval: { approve: list(uint(63), 0, 64) },
+  irv: { rank: list(uint(63), 0, 64) },
+}
+export const ballot = variant(ballotShapes)
+export type Ballot = ReturnType<typeof ballot>
+
+const parentShape = {
+  community: opRef,
+  heads: list(opRef, 1, 64),
+  /** Ratified charter version number in the parent the fork starts from. */
+  version: uint(),
+  /** sha256 of that version's text (the genesis `charter` field must hash to it). */
+  charterHash: bytes(32),
+  /** Parent members at `heads` who may join the fork by signing `fork.join`. */
+  members: list(key, 1, 4096),
+}
+
+export const bodyShapes = {
+  'genesis': {
+    name: text(1, 120),
+    purpose: text(0, 2000),
+    charter: text(0, 65_536),
+    rules,
+    founder: key,
+    cert: sig,
+    parent: optional(record(parentShape)),
+  },
+  'device.link': { member: key, cert: sig },
+  'invite.create': { key, uses: uint(1_000_000), expires: uint() },
+  'invite.revoke': { invite: opRef },
+  'member.join': { member: key, cert: sig, invite: opRef, proof: sig },
+  'fork.join': { member: key, cert: sig },
+  'member.leave': {},
+  'member.remove': { member: key, reason: text(0, 500) },
+  'member.role': { member: key, role },
+  'profile.set': { name: text(1, 80) },
+  'charter.bind': { client: uint(0xffffffff, 1) },
+  'charter.edit': { update: blob(64 * 1024) },
+  'proposal.create': {
+    title: text(1, 200),
+    text: text(0, 20_000),
+    action,
+    method,
+    deadline: uint(),
+  },
+  'proposal.withdraw': { proposal: opRef },
+  'vote.cast': { proposal: opRef, ballot },
+  'proposal.close': { proposal: opRef },
+  'comment.add': { proposal: opRef, text: text(1, 5000), replyTo: optional(opRef) },
+} as const
+
+export type OpKind = keyof typeof bodyShapes
+export type BodyOf<K extends OpKind> = Infer<(typeof bodyShapes)[K]>
+export type AnyBody = { [K in OpKind]: BodyOf<K> }[OpKind]
+
+export const OP_KINDS = Object.keys(bodyShapes) as OpKind[]
+
+const bodyChecks = Object.fromEntries(
+  Object.entries(bodyShapes).map(([k, s]) => [k, record(s as never)]),
+) as unknown as { [K in OpKind]: Check<BodyOf<K>> }
+
+export function isOpKind(k: unknown): k is OpKind {
+  return typeof k === 'string' && Object.hasOwn(bodyShapes, k)
+}
+
+export function checkBody<K extends OpKind>(kind: K, body: unknown): BodyOf<K> {
+  return bodyChecks[kind](body as never, 'body')
+}

@@ -1,0 +1,111 @@
+/**
+ * The parts of the state that merge without caring about order (CONTENT-* in
+ * docs/PROTOCOL.md): profiles, proposals with their live votes and comments,
+ * and the charter draft. Each is a "latest in canonical order" register or a
+ * set, so applying the counted ops in any topological order gives the same
+ * result; the replica rebuilds this fold from scratch only when a removal or
+ * a concurrent roster change could alter which ops count.
+ */
+import * as Y from 'yjs'
+import type { Op } from '../op/envelope'
+import type { MemberId, OpId } from '../op/ids'
+import { toHex } from '../encoding/bytes'
+import { canonicalCompare, type DagEntry } from './dag'
+import type { Replica } from './replica'
+
+export interface ProposalFold {
+  readonly entry: DagEntry
+  readonly votes: Map<MemberId, DagEntry>
+  readonly comments: DagEntry[]
+  /** Counted closes and withdraws; the first in canonical order settles the proposal. */
+  readonly settlers: DagEntry[]
+}
+
+export const DRAFT_TEXT = 'draft'
+
+export class ContentFold {
+  readonly profiles = new Map<MemberId, DagEntry>()
+  readonly proposals = new Map<OpId, ProposalFold>()
+  readonly draft = new Y.Doc()
+  /** Votes and comments whose proposal has not been counted (yet). */
+  private readonly orphans = new Map<OpId, DagEntry[]>()
+
+  constructor(private readonly replica: Replica) {
+    this.draft.gc = false
+  }
+
+  /** Count an op if it counts (not cut, author ever admitted), else ignore it. */
+  apply(e: DagEntry): void {
+    const op = e.op
+    switch (op.kind) {
+      case 'profile.set':
+      case 'proposal.create':
+      case 'vote.cast':
+      case 'comment.add':
+      case 'proposal.close':
+      case 'proposal.withdraw':
+      case 'charter.edit':
+        break
+      default:
+        return
+    }
+    if (!this.counts(e)) return
+    switch (op.kind) {
+      case 'profile.set': {
+        const m = this.replica.memberOf(e)
+        const prev = this.profiles.get(m)
+        if (!prev || canonicalCompare(prev, e) < 0) this.profiles.set(m, e)
+        return
+      }
+      case 'proposal.create': {
+        const p: ProposalFold = { entry: e, votes: new Map(), comments: [], settlers: [] }
+        this.proposals.set(op.id, p)
+        for (const o of this.orphans.get(op.id) ?? []) this.attach(p, o)
+        this.orphans.delete(op.id)
+        return
+      }
+      case 'vote.cast':
+      case 'comment.add':
+      case 'proposal.close':
+      case 'proposal.withdraw': {
+        const pid = toHex((op as Op<'vote.cast'>).body.proposal) as OpId
+        const p = this.proposals.get(pid)
+        if (p) this.attach(p, e)
+        else {
+          const l = this.orphans.get(pid) ?? []
+          l.push(e)
+          this.orphans.set(pid, l)
+        }
+        return
+      }
+      case 'charter.edit':
+        Y.applyUpdate(this.draft, (op as Op<'charter.edit'>).body.update, 'replica')
+        return
+    }
+  }
+
+  private counts(e: DagEntry): boolean {
+    if (this.replica.isCut(e)) return false
+    return this.replica.roster().everAdmitted.has(this.replica.memberOf(e))
+  }
+
+  private attach(p: ProposalFold, e: DagEntry): void {
+    switch (e.op.kind) {
+      case 'vote.cast': {
+        const m = this.replica.memberOf(e)
+        const prev = p.votes.get(m)
+        if (!prev || canonicalCompare(prev, e) < 0) p.votes.set(m, e)
+        return
+      }
+      case 'comment.add':
+        p.comments.push(e)
+        return
+      default:
+        p.settlers.push(e)
+    }
+  }
+
+  draftText(): string {
+    return this.draft.getText(DRAFT_TEXT).toString()
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The causal DAG of one community (DAG-* in docs/PROTOCOL.md).
+ *
+ * Ops enter only when all their deps are present; until then they wait in a
+ * bounded buffer (DAG-5). Each entry records its height (1 + max dep height),
+ * so (height, id) ascending is the canonical total order every replica agrees
+ * on, whatever order ops arrived in.
+ */
+import type { AnyOp } from '../op/envelope'
+import type { DeviceKey, OpId } from '../op/ids'
+
+export interface DagEntry {
+  readonly index: number
+  readonly op: AnyOp
+  readonly height: number
+  /** Largest `time` claimed by any op in this op's causal past (0 for genesis). */
+  readonly pastMaxTime: number
+}
+
+/** Canonical order: height, then op id. */
+export function canonicalCompare(a: DagEntry, b: DagEntry): number {
+  return a.height - b.height || (a.op.id < b.op.id ? -1 : a.op.id > b.op.id ? 1 : 0)
+}
+
+export class Dag {
+  readonly entries: DagEntry[] = []
+  private readonly byId = new Map<OpId, DagEntry>()
+  private readonly headSet = new Set<OpId>()
+  private readonly bySeq = new Map<DeviceKey, Map<number, OpId[]>>()
+
+  get size(): number {
+    return this.entries.length
+  }
+
+  get(id: OpId): DagEntry | undefined {
+    return this.byId.get(id)
+  }
+
+  has(id: OpId): boolean {
+    return this.byId.has(id)
+  }
+
+  heads(): OpId[] {
+    return [...this.headSet].sort()
+  }
+
+  /** Ops by this device with this seq (more than one means equivocation). */
+  opsAt(device: DeviceKey, seq: number): readonly OpId[] {
+    return this.bySeq.get(device)?.get(seq) ?? []
+  }
+
+  /** Precondition: every dep is present. */
+  insert(op: AnyOp): DagEntry {
+    let height = 1
+    let pastMaxTime = 0
+    for (const d of op.deps) {
+      const e = this.byId.get(d)
+      if (!e) throw new Error(`insert before dep ${d}`)
+      if (e.height + 1 > height) height = e.height + 1
+      pastMaxTime = Math.max(pastMaxTime, e.pastMaxTime, e.op.time)
+    }
+    const entry: DagEntry = { index: this.entries.length, op, height, pastMaxTime }
+    this.entries.push(entry)
+    this.byId.set(op.id, entry)
+    for (const d of op.deps) this.headSet.delete(d)
+    this.headSet.add(op.id)
+    let seqs = this.bySeq.get(op.author)
+    if (!seqs) this.bySeq.set(op.author, (seqs = new Map()))
+    const at = seqs.get(op.seq)
+    if (at) at.push(op.id)
+    else seqs.set(op.seq, [op.id])
+    return entry
+  }
+
+  /**
+   * Is `a` in the causal past of `b` (strictly)? A backwards search from b
+   * that never descends below a's height, so it costs what lies between them.
+   */
+  isAncestor(a: DagEntry, b: DagEntry): boolean {
+    if (a.height >= b.height) return false
+    const seen = new Set<number>()
+    const stack: DagEntry[] = [b]
+    while (stack.length > 0) {
+      const x = stack.pop() as DagEntry
+      for (const d of x.op.deps) {
+        const e = this.byId.get(d) as DagEntry
+        if (e === a) return true
+        if (e.height > a.height && !seen.has(e.index)) {
+          seen.add(e.index)
+          stack.push(e)
+        }
+      }
+    }
+    return false
+  }
+
+  /** Every entry in the causal past of `b` with height above `minHeight`. */
+  pastAbove(b: DagEntry, minHeight: number): DagEntry[] {
+    const out: DagEntry[] = []
+    const seen = new Set<number>([b.index])
+    const stack: DagEntry[] = [b]
+    while (stack.length > 0) {
+      const x = stack.pop() as DagEntry
+      for (const d of x.op.deps) {
+        const e = this.byId.get(d) as DagEntry
+        if (e.height > minHeight && !seen.has(e.index)) {
+          seen.add(e.index)
+          out.push(e)
+          stack.push(e)
+        }
+      }
+    }
+    return out
+  }
+}
+
+export const concurrent = (dag: Dag, a: DagEntry, b: DagEntry): boolean =>
+  a !== b && !dag.isAncestor(a, b) && !dag.isAncestor(b, a)

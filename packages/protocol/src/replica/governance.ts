@@ -1,0 +1,256 @@
+/**
+ * Governance inside the fold (PROP-*, VOTE-*, CLOSE-*, CHARTER-* in
+ * docs/PROTOCOL.md): validity of proposals, votes, closes, comments and
+ * charter edits at their causal past, and the outcome of each close as a pure
+ * function of the votes in the close's causal past.
+ */
+import type { AnyOp, Op } from '../op/envelope'
+import type { Ballot } from '../op/kinds'
+import type { MemberId, OpId } from '../op/ids'
+import { toHex } from '../encoding/bytes'
+import type { DagEntry } from './dag'
+import { canonicalCompare } from './dag'
+import type { Frontier } from './frontier'
+import type { RosterState } from './roster'
+import { violation, type RosterAction } from './roster-rules'
+import type { Replica } from './replica'
+import { decideOutcome, type Outcome } from './outcome'
+import { checkDraftEdit, type DraftClock } from './draft'
+
+export interface GovernanceCheck {
+  /** The op changes the governance state (roster, rules, charter versions, bindings). */
+  readonly rosterEffect: boolean
+}
+
+/** Proposal actions whose passing changes the roster-level state. */
+const ROSTER_ACTIONS = new Set(['admit', 'remove', 'role', 'rules', 'amend'])
+
+const EMPTY_CLOCK: DraftClock = new Map()
+
+export class Governance {
+  private readonly closesOf = new Map<OpId, DagEntry[]>()
+  private readonly withdrawsOf = new Map<OpId, DagEntry[]>()
+  private readonly outcomes = new Map<OpId, Outcome>()
+  /** Draft state vector after each op (shared between ops, copied only when it changes). */
+  private readonly clockAfter: DraftClock[] = []
+  /** Per device: the end clock after each of its edits, by seq. */
+  private readonly editEnds = new Map<string, { seq: number; end: number }[]>()
+  private pendingClock: DraftClock = EMPTY_CLOCK
+
+  constructor(private readonly replica: Replica) {}
+
+  proposalEntry(op: AnyOp, proposal: Uint8Array, rule: string): DagEntry {
+    const id = toHex(proposal) as OpId
+    if (!op.deps.includes(id)) violation(rule, 'the proposal must be one of the op\'s deps')
+    const e = this.replica.dag.get(id) as DagEntry
+    if (e.op.kind !== 'proposal.create') violation(rule, 'the referenced op is not a proposal')
+    return e
+  }
+
+  /** Is the proposal closed or withdrawn in the causal past of an op with these deps? */
+  private settledBefore(proposal: OpId, deps: readonly OpId[]): boolean {
+    const settlers = [...(this.closesOf.get(proposal) ?? []), ...(this.withdrawsOf.get(proposal) ?? [])]
+    if (settlers.length === 0) return false
+    const dag = this.replica.dag
+    return deps.some((d) => {
+      const de = dag.get(d) as DagEntry
+      return settlers.some((s) => s === de || dag.isAncestor(s, de))
+    })
+  }
+
+  check(op: AnyOp, past: RosterState, member: MemberId, _frontier: Frontier): GovernanceCheck {
+    const rules = past.rules as NonNullable<RosterState['rules']>
+    const me = past.members.get(member)
+    this.pendingClock = EMPTY_CLOCK
+    switch (op.kind) {
+      case 'proposal.create': {
+        if (!past.hasRole(me, rules.propose)) violation('PROP-1', `opening proposals needs the ${rules.propose} role`)
+        const a = op.body.action
+        if (a.type === 'admit' && past.members.has(toHex(a.member) as MemberId)) violation('PROP-2', 'already a member')
+        if ((a.type === 'remove' || a.type === 'role') && !past.members.has(toHex(a.member) as MemberId)) {
+          violation('PROP-2', 'the member named is not an active member')
+        }
+        if (a.type === 'role' && past.isLastFounder(toHex(a.member) as MemberId) && a.role !== 'founder') {
+          violation('ROSTER-7', 'the last founder cannot be demoted')
+        }
+        if (a.type === 'remove' && past.isLastFounder(toHex(a.member) as MemberId)) violation('ROSTER-7', 'the last founder cannot be removed')
+        if (a.type === 'amend' && a.base !== past.charterVersions.length - 1) {
+          violation('PROP-3', `an amendment must be based on the current ratified version ${past.charterVersions.length - 1}`)
+        }
+        const m = op.body.method
+        if (a.type !== 'resolution' && m.type !== 'yesno') violation('PROP-4', 'only resolutions may use approval or ranked-choice voting')
+        if (m.type !== 'yesno' && new Set(m.options).size !== m.options.length) violation('PROP-5', 'options must be distinct')
+        return { rosterEffect: false }
+      }
+      case 'vote.cast': {
+        const p = this.proposalEntry(op, op.body.proposal, 'VOTE-1')
+        const pb = (p.op as Op<'proposal.create'>).body
+        if (!this.replica.rosterBefore(p).members.has(member)) {
+          violation('VOTE-2', 'only members at the proposal\'s causal past may vote on it')
+        }
+        checkBallot(op.body.ballot, pb.method)
+        if (this.settledBefore(p.op.id, op.deps)) violation('VOTE-4', 'the proposal is already closed or withdrawn')
+        return { rosterEffect: false }
+      }
+      case 'proposal.withdraw': {
+        const p = this.proposalEntry(op, op.body.proposal, 'WITHDRAW-1')
+        if (this.replica.memberOf(p) !== member) violation('WITHDRAW-1', 'only the proposal\'s author may withdraw it')
+        if (this.settledBefore(p.op.id, op.deps)) violation('WITHDRAW-2', 'the proposal is already closed or withdrawn')
+        return { rosterEffect: ROSTER_ACTIONS.has((p.op as Op<'proposal.create'>).body.action.type) }
+      }
+      case 'proposal.close': {
+        const p = this.proposalEntry(op, op.body.proposal, 'CLOSE-1')
+        const pb = (p.op as Op<'proposal.create'>).body
+        if (!past.hasRole(me, rules.propose)) violation('CLOSE-2', `closing proposals needs the ${rules.propose} role`)
+        if (op.time < pb.deadline) violation('CLOSE-3', 'a proposal may be closed only after its deadline')
+        if (this.settledBefore(p.op.id, op.deps)) violation('CLOSE-4', 'the proposal is already closed or withdrawn')
+        return { rosterEffect: ROSTER_ACTIONS.has(pb.action.type) }
+      }
+      case 'comment.add': {
+        this.proposalEntry(op, op.body.proposal, 'COMMENT-1')
+        if (op.body.replyTo !== undefined && !op.deps.includes(toHex(op.body.replyTo) as OpId)) {
+          violation('COMMENT-2', 'a reply must list the comment it answers among its deps')
+        }
+        return { rosterEffect: false }
+      }
+      case 'charter.bind': {
+        if (past.deviceClients.has(op.author)) violation('CHARTER-B1', 'this device already has a Yjs client id')
+        if (past.clientOwners.has(op.body.client)) violation('CHARTER-B1', 'that Yjs client id is already bound to another device')
+        return { rosterEffect: true }
+      }
+      case 'charter.edit': {
+        if (!past.hasRole(me, rules.editDraft)) violation('CHARTER-E1', `editing the draft needs the ${rules.editDraft} role`)
+        const client = past.deviceClients.get(op.author)
+        if (client === undefined) violation('CHARTER-E2', 'the device has no Yjs client id bound in the causal past')
+        const clock = this.clockOfDeps(op.deps)
+        const expected = this.previousEditEnd(op)
+        const end = checkDraftEdit(op.body.update, { boundClientId: client as number, expectedClock: expected, stateVector: clock })
+        const next = new Map(clock)
+        next.set(client as number, end)
+        this.pendingClock = next
+        return { rosterEffect: false }
+      }
+      default:
+        return { rosterEffect: false }
+    }
+  }
+
+  /** After insertion: index the op and remember the draft clock after it. */
+  inserted(entry: DagEntry): void {
+    const op = entry.op
+    if (op.kind === 'charter.edit') {
+      this.clockAfter[entry.index] = this.pendingClock
+      const list = this.editEnds.get(op.author) ?? []
+      list.push({ seq: op.seq, end: this.pendingClock.get(this.replica.rosterBefore(entry).deviceClients.get(op.author) as number) as number })
+      list.sort((a, b) => a.seq - b.seq)
+      this.editEnds.set(op.author, list)
+    } else {
+      this.clockAfter[entry.index] = this.clockOfDeps(op.deps)
+    }
+    if (op.kind === 'proposal.close') push(this.closesOf, toHex(op.body.proposal) as OpId, entry)
+    if (op.kind === 'proposal.withdraw') push(this.withdrawsOf, toHex(op.body.proposal) as OpId, entry)
+  }
+
+  private clockOfDeps(deps: readonly OpId[]): DraftClock {
+    let out: DraftClock | undefined
+    let copied = false
+    for (const d of deps) {
+      const c = this.clockAfter[(this.replica.dag.get(d) as DagEntry).index] ?? EMPTY_CLOCK
+      if (out === undefined) {
+        out = c
+        continue
+      }
+      if (c === out) continue
+      for (const [client, end] of c) {
+        if ((out.get(client) ?? 0) < end) {
+          if (!copied) {
+            out = new Map(out)
+            copied = true
+          }
+          ;(out as Map<number, number>).set(client, end)
+        }
+      }
+    }
+    return out ?? EMPTY_CLOCK
+  }
+
+  /** CHARTER-Y2: where the device's next edit must start (end of its previous edit in its chain). */
+  private previousEditEnd(op: AnyOp): number {
+    const list = this.editEnds.get(op.author)
+    if (!list) return 0
+    let end = 0
+    for (const x of list) if (x.seq < op.seq) end = x.end
+    return end
+  }
+
+  /** The roster-level effect of a close or withdraw (computed once, after insertion). */
+  actionFor(entry: DagEntry): RosterAction | undefined {
+    const op = entry.op
+    if (op.kind === 'proposal.withdraw') return { type: 'none' }
+    if (op.kind !== 'proposal.close') return undefined
+    const p = this.replica.dag.get(toHex(op.body.proposal) as OpId) as DagEntry
+    const pb = (p.op as Op<'proposal.create'>).body
+    const outcome = this.outcomeOf(entry)
+    if (!outcome.passed) return { type: 'none' }
+    const a = pb.action
+    switch (a.type) {
+      case 'admit':
+      case 'remove':
+        return { type: a.type, member: a.member }
+      case 'role':
+        return { type: 'role', member: a.member, role: a.role }
+      case 'rules':
+        return { type: 'rules', rules: a.rules }
+      case 'amend':
+        return { type: 'amend', charter: a.charter, base: a.base, proposal: p.op.id }
+      default:
+        return { type: 'none' }
+    }
+  }
+
+  /** CLOSE-5: the outcome is a pure function of the votes in the close's causal past. */
+  outcomeOf(close: DagEntry): Outcome {
+    const cached = this.outcomes.get(close.op.id)
+    if (cached) return cached
+    const op = close.op as Op<'proposal.close'>
+    const p = this.replica.dag.get(toHex(op.body.proposal) as OpId) as DagEntry
+    const pb = (p.op as Op<'proposal.create'>).body
+    const pastAtProposal = this.replica.rosterBefore(p)
+    const eligible = [...pastAtProposal.members.keys()].sort()
+    const latest = new Map<MemberId, DagEntry>()
+    for (const e of this.replica.dag.pastAbove(close, p.height)) {
+      if (e.op.kind !== 'vote.cast' || toHex(e.op.body.proposal) !== p.op.id) continue
+      if (this.replica.isCutInPastOf(e, close)) continue
+      const m = this.replica.memberOf(e)
+      const prev = latest.get(m)
+      if (!prev || canonicalCompare(prev, e) < 0) latest.set(m, e)
+    }
+    const ballots = new Map<MemberId, Ballot>()
+    for (const [m, e] of latest) ballots.set(m, (e.op as Op<'vote.cast'>).body.ballot)
+    const rosterAtClose = this.replica.rosterBefore(close)
+    const outcome = decideOutcome({ proposal: pb, eligible, ballots, rulesAtClose: rosterAtClose.rules, charterAtClose: rosterAtClose.charterVersions })
+    this.outcomes.set(close.op.id, outcome)
+    return outcome
+  }
+
+  closesFor(proposal: OpId): readonly DagEntry[] {
+    return this.closesOf.get(proposal) ?? []
+  }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const l = m.get(k)
+  if (l) l.push(v)
+  else m.set(k, [v])
+}
+
+/** VOTE-3: a ballot must fit the proposal's method. */
+export function checkBallot(b: Ballot, method: Op<'proposal.create'>['body']['method']): void {
+  if (b.type !== method.type) violation('VOTE-3', `a ${method.type} proposal needs a ${method.type} ballot`)
+  if (b.type === 'approval' || b.type === 'irv') {
+    const picks = b.type === 'approval' ? b.approve : b.rank
+    const n = method.type === 'yesno' ? 0 : method.options.length
+    if (new Set(picks).size !== picks.length) violation('VOTE-3', 'an option may appear only once on a ballot')
+    if (picks.some((i) => i >= n)) violation('VOTE-3', 'the ballot names an option the proposal does not have')
+  }
+}

@@ -1,0 +1,511 @@
+/**
+ * A Replica holds one community: the causal DAG of its verified ops and the
+ * state folded from them (docs/PROTOCOL.md, "The fold").
+ *
+ * - Validity is decided once, from the op's causal past alone (I3): an op
+ *   that is invalid there is rejected and never stored; the verdict cannot
+ *   change later, so every replica reaches the same one in any arrival order.
+ * - Strong removal (ROSTER-10): an op that was valid at its past stops
+ *   counting when an effective removal of its author is concurrent with it.
+ *   That is the only way a later op changes what an earlier one does, and it
+ *   triggers a rebuild of the derived state (removals are rare).
+ * - The roster at any op's causal past is the fold of the roster ops in that
+ *   past, computed per interned frontier and cached.
+ */
+import { DecodeError, ProtocolError, RuleViolation } from '../errors'
+import { decodeOp, pureCrypto, type AnyOp, type CryptoSuite } from '../op/envelope'
+import type { CommunityId, DeviceKey, MemberId, OpId } from '../op/ids'
+import { toHex } from '../encoding/bytes'
+import { Dag, canonicalCompare, type DagEntry } from './dag'
+import { EMPTY_FRONTIER, FrontierInterner, type Frontier } from './frontier'
+import { RosterState } from './roster'
+import { applyRosterOp, checkAuthor, checkRosterOp, violation, type RosterAction } from './roster-rules'
+import type { Rejection, Verdict } from './verdict'
+import { ContentFold } from './content'
+import { Governance } from './governance'
+import { snapshotOf, type CommunityState } from './snapshot'
+
+export interface ReplicaLimits {
+  /** Ops waiting for missing deps (DAG-5). */
+  maxPendingOps: number
+  maxPendingBytes: number
+  /** Rejected ops kept as evidence. */
+  maxEvidence: number
+}
+
+export const DEFAULT_LIMITS: ReplicaLimits = {
+  maxPendingOps: 20_000,
+  maxPendingBytes: 64 * 1024 * 1024,
+  maxEvidence: 1000,
+}
+
+export interface ReplicaOptions {
+  /** The community this replica holds. Without it, the first genesis received decides. */
+  community?: CommunityId
+  crypto?: CryptoSuite
+  limits?: Partial<ReplicaLimits>
+}
+
+export type ReceiveResult =
+  | { status: 'applied'; id: OpId; released: OpId[] }
+  | { status: 'duplicate'; id: OpId }
+  | { status: 'pending'; id: OpId; missing: OpId[] }
+  | { status: 'dropped'; id: OpId; reason: string }
+  | { status: 'rejected'; id?: OpId; error: ProtocolError }
+
+export interface ForkProof {
+  readonly device: DeviceKey
+  readonly seq: number
+  readonly ops: readonly OpId[]
+}
+
+const ROSTER_KINDS = new Set([
+  'genesis', 'device.link', 'invite.create', 'invite.revoke', 'member.join', 'fork.join',
+  'member.leave', 'member.remove', 'member.role',
+])
+
+export class Replica {
+  readonly dag = new Dag()
+  community: CommunityId | undefined
+  readonly crypto: CryptoSuite
+  readonly limits: ReplicaLimits
+
+  private readonly verdicts: Verdict[] = []
+  private readonly rosterOps: DagEntry[] = []
+  private readonly rosterAnc: Set<number>[] = []
+  private readonly rosterActions: (RosterAction | undefined)[] = []
+  private readonly singleton: Frontier[] = []
+  /** Ordinals of removals (direct, or by a passed proposal) by removed member. */
+  private readonly removalsOf = new Map<MemberId, number[]>()
+  private readonly interner = new FrontierInterner()
+  private readonly rosterCache = new Map<string, RosterState>()
+  private globalRoster: RosterState | undefined
+
+  private readonly pending = new Map<OpId, AnyOp>()
+  private pendingBytes = 0
+  private readonly waiting = new Map<OpId, Set<OpId>>()
+  readonly evidence: Rejection[] = []
+  private readonly forkProofMap = new Map<string, ForkProof>()
+
+  readonly governance: Governance
+  private content: ContentFold
+  private contentDirty = false
+  private readonly listeners = new Set<(ids: OpId[]) => void>()
+
+  constructor(options: ReplicaOptions = {}) {
+    this.community = options.community
+    this.crypto = options.crypto ?? pureCrypto
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits }
+    this.governance = new Governance(this)
+    this.content = new ContentFold(this)
+  }
+
+  // ---- reading -----------------------------------------------------------
+
+  /** Equivocations seen: one device signing different ops with the same seq. */
+  get forkProofs(): ForkProof[] {
+    return [...this.forkProofMap.values()]
+  }
+
+  heads(): OpId[] {
+    return this.dag.heads()
+  }
+
+  has(id: OpId): boolean {
+    return this.dag.has(id)
+  }
+
+  get size(): number {
+    return this.dag.size
+  }
+
+  pendingCount(): number {
+    return this.pending.size
+  }
+
+  /** Missing deps that pending ops wait for (what to ask peers for). */
+  missing(): OpId[] {
+    return [...this.waiting.keys()].filter((id) => !this.pending.has(id)).sort()
+  }
+
+  verdictOf(entry: DagEntry): Verdict {
+    return this.verdicts[entry.index] as Verdict
+  }
+
+  /** The roster as of all ops this replica holds. */
+  roster(): RosterState {
+    if (!this.globalRoster) this.globalRoster = this.rosterAt(this.frontierOfDeps(this.dag.heads()))
+    return this.globalRoster
+  }
+
+  /** The roster at the causal past of an op. */
+  rosterBefore(entry: DagEntry): RosterState {
+    return this.rosterAt(this.verdictOf(entry).frontier)
+  }
+
+  state(): CommunityState {
+    return snapshotOf(this, this.contentFold())
+  }
+
+  contentFold(): ContentFold {
+    if (this.contentDirty) {
+      this.content = new ContentFold(this)
+      for (const e of this.dag.entries) this.content.apply(e)
+      this.contentDirty = false
+    }
+    return this.content
+  }
+
+  /** Called with the ids of newly applied ops. Returns an unsubscribe function. */
+  onApplied(listener: (ids: OpId[]) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  // ---- writing -----------------------------------------------------------
+
+  /** Receive one op from anywhere (network, bundle, local). Never throws. */
+  receive(input: Uint8Array | AnyOp): ReceiveResult {
+    let op: AnyOp
+    try {
+      op = input instanceof Uint8Array ? decodeOp(input, this.crypto) : input
+    } catch (e) {
+      return this.reject(undefined, e)
+    }
+    if (this.dag.has(op.id)) return { status: 'duplicate', id: op.id }
+    if (this.pending.has(op.id)) return { status: 'pending', id: op.id, missing: this.missingDepsOf(op) }
+    if (this.community === undefined && op.kind === 'genesis') this.community = op.community
+    if (op.community !== this.community) {
+      return this.reject(op.id, new RuleViolation('AUTH-2', `the op belongs to community ${op.community}, not this one`))
+    }
+    const missing = this.missingDepsOf(op)
+    if (missing.length > 0) return this.buffer(op, missing)
+    const released: OpId[] = []
+    const result = this.insertChecked(op)
+    if (result.status !== 'applied') return result
+    this.releaseWaiters(op.id, released)
+    this.notify([op.id, ...released])
+    return { status: 'applied', id: op.id, released }
+  }
+
+  /** Receive many ops; returns how many were applied and the rejections. */
+  receiveAll(inputs: Iterable<Uint8Array | AnyOp>): { applied: number; results: ReceiveResult[] } {
+    const results: ReceiveResult[] = []
+    let applied = 0
+    for (const x of inputs) {
+      const r = this.receive(x)
+      results.push(r)
+      if (r.status === 'applied') applied += 1 + r.released.length
+    }
+    return { applied, results }
+  }
+
+  private notify(ids: OpId[]): void {
+    for (const l of this.listeners) {
+      try {
+        l(ids)
+      } catch {
+        // A listener's failure must not affect the replica.
+      }
+    }
+  }
+
+  private missingDepsOf(op: AnyOp): OpId[] {
+    return op.deps.filter((d) => !this.dag.has(d))
+  }
+
+  private buffer(op: AnyOp, missing: OpId[]): ReceiveResult {
+    if (this.pending.size >= this.limits.maxPendingOps || this.pendingBytes + op.bytes.length > this.limits.maxPendingBytes) {
+      return { status: 'dropped', id: op.id, reason: 'DAG-5: the buffer of ops waiting for their deps is full' }
+    }
+    this.pending.set(op.id, op)
+    this.pendingBytes += op.bytes.length
+    for (const m of missing) {
+      let w = this.waiting.get(m)
+      if (!w) this.waiting.set(m, (w = new Set()))
+      w.add(op.id)
+    }
+    return { status: 'pending', id: op.id, missing }
+  }
+
+  private releaseWaiters(id: OpId, released: OpId[]): void {
+    const queue = [id]
+    while (queue.length > 0) {
+      const done = queue.pop() as OpId
+      const ws = this.waiting.get(done)
+      if (!ws) continue
+      this.waiting.delete(done)
+      for (const wid of ws) {
+        const op = this.pending.get(wid)
+        if (!op || this.missingDepsOf(op).length > 0) continue
+        this.pending.delete(wid)
+        this.pendingBytes -= op.bytes.length
+        if (this.insertChecked(op).status === 'applied') {
+          released.push(wid)
+          queue.push(wid)
+        } else {
+          this.dropDependents(wid)
+        }
+      }
+    }
+  }
+
+  /** Ops waiting on a rejected op can never apply (DAG-6): drop them now. */
+  private dropDependents(id: OpId): void {
+    const queue = [id]
+    while (queue.length > 0) {
+      const ws = this.waiting.get(queue.pop() as OpId)
+      if (!ws) continue
+      for (const wid of ws) {
+        const op = this.pending.get(wid)
+        if (op) {
+          this.pending.delete(wid)
+          this.pendingBytes -= op.bytes.length
+          queue.push(wid)
+        }
+      }
+    }
+    this.waiting.delete(id)
+  }
+
+  private reject(id: OpId | undefined, e: unknown): ReceiveResult {
+    const error = e instanceof ProtocolError ? e : new DecodeError(String(e))
+    if (id !== undefined && error instanceof RuleViolation && this.evidence.length < this.limits.maxEvidence) {
+      this.evidence.push({ id, error })
+    }
+    return id === undefined ? { status: 'rejected', error } : { status: 'rejected', id, error }
+  }
+
+  /** All deps present: decide validity at the causal past, then insert and fold. */
+  private insertChecked(op: AnyOp): ReceiveResult {
+    let frontier: Frontier
+    let member: MemberId
+    let rosterOp: boolean
+    try {
+      this.checkSeqChain(op)
+      frontier = this.frontierOfDeps(op.deps)
+      const past = this.rosterAt(frontier)
+      if (op.kind !== 'genesis' && past.genesis === null) violation('DAG-1', 'the genesis op is not in the causal past')
+      member = checkAuthor(op, past, { verify: this.crypto.verify, pastMaxTime: this.pastMaxTimeOfDeps(op.deps) })
+      checkRosterOp(op, past, member)
+      rosterOp = ROSTER_KINDS.has(op.kind) || this.governance.check(op, past, member, frontier).rosterEffect
+    } catch (e) {
+      return this.reject(op.id, e)
+    }
+    const entry = this.dag.insert(op)
+    this.verdicts[entry.index] = { member, frontier, rosterOrdinal: -1 }
+    this.governance.inserted(entry)
+    if (rosterOp) {
+      // A close's effect is its outcome, a function of its causal past (CLOSE-5).
+      const action = this.governance.actionFor(entry)
+      const rosterOrdinal = this.rosterOps.length
+      this.rosterOps.push(entry)
+      const anc = new Set<number>()
+      for (const f of frontier.items) {
+        anc.add(f)
+        for (const a of this.rosterAnc[f] as Set<number>) anc.add(a)
+      }
+      this.rosterAnc.push(anc)
+      this.rosterActions.push(action)
+      this.singleton.push(this.interner.intern([rosterOrdinal]))
+      this.verdicts[entry.index] = { member, frontier, rosterOrdinal }
+      const removed = this.removedBy(op, action)
+      if (removed) {
+        const list = this.removalsOf.get(removed) ?? []
+        list.push(rosterOrdinal)
+        this.removalsOf.set(removed, list)
+      }
+      this.globalRoster = undefined
+      // Anything not strictly after every roster op so far may reorder or cut earlier ops.
+      if (removed || (rosterOrdinal !== 0 && !this.isAfterAllRosterOps(anc, rosterOrdinal))) this.contentDirty = true
+    }
+    const seqOps = this.dag.opsAt(op.author, op.seq)
+    // EQUIV-1: one device, one seq, two ops: keep a proof (the whole set, so every replica records the same).
+    if (seqOps.length > 1) this.forkProofMap.set(`${op.author}:${op.seq}`, { device: op.author, seq: op.seq, ops: [...seqOps].sort() })
+    if (!this.contentDirty) this.content.apply(entry)
+    return { status: 'applied', id: op.id, released: [] }
+  }
+
+  private isAfterAllRosterOps(anc: Set<number>, ordinal: number): boolean {
+    return anc.size === ordinal
+  }
+
+  /** DAG-2: a device's ops form a chain through their deps. */
+  private checkSeqChain(op: AnyOp): void {
+    let hasPrev = op.seq === 1
+    for (const d of op.deps) {
+      const e = this.dag.get(d) as DagEntry
+      if (e.op.author !== op.author) continue
+      if (e.op.seq >= op.seq) violation('DAG-2', 'an op depends on an op of the same device with a seq not below its own')
+      if (e.op.seq === op.seq - 1) hasPrev = true
+    }
+    if (!hasPrev) violation('DAG-2', `seq ${op.seq} must list the device's op ${op.seq - 1} among its deps`)
+  }
+
+  private pastMaxTimeOfDeps(deps: readonly OpId[]): number {
+    let t = 0
+    for (const d of deps) {
+      const e = this.dag.get(d) as DagEntry
+      t = Math.max(t, e.pastMaxTime, e.op.time)
+    }
+    return t
+  }
+
+  /** Which member an op removes, if it is a removal (ROSTER-10, ROSTER-12). */
+  private removedBy(op: AnyOp, action: RosterAction | undefined): MemberId | undefined {
+    if (op.kind === 'member.remove') return toHex(op.body.member) as MemberId
+    if (op.kind === 'proposal.close' && action?.type === 'remove') return toHex(action.member) as MemberId
+    return undefined
+  }
+
+  // ---- roster at a causal past --------------------------------------------
+
+  frontierOfDeps(deps: readonly OpId[]): Frontier {
+    if (deps.length === 0) return EMPTY_FRONTIER
+    let first: Frontier | undefined
+    let same = true
+    const parts: Frontier[] = []
+    for (const d of deps) {
+      const e = this.dag.get(d) as DagEntry
+      const v = this.verdicts[e.index] as Verdict
+      const f = v.rosterOrdinal >= 0 ? (this.singleton[v.rosterOrdinal] as Frontier) : v.frontier
+      parts.push(f)
+      if (first === undefined) first = f
+      else if (f !== first) same = false
+    }
+    if (same) return first as Frontier
+    const union = new Set<number>()
+    for (const p of parts) for (const i of p.items) union.add(i)
+    const maximal = [...union].filter((i) => {
+      for (const j of union) if (j !== i && (this.rosterAnc[j] as Set<number>).has(i)) return false
+      return true
+    })
+    return this.interner.intern(maximal)
+  }
+
+  rosterAt(frontier: Frontier): RosterState {
+    const hit = this.rosterCache.get(frontier.key)
+    if (hit) return hit
+    let state: RosterState
+    if (frontier.items.length === 0) {
+      state = new RosterState()
+    } else if (frontier.items.length === 1) {
+      // Walk back along single-element frontiers to a cached state, then apply forward.
+      const chain: number[] = []
+      let f: Frontier = frontier
+      let base: RosterState | undefined
+      while (true) {
+        const cached = this.rosterCache.get(f.key)
+        if (cached) {
+          base = cached
+          break
+        }
+        if (f.items.length !== 1) {
+          base = this.rosterAt(f)
+          break
+        }
+        const ord = f.items[0] as number
+        chain.push(ord)
+        f = (this.verdicts[(this.rosterOps[ord] as DagEntry).index] as Verdict).frontier
+      }
+      state = base
+      for (let i = chain.length - 1; i >= 0; i--) {
+        const ord = chain[i] as number
+        state = state.clone()
+        this.foldRosterOp(state, ord)
+        this.cacheRoster(this.singleton[ord] as Frontier, state)
+      }
+      return state
+    } else {
+      state = this.foldDownset(frontier)
+    }
+    this.cacheRoster(frontier, state)
+    return state
+  }
+
+  private cacheRoster(f: Frontier, s: RosterState): void {
+    if (this.rosterCache.size >= 512) {
+      const oldest = this.rosterCache.keys().next().value as string
+      this.rosterCache.delete(oldest)
+    }
+    this.rosterCache.set(f.key, s)
+  }
+
+  /** The roster from every roster op in the downset of a frontier, in canonical order. */
+  private foldDownset(frontier: Frontier): RosterState {
+    const set = new Set<number>()
+    for (const i of frontier.items) {
+      set.add(i)
+      for (const a of this.rosterAnc[i] as Set<number>) set.add(a)
+    }
+    const ordered = [...set].sort((a, b) => canonicalCompare(this.rosterOps[a] as DagEntry, this.rosterOps[b] as DagEntry))
+    const s = new RosterState()
+    for (const ord of ordered) if (!this.isCutWithin(ord, set)) this.foldRosterOp(s, ord)
+    return s
+  }
+
+  private foldRosterOp(s: RosterState, ord: number): void {
+    const e = this.rosterOps[ord] as DagEntry
+    const v = this.verdicts[e.index] as Verdict
+    applyRosterOp(s, e.op, v.member, this.rosterActions[ord])
+  }
+
+  /**
+   * ROSTER-10/11: within a set of roster ops, an op is cut when a removal of
+   * its author's member (or, for an admission by proposal, of the admitted
+   * member) lies in the set and is concurrent with it. Removals are never cut
+   * (ROSTER-12: concurrent mutual removals both apply).
+   */
+  private isCutWithin(ord: number, set: Set<number>): boolean {
+    const e = this.rosterOps[ord] as DagEntry
+    const action = this.rosterActions[ord]
+    if (this.removedBy(e.op, action)) return false
+    const v = this.verdicts[e.index] as Verdict
+    const subjects = [v.member]
+    if (action?.type === 'admit') subjects.push(toHex(action.member) as MemberId)
+    for (const m of subjects) {
+      for (const r of this.removalsOf.get(m) ?? []) {
+        if (r === ord || !set.has(r)) continue
+        const rAnc = this.rosterAnc[r] as Set<number>
+        const oAnc = this.rosterAnc[ord] as Set<number>
+        if (!rAnc.has(ord) && !oAnc.has(r)) return true
+      }
+    }
+    return false
+  }
+
+  /**
+   * ROSTER-10 for any op against the whole replica: is it concurrent with an
+   * effective removal of its author's member?
+   */
+  isCut(entry: DagEntry): boolean {
+    const v = this.verdictOf(entry)
+    const removals = this.removalsOf.get(v.member)
+    if (!removals) return false
+    if (v.rosterOrdinal >= 0 && this.removedBy(entry.op, this.rosterActions[v.rosterOrdinal])) return false
+    for (const r of removals) {
+      const re = this.rosterOps[r] as DagEntry
+      if (re === entry) continue
+      if (!this.dag.isAncestor(re, entry) && !this.dag.isAncestor(entry, re)) return true
+    }
+    return false
+  }
+
+  /** Is a removal of the op's member concurrent with it, counting only removals in `within`'s past? */
+  isCutInPastOf(entry: DagEntry, within: DagEntry): boolean {
+    const v = this.verdictOf(entry)
+    const removals = this.removalsOf.get(v.member)
+    if (!removals) return false
+    for (const r of removals) {
+      const re = this.rosterOps[r] as DagEntry
+      if (re !== within && !this.dag.isAncestor(re, within)) continue
+      if (!this.dag.isAncestor(re, entry) && !this.dag.isAncestor(entry, re)) return true
+    }
+    return false
+  }
+
+  /** The member an op's author acted for (from its verdict). */
+  memberOf(entry: DagEntry): MemberId {
+    return this.verdictOf(entry).member
+  }
+}

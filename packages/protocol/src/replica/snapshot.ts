@@ -1,0 +1,190 @@
+/**
+ * The folded state as plain, deterministic data: what the API serves and what
+ * convergence tests compare. Arrays are sorted by stable keys so two replicas
+ * holding the same ops produce deep-equal snapshots (I1).
+ */
+import type { Op } from '../op/envelope'
+import type { Ballot, Method, ProposalAction, Rules } from '../op/kinds'
+import type { CommunityId, DeviceKey, MemberId, OpId, Role } from '../op/ids'
+import { toHex } from '../encoding/bytes'
+import { didKeyOf } from '../crypto/identity'
+import { fromHex } from '../encoding/bytes'
+import { canonicalCompare, type DagEntry } from './dag'
+import type { ContentFold } from './content'
+import type { Replica } from './replica'
+import type { Outcome } from './outcome'
+
+export interface MemberView {
+  id: MemberId
+  did: string
+  name: string | null
+  role: Role
+  since: number
+  admittedBy: OpId
+  seniority: number
+  devices: DeviceKey[]
+}
+
+export interface FormerMemberView {
+  id: MemberId
+  name: string | null
+  how: 'removed' | 'left'
+  by: OpId
+  time: number
+}
+
+export type ActionView =
+  | { type: 'resolution' }
+  | { type: 'amend'; charter: string; base: number }
+  | { type: 'admit' | 'remove'; member: MemberId }
+  | { type: 'role'; member: MemberId; role: Role }
+  | { type: 'rules'; rules: Rules }
+
+export interface ProposalView {
+  id: OpId
+  author: MemberId
+  title: string
+  text: string
+  action: ActionView
+  method: Method
+  deadline: number
+  created: number
+  status: 'open' | 'closed' | 'withdrawn'
+  /** Latest counted ballot per member, live (before or without a close). */
+  votes: { member: MemberId; ballot: Ballot; op: OpId; time: number }[]
+  comments: { id: OpId; author: MemberId; text: string; time: number; replyTo: OpId | null }[]
+  /** The op that settled it (first counted close or withdraw in canonical order). */
+  settledBy: OpId | null
+  outcome: Outcome | null
+}
+
+export interface CommunityState {
+  community: CommunityId
+  name: string
+  purpose: string
+  created: number
+  rules: Rules
+  parent: { community: CommunityId; heads: OpId[]; version: number; charterHash: string } | null
+  members: MemberView[]
+  former: FormerMemberView[]
+  invites: { id: OpId; creator: MemberId; uses: number; used: number; expires: number; revoked: boolean }[]
+  proposals: ProposalView[]
+  charter: {
+    draft: string
+    versions: { version: number; text: string; ratifiedBy: OpId; proposal: OpId | null; time: number }[]
+  }
+  forkProofs: { device: DeviceKey; seq: number; ops: OpId[] }[]
+  heads: OpId[]
+  opCount: number
+}
+
+export function snapshotOf(replica: Replica, content: ContentFold): CommunityState {
+  const roster = replica.roster()
+  const g = roster.genesis
+  if (!g || !roster.rules) throw new Error('The replica has no genesis op yet.')
+  const nameOf = (m: MemberId): string | null => {
+    const e = content.profiles.get(m)
+    return e ? (e.op as Op<'profile.set'>).body.name : null
+  }
+  const devicesOf = new Map<MemberId, DeviceKey[]>()
+  for (const [d, m] of roster.devices) devicesOf.set(m, [...(devicesOf.get(m) ?? []), d])
+  const members: MemberView[] = [...roster.members.values()]
+    .map((m) => ({
+      id: m.id,
+      did: didKeyOf(fromHex(m.id, 32)),
+      name: nameOf(m.id),
+      role: m.role,
+      since: m.since,
+      admittedBy: m.admittedBy,
+      seniority: m.seniority,
+      devices: (devicesOf.get(m.id) ?? []).sort(),
+    }))
+    .sort((a, b) => a.seniority - b.seniority)
+  const former: FormerMemberView[] = [...roster.departures.entries()]
+    .map(([id, d]) => ({ id, name: nameOf(id), how: d.kind, by: d.by, time: d.time }))
+    .sort((a, b) => (a.id < b.id ? -1 : 1))
+  const proposals: ProposalView[] = [...content.proposals.values()]
+    .map((p) => proposalView(replica, p.entry, p.votes, p.comments, p.settlers))
+    .sort((a, b) => (a.id < b.id ? -1 : 1))
+  return {
+    community: g.id,
+    name: g.name,
+    purpose: g.purpose,
+    created: g.time,
+    rules: roster.rules,
+    parent: g.parent
+      ? { community: g.parent.community, heads: [...g.parent.heads], version: g.parent.version, charterHash: g.parent.charterHash }
+      : null,
+    members,
+    former,
+    invites: [...roster.invites.values()]
+      .map((i) => ({ id: i.id, creator: i.creator, uses: i.uses, used: i.used, expires: i.expires, revoked: i.revoked }))
+      .sort((a, b) => (a.id < b.id ? -1 : 1)),
+    proposals,
+    charter: { draft: content.draftText(), versions: roster.charterVersions.map((v) => ({ ...v })) },
+    forkProofs: replica.forkProofs
+      .map((f) => ({ device: f.device, seq: f.seq, ops: [...f.ops] }))
+      .sort((a, b) => (a.device < b.device ? -1 : a.device > b.device ? 1 : a.seq - b.seq)),
+    heads: replica.heads(),
+    opCount: replica.size,
+  }
+}
+
+function actionView(a: ProposalAction): ActionView {
+  switch (a.type) {
+    case 'resolution':
+      return { type: 'resolution' }
+    case 'amend':
+      return { type: 'amend', charter: a.charter, base: a.base }
+    case 'admit':
+    case 'remove':
+      return { type: a.type, member: toHex(a.member) as MemberId }
+    case 'role':
+      return { type: 'role', member: toHex(a.member) as MemberId, role: a.role }
+    case 'rules':
+      return { type: 'rules', rules: a.rules }
+  }
+}
+
+function proposalView(
+  replica: Replica,
+  entry: DagEntry,
+  votes: Map<MemberId, DagEntry>,
+  comments: DagEntry[],
+  settlers: DagEntry[],
+): ProposalView {
+  const op = entry.op as Op<'proposal.create'>
+  const first = [...settlers].sort(canonicalCompare)[0]
+  let status: ProposalView['status'] = 'open'
+  let outcome: Outcome | null = null
+  if (first) {
+    status = first.op.kind === 'proposal.close' ? 'closed' : 'withdrawn'
+    if (status === 'closed') outcome = replica.governance.outcomeOf(first)
+  }
+  return {
+    id: op.id,
+    author: replica.memberOf(entry),
+    title: op.body.title,
+    text: op.body.text,
+    action: actionView(op.body.action),
+    method: op.body.method,
+    deadline: op.body.deadline,
+    created: op.time,
+    status,
+    votes: [...votes.entries()]
+      .map(([member, e]) => ({ member, ballot: (e.op as Op<'vote.cast'>).body.ballot, op: e.op.id, time: e.op.time }))
+      .sort((a, b) => (a.member < b.member ? -1 : 1)),
+    comments: [...comments].sort(canonicalCompare).map((e) => {
+      const c = e.op as Op<'comment.add'>
+      return {
+        id: c.id,
+        author: replica.memberOf(e),
+        text: c.body.text,
+        time: c.time,
+        replyTo: c.body.replyTo ? (toHex(c.body.replyTo) as OpId) : null,
+      }
+    }),
+    settledBy: first ? first.op.id : null,
+    outcome,
+  }
+}
