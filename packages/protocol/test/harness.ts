@@ -40,7 +40,8 @@ export class Actor {
 
   /** Author an op on top of everything this actor's replica holds, apply it locally, return it. */
   make<K extends OpKind>(kind: K, body: BodyOf<K>, opts: { deps?: OpId[]; time?: number; community?: CommunityId | null; seq?: number } = {}): AnyOp {
-    const deps = opts.deps ?? [...new Set([...this.replica.heads(), ...(this.last ? [this.last] : [])])]
+    const own = opts.seq === undefined && this.last ? [this.last] : []
+    const deps = [...new Set([...(opts.deps ?? this.replica.heads()), ...own])]
     const seq = opts.seq ?? this.seq + 1
     this.time += 1000
     const op = createOp(

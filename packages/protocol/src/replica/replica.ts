@@ -81,6 +81,8 @@ export class Replica {
   private readonly rosterCache = new Map<string, RosterState>()
   private globalRoster: RosterState | undefined
 
+  /** Recently rejected ids, so ops built on them are refused at once (DAG-6). Bounded. */
+  private readonly rejectedIds = new Set<OpId>()
   private readonly pending = new Map<OpId, AnyOp>()
   private pendingBytes = 0
   private readonly waiting = new Map<OpId, Set<OpId>>()
@@ -147,6 +149,17 @@ export class Replica {
     return snapshotOf(this, this.contentFold())
   }
 
+  /**
+   * The state recomputed from scratch, bypassing every cache: the reference
+   * that incremental application must equal (tested).
+   */
+  refoldedState(): CommunityState {
+    this.rosterCache.clear()
+    this.globalRoster = undefined
+    this.contentDirty = true
+    return this.state()
+  }
+
   contentFold(): ContentFold {
     if (this.contentDirty) {
       this.content = new ContentFold(this)
@@ -175,8 +188,12 @@ export class Replica {
     if (this.dag.has(op.id)) return { status: 'duplicate', id: op.id }
     if (this.pending.has(op.id)) return { status: 'pending', id: op.id, missing: this.missingDepsOf(op) }
     if (this.community === undefined && op.kind === 'genesis') this.community = op.community
+    if (this.community === undefined) return this.buffer(op, this.missingDepsOf(op))
     if (op.community !== this.community) {
       return this.reject(op.id, new RuleViolation('AUTH-2', `the op belongs to community ${op.community}, not this one`))
+    }
+    if (op.deps.some((d) => this.rejectedIds.has(d))) {
+      return this.reject(op.id, new RuleViolation('DAG-6', 'the op depends on an op this replica rejected'))
     }
     const missing = this.missingDepsOf(op)
     if (missing.length > 0) return this.buffer(op, missing)
@@ -240,7 +257,10 @@ export class Replica {
         if (!op || this.missingDepsOf(op).length > 0) continue
         this.pending.delete(wid)
         this.pendingBytes -= op.bytes.length
-        if (this.insertChecked(op).status === 'applied') {
+        if (op.deps.some((d) => this.rejectedIds.has(d))) {
+          this.reject(wid, new RuleViolation('DAG-6', 'the op depends on an op this replica rejected'))
+          this.dropDependents(wid)
+        } else if (this.insertChecked(op).status === 'applied') {
           released.push(wid)
           queue.push(wid)
         } else {
@@ -270,6 +290,10 @@ export class Replica {
 
   private reject(id: OpId | undefined, e: unknown): ReceiveResult {
     const error = e instanceof ProtocolError ? e : new DecodeError(String(e))
+    if (id !== undefined) {
+      if (this.rejectedIds.size >= 10_000) this.rejectedIds.delete(this.rejectedIds.values().next().value as OpId)
+      this.rejectedIds.add(id)
+    }
     if (id !== undefined && error instanceof RuleViolation && this.evidence.length < this.limits.maxEvidence) {
       this.evidence.push({ id, error })
     }
