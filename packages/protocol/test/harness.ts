@@ -7,6 +7,7 @@ import {
   type AnyOp, type BodyOf, type CommunityId, type KeyPair, type MemberId, type OpId, type OpKind, type Rules,
 } from '../src/index'
 import { fromHex } from '../src/encoding/bytes'
+import { nodeCrypto } from './node-crypto'
 
 export class Actor {
   readonly identity: KeyPair
@@ -19,7 +20,7 @@ export class Actor {
   constructor(readonly label: string, replica?: Replica, identity?: KeyPair) {
     this.identity = identity ?? generateKeyPair()
     this.device = generateKeyPair()
-    this.replica = replica ?? new Replica()
+    this.replica = replica ?? new Replica({ crypto: nodeCrypto })
   }
 
   get member(): MemberId {
@@ -54,6 +55,7 @@ export class Actor {
         body,
       },
       this.device,
+      nodeCrypto,
     ) as AnyOp
     if (opts.seq === undefined) {
       this.seq = seq
