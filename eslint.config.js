@@ -10,10 +10,11 @@ const allowed = {
   store: ['protocol'],
   sync: ['protocol'],
   net: ['protocol', 'sync'],
-  node: ['protocol', 'store', 'sync', 'net'],
-  ui: ['node'],
+  api: ['protocol'],
+  node: ['protocol', 'store', 'sync', 'net', 'api'],
+  ui: ['api'],
 }
-const all = ['protocol', 'store', 'sync', 'net', 'node', 'ui', 'peer', 'desktop', 'test']
+const all = ['protocol', 'api', 'store', 'sync', 'net', 'node', 'ui', 'peer', 'desktop', 'test']
 
 const packageRules = Object.entries(allowed).map(([name, deps]) => ({
   files: [`packages/${name}/src/**/*.{ts,tsx}`],

@@ -1,0 +1,216 @@
+/**
+ * The app API: every command and subscription a member's UI, the CLI and
+ * scripts use. One typed interface, three hosts (in-process for the CLI,
+ * Electron IPC, the browser-mode WebSocket bridge). Everything here is plain
+ * data that survives structured clone and our JSON bridge encoding (bytes
+ * travel as Uint8Array). No private key ever crosses this boundary; the
+ * recovery phrase is returned once, at creation, for the member to write down.
+ */
+import type {
+  Ballot, CommunityId, CommunityState, MemberId, Method, OpId, ProposalAction, Role, Rules,
+} from '@polity/protocol'
+
+export type { Ballot, CommunityId, CommunityState, MemberId, Method, OpId, ProposalAction, Role, Rules }
+export type {
+  MemberView, FormerMemberView, ProposalView, ActionView, Outcome,
+} from '@polity/protocol'
+
+export interface IdentityStatus {
+  /** `none`: no identity yet; `locked`: keystore present, passphrase needed. */
+  readonly state: 'none' | 'locked' | 'unlocked'
+  readonly member?: MemberId
+  readonly did?: string
+  readonly deviceKey?: string
+}
+
+export interface CreatedIdentity {
+  readonly did: string
+  readonly member: MemberId
+  /** 24 words. Shown once; the node never returns it again. */
+  readonly recoveryPhrase: string
+}
+
+export interface CommunitySummary {
+  readonly id: CommunityId
+  readonly name: string
+  readonly purpose: string
+  readonly memberCount: number
+  /** The local member's role, or null when not (or no longer) a member. */
+  readonly role: Role | null
+  readonly openProposals: number
+  readonly opCount: number
+  readonly parent: CommunityId | null
+  /** Waiting to receive the community's ops before the invite can be used. */
+  readonly pendingJoin: boolean
+}
+
+export interface CreateCommunityInput {
+  readonly name: string
+  readonly purpose: string
+  readonly charter: string
+  readonly rules?: Partial<Rules>
+  readonly founderName?: string
+}
+
+export interface InviteInput {
+  /** How many people may join with it (default 1). */
+  readonly uses?: number
+  /** Hours until it expires (default 168 = one week). */
+  readonly expiresInHours?: number
+}
+
+export interface Invite {
+  /** `polity://join?...` — carries the invite secret and the community secret; share it privately. */
+  readonly link: string
+  readonly expires: number
+  readonly uses: number
+}
+
+export interface AcceptedInvite {
+  readonly community: CommunityId
+  /** `joined`, or `waiting` until the community's ops arrive (sync or bundle). */
+  readonly status: 'joined' | 'waiting'
+}
+
+export interface ProposalInput {
+  readonly title: string
+  readonly text: string
+  readonly action: ProposalActionInput
+  readonly method: Method
+  /** Hours until the advisory deadline (default: the community's voting period). */
+  readonly deadlineInHours?: number
+}
+
+/** A proposal action with member ids as hex (the API never takes raw key bytes). */
+export type ProposalActionInput =
+  | { readonly type: 'resolution' }
+  | { readonly type: 'amend'; readonly charter: string }
+  | { readonly type: 'admit'; readonly member: MemberId | string }
+  | { readonly type: 'remove'; readonly member: MemberId | string }
+  | { readonly type: 'role'; readonly member: MemberId | string; readonly role: Role }
+  | { readonly type: 'rules'; readonly rules: Rules }
+
+export interface ForkInput {
+  readonly name: string
+  readonly purpose?: string
+  /** Ratified charter version of the parent to start from. */
+  readonly version: number
+}
+
+export interface DiffHunk {
+  readonly kind: 'same' | 'add' | 'del'
+  readonly text: string
+}
+
+export interface DraftState {
+  /** The whole draft as one Yjs update. */
+  readonly update: Uint8Array
+  /** This device's bound Yjs clientID: the UI's Y.Doc must use it. */
+  readonly clientId: number
+  readonly text: string
+}
+
+export interface ImportResult {
+  readonly applied: number
+  readonly duplicates: number
+  readonly rejected: number
+  readonly pending: number
+  readonly communities: CommunityId[]
+  /** The first few rejection reasons, for the person importing. */
+  readonly errors: string[]
+}
+
+export interface DossierReport {
+  readonly ok: boolean
+  readonly community: CommunityId | null
+  readonly name: string | null
+  readonly opCount: number
+  readonly members: number
+  readonly decisions: number
+  readonly charterVersions: number
+  /** What is wrong, in words, when ok is false. */
+  readonly problems: string[]
+}
+
+export interface PeerStatus {
+  readonly peer: string
+  readonly transport: string
+  readonly lastHeard: number
+  /** Ops we know they lack / they know we lack (from the last reconciliation). */
+  readonly theyLack: number
+  readonly weLack: number
+}
+
+export interface SyncStatus {
+  readonly online: boolean
+  readonly peers: PeerStatus[]
+  /** First-sync progress: ops received of ops known to exist. */
+  readonly received: number
+  readonly known: number
+  readonly pendingOps: number
+}
+
+export type PolityEvent =
+  | { readonly type: 'identity'; readonly status: IdentityStatus }
+  | { readonly type: 'communities' }
+  | { readonly type: 'community'; readonly community: CommunityId; readonly ops: number }
+  | { readonly type: 'draft'; readonly community: CommunityId; readonly update: Uint8Array }
+  | { readonly type: 'sync'; readonly community: CommunityId; readonly status: SyncStatus }
+
+/** Every command. Each takes one plain-data argument (or none) and returns a Promise. */
+export interface PolityApi {
+  identityStatus(): Promise<IdentityStatus>
+  createIdentity(input: { passphrase: string }): Promise<CreatedIdentity>
+  restoreIdentity(input: { phrase: string; passphrase: string }): Promise<IdentityStatus>
+  unlock(input: { passphrase: string }): Promise<IdentityStatus>
+  lock(): Promise<IdentityStatus>
+
+  listCommunities(): Promise<CommunitySummary[]>
+  createCommunity(input: CreateCommunityInput): Promise<CommunityId>
+  getCommunity(input: { community: CommunityId }): Promise<CommunityState>
+  createInvite(input: { community: CommunityId } & InviteInput): Promise<Invite>
+  acceptInvite(input: { link: string; name?: string }): Promise<AcceptedInvite>
+  forkCommunity(input: { community: CommunityId } & ForkInput): Promise<CommunityId>
+  setProfile(input: { community: CommunityId; name: string }): Promise<void>
+  leaveCommunity(input: { community: CommunityId }): Promise<void>
+  removeMember(input: { community: CommunityId; member: string; reason?: string }): Promise<void>
+  changeRole(input: { community: CommunityId; member: string; role: Role }): Promise<void>
+
+  getDraft(input: { community: CommunityId }): Promise<DraftState>
+  /** A Yjs update made by the UI's Y.Doc (with the bound clientID); batched into signed ops. */
+  editDraft(input: { community: CommunityId; update: Uint8Array }): Promise<void>
+  /** Sign any batched draft edits now (the node also does this after a short pause). */
+  flushDraft(input: { community: CommunityId }): Promise<void>
+  charterDiff(input: { community: CommunityId; from: number; to: number }): Promise<DiffHunk[]>
+
+  createProposal(input: { community: CommunityId } & ProposalInput): Promise<OpId>
+  vote(input: { community: CommunityId; proposal: OpId; ballot: Ballot }): Promise<void>
+  comment(input: { community: CommunityId; proposal: OpId; text: string; replyTo?: OpId }): Promise<void>
+  closeProposal(input: { community: CommunityId; proposal: OpId }): Promise<void>
+  withdrawProposal(input: { community: CommunityId; proposal: OpId }): Promise<void>
+
+  exportBundle(input: { community: CommunityId }): Promise<Uint8Array>
+  importBundle(input: { bytes: Uint8Array }): Promise<ImportResult>
+  exportDossier(input: { community: CommunityId }): Promise<Uint8Array>
+  verifyDossier(input: { bytes: Uint8Array }): Promise<DossierReport>
+
+  syncStatus(input: { community: CommunityId }): Promise<SyncStatus>
+}
+
+export type ApiMethod = keyof PolityApi
+
+/** The method names, for hosts that expose one function per call (preload, bridge, CLI). */
+export const API_METHODS = [
+  'identityStatus', 'createIdentity', 'restoreIdentity', 'unlock', 'lock',
+  'listCommunities', 'createCommunity', 'getCommunity', 'createInvite', 'acceptInvite', 'forkCommunity',
+  'setProfile', 'leaveCommunity', 'removeMember', 'changeRole',
+  'getDraft', 'editDraft', 'flushDraft', 'charterDiff',
+  'createProposal', 'vote', 'comment', 'closeProposal', 'withdrawProposal',
+  'exportBundle', 'importBundle', 'exportDossier', 'verifyDossier',
+  'syncStatus',
+] as const satisfies readonly ApiMethod[]
+
+/** A host of the API also lets the UI subscribe to events. */
+export interface PolityClient extends PolityApi {
+  subscribe(listener: (event: PolityEvent) => void): () => void
+}

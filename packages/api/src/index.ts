@@ -1,0 +1,13 @@
+/**
+ * @polity/api — the app API's types and the wire encoding its hosts share.
+ * No runtime dependencies beyond type imports, so the UI bundle stays small.
+ */
+export { API_METHODS } from './api'
+export type {
+  PolityApi, PolityClient, PolityEvent, ApiMethod, IdentityStatus, CreatedIdentity, CommunitySummary,
+  CreateCommunityInput, InviteInput, Invite, AcceptedInvite, ProposalInput, ProposalActionInput, ForkInput,
+  DiffHunk, DraftState, ImportResult, DossierReport, PeerStatus, SyncStatus,
+  Ballot, CommunityId, CommunityState, MemberId, Method, OpId, ProposalAction, Role, Rules,
+  MemberView, FormerMemberView, ProposalView, ActionView, Outcome,
+} from './api'
+export { encodeWire, decodeWire, ApiError, type WireRequest, type WireResponse, type WireEvent, type WireMessage } from './wire'
