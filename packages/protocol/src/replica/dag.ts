@@ -27,6 +27,7 @@ export class Dag {
   private readonly byId = new Map<OpId, DagEntry>()
   private readonly headSet = new Set<OpId>()
   private readonly bySeq = new Map<DeviceKey, Map<number, OpId[]>>()
+  private readonly lastByDevice = new Map<DeviceKey, DagEntry>()
 
   get size(): number {
     return this.entries.length
@@ -42,6 +43,11 @@ export class Dag {
 
   heads(): OpId[] {
     return [...this.headSet].sort()
+  }
+
+  /** The device's op with the highest seq, if any. */
+  lastOf(device: DeviceKey): DagEntry | undefined {
+    return this.lastByDevice.get(device)
   }
 
   /** Ops by this device with this seq (more than one means equivocation). */
@@ -64,6 +70,8 @@ export class Dag {
     this.byId.set(op.id, entry)
     for (const d of op.deps) this.headSet.delete(d)
     this.headSet.add(op.id)
+    const prev = this.lastByDevice.get(op.author)
+    if (!prev || prev.op.seq < op.seq) this.lastByDevice.set(op.author, entry)
     let seqs = this.bySeq.get(op.author)
     if (!seqs) this.bySeq.set(op.author, (seqs = new Map()))
     const at = seqs.get(op.seq)

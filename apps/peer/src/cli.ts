@@ -1,0 +1,467 @@
+/**
+ * `polity` — every app API command as a subcommand, for people at a terminal
+ * and for scripts (`--json`). The node runs in this process; keys never leave
+ * it. Exit codes: 0 success, 1 the command failed (message on stderr), 2 usage.
+ */
+import { readFile, writeFile } from 'node:fs/promises'
+import { Command, CommanderError, Option } from 'commander'
+import * as Y from 'yjs'
+import { PolityNode } from '@polity/node'
+import type { Ballot, CommunityId, Method, OpId, ProposalActionInput, Role, Rules } from '@polity/api'
+import { DRAFT_TEXT, verifyDossier } from '@polity/protocol'
+import { defaultDataDir } from './data-dir'
+import { readPassphrase } from './passphrase'
+import { formatCommunity, formatProposal, formatProposals } from './format'
+
+interface GlobalOptions {
+  dataDir: string
+  json: boolean
+  passphraseFile?: string
+  kdfLogN?: string
+}
+
+class UsageError extends Error {}
+
+const program = new Command()
+program
+  .name('polity')
+  .description('Polity: communities that govern themselves, with no server. Every command works offline.')
+  .option('-d, --data-dir <dir>', 'where this device keeps its data (default: $POLITY_HOME or the platform\'s data folder)', defaultDataDir())
+  .option('--json', 'print results as JSON for scripts', false)
+  .option('--passphrase-file <file>', 'read the passphrase from a file (else $POLITY_PASSPHRASE, else a prompt)')
+  .addOption(new Option('--kdf-log-n <n>', 'scrypt cost for new keystores (testing only)').hideHelp())
+  .showHelpAfterError()
+  .exitOverride()
+
+const g = (): GlobalOptions => program.opts<GlobalOptions>()
+
+function print(value: unknown, human: () => string): void {
+  if (g().json) process.stdout.write(`${JSON.stringify(value, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v), 2)}\n`)
+  else process.stdout.write(`${human()}\n`)
+}
+
+async function withNode<T>(fn: (node: PolityNode) => Promise<T>, opts: { unlock?: boolean } = {}): Promise<T> {
+  const o = g()
+  const node = await PolityNode.open({ dataDir: o.dataDir, ...(o.kdfLogN ? { kdfLogN: Number(o.kdfLogN) } : {}) })
+  try {
+    if (opts.unlock !== false) {
+      const status = await node.identityStatus()
+      if (status.state === 'none') throw new Error('There is no identity in this data directory yet: run `polity identity create` or `polity identity restore`.')
+      await node.unlock({ passphrase: await readPassphrase(o) })
+    }
+    return await fn(node)
+  } finally {
+    await node.close()
+  }
+}
+
+/** Accept a full id, a unique prefix (≥ 4 characters) or an exact community name. */
+async function communityId(node: PolityNode, ref: string): Promise<CommunityId> {
+  const list = await node.listCommunities()
+  const hits = list.filter((c) => c.id === ref || (ref.length >= 4 && c.id.startsWith(ref)) || c.name === ref)
+  if (hits.length === 1) return (hits[0] as { id: CommunityId }).id
+  if (hits.length === 0) throw new Error(`No community matches "${ref}". See \`polity community list\`.`)
+  throw new Error(`"${ref}" matches ${hits.length} communities; give more of the id.`)
+}
+
+async function proposalId(node: PolityNode, community: CommunityId, ref: string): Promise<OpId> {
+  const s = await node.getCommunity({ community })
+  const hits = s.proposals.filter((p) => p.id === ref || (ref.length >= 4 && p.id.startsWith(ref)))
+  if (hits.length === 1) return (hits[0] as { id: OpId }).id
+  throw new Error(hits.length === 0 ? `No proposal matches "${ref}".` : `"${ref}" matches ${hits.length} proposals; give more of the id.`)
+}
+
+function parseFraction(s: string, what: string): [number, number] {
+  const m = /^(\d+)\/(\d+)$/.exec(s) ?? /^(\d+(?:\.\d+)?)%$/.exec(s)
+  if (!m) throw new UsageError(`${what} must look like 1/2 or 50%.`)
+  if (s.endsWith('%')) {
+    const pct = Number(m[1])
+    if (!(pct >= 0 && pct <= 100)) throw new UsageError(`${what} must be between 0% and 100%.`)
+    return [Math.round(pct * 100), 10_000]
+  }
+  const num = Number(m[1])
+  const den = Number(m[2])
+  if (!(den >= 1 && num <= den)) throw new UsageError(`${what} must be a fraction between 0 and 1.`)
+  return [num, den]
+}
+
+// ---- identity ---------------------------------------------------------------
+
+const identity = program.command('identity').description('your identity on this device')
+
+identity.command('create').description('create a new identity; prints the recovery phrase once').action(async () => {
+  const o = g()
+  const node = await PolityNode.open({ dataDir: o.dataDir, ...(o.kdfLogN ? { kdfLogN: Number(o.kdfLogN) } : {}) })
+  try {
+    const passphrase = await readPassphrase(o, 'New passphrase: ', true)
+    const r = await node.createIdentity({ passphrase })
+    print(r, () => `Identity created: ${r.did}\n\nRecovery phrase — write it down and keep it safe; it is shown only now:\n\n  ${r.recoveryPhrase}\n`)
+  } finally {
+    await node.close()
+  }
+})
+
+identity.command('restore').description('restore your identity from its recovery phrase (this device gets its own key)')
+  .requiredOption('--phrase-file <file>', 'a file holding the 24-word recovery phrase')
+  .action(async (opts: { phraseFile: string }) => {
+    const o = g()
+    const node = await PolityNode.open({ dataDir: o.dataDir, ...(o.kdfLogN ? { kdfLogN: Number(o.kdfLogN) } : {}) })
+    try {
+      const phrase = await readFile(opts.phraseFile, 'utf8')
+      const r = await node.restoreIdentity({ phrase, passphrase: await readPassphrase(o, 'New passphrase: ', true) })
+      print(r, () => `Identity restored: ${r.did}`)
+    } finally {
+      await node.close()
+    }
+  })
+
+identity.command('status').description('show whether this device has an identity').action(async () => {
+  const node = await PolityNode.open({ dataDir: g().dataDir })
+  try {
+    const s = await node.identityStatus()
+    print(s, () => (s.state === 'none' ? 'No identity yet.' : `Identity present (${s.state}).`))
+  } finally {
+    await node.close()
+  }
+})
+
+identity.command('show').description('unlock and show your did:key').action(() =>
+  withNode(async (node) => {
+    const s = await node.identityStatus()
+    print(s, () => `${s.did}\nmember id ${s.member}\ndevice ${s.deviceKey}`)
+  }),
+)
+
+// ---- communities --------------------------------------------------------------
+
+const community = program.command('community').description('create, list, show and fork communities')
+
+community.command('create').description('found a new community')
+  .requiredOption('--name <name>', 'its name')
+  .option('--purpose <text>', 'what it is for', '')
+  .option('--charter-file <file>', 'the starting charter (Markdown)')
+  .option('--founder-name <name>', 'your display name in it')
+  .option('--rule <key=value...>', 'governance rules, e.g. invite=member quorum=1/2 threshold=2/3 votingPeriodDays=7', [])
+  .action(async (opts: { name: string; purpose: string; charterFile?: string; founderName?: string; rule: string[] }) => {
+    const rules: Partial<Rules> = {}
+    for (const kv of opts.rule) {
+      const [k, v] = kv.split('=') as [string, string | undefined]
+      if (v === undefined) throw new UsageError(`--rule needs key=value, got "${kv}".`)
+      if (['invite', 'remove', 'roles', 'propose', 'editDraft'].includes(k)) (rules as Record<string, unknown>)[k] = v as Role
+      else if (['quorum', 'threshold', 'entrenchedThreshold'].includes(k)) (rules as Record<string, unknown>)[k] = parseFraction(v, k)
+      else if (k === 'votingPeriodDays') rules.votingPeriod = Math.round(Number(v) * 86_400_000)
+      else throw new UsageError(`Unknown rule "${k}".`)
+    }
+    const charter = opts.charterFile ? await readFile(opts.charterFile, 'utf8') : `# ${opts.name}\n`
+    await withNode(async (node) => {
+      const id = await node.createCommunity({ name: opts.name, purpose: opts.purpose, charter, rules, ...(opts.founderName ? { founderName: opts.founderName } : {}) })
+      print({ community: id }, () => `Community created: ${id}`)
+    })
+  })
+
+community.command('list').description('the communities on this device').action(() =>
+  withNode(async (node) => {
+    const list = await node.listCommunities()
+    print(list, () => (list.length === 0 ? 'No communities yet.' : list.map((c) => `${c.id.slice(0, 12)}  ${c.name}  ${c.memberCount} members  ${c.role ?? (c.pendingJoin ? 'joining…' : 'not a member')}  ${c.openProposals} open proposals`).join('\n')))
+  }),
+)
+
+community.command('show <community>').description('roster, charter and proposals').action((ref: string) =>
+  withNode(async (node) => {
+    const s = await node.getCommunity({ community: await communityId(node, ref) })
+    print(s, () => formatCommunity(s))
+  }),
+)
+
+community.command('fork <community>').description('start a new community from a ratified charter version')
+  .requiredOption('--name <name>', 'the fork\'s name')
+  .option('--version <n>', 'the ratified charter version to start from (default: the latest)')
+  .option('--purpose <text>', 'its purpose (default: the parent\'s)')
+  .action((ref: string, opts: { name: string; version?: string; purpose?: string }) =>
+    withNode(async (node) => {
+      const parent = await communityId(node, ref)
+      const versions = (await node.getCommunity({ community: parent })).charter.versions
+      const version = opts.version !== undefined ? Number(opts.version) : versions.length - 1
+      const id = await node.forkCommunity({ community: parent, name: opts.name, version, ...(opts.purpose ? { purpose: opts.purpose } : {}) })
+      print({ community: id }, () => `Fork created: ${id} (from version ${version} of ${parent.slice(0, 12)})`)
+    }),
+  )
+
+community.command('leave <community>').description('leave a community').action((ref: string) =>
+  withNode(async (node) => {
+    await node.leaveCommunity({ community: await communityId(node, ref) })
+    print({ ok: true }, () => 'You left the community.')
+  }),
+)
+
+// ---- invites and members -------------------------------------------------------------
+
+const invite = program.command('invite').description('invite people, or join with an invite link')
+
+invite.command('create <community>').description('create an invite link')
+  .option('--uses <n>', 'how many people may use it', '1')
+  .option('--expires-hours <h>', 'hours until it expires', '168')
+  .action((ref: string, opts: { uses: string; expiresHours: string }) =>
+    withNode(async (node) => {
+      const inv = await node.createInvite({ community: await communityId(node, ref), uses: Number(opts.uses), expiresInHours: Number(opts.expiresHours) })
+      print(inv, () => inv.link)
+    }),
+  )
+
+invite.command('accept <link>').description('join a community with an invite link')
+  .option('--name <name>', 'your display name in it')
+  .action((link: string, opts: { name?: string }) =>
+    withNode(async (node) => {
+      const r = await node.acceptInvite({ link, ...(opts.name ? { name: opts.name } : {}) })
+      print(r, () => (r.status === 'joined' ? `Joined ${r.community}.` : `Invite saved. You will join ${r.community.slice(0, 12)} as soon as its ops arrive (sync, or \`polity bundle import\`).`))
+    }),
+  )
+
+const member = program.command('member').description('manage members directly (where the rules allow)')
+member.command('remove <community> <member>').option('--reason <text>', 'why', '').action((ref: string, m: string, opts: { reason: string }) =>
+  withNode(async (node) => {
+    await node.removeMember({ community: await communityId(node, ref), member: m, reason: opts.reason })
+    print({ ok: true }, () => 'Member removed.')
+  }),
+)
+member.command('role <community> <member> <role>').action((ref: string, m: string, role: string) =>
+  withNode(async (node) => {
+    await node.changeRole({ community: await communityId(node, ref), member: m, role: role as Role })
+    print({ ok: true }, () => `Role set to ${role}.`)
+  }),
+)
+
+program.command('profile <community> <name>').description('set your display name in a community').action((ref: string, name: string) =>
+  withNode(async (node) => {
+    await node.setProfile({ community: await communityId(node, ref), name })
+    print({ ok: true }, () => `Your name is now ${name}.`)
+  }),
+)
+
+// ---- charter -------------------------------------------------------------------
+
+const charter = program.command('charter').description('the charter: draft, ratified versions, diffs')
+
+charter.command('show <community>').option('--version <n>', 'a ratified version instead of the draft').action((ref: string, opts: { version?: string }) =>
+  withNode(async (node) => {
+    const s = await node.getCommunity({ community: await communityId(node, ref) })
+    const text = opts.version !== undefined ? s.charter.versions[Number(opts.version)]?.text : s.charter.draft
+    if (text === undefined) throw new Error(`There are ratified versions 0 to ${s.charter.versions.length - 1}.`)
+    print({ text }, () => text)
+  }),
+)
+
+charter.command('versions <community>').action((ref: string) =>
+  withNode(async (node) => {
+    const s = await node.getCommunity({ community: await communityId(node, ref) })
+    print(s.charter.versions, () => s.charter.versions.map((v) => `v${v.version}  ${new Date(v.time).toISOString()}  ${v.proposal ? `by proposal ${v.proposal.slice(0, 12)}` : 'founding charter'}`).join('\n'))
+  }),
+)
+
+charter.command('diff <community> <from> <to>').action((ref: string, from: string, to: string) =>
+  withNode(async (node) => {
+    const hunks = await node.charterDiff({ community: await communityId(node, ref), from: Number(from), to: Number(to) })
+    print(hunks, () => hunks.map((h) => h.text.split('\n').filter((l, i, a) => i < a.length - 1 || l !== '').map((l) => `${h.kind === 'add' ? '+' : h.kind === 'del' ? '-' : ' '} ${l}`).join('\n')).join('\n'))
+  }),
+)
+
+charter.command('edit <community>').description('replace the draft with the contents of a file (as one collaborative edit)')
+  .requiredOption('--file <file>', 'the new draft text')
+  .action((ref: string, opts: { file: string }) =>
+    withNode(async (node) => {
+      const id = await communityId(node, ref)
+      const next = await readFile(opts.file, 'utf8')
+      const draft = await node.getDraft({ community: id })
+      const doc = new Y.Doc()
+      doc.clientID = draft.clientId
+      Y.applyUpdate(doc, draft.update, 'remote')
+      const text = doc.getText(DRAFT_TEXT)
+      const before = Y.encodeStateVector(doc)
+      applyTextChange(text, next)
+      await node.editDraft({ community: id, update: Y.encodeStateAsUpdate(doc, before) })
+      await node.flushDraft({ community: id })
+      print({ ok: true }, () => 'Draft updated.')
+    }),
+  )
+
+/** Turn `text` into `next` with one delete and one insert around the common prefix and suffix. */
+function applyTextChange(text: Y.Text, next: string): void {
+  const cur = text.toString()
+  if (cur === next) return
+  let start = 0
+  while (start < cur.length && start < next.length && cur[start] === next[start]) start++
+  let endCur = cur.length
+  let endNext = next.length
+  while (endCur > start && endNext > start && cur[endCur - 1] === next[endNext - 1]) {
+    endCur--
+    endNext--
+  }
+  text.doc?.transact(() => {
+    if (endCur > start) text.delete(start, endCur - start)
+    if (endNext > start) text.insert(start, next.slice(start, endNext))
+  })
+}
+
+// ---- proposals -----------------------------------------------------------------
+
+const proposal = program.command('proposal').description('propose, discuss, vote and close')
+
+proposal.command('create <community>')
+  .requiredOption('--title <text>', 'a short title')
+  .option('--text <text>', 'the proposal in full', '')
+  .addOption(new Option('--kind <kind>', 'what it does').choices(['resolution', 'amend', 'admit', 'remove', 'role', 'rules']).default('resolution'))
+  .addOption(new Option('--method <method>', 'how it is decided').choices(['yesno', 'approval', 'irv']).default('yesno'))
+  .option('--options <list>', 'comma-separated options (approval and ranked choice)')
+  .option('--quorum <fraction>', 'share of members who must vote, e.g. 1/2 or 50%')
+  .option('--threshold <fraction>', 'share of yes among yes+no needed (yes/no)')
+  .option('--deadline-hours <h>', 'hours until it may be closed (default: the community\'s voting period)')
+  .option('--charter-file <file>', 'amend: the new charter text (default: the current draft)')
+  .option('--member <id>', 'admit/remove/role: the member (id or did:key)')
+  .option('--role <role>', 'role: the new role')
+  .action((ref: string, opts: Record<string, string | undefined>) =>
+    withNode(async (node) => {
+      const id = await communityId(node, ref)
+      const s = await node.getCommunity({ community: id })
+      const quorum = opts['quorum'] ? parseFraction(opts['quorum'], '--quorum') : s.rules.quorum
+      let method: Method
+      if (opts['method'] === 'yesno') method = { type: 'yesno', quorum, threshold: opts['threshold'] ? parseFraction(opts['threshold'], '--threshold') : s.rules.threshold }
+      else {
+        const options = (opts['options'] ?? '').split(',').map((x) => x.trim()).filter(Boolean)
+        if (options.length < 2) throw new UsageError('--options needs at least two comma-separated options.')
+        method = { type: opts['method'] as 'approval' | 'irv', options, quorum }
+      }
+      let action: ProposalActionInput
+      const kind = opts['kind']
+      if (kind === 'amend') action = { type: 'amend', charter: opts['charterFile'] ? await readFile(opts['charterFile'], 'utf8') : s.charter.draft }
+      else if (kind === 'admit' || kind === 'remove') action = { type: kind, member: required(opts['member'], '--member') }
+      else if (kind === 'role') action = { type: 'role', member: required(opts['member'], '--member'), role: required(opts['role'], '--role') as Role }
+      else if (kind === 'rules') throw new UsageError('Changing rules by proposal is available in the app; the CLI takes --rule on create only.')
+      else action = { type: 'resolution' }
+      const pid = await node.createProposal({
+        community: id, title: required(opts['title'], '--title'), text: opts['text'] ?? '', action, method,
+        ...(opts['deadlineHours'] !== undefined ? { deadlineInHours: Number(opts['deadlineHours']) } : {}),
+      })
+      print({ proposal: pid }, () => `Proposal created: ${pid}`)
+    }),
+  )
+
+proposal.command('list <community>').action((ref: string) =>
+  withNode(async (node) => {
+    const s = await node.getCommunity({ community: await communityId(node, ref) })
+    print(s.proposals, () => formatProposals(s))
+  }),
+)
+
+proposal.command('show <community> <proposal>').action((ref: string, p: string) =>
+  withNode(async (node) => {
+    const id = await communityId(node, ref)
+    const pid = await proposalId(node, id, p)
+    const s = await node.getCommunity({ community: id })
+    const view = s.proposals.find((x) => x.id === pid)
+    print(view, () => formatProposal(s, pid))
+  }),
+)
+
+program.command('vote <community> <proposal> [choice]').description('vote: yes|no|abstain, or --approve / --rank for other methods')
+  .option('--approve <list>', 'approval: comma-separated option numbers (from 0)')
+  .option('--rank <list>', 'ranked choice: option numbers in order of preference')
+  .action((ref: string, p: string, choice: string | undefined, opts: { approve?: string; rank?: string }) =>
+    withNode(async (node) => {
+      const id = await communityId(node, ref)
+      const pid = await proposalId(node, id, p)
+      const nums = (s: string): number[] => s.split(',').map((x) => Number(x.trim()))
+      let ballot: Ballot
+      if (opts.approve !== undefined) ballot = { type: 'approval', approve: nums(opts.approve) }
+      else if (opts.rank !== undefined) ballot = { type: 'irv', rank: nums(opts.rank) }
+      else if (choice === 'yes' || choice === 'no' || choice === 'abstain') ballot = { type: 'yesno', choice }
+      else throw new UsageError('Say yes, no or abstain (or --approve / --rank).')
+      await node.vote({ community: id, proposal: pid, ballot })
+      print({ ok: true }, () => 'Vote recorded.')
+    }),
+  )
+
+program.command('comment <community> <proposal> <text>').action((ref: string, p: string, text: string) =>
+  withNode(async (node) => {
+    const id = await communityId(node, ref)
+    await node.comment({ community: id, proposal: await proposalId(node, id, p), text })
+    print({ ok: true }, () => 'Comment added.')
+  }),
+)
+
+program.command('close <community> <proposal>').description('close a proposal after its deadline; the outcome takes effect').action((ref: string, p: string) =>
+  withNode(async (node) => {
+    const id = await communityId(node, ref)
+    const pid = await proposalId(node, id, p)
+    await node.closeProposal({ community: id, proposal: pid })
+    const s = await node.getCommunity({ community: id })
+    print(s.proposals.find((x) => x.id === pid), () => formatProposal(s, pid))
+  }),
+)
+
+program.command('withdraw <community> <proposal>').action((ref: string, p: string) =>
+  withNode(async (node) => {
+    const id = await communityId(node, ref)
+    await node.withdrawProposal({ community: id, proposal: await proposalId(node, id, p) })
+    print({ ok: true }, () => 'Proposal withdrawn.')
+  }),
+)
+
+// ---- bundles and dossiers -----------------------------------------------------------
+
+const bundle = program.command('bundle').description('carry ops on a USB stick: no network needed')
+bundle.command('export <community> <file>').action((ref: string, file: string) =>
+  withNode(async (node) => {
+    const bytes = await node.exportBundle({ community: await communityId(node, ref) })
+    await writeFile(file, bytes)
+    print({ file, bytes: bytes.length }, () => `Wrote ${bytes.length} bytes to ${file}.`)
+  }),
+)
+bundle.command('import <file>').action((file: string) =>
+  withNode(async (node) => {
+    const r = await node.importBundle({ bytes: new Uint8Array(await readFile(file)) })
+    print(r, () => [`Applied ${r.applied} ops (${r.duplicates} already here, ${r.pending} waiting for missing ops, ${r.rejected} rejected).`, ...r.errors.map((e) => `  rejected: ${e}`)].join('\n'))
+  }),
+)
+
+const dossier = program.command('dossier').description('census, decisions and charter history anyone can verify offline')
+dossier.command('export <community> <file>').action((ref: string, file: string) =>
+  withNode(async (node) => {
+    const bytes = await node.exportDossier({ community: await communityId(node, ref) })
+    await writeFile(file, bytes)
+    print({ file, bytes: bytes.length }, () => `Wrote the dossier (${bytes.length} bytes) to ${file}.`)
+  }),
+)
+dossier.command('verify <file>').description('check a dossier with nothing but the file (no identity needed)').action(async (file: string) => {
+  const r = verifyDossier(new Uint8Array(await readFile(file)))
+  print(r, () => (r.ok
+    ? `OK: "${r.name}" — ${r.opCount} signed ops; ${r.census?.members.length} members, ${r.census?.decisions.length} decisions, ${r.census?.charter.length} charter versions, all consistent.`
+    : `NOT VALID:\n${r.problems.map((p) => `  - ${p}`).join('\n')}`))
+  if (!r.ok) process.exitCode = 1
+})
+
+program.command('status <community>').description('sync status').action((ref: string) =>
+  withNode(async (node) => {
+    const s = await node.syncStatus({ community: await communityId(node, ref) })
+    print(s, () => `${s.online ? 'online' : 'offline'}; ${s.peers.length} peers; ${s.received} ops held, ${s.pendingOps} waiting for missing ops`)
+  }),
+)
+
+function required(v: string | undefined, flag: string): string {
+  if (v === undefined || v === '') throw new UsageError(`${flag} is required for this kind.`)
+  return v
+}
+
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv)
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode === 0 ? 0 : 2
+      return
+    }
+    process.stderr.write(`error: ${(e as Error).message}\n`)
+    process.exitCode = e instanceof UsageError ? 2 : 1
+  }
+}
+
+await main()

@@ -1,0 +1,50 @@
+/** Human-readable renderings of the state for the terminal. */
+import type { CommunityState, OpId, ProposalView } from '@polity/api'
+
+const short = (id: string): string => id.slice(0, 12)
+const pct = ([n, d]: [number, number]): string => `${Math.round((n / d) * 1000) / 10}%`
+
+export function formatCommunity(s: CommunityState): string {
+  const lines = [
+    `${s.name}  (${s.community})`,
+    s.purpose ? `  ${s.purpose}` : '',
+    s.parent ? `  forked from ${short(s.parent.community)} at charter version ${s.parent.version}` : '',
+    '',
+    `Members (${s.members.length}):`,
+    ...s.members.map((m) => `  ${(m.name ?? '(no name)').padEnd(20)} ${m.role.padEnd(8)} ${short(m.id)}  since ${new Date(m.since).toISOString().slice(0, 10)}`),
+    ...(s.former.length ? ['', 'Former members:', ...s.former.map((f) => `  ${(f.name ?? short(f.id)).padEnd(20)} ${f.how}`)] : []),
+    '',
+    `Charter: ${s.charter.versions.length} ratified version(s); draft ${s.charter.draft.length} characters.`,
+    '',
+    formatProposals(s),
+  ]
+  return lines.filter((l, i) => l !== '' || lines[i - 1] !== '').join('\n')
+}
+
+export function formatProposals(s: CommunityState): string {
+  if (s.proposals.length === 0) return 'No proposals yet.'
+  return ['Proposals:', ...s.proposals.map((p) => `  ${short(p.id)}  ${p.status.padEnd(9)} ${outcomeWord(p).padEnd(8)} ${p.title}`)].join('\n')
+}
+
+function outcomeWord(p: ProposalView): string {
+  if (p.status !== 'closed' || !p.outcome) return ''
+  return p.outcome.passed ? 'passed' : 'failed'
+}
+
+export function formatProposal(s: CommunityState, id: OpId): string {
+  const p = s.proposals.find((x) => x.id === id)
+  if (!p) return 'No such proposal.'
+  const name = (m: string): string => s.members.find((x) => x.id === m)?.name ?? short(m)
+  const method = p.method.type === 'yesno'
+    ? `yes/no, quorum ${pct(p.method.quorum)}, threshold ${pct(p.method.threshold)}`
+    : `${p.method.type === 'irv' ? 'ranked choice' : 'approval'}: ${p.method.options.map((o, i) => `${i}=${o}`).join(', ')}`
+  return [
+    `${p.title}  (${p.id})`,
+    `  ${p.action.type} · ${method} · deadline ${new Date(p.deadline).toISOString()} · ${p.status}`,
+    p.text ? `\n${p.text}\n` : '',
+    `Votes (${p.votes.length}):`,
+    ...p.votes.map((v) => `  ${name(v.member).padEnd(20)} ${JSON.stringify(v.ballot)}`),
+    ...(p.comments.length ? ['Discussion:', ...p.comments.map((c) => `  ${name(c.author)}: ${c.text}`)] : []),
+    ...(p.outcome ? [`Outcome: ${p.outcome.passed ? 'PASSED' : 'FAILED'}  ${JSON.stringify(p.outcome.detail)}`] : []),
+  ].join('\n')
+}

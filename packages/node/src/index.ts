@@ -1,0 +1,12 @@
+/**
+ * @polity/node — PolityNode: a member's device (keys, durable replicas, the
+ * app API). The CLI, the browser-mode bridge and Electron all host it.
+ */
+export { PolityNode, type PolityNodeOptions } from './node'
+export {
+  NodeError, NoIdentityError, IdentityExistsError, LockedError, WeakPassphraseError, UnknownCommunityError,
+  NotAMemberError, InvalidInputError, InvalidInviteError, RefusedError, InvalidFileError,
+} from './errors'
+export { createNativeCrypto } from './native-crypto'
+export { encodeInviteLink, decodeInviteLink, type InviteLinkData } from './invite-link'
+export { encodeBundle, decodeBundle } from './bundle'

@@ -1,0 +1,705 @@
+/**
+ * PolityNode: one member's device. It owns the keys (they never leave this
+ * process), a replica per community, the durable op store, and the app API
+ * that the CLI, the browser bridge and Electron all call. Every command works
+ * with no network at all (I7); an op is acknowledged only once it is on disk
+ * (I4).
+ */
+import { randomBytes } from '@noble/hashes/utils.js'
+import { sha256 } from '@noble/hashes/sha2.js'
+import * as Y from 'yjs'
+import {
+  Replica, createOp, certifyDevice, didKeyOf, generateKeyPair, identityFromRecoveryPhrase, joinProofMessage,
+  recoveryPhraseOf, sign, toHex, fromHex, decodeOp, encodeDossier, verifyDossier, keyPairFromSecret, DEFAULT_RULES,
+  DRAFT_TEXT, MAX_DEPS, publicKeyFromDidKey,
+  type AnyOp, type BodyOf, type CborValue, type CommunityId, type CryptoSuite, type MemberId, type OpId, type OpKind,
+  type CommunityState, type ProposalAction, type Rules,
+} from '@polity/protocol'
+import type {
+  AcceptedInvite, CommunitySummary, CreateCommunityInput, CreatedIdentity, DiffHunk, DossierReport, DraftState,
+  IdentityStatus, ImportResult, Invite, PolityClient, PolityEvent, ProposalActionInput, SyncStatus, ForkInput,
+  ProposalInput, InviteInput, Ballot, Role,
+} from '@polity/api'
+import {
+  IdentityExistsError, InvalidInputError, InvalidInviteError, LockedError, NoIdentityError, NotAMemberError,
+  RefusedError, UnknownCommunityError, WeakPassphraseError,
+} from './errors'
+import { createNativeCrypto } from './native-crypto'
+import { decodeSecrets, encodeSecrets, seal, unseal, type NodeSecrets } from './secrets'
+import { keystoreExists, openStore, pathsOf, readKeystore, recordOf, writeKeystore, type NodePaths, type Store } from './storage'
+import { decodeInviteLink, encodeInviteLink } from './invite-link'
+import { decodeBundle, encodeBundle } from './bundle'
+import { lineDiff } from './diff'
+
+export interface PolityNodeOptions {
+  readonly dataDir: string
+  /** scrypt cost as log2(N). Default 17; tests may lower it. */
+  readonly kdfLogN?: number
+  /** Milliseconds of typing pause before draft edits are signed as one op. */
+  readonly draftBatchMs?: number
+  readonly now?: () => number
+  readonly crypto?: CryptoSuite
+}
+
+interface PendingJoin {
+  readonly invite: OpId
+  readonly inviteSecret: Uint8Array
+  readonly name: string
+}
+
+/** What the node keeps per community besides the replica. */
+class CommunityRuntime {
+  readonly replica: Replica
+  secret: Uint8Array | undefined
+  pendingJoin: PendingJoin | undefined
+  draftUpdates: Uint8Array[] = []
+  draftTimer: ReturnType<typeof setTimeout> | undefined
+
+  constructor(readonly id: CommunityId, crypto: CryptoSuite) {
+    this.replica = new Replica({ community: id, crypto })
+  }
+}
+
+const MIN_PASSPHRASE = 8
+const HOUR = 3600_000
+
+export class PolityNode implements PolityClient {
+  private secrets: NodeSecrets | undefined
+  private readonly communities = new Map<CommunityId, CommunityRuntime>()
+  private readonly listeners = new Set<(e: PolityEvent) => void>()
+  private readonly crypto: CryptoSuite
+  private readonly now: () => number
+  private closed = false
+
+  private constructor(
+    private readonly paths: NodePaths,
+    private readonly store: Store,
+    private readonly options: PolityNodeOptions,
+  ) {
+    this.crypto = options.crypto ?? createNativeCrypto()
+    this.now = options.now ?? Date.now
+  }
+
+  static async open(options: PolityNodeOptions): Promise<PolityNode> {
+    const paths = pathsOf(options.dataDir)
+    const store = await openStore(paths)
+    return new PolityNode(paths, store, options)
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    for (const rt of this.communities.values()) await this.flushRuntime(rt)
+    this.closed = true
+    this.lockSecrets()
+    await this.store.close()
+  }
+
+  // ---- events ---------------------------------------------------------------
+
+  subscribe(listener: (event: PolityEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  private emit(e: PolityEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e)
+      } catch {
+        // A subscriber's failure never affects the node.
+      }
+    }
+  }
+
+  // ---- identity -------------------------------------------------------------
+
+  async identityStatus(): Promise<IdentityStatus> {
+    if (this.secrets) {
+      return {
+        state: 'unlocked',
+        member: toHex(this.secrets.identity.publicKey) as MemberId,
+        did: didKeyOf(this.secrets.identity.publicKey),
+        deviceKey: toHex(this.secrets.device.publicKey),
+      }
+    }
+    return { state: keystoreExists(this.paths) ? 'locked' : 'none' }
+  }
+
+  async createIdentity(input: { passphrase: string }): Promise<CreatedIdentity> {
+    if (keystoreExists(this.paths)) throw new IdentityExistsError()
+    checkPassphrase(input.passphrase)
+    const secrets: NodeSecrets = { identity: generateKeyPair(), device: generateKeyPair(), dataKey: randomBytes(32) }
+    await writeKeystore(this.paths, input.passphrase, encodeSecrets(secrets), this.options.kdfLogN ?? 17)
+    await this.unlockWith(secrets)
+    return {
+      did: didKeyOf(secrets.identity.publicKey),
+      member: toHex(secrets.identity.publicKey) as MemberId,
+      recoveryPhrase: recoveryPhraseOf(secrets.identity.secretKey),
+    }
+  }
+
+  async restoreIdentity(input: { phrase: string; passphrase: string }): Promise<IdentityStatus> {
+    if (keystoreExists(this.paths)) throw new IdentityExistsError()
+    checkPassphrase(input.passphrase)
+    // A restored identity gets a new device key (ID-4): it links itself to each community it meets.
+    const secrets: NodeSecrets = { identity: identityFromRecoveryPhrase(input.phrase), device: generateKeyPair(), dataKey: randomBytes(32) }
+    await writeKeystore(this.paths, input.passphrase, encodeSecrets(secrets), this.options.kdfLogN ?? 17)
+    await this.unlockWith(secrets)
+    return this.identityStatus()
+  }
+
+  async unlock(input: { passphrase: string }): Promise<IdentityStatus> {
+    if (!keystoreExists(this.paths)) throw new NoIdentityError()
+    if (!this.secrets) await this.unlockWith(decodeSecrets(await readKeystore(this.paths, input.passphrase)))
+    return this.identityStatus()
+  }
+
+  async lock(): Promise<IdentityStatus> {
+    for (const rt of this.communities.values()) await this.flushRuntime(rt)
+    this.lockSecrets()
+    const status = await this.identityStatus()
+    this.emit({ type: 'identity', status })
+    return status
+  }
+
+  private lockSecrets(): void {
+    if (this.secrets) {
+      this.secrets.identity.secretKey.fill(0)
+      this.secrets.device.secretKey.fill(0)
+      this.secrets.dataKey.fill(0)
+    }
+    this.secrets = undefined
+    for (const rt of this.communities.values()) if (rt.draftTimer) clearTimeout(rt.draftTimer)
+    this.communities.clear()
+  }
+
+  private async unlockWith(secrets: NodeSecrets): Promise<void> {
+    this.secrets = secrets
+    await this.loadCommunities()
+    this.emit({ type: 'identity', status: await this.identityStatus() })
+  }
+
+  private requireSecrets(): NodeSecrets {
+    if (!this.secrets) throw keystoreExists(this.paths) ? new LockedError() : new NoIdentityError()
+    return this.secrets
+  }
+
+  private get member(): MemberId {
+    return toHex(this.requireSecrets().identity.publicKey) as MemberId
+  }
+
+  // ---- loading and persisting -----------------------------------------------
+
+  private async loadCommunities(): Promise<void> {
+    for (const id of await this.store.listCommunities()) {
+      const cid = toHex(id) as CommunityId
+      const rt = this.runtime(cid, true)
+      for await (const rec of this.store.iterate(id)) rt.replica.receive(rec.bytes)
+    }
+    for (const key of await this.store.listMeta('community/')) {
+      const cid = key.slice('community/'.length) as CommunityId
+      const rt = this.runtime(cid, true)
+      await this.loadMeta(rt)
+    }
+  }
+
+  private runtime(id: CommunityId, create = false): CommunityRuntime {
+    let rt = this.communities.get(id)
+    if (!rt) {
+      if (!create) throw new UnknownCommunityError(id)
+      rt = new CommunityRuntime(id, this.crypto)
+      this.communities.set(id, rt)
+    }
+    return rt
+  }
+
+  private async loadMeta(rt: CommunityRuntime): Promise<void> {
+    const raw = await this.store.getMeta(`community/${rt.id}`)
+    if (!raw) return
+    const m = unseal(this.requireSecrets().dataKey, `community/${rt.id}`, raw) as Record<string, CborValue>
+    if (m['secret'] instanceof Uint8Array) rt.secret = m['secret']
+    const pj = m['pendingJoin'] as Record<string, CborValue> | null
+    if (pj && typeof pj['invite'] === 'string' && pj['inviteSecret'] instanceof Uint8Array) {
+      rt.pendingJoin = { invite: pj['invite'] as OpId, inviteSecret: pj['inviteSecret'], name: String(pj['name'] ?? '') }
+    }
+  }
+
+  private async saveMeta(rt: CommunityRuntime): Promise<void> {
+    const value: Record<string, CborValue> = {
+      secret: rt.secret ?? null,
+      pendingJoin: rt.pendingJoin
+        ? { invite: rt.pendingJoin.invite, inviteSecret: rt.pendingJoin.inviteSecret, name: rt.pendingJoin.name }
+        : null,
+    }
+    await this.store.putMeta(`community/${rt.id}`, seal(this.requireSecrets().dataKey, `community/${rt.id}`, value))
+  }
+
+  /** Validate, apply and durably store ops from anywhere; returns what happened to each. */
+  private async ingest(rt: CommunityRuntime, ops: readonly (Uint8Array | AnyOp)[]): Promise<{ applied: AnyOp[]; rejected: string[]; duplicates: number; pending: number }> {
+    const applied: AnyOp[] = []
+    const rejected: string[] = []
+    let duplicates = 0
+    let pending = 0
+    for (const x of ops) {
+      const r = rt.replica.receive(x)
+      if (r.status === 'applied') {
+        for (const id of [r.id, ...r.released]) applied.push((rt.replica.dag.get(id) as { op: AnyOp }).op)
+      } else if (r.status === 'rejected') rejected.push(r.error.message)
+      else if (r.status === 'duplicate') duplicates++
+      else pending++
+    }
+    if (applied.length > 0) {
+      await this.store.putOps(applied.map((op) => recordOf(rt.replica, op)))
+      this.afterApplied(rt, applied)
+    }
+    return { applied, rejected, duplicates, pending }
+  }
+
+  private afterApplied(rt: CommunityRuntime, ops: readonly AnyOp[]): void {
+    const mine = this.secrets ? toHex(this.secrets.device.publicKey) : ''
+    for (const op of ops) {
+      if (op.kind === 'charter.edit' && op.author !== mine) this.emit({ type: 'draft', community: rt.id, update: op.body.update })
+    }
+    this.emit({ type: 'community', community: rt.id, ops: rt.replica.size })
+  }
+
+  /** Author one op as this device on top of everything this replica holds. */
+  private async author<K extends OpKind>(rt: CommunityRuntime, kind: K, body: BodyOf<K>): Promise<AnyOp> {
+    const secrets = this.requireSecrets()
+    const deviceKey = toHex(secrets.device.publicKey) as AnyOp['author']
+    const last = rt.replica.dag.lastOf(deviceKey)
+    const heads = rt.replica.heads()
+    const deps = [...new Set([...(last ? [last.op.id] : []), ...heads.slice(-(MAX_DEPS - 1))])]
+    const op = createOp(
+      { community: kind === 'genesis' ? null : rt.id, seq: (last?.op.seq ?? 0) + 1, deps: kind === 'genesis' ? [] : deps, time: this.now(), kind, body },
+      secrets.device,
+      this.crypto,
+    ) as AnyOp
+    const r = rt.replica.receive(op)
+    if (r.status !== 'applied') {
+      throw new RefusedError(r.status === 'rejected' ? humanRule(r.error.message) : `The op could not be applied (${r.status}).`)
+    }
+    await this.store.putOps([recordOf(rt.replica, op)])
+    this.afterApplied(rt, [op])
+    return op
+  }
+
+  private joined(id: CommunityId): CommunityRuntime {
+    const rt = this.runtime(id)
+    if (!rt.replica.roster().members.has(this.member)) throw new NotAMemberError()
+    return rt
+  }
+
+  // ---- communities ------------------------------------------------------------
+
+  async listCommunities(): Promise<CommunitySummary[]> {
+    this.requireSecrets()
+    const out: CommunitySummary[] = []
+    for (const rt of this.communities.values()) {
+      const roster = rt.replica.roster()
+      const g = roster.genesis
+      const state = g ? rt.replica.state() : undefined
+      out.push({
+        id: rt.id,
+        name: g?.name ?? rt.pendingJoin?.name ?? '',
+        purpose: g?.purpose ?? '',
+        memberCount: roster.members.size,
+        role: roster.members.get(this.member)?.role ?? null,
+        openProposals: state ? state.proposals.filter((p) => p.status === 'open').length : 0,
+        opCount: rt.replica.size,
+        parent: g?.parent?.community ?? null,
+        pendingJoin: rt.pendingJoin !== undefined,
+      })
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name))
+  }
+
+  async createCommunity(input: CreateCommunityInput): Promise<CommunityId> {
+    const secrets = this.requireSecrets()
+    const name = requireText(input.name, 'The community needs a name', 1, 120)
+    const rules: Rules = { ...DEFAULT_RULES, ...(input.rules ?? {}) }
+    const op = createOp(
+      {
+        community: null, seq: 1, deps: [], time: this.now(), kind: 'genesis',
+        body: {
+          name, purpose: requireText(input.purpose ?? '', 'The purpose', 0, 2000), charter: requireText(input.charter ?? '', 'The charter', 0, 65_536),
+          rules, founder: secrets.identity.publicKey, cert: certifyDevice(secrets.identity, secrets.device.publicKey), parent: undefined,
+        },
+      },
+      secrets.device,
+      this.crypto,
+    ) as AnyOp
+    const rt = this.runtime(op.community, true)
+    rt.secret = randomBytes(32)
+    await this.saveMeta(rt)
+    await this.ingest(rt, [op])
+    if (input.founderName) await this.author(rt, 'profile.set', { name: requireText(input.founderName, 'The name', 1, 80) })
+    this.emit({ type: 'communities' })
+    return op.community
+  }
+
+  async getCommunity(input: { community: CommunityId }): Promise<CommunityState> {
+    this.requireSecrets()
+    const rt = this.runtime(input.community)
+    if (!rt.replica.roster().genesis) throw new InvalidInputError('This community\'s ops have not arrived yet: sync with a member or import a bundle.')
+    return rt.replica.state()
+  }
+
+  async createInvite(input: { community: CommunityId } & InviteInput): Promise<Invite> {
+    const rt = this.joined(input.community)
+    const uses = input.uses ?? 1
+    if (!Number.isInteger(uses) || uses < 1 || uses > 1_000_000) throw new InvalidInputError('An invite can be used 1 to 1,000,000 times.')
+    const hours = input.expiresInHours ?? 168
+    if (!(hours > 0 && hours <= 24 * 366)) throw new InvalidInputError('An invite expires after 1 hour to 1 year.')
+    const key = generateKeyPair()
+    const expires = this.now() + Math.round(hours * HOUR)
+    const op = await this.author(rt, 'invite.create', { key: key.publicKey, uses, expires })
+    const link = encodeInviteLink({
+      community: rt.id, invite: op.id, inviteSecret: key.secretKey, communitySecret: rt.secret ?? new Uint8Array(32),
+      name: rt.replica.roster().genesis?.name ?? '', addresses: [],
+    })
+    return { link, expires, uses }
+  }
+
+  async acceptInvite(input: { link: string; name?: string }): Promise<AcceptedInvite> {
+    this.requireSecrets()
+    const d = decodeInviteLink(input.link)
+    const rt = this.runtime(d.community, true)
+    if (rt.replica.roster().members.has(this.member)) return { community: rt.id, status: 'joined' }
+    rt.secret = d.communitySecret
+    rt.pendingJoin = { invite: d.invite, inviteSecret: d.inviteSecret, name: input.name ?? d.name }
+    await this.saveMeta(rt)
+    const joined = await this.tryCompleteJoin(rt)
+    this.emit({ type: 'communities' })
+    return { community: rt.id, status: joined ? 'joined' : 'waiting' }
+  }
+
+  /** Use a pending invite once its op has arrived; link this device if the member already belongs. */
+  private async tryCompleteJoin(rt: CommunityRuntime): Promise<boolean> {
+    const secrets = this.requireSecrets()
+    const roster = rt.replica.roster()
+    if (!roster.genesis) return false
+    const deviceKey = toHex(secrets.device.publicKey) as AnyOp['author']
+    if (roster.members.has(this.member)) {
+      if (!roster.devices.has(deviceKey)) {
+        await this.author(rt, 'device.link', { member: secrets.identity.publicKey, cert: certifyDevice(secrets.identity, secrets.device.publicKey) })
+      }
+      if (rt.pendingJoin) {
+        rt.pendingJoin = undefined
+        await this.saveMeta(rt)
+      }
+      return true
+    }
+    const pj = rt.pendingJoin
+    if (!pj || !rt.replica.has(pj.invite)) return false
+    const inviteKey = keyPairFromSecret(pj.inviteSecret)
+    const proof = sign(joinProofMessage(rt.id, pj.invite, this.member), inviteKey.secretKey)
+    try {
+      await this.author(rt, 'member.join', {
+        member: secrets.identity.publicKey, cert: certifyDevice(secrets.identity, secrets.device.publicKey),
+        invite: fromHex(pj.invite, 32), proof,
+      })
+    } catch (e) {
+      throw new InvalidInviteError(e instanceof Error ? e.message : String(e))
+    }
+    rt.pendingJoin = undefined
+    await this.saveMeta(rt)
+    if (pj.name) await this.author(rt, 'profile.set', { name: pj.name.slice(0, 80) })
+    return true
+  }
+
+  async forkCommunity(input: { community: CommunityId } & ForkInput): Promise<CommunityId> {
+    const secrets = this.requireSecrets()
+    const parent = this.joined(input.community)
+    const roster = parent.replica.roster()
+    const version = roster.charterVersions[input.version]
+    if (!version) throw new InvalidInputError(`The parent has no ratified charter version ${input.version}.`)
+    const members = [...roster.members.keys()].sort().slice(0, 4096).map((m) => fromHex(m, 32))
+    const op = createOp(
+      {
+        community: null, seq: 1, deps: [], time: this.now(), kind: 'genesis',
+        body: {
+          name: requireText(input.name, 'The fork needs a name', 1, 120),
+          purpose: input.purpose ?? roster.genesis?.purpose ?? '',
+          charter: version.text,
+          rules: roster.rules ?? DEFAULT_RULES,
+          founder: secrets.identity.publicKey,
+          cert: certifyDevice(secrets.identity, secrets.device.publicKey),
+          parent: {
+            community: fromHex(parent.id, 32),
+            heads: parent.replica.heads().slice(0, 64).map((h) => fromHex(h, 32)),
+            version: version.version,
+            charterHash: sha256(new TextEncoder().encode(version.text)),
+            members,
+          },
+        },
+      },
+      secrets.device,
+      this.crypto,
+    ) as AnyOp
+    const rt = this.runtime(op.community, true)
+    rt.secret = randomBytes(32)
+    await this.saveMeta(rt)
+    await this.ingest(rt, [op])
+    this.emit({ type: 'communities' })
+    return op.community
+  }
+
+  async setProfile(input: { community: CommunityId; name: string }): Promise<void> {
+    await this.author(this.joined(input.community), 'profile.set', { name: requireText(input.name, 'The name', 1, 80) })
+  }
+
+  async leaveCommunity(input: { community: CommunityId }): Promise<void> {
+    await this.author(this.joined(input.community), 'member.leave', {})
+  }
+
+  async removeMember(input: { community: CommunityId; member: string; reason?: string }): Promise<void> {
+    await this.author(this.joined(input.community), 'member.remove', { member: memberBytes(input.member), reason: (input.reason ?? '').slice(0, 500) })
+  }
+
+  async changeRole(input: { community: CommunityId; member: string; role: Role }): Promise<void> {
+    await this.author(this.joined(input.community), 'member.role', { member: memberBytes(input.member), role: requireRole(input.role) })
+  }
+
+  // ---- charter draft ----------------------------------------------------------
+
+  async getDraft(input: { community: CommunityId }): Promise<DraftState> {
+    const rt = this.joined(input.community)
+    const deviceKey = toHex(this.requireSecrets().device.publicKey) as AnyOp['author']
+    let clientId = rt.replica.roster().deviceClients.get(deviceKey)
+    if (clientId === undefined) {
+      // Bind a fresh random Yjs clientID to this device (CHARTER-B1); retry on the rare collision.
+      for (let i = 0; clientId === undefined && i < 8; i++) {
+        const candidate = 1 + (new DataView(randomBytes(4).buffer).getUint32(0) % 0xfffffffe)
+        if (rt.replica.roster().clientOwners.has(candidate)) continue
+        await this.author(rt, 'charter.bind', { client: candidate })
+        clientId = candidate
+      }
+    }
+    const doc = rt.replica.contentFold().draft
+    return { update: Y.encodeStateAsUpdate(doc), clientId: clientId as number, text: doc.getText(DRAFT_TEXT).toString() }
+  }
+
+  async editDraft(input: { community: CommunityId; update: Uint8Array }): Promise<void> {
+    const rt = this.joined(input.community)
+    if (!(input.update instanceof Uint8Array) || input.update.length === 0 || input.update.length > 64 * 1024) {
+      throw new InvalidInputError('A draft update must be 1 byte to 64 KiB.')
+    }
+    rt.draftUpdates.push(input.update)
+    if (rt.draftTimer) clearTimeout(rt.draftTimer)
+    // Keystrokes are batched: one signed op per pause in typing (CHARTER-E3).
+    rt.draftTimer = setTimeout(() => {
+      this.flushRuntime(rt).catch(() => undefined)
+    }, this.options.draftBatchMs ?? 400)
+  }
+
+  async flushDraft(input: { community: CommunityId }): Promise<void> {
+    await this.flushRuntime(this.joined(input.community))
+  }
+
+  private async flushRuntime(rt: CommunityRuntime): Promise<void> {
+    if (rt.draftTimer) clearTimeout(rt.draftTimer)
+    rt.draftTimer = undefined
+    if (rt.draftUpdates.length === 0 || !this.secrets) return
+    const updates = rt.draftUpdates
+    rt.draftUpdates = []
+    await this.author(rt, 'charter.edit', { update: Y.mergeUpdates(updates) })
+  }
+
+  async charterDiff(input: { community: CommunityId; from: number; to: number }): Promise<DiffHunk[]> {
+    const versions = this.runtime(input.community).replica.roster().charterVersions
+    const a = versions[input.from]
+    const b = versions[input.to]
+    if (!a || !b) throw new InvalidInputError(`There are ratified versions 0 to ${versions.length - 1}.`)
+    return lineDiff(a.text, b.text)
+  }
+
+  // ---- proposals --------------------------------------------------------------
+
+  async createProposal(input: { community: CommunityId } & ProposalInput): Promise<OpId> {
+    const rt = this.joined(input.community)
+    const roster = rt.replica.roster()
+    const hours = input.deadlineInHours
+    if (hours !== undefined && !(hours >= 0 && hours <= 24 * 366)) throw new InvalidInputError('The deadline must be 0 hours to a year away.')
+    const deadline = this.now() + (hours !== undefined ? Math.round(hours * HOUR) : (roster.rules?.votingPeriod ?? 7 * 24 * HOUR))
+    const op = await this.author(rt, 'proposal.create', {
+      title: requireText(input.title, 'The title', 1, 200),
+      text: requireText(input.text ?? '', 'The text', 0, 20_000),
+      action: toAction(input.action, roster.charterVersions.length - 1),
+      method: input.method,
+      deadline,
+    })
+    return op.id
+  }
+
+  async vote(input: { community: CommunityId; proposal: OpId; ballot: Ballot }): Promise<void> {
+    await this.author(this.joined(input.community), 'vote.cast', { proposal: opRef(input.proposal), ballot: input.ballot })
+  }
+
+  async comment(input: { community: CommunityId; proposal: OpId; text: string; replyTo?: OpId }): Promise<void> {
+    await this.author(this.joined(input.community), 'comment.add', {
+      proposal: opRef(input.proposal), text: requireText(input.text, 'A comment', 1, 5000),
+      replyTo: input.replyTo ? opRef(input.replyTo) : undefined,
+    })
+  }
+
+  async closeProposal(input: { community: CommunityId; proposal: OpId }): Promise<void> {
+    await this.author(this.joined(input.community), 'proposal.close', { proposal: opRef(input.proposal) })
+  }
+
+  async withdrawProposal(input: { community: CommunityId; proposal: OpId }): Promise<void> {
+    await this.author(this.joined(input.community), 'proposal.withdraw', { proposal: opRef(input.proposal) })
+  }
+
+  // ---- bundles and dossiers -----------------------------------------------------
+
+  async exportBundle(input: { community: CommunityId }): Promise<Uint8Array> {
+    this.requireSecrets()
+    const rt = this.runtime(input.community)
+    return encodeBundle(rt.replica.dag.entries.map((e) => e.op.bytes))
+  }
+
+  async importBundle(input: { bytes: Uint8Array }): Promise<ImportResult> {
+    this.requireSecrets()
+    const raw = decodeBundle(input.bytes)
+    // Route each op to its community; an op that does not even decode is reported, not imported.
+    const byCommunity = new Map<CommunityId, AnyOp[]>()
+    const errors: string[] = []
+    let rejected = 0
+    raw.forEach((bytes, i) => {
+      try {
+        const op = decodeOp(bytes, this.crypto)
+        const list = byCommunity.get(op.community) ?? []
+        list.push(op)
+        byCommunity.set(op.community, list)
+      } catch (e) {
+        rejected++
+        if (errors.length < 10) errors.push(`Op #${i + 1}: ${(e as Error).message}`)
+      }
+    })
+    let applied = 0
+    let duplicates = 0
+    let pending = 0
+    for (const [cid, ops] of byCommunity) {
+      const rt = this.runtime(cid, true)
+      const r = await this.ingest(rt, ops)
+      applied += r.applied.length
+      duplicates += r.duplicates
+      pending += r.pending
+      rejected += r.rejected.length
+      for (const m of r.rejected) if (errors.length < 10) errors.push(m)
+      await this.tryCompleteJoin(rt).catch((e: unknown) => {
+        if (errors.length < 10) errors.push((e as Error).message)
+      })
+    }
+    this.emit({ type: 'communities' })
+    return { applied, duplicates, rejected, pending, communities: [...byCommunity.keys()], errors }
+  }
+
+  async exportDossier(input: { community: CommunityId }): Promise<Uint8Array> {
+    const state = await this.getCommunity(input)
+    const rt = this.runtime(input.community)
+    return encodeDossier(state, [...rt.replica.dag.entries].sort((a, b) => a.height - b.height || (a.op.id < b.op.id ? -1 : 1)).map((e) => e.op.bytes))
+  }
+
+  async verifyDossier(input: { bytes: Uint8Array }): Promise<DossierReport> {
+    const r = verifyDossier(input.bytes, this.crypto)
+    return {
+      ok: r.ok,
+      community: (r.community as CommunityId | null) ?? null,
+      name: r.name,
+      opCount: r.opCount,
+      members: r.census?.members.length ?? 0,
+      decisions: r.census?.decisions.length ?? 0,
+      charterVersions: r.census?.charter.length ?? 0,
+      problems: r.problems,
+    }
+  }
+
+  // ---- sync -------------------------------------------------------------------
+
+  async syncStatus(input: { community: CommunityId }): Promise<SyncStatus> {
+    const rt = this.runtime(input.community)
+    // Without a network attached the node is honestly offline (the net layer replaces this).
+    return { online: false, peers: [], received: rt.replica.size, known: rt.replica.size + rt.replica.pendingCount(), pendingOps: rt.replica.pendingCount() }
+  }
+
+  /** For the network layer and tests: the replica of a community. */
+  replicaOf(community: CommunityId): Replica {
+    return this.runtime(community).replica
+  }
+
+  /** For the network layer: receive ops from a peer, store them, complete pending joins. */
+  async receiveOps(community: CommunityId, ops: readonly Uint8Array[]): Promise<{ applied: number; rejected: number }> {
+    const rt = this.runtime(community, true)
+    const r = await this.ingest(rt, ops)
+    await this.tryCompleteJoin(rt).catch(() => undefined)
+    return { applied: r.applied.length, rejected: r.rejected.length }
+  }
+
+  communitySecret(community: CommunityId): Uint8Array | undefined {
+    return this.communities.get(community)?.secret
+  }
+}
+
+// ---- input checks ---------------------------------------------------------------
+
+function checkPassphrase(p: unknown): void {
+  if (typeof p !== 'string' || [...p].length < MIN_PASSPHRASE) throw new WeakPassphraseError()
+}
+
+function requireText(v: unknown, what: string, min: number, max: number): string {
+  if (typeof v !== 'string') throw new InvalidInputError(`${what} must be text.`)
+  const t = min > 0 ? v.trim() : v
+  if (t.length < min) throw new InvalidInputError(`${what} cannot be empty.`)
+  if (t.length > max) throw new InvalidInputError(`${what} is too long (at most ${max} characters).`)
+  return t
+}
+
+function requireRole(r: unknown): Role {
+  if (r !== 'founder' && r !== 'steward' && r !== 'member') throw new InvalidInputError('The role must be founder, steward or member.')
+  return r
+}
+
+function memberBytes(member: string): Uint8Array {
+  if (typeof member === 'string' && /^[0-9a-f]{64}$/.test(member)) return fromHex(member, 32)
+  if (typeof member === 'string' && member.startsWith('did:key:')) {
+    try {
+      return publicKeyFromDidKey(member)
+    } catch {
+      // The message below is the one a person can act on.
+    }
+  }
+  throw new InvalidInputError('Name the member by their id (64 hex characters) or did:key.')
+}
+
+function opRef(id: OpId): Uint8Array {
+  if (typeof id !== 'string' || !/^[0-9a-f]{64}$/.test(id)) throw new InvalidInputError('That is not a proposal id.')
+  return fromHex(id, 32)
+}
+
+function toAction(a: ProposalActionInput, currentVersion: number): ProposalAction {
+  switch (a?.type) {
+    case 'resolution':
+      return { type: 'resolution' }
+    case 'amend':
+      return { type: 'amend', charter: requireText(a.charter, 'The amended charter', 0, 65_536), base: currentVersion }
+    case 'admit':
+    case 'remove':
+      return { type: a.type, member: memberBytes(a.member) }
+    case 'role':
+      return { type: 'role', member: memberBytes(a.member), role: requireRole(a.role) }
+    case 'rules':
+      return { type: 'rules', rules: a.rules }
+    default:
+      throw new InvalidInputError('Unknown proposal kind.')
+  }
+}
+
+/** "ROSTER-9: no one may change their own role" → a sentence with the rule kept for reference. */
+function humanRule(message: string): string {
+  const m = /^([A-Z]+-[0-9A-Z]+): (.*)$/.exec(message)
+  if (!m) return message
+  const text = (m[2] as string).charAt(0).toUpperCase() + (m[2] as string).slice(1)
+  return `${text} (rule ${m[1]}).`
+}

@@ -1,0 +1,51 @@
+/**
+ * The node's one seam to persistence: @polity/store's op store and keystore.
+ * Everything the node reads or writes on disk goes through here.
+ */
+import { join } from 'node:path'
+import { mkdir } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { fromHex, type AnyOp, type CommunityId, type Replica } from '@polity/protocol'
+import { LevelStore, createKeystore, openKeystore, type Store, type OpRecord } from '@polity/store'
+
+export interface NodePaths {
+  readonly dataDir: string
+  readonly keystore: string
+  readonly db: string
+}
+
+export function pathsOf(dataDir: string): NodePaths {
+  return { dataDir, keystore: join(dataDir, 'keystore.polity'), db: join(dataDir, 'ops') }
+}
+
+export async function openStore(paths: NodePaths): Promise<Store> {
+  await mkdir(paths.dataDir, { recursive: true, mode: 0o700 })
+  return LevelStore.open(paths.db)
+}
+
+export const keystoreExists = (paths: NodePaths): boolean => existsSync(paths.keystore)
+
+export async function writeKeystore(paths: NodePaths, passphrase: string, secrets: Uint8Array, logN: number): Promise<void> {
+  await mkdir(paths.dataDir, { recursive: true, mode: 0o700 })
+  await createKeystore(paths.keystore, passphrase, secrets, { logN })
+}
+
+export async function readKeystore(paths: NodePaths, passphrase: string): Promise<Uint8Array> {
+  return openKeystore(paths.keystore, passphrase)
+}
+
+/** The record the store keeps for an op a replica accepted. */
+export function recordOf(replica: Replica, op: AnyOp): OpRecord {
+  const entry = replica.dag.get(op.id)
+  return {
+    id: fromHex(op.id, 32),
+    community: fromHex(op.community, 32),
+    author: fromHex(op.author, 32),
+    seq: op.seq,
+    deps: op.deps.map((d) => fromHex(d, 32)),
+    height: entry ? entry.height : 1,
+    bytes: op.bytes,
+  }
+}
+
+export type { Store, CommunityId }
