@@ -65,8 +65,22 @@ function toCbor(v: unknown): CborValue {
   return v as CborValue
 }
 
+/**
+ * Ops an op's body refers to, which must be among its deps (VOTE-1, CLOSE-1,
+ * WITHDRAW-1, COMMENT-1/2): so "is it in the causal past" is a lookup, not a search.
+ */
+export function referencedOps(kind: OpKind, body: unknown): OpId[] {
+  const b = body as { proposal?: Uint8Array; replyTo?: Uint8Array }
+  const out: OpId[] = []
+  if (kind === 'vote.cast' || kind === 'proposal.close' || kind === 'proposal.withdraw' || kind === 'comment.add') {
+    if (b.proposal instanceof Uint8Array) out.push(toHex(b.proposal) as OpId)
+    if (b.replyTo instanceof Uint8Array) out.push(toHex(b.replyTo) as OpId)
+  }
+  return out
+}
+
 export function createOp<K extends OpKind>(draft: OpDraft<K>, device: KeyPair, crypto: CryptoSuite = pureCrypto): Op<K> {
-  const deps = [...new Set(draft.deps)].sort()
+  const deps = [...new Set([...draft.deps, ...referencedOps(draft.kind, draft.body)])].sort()
   const payloadValue = {
     v: PROTOCOL_VERSION,
     community: draft.community === null ? null : fromHex(draft.community, 32),
