@@ -31,3 +31,4 @@ export type { CommunityState, MemberView, FormerMemberView, ProposalView, Action
 export type { Outcome } from './replica/outcome'
 export { DRAFT_TEXT } from './replica/content'
 export { encodeDossier, verifyDossier, censusOf, type Census, type DossierVerification } from './dossier'
+export { verifyForkLineage, type LineageProof } from './lineage'

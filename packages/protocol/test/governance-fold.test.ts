@@ -5,16 +5,9 @@
 import { describe, expect, it } from 'vitest'
 import { Replica, type AnyOp, type Ballot, type Method, type ProposalAction } from '../src/index'
 import { fromHex } from '../src/encoding/bytes'
-import { Actor, community, syncAll } from './harness'
+import { Actor, close, community, propose, syncAll, vote, yesno } from './harness'
 import { nodeCrypto } from './node-crypto'
 
-const yesno: Method = { type: 'yesno', quorum: [1, 2], threshold: [1, 2] }
-
-export function propose(a: Actor, action: ProposalAction, method: Method = yesno, deadline = 0): AnyOp {
-  return a.act('proposal.create', { title: 'P', text: '', action, method, deadline })
-}
-export const vote = (a: Actor, p: AnyOp, ballot: Ballot): AnyOp => a.act('vote.cast', { proposal: fromHex(p.id), ballot })
-export const close = (a: Actor, p: AnyOp): AnyOp => a.act('proposal.close', { proposal: fromHex(p.id) })
 const yes: Ballot = { type: 'yesno', choice: 'yes' }
 const no: Ballot = { type: 'yesno', choice: 'no' }
 

@@ -4,7 +4,7 @@
  */
 import {
   Replica, certifyDevice, createOp, generateKeyPair, joinProofMessage, sign, toHex, DEFAULT_RULES,
-  type AnyOp, type BodyOf, type CommunityId, type KeyPair, type MemberId, type OpId, type OpKind, type Rules,
+  type AnyOp, type Ballot, type Method, type ProposalAction, type BodyOf, type CommunityId, type KeyPair, type MemberId, type OpId, type OpKind, type Rules,
 } from '../src/index'
 import { fromHex } from '../src/encoding/bytes'
 import { nodeCrypto } from './node-crypto'
@@ -127,3 +127,11 @@ export function syncAll(actors: Actor[]): void {
 }
 
 export const memberIds = (r: Replica): string[] => r.state().members.map((m) => m.id).sort()
+
+export const yesno: Method = { type: 'yesno', quorum: [1, 2], threshold: [1, 2] }
+
+export function propose(a: Actor, action: ProposalAction, method: Method = yesno, deadline = 0): AnyOp {
+  return a.act('proposal.create', { title: 'P', text: '', action, method, deadline })
+}
+export const vote = (a: Actor, p: AnyOp, ballot: Ballot): AnyOp => a.act('vote.cast', { proposal: fromHex(p.id), ballot })
+export const close = (a: Actor, p: AnyOp): AnyOp => a.act('proposal.close', { proposal: fromHex(p.id) })

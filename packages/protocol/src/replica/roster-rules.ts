@@ -11,6 +11,7 @@ import type { Verifier } from '../crypto/ed25519'
 import type { AnyOp, Op } from '../op/envelope'
 import { roleRank, type CommunityId, type MemberId, type OpId, type Role } from '../op/ids'
 import { toHex } from '../encoding/bytes'
+import { sha256 } from '../crypto/hash'
 import type { RosterState } from './roster'
 
 const JOIN_DOMAIN = utf8.encode('polity/join/v1\0')
@@ -51,6 +52,9 @@ export function checkAuthor(op: AnyOp, past: RosterState, ctx: CheckContext): Me
       const b = op.body
       if (!verifyDeviceCert(b.founder, fromHex(op.author, 32), b.cert, ctx.verify)) {
         violation('ROSTER-1', 'the founder certificate does not certify the authoring device')
+      }
+      if (b.parent && toHex(sha256(utf8.encode(b.charter))) !== toHex(b.parent.charterHash)) {
+        violation('FORK-1', 'a fork\'s starting charter must hash to the charter hash it cites')
       }
       return toHex(b.founder) as MemberId
     }
