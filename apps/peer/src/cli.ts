@@ -12,6 +12,8 @@ import { DRAFT_TEXT, verifyDossier } from '@polity/protocol'
 import { defaultDataDir } from './data-dir'
 import { readPassphrase } from './passphrase'
 import { formatCommunity, formatProposal, formatProposals } from './format'
+import { startUiServer } from './ui-server'
+import { fileURLToPath } from 'node:url'
 
 interface GlobalOptions {
   dataDir: string
@@ -445,6 +447,24 @@ program.command('status <community>').description('sync status').action((ref: st
     print(s, () => `${s.online ? 'online' : 'offline'}; ${s.peers.length} peers; ${s.received} ops held, ${s.pendingOps} waiting for missing ops`)
   }),
 )
+
+program.command('ui').description('browser mode: serve the app on 127.0.0.1 and print the address to open')
+  .option('--port <n>', 'port (default: any free port)')
+  .option('--ui-dir <dir>', 'the built UI (default: packages/ui/dist)')
+  .action(async (opts: { port?: string; uiDir?: string }) => {
+    const o = g()
+    const node = await PolityNode.open({ dataDir: o.dataDir, ...(o.kdfLogN ? { kdfLogN: Number(o.kdfLogN) } : {}) })
+    const uiDir = opts.uiDir ?? fileURLToPath(new URL('../../../packages/ui/dist', import.meta.url))
+    const server = await startUiServer({ api: node, uiDir, ...(opts.port ? { port: Number(opts.port) } : {}) })
+    process.stdout.write(`Polity is running in browser mode.\nOpen: ${server.url}\n`)
+    await new Promise<void>((done) => {
+      const stop = (): void => done()
+      process.once('SIGINT', stop)
+      process.once('SIGTERM', stop)
+    })
+    await server.close()
+    await node.close()
+  })
 
 function required(v: string | undefined, flag: string): string {
   if (v === undefined || v === '') throw new UsageError(`${flag} is required for this kind.`)

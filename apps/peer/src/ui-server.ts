@@ -1,0 +1,149 @@
+/**
+ * Browser mode (BRIDGE-1..4 in docs/PROTOCOL.md): serve the built UI on
+ * 127.0.0.1 and bridge the app API over a WebSocket at /api. Every launch
+ * makes a fresh random token; the socket is accepted only with it (and only
+ * from a page of our own origin), so other local programs and web pages
+ * cannot drive the node. Keys never cross the bridge: it carries API calls.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { readFile, stat } from 'node:fs/promises'
+import { extname, join, normalize, resolve, sep } from 'node:path'
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { API_METHODS, decodeWire, encodeWire, type PolityClient, type WireRequest } from '@polity/api'
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.ico': 'image/x-icon',
+}
+
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws://127.0.0.1:*; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
+
+export interface UiServer {
+  readonly url: string
+  readonly port: number
+  readonly token: string
+  close(): Promise<void>
+}
+
+export interface UiServerOptions {
+  readonly api: PolityClient
+  /** Folder holding the built UI (index.html and assets). */
+  readonly uiDir: string
+  readonly port?: number
+  /** Largest bridge message accepted, in bytes. */
+  readonly maxMessageBytes?: number
+}
+
+export async function startUiServer(options: UiServerOptions): Promise<UiServer> {
+  const token = randomBytes(24).toString('base64url')
+  const root = resolve(options.uiDir)
+  const server = createServer((req, res) => {
+    serveStatic(root, req, res).catch(() => {
+      res.writeHead(500).end()
+    })
+  })
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? 64 * 1024 * 1024 })
+  let origin = ''
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    const given = Buffer.from(url.searchParams.get('token') ?? '')
+    const ok = url.pathname === '/api' && given.length === Buffer.byteLength(token) && timingSafeEqual(given, Buffer.from(token)) &&
+      (req.headers.origin === undefined || req.headers.origin === origin)
+    if (!ok) {
+      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n')
+      socket.destroy()
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => bridge(ws, options.api))
+  })
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail)
+    server.listen(options.port ?? 0, '127.0.0.1', () => ok())
+  })
+  const port = (server.address() as { port: number }).port
+  origin = `http://127.0.0.1:${port}`
+  return {
+    url: `${origin}/#token=${token}`,
+    port,
+    token,
+    close: () => closeAll(server, wss),
+  }
+}
+
+function closeAll(server: Server, wss: WebSocketServer): Promise<void> {
+  for (const c of wss.clients) c.terminate()
+  return new Promise((ok) => {
+    wss.close(() => server.close(() => ok()))
+  })
+}
+
+const methods = new Set<string>(API_METHODS)
+
+/** One socket: requests in, responses and events out. A bad message gets an error reply; it never stops the node. */
+function bridge(ws: WebSocket, api: PolityClient): void {
+  const unsubscribe = api.subscribe((event) => {
+    if (ws.readyState === ws.OPEN) ws.send(encodeWire({ kind: 'event', event }))
+  })
+  ws.on('close', unsubscribe)
+  ws.on('message', (data, isBinary) => {
+    let req: WireRequest
+    try {
+      if (isBinary) throw new Error('binary frames are not part of the bridge protocol')
+      const msg = decodeWire(String(data))
+      if (msg.kind !== 'request' || typeof msg.id !== 'number' || typeof msg.method !== 'string') throw new Error('expected a request')
+      req = msg
+    } catch (e) {
+      ws.send(encodeWire({ kind: 'response', id: -1, ok: false, error: { name: 'BridgeError', code: 'ERR_BRIDGE_MESSAGE', message: (e as Error).message } }))
+      return
+    }
+    if (!methods.has(req.method)) {
+      ws.send(encodeWire({ kind: 'response', id: req.id, ok: false, error: { name: 'BridgeError', code: 'ERR_UNKNOWN_METHOD', message: `Unknown API method "${req.method}".` } }))
+      return
+    }
+    const call = (api as unknown as Record<string, (input: unknown) => Promise<unknown>>)[req.method] as (input: unknown) => Promise<unknown>
+    Promise.resolve()
+      .then(() => call.call(api, req.input))
+      .then(
+        (value) => ws.send(encodeWire({ kind: 'response', id: req.id, ok: true, value: value ?? null })),
+        (e: unknown) => {
+          const err = e as { name?: string; code?: string; message?: string }
+          ws.send(encodeWire({ kind: 'response', id: req.id, ok: false, error: { name: err.name ?? 'Error', code: err.code ?? 'ERR_UNKNOWN', message: err.message ?? String(e) } }))
+        },
+      )
+  })
+}
+
+async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405).end()
+    return
+  }
+  const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname)
+  let file = normalize(join(root, path === '/' ? 'index.html' : path))
+  if (file !== root && !file.startsWith(root + sep)) {
+    res.writeHead(403).end()
+    return
+  }
+  const info = await stat(file).catch(() => undefined)
+  if (!info || info.isDirectory()) file = join(root, 'index.html')
+  const body = await readFile(file).catch(() => undefined)
+  if (!body) {
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('The UI is not built: run `npx -y pnpm@10 --filter @polity/ui build`.')
+    return
+  }
+  res.writeHead(200, {
+    'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+    'content-security-policy': CSP,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'cache-control': 'no-store',
+  })
+  res.end(req.method === 'HEAD' ? undefined : body)
+}
