@@ -4,14 +4,26 @@
  * (SIG-2..4) first, so it accepts exactly what the pure verifier accepts
  * (SIG-5, tested in test/native-crypto.test.ts).
  */
-import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto'
+import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto'
 import { passesStrictPrechecks, type CryptoSuite } from '@polity/protocol'
 
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
+const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex')
 
 export function createNativeCrypto(maxCachedKeys = 50_000): CryptoSuite {
   const keys = new Map<string, KeyObject>()
+  const signers = new Map<string, KeyObject>()
   return {
+    sign(msg, secretKey) {
+      const id = Buffer.from(secretKey.buffer, secretKey.byteOffset, secretKey.byteLength).toString('latin1')
+      let key = signers.get(id)
+      if (!key) {
+        key = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, secretKey]), format: 'der', type: 'pkcs8' })
+        if (signers.size >= 64) signers.clear()
+        signers.set(id, key)
+      }
+      return new Uint8Array(sign(null, msg, key))
+    },
     verify(sig, msg, pub) {
       if (!passesStrictPrechecks(sig, pub)) return false
       const id = Buffer.from(pub.buffer, pub.byteOffset, pub.byteLength).toString('latin1')

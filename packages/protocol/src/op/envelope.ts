@@ -57,6 +57,8 @@ export interface OpDraft<K extends OpKind = OpKind> {
 export interface CryptoSuite {
   verify: Verifier
   hash: Hasher
+  /** Optional faster signer; must produce the RFC 8032 signature (deterministic, so identical bytes). */
+  sign?: (msg: Uint8Array, secretKey: Uint8Array) => Uint8Array
 }
 export const pureCrypto: CryptoSuite = { verify: verifyStrict, hash: sha256 }
 
@@ -92,7 +94,8 @@ export function createOp<K extends OpKind>(draft: OpDraft<K>, device: KeyPair, c
     body: toCbor(stripUndefined(draft.body)),
   }
   const payload = encodeCanonical(payloadValue as CborValue)
-  const signature = sign(concatBytes(SIGNING_DOMAIN, payload), device.secretKey)
+  const message = concatBytes(SIGNING_DOMAIN, payload)
+  const signature = crypto.sign ? crypto.sign(message, device.secretKey) : sign(message, device.secretKey)
   const bytes = encodeCanonical([payload, signature])
   // Decode our own bytes: one code path decides what an op is (and a bad draft fails here, loudly).
   // The signature was made just above, so it is not verified again.
