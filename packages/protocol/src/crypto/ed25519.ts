@@ -47,32 +47,60 @@ export function isCanonicalPointEncoding(enc: Uint8Array): boolean {
 }
 
 /** SIG-3: S must be < L. */
+const L_BYTES_LE = (() => {
+  const out = new Uint8Array(32)
+  let x = L
+  for (let i = 0; i < 32; i++) {
+    out[i] = Number(x & 0xffn)
+    x >>= 8n
+  }
+  return out
+})()
+
 export function isCanonicalScalar(s: Uint8Array): boolean {
-  return s.length === 32 && leToBigInt(s) < L
+  if (s.length !== 32) return false
+  for (let i = 31; i >= 0; i--) {
+    const a = s[i] as number
+    const b = L_BYTES_LE[i] as number
+    if (a !== b) return a < b
+  }
+  return false
 }
 
 const smallOrderCache = new Map<string, boolean>()
 
 /** SIG-4: keys whose point has small order (the 8 torsion points) are never valid authors. */
 export function isAcceptablePublicKey(pub: Uint8Array): boolean {
-  if (!isCanonicalPointEncoding(pub)) return false
+  if (pub.length !== 32) return false
   const key = String.fromCharCode(...pub)
   let ok = smallOrderCache.get(key)
   if (ok === undefined) {
-    ok = !ed.Point.fromBytes(pub, false).isSmallOrder()
+    ok = isCanonicalPointEncoding(pub) && !ed.Point.fromBytes(pub, false).isSmallOrder()
     if (smallOrderCache.size > 100_000) smallOrderCache.clear()
     smallOrderCache.set(key, ok)
   }
   return ok
 }
 
+/**
+ * R must have y < p (SIG-2). Whether R is a valid point at all needs no
+ * decompression: the cofactorless check compares R byte for byte with the
+ * canonical encoding of a point, which no other byte string equals.
+ */
+function hasCanonicalY(enc: Uint8Array): boolean {
+  // y ≥ p only when the low 255 bits are in [p, 2^255): bytes ed ff … ff 7f (ignoring the sign bit).
+  if (((enc[31] as number) & 0x7f) !== 0x7f) return true
+  for (let i = 30; i >= 1; i--) if (enc[i] !== 0xff) return true
+  return (enc[0] as number) < 0xed
+}
+
 /** The checks every verifier shares; a native verifier runs these first too. */
 export function passesStrictPrechecks(sig: Uint8Array, pub: Uint8Array): boolean {
   return (
     sig.length === SIGNATURE_BYTES &&
-    isAcceptablePublicKey(pub) &&
-    isCanonicalPointEncoding(sig.subarray(0, 32)) &&
-    isCanonicalScalar(sig.subarray(32, 64))
+    hasCanonicalY(sig.subarray(0, 32)) &&
+    isCanonicalScalar(sig.subarray(32, 64)) &&
+    isAcceptablePublicKey(pub)
   )
 }
 

@@ -59,6 +59,8 @@ export interface ForkProof {
   readonly ops: readonly OpId[]
 }
 
+const SNAPSHOT_EVERY = 256
+
 const ROSTER_KINDS = new Set([
   'genesis', 'device.link', 'invite.create', 'invite.revoke', 'member.join', 'fork.join',
   'member.leave', 'member.remove', 'member.role',
@@ -79,6 +81,13 @@ export class Replica {
   private readonly removalsOf = new Map<MemberId, number[]>()
   private readonly interner = new FrontierInterner()
   private readonly rosterCache = new Map<string, RosterState>()
+  /**
+   * The roster after the newest roster op when it extends the previous one:
+   * updated in place (no copy per join), with a snapshot kept every
+   * SNAPSHOT_EVERY roster ops so older frontiers replay from nearby. A state
+   * returned by rosterAt is therefore valid until the next insert.
+   */
+  private tip: { ordinal: number; state: RosterState } | undefined
   private globalRoster: RosterState | undefined
 
   /** Recently rejected ids, so ops built on them are refused at once (DAG-6). Bounded. */
@@ -155,6 +164,7 @@ export class Replica {
    */
   refoldedState(): CommunityState {
     this.rosterCache.clear()
+    this.tip = undefined
     this.globalRoster = undefined
     this.contentDirty = true
     return this.state()
@@ -317,6 +327,7 @@ export class Replica {
       return this.reject(op.id, e)
     }
     const entry = this.dag.insert(op)
+    const extendsTip = rosterOp && (this.tip ? frontier.items.length === 1 && frontier.items[0] === this.tip.ordinal : frontier.items.length === 0)
     this.verdicts[entry.index] = { member, frontier, rosterOrdinal: -1 }
     this.governance.inserted(entry)
     if (rosterOp) {
@@ -333,6 +344,14 @@ export class Replica {
       this.rosterActions.push(action)
       this.singleton.push(this.interner.intern([rosterOrdinal]))
       this.verdicts[entry.index] = { member, frontier, rosterOrdinal }
+      if (extendsTip) {
+        const state = this.tip ? this.tip.state : new RosterState()
+        this.foldRosterOp(state, rosterOrdinal)
+        this.tip = { ordinal: rosterOrdinal, state }
+        if (rosterOrdinal % SNAPSHOT_EVERY === 0) this.cacheRoster(this.singleton[rosterOrdinal] as Frontier, state.clone())
+      } else {
+        this.tip = { ordinal: rosterOrdinal, state: this.rosterAt(this.singleton[rosterOrdinal] as Frontier).clone() }
+      }
       const removed = this.removedBy(op, action)
       if (removed) {
         const list = this.removalsOf.get(removed) ?? []
@@ -408,6 +427,7 @@ export class Replica {
   }
 
   rosterAt(frontier: Frontier): RosterState {
+    if (this.tip && frontier.items.length === 1 && frontier.items[0] === this.tip.ordinal) return this.tip.state
     const hit = this.rosterCache.get(frontier.key)
     if (hit) return hit
     let state: RosterState
@@ -420,7 +440,7 @@ export class Replica {
       let base: RosterState | undefined
       while (true) {
         const cached = this.rosterCache.get(f.key)
-        if (cached) {
+        if (cached && f !== frontier) {
           base = cached
           break
         }
@@ -432,14 +452,8 @@ export class Replica {
         chain.push(ord)
         f = (this.verdicts[(this.rosterOps[ord] as DagEntry).index] as Verdict).frontier
       }
-      state = base
-      for (let i = chain.length - 1; i >= 0; i--) {
-        const ord = chain[i] as number
-        state = state.clone()
-        this.foldRosterOp(state, ord)
-        this.cacheRoster(this.singleton[ord] as Frontier, state)
-      }
-      return state
+      state = base.clone()
+      for (let i = chain.length - 1; i >= 0; i--) this.foldRosterOp(state, chain[i] as number)
     } else {
       state = this.foldDownset(frontier)
     }
@@ -448,7 +462,7 @@ export class Replica {
   }
 
   private cacheRoster(f: Frontier, s: RosterState): void {
-    if (this.rosterCache.size >= 512) {
+    if (this.rosterCache.size >= 48) {
       const oldest = this.rosterCache.keys().next().value as string
       this.rosterCache.delete(oldest)
     }

@@ -1,0 +1,147 @@
+/**
+ * A seeded generator of realistic communities for benchmarks and large
+ * network tests: members joining by invite, proposals of mixed methods, votes
+ * (some changed), comments and charter edits — every op validly signed, built
+ * on a single evolving view so the DAG is realistic (mostly linear with the
+ * author's own previous op as a second dep).
+ */
+import { createHash, createPrivateKey, createPublicKey } from 'node:crypto'
+import * as Y from 'yjs'
+import {
+  createOp, certifyDevice, joinProofMessage, sign, DEFAULT_RULES,
+  type AnyOp, type BodyOf, type CommunityId, type CryptoSuite, type KeyPair, type OpId, type OpKind,
+} from '@polity/protocol'
+import { createNativeCrypto } from '../../packages/node/src/native-crypto'
+
+export interface GenerateOptions {
+  seed: number
+  members: number
+  proposals: number
+  votesPerProposal: number
+  /** Share of voters who change their vote once. */
+  changedVotes?: number
+  edits: number
+  comments: number
+}
+
+export interface GeneratedCommunity {
+  community: CommunityId
+  ops: AnyOp[]
+  founder: KeyPair
+  memberKeys: KeyPair[]
+}
+
+const PKCS8 = Buffer.from('302e020100300506032b657004220420', 'hex')
+
+/** Deterministic ed25519 key pair from (seed, label), via node:crypto (fast). */
+export function seededKeyPair(seed: number, label: string): KeyPair {
+  const secretKey = new Uint8Array(createHash('sha256').update(`polity-bench/${seed}/${label}`).digest())
+  const jwk = createPublicKey(createPrivateKey({ key: Buffer.concat([PKCS8, secretKey]), format: 'der', type: 'pkcs8' })).export({ format: 'jwk' })
+  return { secretKey, publicKey: new Uint8Array(Buffer.from(jwk.x as string, 'base64url')) }
+}
+
+class Author {
+  seq = 0
+  last: OpId | undefined
+  constructor(readonly device: KeyPair) {}
+}
+
+export function sizesFor(totalOps: number): Omit<GenerateOptions, 'seed'> {
+  // Proportions of the ~200k-op community: 10k members, 2k proposals, 190k votes, 5k edits, some comments.
+  const scale = totalOps / 200_000
+  return {
+    members: Math.max(10, Math.round(10_000 * scale)),
+    proposals: Math.max(2, Math.round(2_000 * scale)),
+    votesPerProposal: 85,
+    changedVotes: 0.1,
+    edits: Math.max(5, Math.round(5_000 * scale)),
+    comments: Math.max(2, Math.round(300 * scale)),
+  }
+}
+
+export function generateCommunity(opts: GenerateOptions, crypto: CryptoSuite = createNativeCrypto()): GeneratedCommunity {
+  let rand = opts.seed >>> 0
+  const rng = (): number => {
+    rand = (rand + 0x6d2b79f5) >>> 0
+    let t = rand
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+  const ops: AnyOp[] = []
+  let head: OpId | undefined
+  let community: CommunityId | null = null
+  let time = 1_750_000_000_000
+  const make = <K extends OpKind>(a: Author, kind: K, body: BodyOf<K>): AnyOp => {
+    const deps = kind === 'genesis' ? [] : [...new Set([head as OpId, ...(a.last ? [a.last] : [])])]
+    time += 1000
+    const op = createOp({ community, seq: a.seq + 1, deps, time, kind, body }, a.device, crypto) as AnyOp
+    a.seq++
+    a.last = op.id
+    head = op.id
+    ops.push(op)
+    return op
+  }
+  const founderId = seededKeyPair(opts.seed, 'founder-identity')
+  const founder = new Author(seededKeyPair(opts.seed, 'founder-device'))
+  const genesis = make(founder, 'genesis', {
+    name: `Bench ${opts.seed}`, purpose: 'A generated community', charter: '# Charter\n\nArticle 1. We decide together.\n',
+    rules: { ...DEFAULT_RULES, invite: 'member' }, founder: founderId.publicKey, cert: certifyDevice(founderId, founder.device.publicKey), parent: undefined,
+  })
+  community = genesis.community
+  const memberKeys: KeyPair[] = []
+  const authors: Author[] = [founder]
+  for (let i = 0; i < opts.members - 1; i++) {
+    const inviteKey = seededKeyPair(opts.seed, `invite-${i}`)
+    const inviter = authors[Math.floor(rng() * authors.length)] as Author
+    const inv = make(inviter, 'invite.create', { key: inviteKey.publicKey, uses: 1, expires: Number.MAX_SAFE_INTEGER })
+    const id = seededKeyPair(opts.seed, `member-${i}`)
+    const a = new Author(seededKeyPair(opts.seed, `device-${i}`))
+    memberKeys.push(id)
+    make(a, 'member.join', {
+      member: id.publicKey, cert: certifyDevice(id, a.device.publicKey), invite: Buffer.from(inv.id, 'hex'),
+      proof: sign(joinProofMessage(community, inv.id, Buffer.from(id.publicKey).toString('hex') as never), inviteKey.secretKey),
+    })
+    authors.push(a)
+  }
+  // Charter editors bind a Yjs client id each and type in bursts.
+  const editors = authors.slice(0, Math.min(10, authors.length))
+  const doc = new Y.Doc()
+  const text = doc.getText('draft')
+  editors.forEach((a, i) => make(a, 'charter.bind', { client: 1000 + i }))
+  let editsLeft = opts.edits
+  const methods = ['yesno', 'approval', 'irv'] as const
+  const perProposalEdits = Math.ceil(opts.edits / Math.max(1, opts.proposals))
+  const perProposalComments = Math.ceil(opts.comments / Math.max(1, opts.proposals))
+  for (let p = 0; p < opts.proposals; p++) {
+    const proposer = authors[Math.floor(rng() * authors.length)] as Author
+    const m = methods[p % 3] as (typeof methods)[number]
+    const options = ['Alpha', 'Beta', 'Gamma', 'Delta', 'Epsilon', 'Zeta', 'Eta', 'Theta', 'Iota', 'Kappa']
+    const prop = make(proposer, 'proposal.create', {
+      title: `Proposal ${p}`, text: 'Generated.', action: { type: 'resolution' },
+      method: m === 'yesno' ? { type: 'yesno', quorum: [1, 10], threshold: [1, 2] } : { type: m, options, quorum: [1, 10] },
+      deadline: 0,
+    })
+    const ref = Buffer.from(prop.id, 'hex')
+    for (let v = 0; v < opts.votesPerProposal && v < authors.length; v++) {
+      const voter = authors[Math.floor(rng() * authors.length)] as Author
+      const ballot = m === 'yesno'
+        ? { type: 'yesno' as const, choice: (['yes', 'no', 'abstain'] as const)[Math.floor(rng() * 3)] as 'yes' }
+        : m === 'approval'
+          ? { type: 'approval' as const, approve: [0, 1, 2, 3].filter(() => rng() < 0.5) }
+          : { type: 'irv' as const, rank: [...Array(10).keys()].sort(() => rng() - 0.5).slice(0, 1 + Math.floor(rng() * 5)) }
+      make(voter, 'vote.cast', { proposal: ref, ballot })
+      if (rng() < (opts.changedVotes ?? 0)) make(voter, 'vote.cast', { proposal: ref, ballot })
+    }
+    for (let c = 0; c < perProposalComments; c++) make(authors[Math.floor(rng() * authors.length)] as Author, 'comment.add', { proposal: ref, text: `Comment ${c}`, replyTo: undefined })
+    for (let e = 0; e < perProposalEdits && editsLeft > 0; e++, editsLeft--) {
+      const ed = Math.floor(rng() * editors.length)
+      doc.clientID = 1000 + ed
+      const before = Y.encodeStateVector(doc)
+      text.insert(Math.floor(rng() * (text.length + 1)), `word${e} `)
+      make(editors[ed] as Author, 'charter.edit', { update: Y.encodeStateAsUpdate(doc, before) })
+    }
+    make(proposer, 'proposal.close', { proposal: ref })
+  }
+  return { community, ops, founder: founderId, memberKeys }
+}
