@@ -4,7 +4,9 @@
  * and becomes a named regression test below.
  */
 import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
 import { Replica, type AnyOp, type OpId } from '../src/index'
+import { fromHex } from '../src/encoding/bytes'
 import { Actor } from './harness'
 import { nodeCrypto } from './node-crypto'
 import { forSeeds, range, type Rng } from './random'
@@ -24,6 +26,62 @@ function tryAct(a: Actor, build: () => AnyOp): AnyOp | undefined {
 }
 
 /** Generate a random history by 6+ authors who sync partially and act concurrently. */
+/** Each actor's view of the draft, bound to its own Yjs client id. */
+const drafts = new WeakMap<Actor, Y.Doc>()
+
+function governanceStep(rng: Rng, a: Actor, step: number): void {
+  const s = a.replica.state()
+  const open = s.proposals.filter((p) => p.status === 'open')
+  const pick = rng.int(6)
+  if (pick === 0 || open.length === 0) {
+    const kinds = ['resolution', 'amend', 'remove', 'role'] as const
+    const kind = rng.pick(kinds)
+    const target = rng.pick(s.members)
+    const action = kind === 'amend'
+      ? { type: 'amend' as const, charter: `# Charter ${step}\n\n${s.charter.draft.slice(0, 200)}`, base: s.charter.versions.length - 1 }
+      : kind === 'remove' ? { type: 'remove' as const, member: fromHex(target.id) }
+        : kind === 'role' ? { type: 'role' as const, member: fromHex(target.id), role: rng.pick(['member', 'steward'] as const) }
+          : { type: 'resolution' as const }
+    const method = kind === 'resolution' && rng.chance(0.5)
+      ? (rng.chance(0.5) ? { type: 'approval' as const, options: ['a', 'b', 'c'], quorum: [1, 3] as [number, number] } : { type: 'irv' as const, options: ['a', 'b', 'c'], quorum: [1, 3] as [number, number] })
+      : { type: 'yesno' as const, quorum: [1, 3] as [number, number], threshold: [1, 2] as [number, number] }
+    tryAct(a, () => a.make('proposal.create', { title: `P${step}`, text: '', action, method, deadline: 0 }))
+  } else if (pick <= 2) {
+    const p = rng.pick(open)
+    const ballot = p.method.type === 'yesno'
+      ? { type: 'yesno' as const, choice: rng.pick(['yes', 'yes', 'no', 'abstain'] as const) }
+      : p.method.type === 'approval' ? { type: 'approval' as const, approve: [0, 1, 2].filter(() => rng.chance(0.5)) }
+        : { type: 'irv' as const, rank: rng.shuffle([0, 1, 2]).slice(0, 1 + rng.int(3)) }
+    tryAct(a, () => a.make('vote.cast', { proposal: fromHex(p.id), ballot }))
+  } else if (pick === 3) {
+    tryAct(a, () => a.make('proposal.close', { proposal: fromHex(rng.pick(open).id) }))
+  } else if (pick === 4) {
+    tryAct(a, () => a.make('comment.add', { proposal: fromHex(rng.pick(open).id), text: `c${step}`, replyTo: undefined }))
+  } else {
+    // A burst of typing in the shared draft, signed as one op.
+    let doc = drafts.get(a)
+    const roster = a.replica.roster()
+    let client = roster.deviceClients.get(a.deviceKey as never)
+    if (client === undefined) {
+      client = 1 + rng.int(1_000_000)
+      if (!tryAct(a, () => a.make('charter.bind', { client: client as number }))) return
+    }
+    if (!doc) {
+      doc = new Y.Doc()
+      drafts.set(a, doc)
+    }
+    doc.clientID = client
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(a.replica.contentFold().draft), 'remote')
+    const text = doc.getText('draft')
+    const before = Y.encodeStateVector(doc)
+    if (text.length > 5 && rng.chance(0.3)) text.delete(rng.int(text.length - 3), 1 + rng.int(3))
+    text.insert(rng.int(text.length + 1), `w${step} `)
+    tryAct(a, () => a.make('charter.edit', { update: Y.encodeStateAsUpdate(doc as Y.Doc, before) }))
+  }
+}
+
+let governance = false
+
 export function randomHistory(rng: Rng, steps = 60): { ops: AnyOp[]; authors: Actor[] } {
   const founder = new Actor('founder')
   founder.found('Fuzz', { remove: 'steward', roles: 'steward' })
@@ -46,6 +104,10 @@ export function randomHistory(rng: Rng, steps = 60): { ops: AnyOp[]; authors: Ac
     if (rng.chance(0.35)) {
       const from = rng.pick(pool)
       if (from !== a) for (const e of from.replica.dag.entries) if (rng.chance(0.8)) a.replica.receive(e.op)
+    }
+    if (governance && rng.chance(0.5)) {
+      governanceStep(rng, a, step)
+      continue
     }
     const target = rng.pick(pool)
     const choice = rng.int(7)
@@ -72,6 +134,7 @@ export function randomHistory(rng: Rng, steps = 60): { ops: AnyOp[]; authors: Ac
         }
       }
     } else if (choice === 5) tryAct(a, () => a.make('profile.set', { name: `p${step}` }, { time: rng.int(2) === 0 ? 0 : 9e15 }))
+    else if (governance) governanceStep(rng, a, step)
     else tryAct(a, () => a.make('invite.revoke', { invite: new Uint8Array(32) }))
   }
   const all = new Map<OpId, AnyOp>()
@@ -96,7 +159,7 @@ function deliver(rng: Rng, ops: AnyOp[]): Replica {
 const kindCounts = new Map<string, number>()
 
 function checkSeed(rng: Rng): void {
-  const { ops, authors } = randomHistory(rng)
+  const { ops, authors } = randomHistory(rng, governance ? 90 : 60)
   for (const op of ops) kindCounts.set(op.kind, (kindCounts.get(op.kind) ?? 0) + 1)
   expect(authors.length).toBeGreaterThanOrEqual(6)
   const replicas = range(0, 5).map(() => deliver(rng, ops))
@@ -115,10 +178,22 @@ describe('convergence (I1)', () => {
       forSeeds(range(from, n), checkSeed)
     })
   }
+  for (let from = 1; from <= SEEDS; from += chunk) {
+    const n = Math.min(chunk, SEEDS - from + 1)
+    it(`CONV-3: governance too (proposals of every method, votes and changed votes, closes, amendments, draft edits): seeds ${from}..${from + n - 1} converge, including the charter text`, () => {
+      governance = true
+      try {
+        forSeeds(range(10_000 + from, n), checkSeed)
+      } finally {
+        governance = false
+      }
+    })
+  }
+
   it('CONV-2: the generated histories exercise removals, role changes, re-joins and leaves', () => {
     if (kindCounts.size === 0) forSeeds(range(1, 10), checkSeed)
     console.log('op kinds across seeds:', Object.fromEntries(kindCounts))
-    for (const k of ['member.remove', 'member.role', 'member.join', 'profile.set', 'member.leave']) {
+    for (const k of ['member.remove', 'member.role', 'member.join', 'profile.set', 'member.leave', 'proposal.create', 'vote.cast', 'proposal.close', 'charter.edit', 'comment.add']) {
       expect(kindCounts.get(k) ?? 0).toBeGreaterThan(5)
     }
   })
