@@ -1,0 +1,12 @@
+/**
+ * @polity/store — persistence: the op store (LevelDB or memory) with heads,
+ * per-device and causal-order indexes, checkpoints and metadata; and the
+ * passphrase-encrypted keystore.
+ */
+export type { OpRecord, StoredOp, Checkpoint, Store } from './types'
+export { OpStore } from './op-store'
+export { MemoryKv, type Kv, type KvOp } from './kv'
+export { LevelKv } from './level-kv'
+export { createKeystore, openKeystore, changePassphrase, type KeystoreOptions } from './keystore'
+export { StoreError, StoreClosedError, StoreCorruptError, StoreLockedError, WrongPassphraseError, KeystoreCorruptError } from './errors'
+export { LevelStore, MemoryStore } from './open'

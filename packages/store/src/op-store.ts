@@ -1,0 +1,243 @@
+/**
+ * The op store over any ordered KV (STORE-1..5). Key layout, all binary:
+ *
+ *   01 ‖ community                          → ''                community list
+ *   02 ‖ id                                 → community ‖ height(u32)
+ *   03 ‖ community ‖ height(u32 BE) ‖ id    → envelope bytes    causal-order index
+ *   04 ‖ community ‖ id                     → ''                heads
+ *   05 ‖ community ‖ id                     → ''                named as a dep by a stored op
+ *   06 ‖ community ‖ author ‖ seq(u32 BE) ‖ id → ''             per-device seq index
+ *   07 ‖ community                          → count(u32 BE)
+ *   08 ‖ community                          → checkpoint
+ *   09 ‖ utf8 key                           → meta value
+ *
+ * Every put of ops is one KV batch, so an op and all its index entries land
+ * together or not at all (STORE-2); batches are serialized so counts and
+ * heads are computed against a consistent view.
+ */
+import type { Kv, KvOp } from './kv'
+import type { Checkpoint, OpRecord, Store, StoredOp } from './types'
+import { StoreClosedError, StoreCorruptError } from './errors'
+
+const C = 0x01
+const O = 0x02
+const I = 0x03
+const H = 0x04
+const R = 0x05
+const S = 0x06
+const N = 0x07
+const K = 0x08
+const M = 0x09
+
+function key(tag: number, ...parts: Uint8Array[]): Uint8Array {
+  let n = 1
+  for (const p of parts) n += p.length
+  const out = new Uint8Array(n)
+  out[0] = tag
+  let o = 1
+  for (const p of parts) {
+    out.set(p, o)
+    o += p.length
+  }
+  return out
+}
+
+const u32 = (n: number): Uint8Array => {
+  const b = new Uint8Array(4)
+  new DataView(b.buffer).setUint32(0, n)
+  return b
+}
+const readU32 = (b: Uint8Array, at = 0): number => new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(at)
+const EMPTY = new Uint8Array(0)
+const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')
+
+/** The exclusive upper bound of every key that starts with `prefix`. */
+function prefixEnd(prefix: Uint8Array): Uint8Array {
+  const end = prefix.slice()
+  for (let i = end.length - 1; i >= 0; i--) {
+    if ((end[i] as number) < 0xff) {
+      end[i] = (end[i] as number) + 1
+      return end.subarray(0, i + 1)
+    }
+  }
+  return new Uint8Array([0xff, 0xff])
+}
+
+function check32(b: Uint8Array, what: string): void {
+  if (!(b instanceof Uint8Array) || b.length !== 32) throw new TypeError(`${what} must be 32 bytes`)
+}
+
+export class OpStore implements Store {
+  private closed = false
+  private queue: Promise<unknown> = Promise.resolve()
+
+  constructor(private readonly kv: Kv) {}
+
+  private live(): void {
+    if (this.closed) throw new StoreClosedError()
+  }
+
+  /** Run writes one at a time. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn)
+    this.queue = run.catch(() => undefined)
+    return run
+  }
+
+  putOps(records: readonly OpRecord[]): Promise<void> {
+    this.live()
+    for (const r of records) {
+      check32(r.id, 'id')
+      check32(r.community, 'community')
+      check32(r.author, 'author')
+      if (!Number.isSafeInteger(r.height) || r.height < 1 || r.height > 0xffffffff) throw new TypeError('height must be a positive integer')
+      if (!Number.isSafeInteger(r.seq) || r.seq < 1 || r.seq > 0xffffffff) throw new TypeError('seq must be a positive integer')
+    }
+    return this.serial(async () => {
+      this.live()
+      const ops: KvOp[] = []
+      const added = new Map<string, OpRecord>()
+      const referenced = new Set<string>()
+      const counts = new Map<string, number>()
+      for (const r of records) {
+        const idHex = hex(r.id)
+        if (added.has(idHex) || (await this.kv.get(key(O, r.id))) !== undefined) continue
+        added.set(idHex, r)
+        const c = hex(r.community)
+        counts.set(c, (counts.get(c) ?? 0) + 1)
+        ops.push({ type: 'put', key: key(C, r.community), value: EMPTY })
+        ops.push({ type: 'put', key: key(O, r.id), value: key(0, r.community, u32(r.height)).subarray(1) })
+        ops.push({ type: 'put', key: key(I, r.community, u32(r.height), r.id), value: r.bytes })
+        ops.push({ type: 'put', key: key(S, r.community, r.author, u32(r.seq), r.id), value: EMPTY })
+        for (const d of r.deps) {
+          referenced.add(`${c}:${hex(d)}`)
+          ops.push({ type: 'put', key: key(R, r.community, d), value: EMPTY })
+          ops.push({ type: 'del', key: key(H, r.community, d) })
+        }
+      }
+      for (const r of added.values()) {
+        const c = hex(r.community)
+        const isReferenced = referenced.has(`${c}:${hex(r.id)}`) || (await this.kv.get(key(R, r.community, r.id))) !== undefined
+        if (!isReferenced) ops.push({ type: 'put', key: key(H, r.community, r.id), value: EMPTY })
+      }
+      for (const [c, n] of counts) {
+        const community = Buffer.from(c, 'hex')
+        const cur = await this.kv.get(key(N, community))
+        ops.push({ type: 'put', key: key(N, community), value: u32((cur ? readU32(cur) : 0) + n) })
+      }
+      await this.kv.batch(ops)
+    })
+  }
+
+  async getOp(id: Uint8Array): Promise<Uint8Array | undefined> {
+    this.live()
+    const loc = await this.kv.get(key(O, id))
+    if (!loc) return undefined
+    if (loc.length !== 36) throw new StoreCorruptError('an op location entry has the wrong size')
+    const bytes = await this.kv.get(key(I, loc.subarray(0, 32), loc.subarray(32, 36), id))
+    if (!bytes) throw new StoreCorruptError('an indexed op is missing its bytes')
+    return bytes
+  }
+
+  async hasOp(id: Uint8Array): Promise<boolean> {
+    this.live()
+    return (await this.kv.get(key(O, id))) !== undefined
+  }
+
+  async heads(community: Uint8Array): Promise<Uint8Array[]> {
+    this.live()
+    const prefix = key(H, community)
+    const out: Uint8Array[] = []
+    for await (const [k] of this.kv.range(prefix, prefixEnd(prefix))) out.push(k.slice(33))
+    return out
+  }
+
+  async maxSeq(community: Uint8Array, author: Uint8Array): Promise<number> {
+    this.live()
+    const prefix = key(S, community, author)
+    let max = 0
+    // Keys sort by seq; the last one holds the maximum.
+    for await (const [k] of this.kv.range(prefix, prefixEnd(prefix))) max = readU32(k, 65)
+    return max
+  }
+
+  async opsAtSeq(community: Uint8Array, author: Uint8Array, seq: number): Promise<Uint8Array[]> {
+    this.live()
+    const prefix = key(S, community, author, u32(seq))
+    const out: Uint8Array[] = []
+    for await (const [k] of this.kv.range(prefix, prefixEnd(prefix))) out.push(k.slice(69))
+    return out
+  }
+
+  async *iterate(community: Uint8Array, options: { afterHeight?: number; signal?: AbortSignal } = {}): AsyncIterable<StoredOp> {
+    this.live()
+    const start = key(I, community, u32((options.afterHeight ?? 0) + 1))
+    for await (const [k, v] of this.kv.range(start, prefixEnd(key(I, community)))) {
+      options.signal?.throwIfAborted()
+      yield { id: k.slice(37), height: readU32(k, 33), bytes: v }
+    }
+  }
+
+  async count(community: Uint8Array): Promise<number> {
+    this.live()
+    const v = await this.kv.get(key(N, community))
+    return v ? readU32(v) : 0
+  }
+
+  async listCommunities(): Promise<Uint8Array[]> {
+    this.live()
+    const prefix = new Uint8Array([C])
+    const out: Uint8Array[] = []
+    for await (const [k] of this.kv.range(prefix, prefixEnd(prefix))) out.push(k.slice(1))
+    return out
+  }
+
+  putCheckpoint(community: Uint8Array, cp: Checkpoint): Promise<void> {
+    this.live()
+    const head = new Uint8Array(12)
+    const dv = new DataView(head.buffer)
+    dv.setUint32(0, cp.heads.length)
+    dv.setUint32(4, cp.opCount)
+    dv.setUint32(8, cp.height)
+    const value = key(0, head, ...cp.heads, cp.state).subarray(1)
+    return this.serial(() => this.kv.batch([{ type: 'put', key: key(K, community), value }]))
+  }
+
+  async getCheckpoint(community: Uint8Array): Promise<Checkpoint | undefined> {
+    this.live()
+    const v = await this.kv.get(key(K, community))
+    if (!v) return undefined
+    if (v.length < 12) throw new StoreCorruptError('a checkpoint is truncated')
+    const n = readU32(v, 0)
+    if (v.length < 12 + 32 * n) throw new StoreCorruptError('a checkpoint is truncated')
+    const heads: Uint8Array[] = []
+    for (let i = 0; i < n; i++) heads.push(v.slice(12 + 32 * i, 44 + 32 * i))
+    return { heads, opCount: readU32(v, 4), height: readU32(v, 8), state: v.slice(12 + 32 * n) }
+  }
+
+  async getMeta(k: string): Promise<Uint8Array | undefined> {
+    this.live()
+    return this.kv.get(key(M, new TextEncoder().encode(k)))
+  }
+
+  putMeta(k: string, value: Uint8Array): Promise<void> {
+    this.live()
+    return this.serial(() => this.kv.batch([{ type: 'put', key: key(M, new TextEncoder().encode(k)), value }]))
+  }
+
+  async listMeta(prefix: string): Promise<string[]> {
+    this.live()
+    const p = key(M, new TextEncoder().encode(prefix))
+    const out: string[] = []
+    const dec = new TextDecoder()
+    for await (const [k] of this.kv.range(p, prefixEnd(p))) out.push(dec.decode(k.subarray(1)))
+    return out
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    await this.queue
+    this.closed = true
+    await this.kv.close()
+  }
+}

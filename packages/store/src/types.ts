@@ -1,0 +1,55 @@
+/**
+ * The Store interface (STORE-1..5 in docs/PROTOCOL.md). The store never
+ * decodes or verifies ops: the protocol does, and hands it records.
+ */
+export interface OpRecord {
+  /** sha256 of the envelope bytes (32 bytes). */
+  readonly id: Uint8Array
+  /** The community id (a genesis op's own id). */
+  readonly community: Uint8Array
+  readonly author: Uint8Array
+  readonly seq: number
+  readonly deps: readonly Uint8Array[]
+  /** 1 + max dep height; (height, id) ascending is a causal order. */
+  readonly height: number
+  /** The signed envelope, verbatim. */
+  readonly bytes: Uint8Array
+}
+
+export interface StoredOp {
+  readonly id: Uint8Array
+  readonly height: number
+  readonly bytes: Uint8Array
+}
+
+export interface Checkpoint {
+  readonly heads: readonly Uint8Array[]
+  readonly opCount: number
+  readonly height: number
+  /** Opaque to the store: a serialized folded state. */
+  readonly state: Uint8Array
+}
+
+export interface Store {
+  /** Atomic and durable: all of the batch or none of it is stored once this resolves. Idempotent. */
+  putOps(records: readonly OpRecord[]): Promise<void>
+  getOp(id: Uint8Array): Promise<Uint8Array | undefined>
+  hasOp(id: Uint8Array): Promise<boolean>
+  /** Stored ops of the community that no stored op names as a dep, sorted. */
+  heads(community: Uint8Array): Promise<Uint8Array[]>
+  /** Highest seq stored for the device in the community (0 if none). */
+  maxSeq(community: Uint8Array, author: Uint8Array): Promise<number>
+  /** Ids of the device's ops with this seq (more than one means equivocation). */
+  opsAtSeq(community: Uint8Array, author: Uint8Array, seq: number): Promise<Uint8Array[]>
+  /** Ops in (height, id) order — a causal order. */
+  iterate(community: Uint8Array, options?: { afterHeight?: number; signal?: AbortSignal }): AsyncIterable<StoredOp>
+  count(community: Uint8Array): Promise<number>
+  listCommunities(): Promise<Uint8Array[]>
+  putCheckpoint(community: Uint8Array, checkpoint: Checkpoint): Promise<void>
+  getCheckpoint(community: Uint8Array): Promise<Checkpoint | undefined>
+  getMeta(key: string): Promise<Uint8Array | undefined>
+  putMeta(key: string, value: Uint8Array): Promise<void>
+  /** Meta keys that start with the prefix. */
+  listMeta(prefix: string): Promise<string[]>
+  close(): Promise<void>
+}

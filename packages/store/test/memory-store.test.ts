@@ -1,0 +1,4 @@
+import { MemoryStore } from '../src/index'
+import { runStoreContract } from './store-contract'
+
+runStoreContract('memory', async () => ({ store: MemoryStore.open() }))

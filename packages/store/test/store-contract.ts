@@ -1,0 +1,136 @@
+/** The Store contract: every implementation runs this suite. */
+import { describe, expect, it } from 'vitest'
+import { randomBytes } from 'node:crypto'
+import type { OpRecord, Store } from '../src/index'
+import { StoreClosedError } from '../src/index'
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
+const rnd = (): Uint8Array => new Uint8Array(randomBytes(32))
+
+export function record(community: Uint8Array, deps: OpRecord[], opts: Partial<OpRecord> = {}): OpRecord {
+  const height = deps.length === 0 ? 1 : 1 + Math.max(...deps.map((d) => d.height))
+  return { id: rnd(), community, author: opts.author ?? rnd(), seq: opts.seq ?? 1, deps: deps.map((d) => d.id), height, bytes: new Uint8Array(randomBytes(40)), ...opts }
+}
+
+/** Heads recomputed from scratch: stored ops no stored op names as a dep. */
+export function headsOf(records: OpRecord[]): string[] {
+  const named = new Set(records.flatMap((r) => r.deps.map(hex)))
+  return records.filter((r) => !named.has(hex(r.id))).map((r) => hex(r.id)).sort()
+}
+
+export function runStoreContract(name: string, open: () => Promise<{ store: Store; reopen?: () => Promise<Store> }>): void {
+  describe(`Store contract: ${name}`, () => {
+    it('STORE-1: puts are idempotent and ops read back byte for byte', async () => {
+      const { store } = await open()
+      const c = rnd()
+      const g = record(c, [])
+      await store.putOps([g])
+      await store.putOps([g, g])
+      expect(await store.count(c)).toBe(1)
+      expect(hex((await store.getOp(g.id))!)).toBe(hex(g.bytes))
+      expect(await store.hasOp(g.id)).toBe(true)
+      expect(await store.getOp(rnd())).toBeUndefined()
+      await store.close()
+    })
+
+    it('STORE-3: the heads index follows diamonds, merges and out-of-order arrival', async () => {
+      const { store } = await open()
+      const c = rnd()
+      const g = record(c, [])
+      const a = record(c, [g])
+      const b = record(c, [g])
+      const m = record(c, [a, b])
+      const x = record(c, [m])
+      await store.putOps([g])
+      await store.putOps([a, b])
+      expect((await store.heads(c)).map(hex).sort()).toEqual([hex(a.id), hex(b.id)].sort())
+      // x arrives before m: m must never become a head.
+      await store.putOps([x])
+      await store.putOps([m])
+      expect((await store.heads(c)).map(hex)).toEqual(headsOf([g, a, b, m, x]))
+      await store.close()
+    })
+
+    it('STORE-4: maxSeq and the per-device index', async () => {
+      const { store } = await open()
+      const c = rnd()
+      const author = rnd()
+      const g = record(c, [], { author, seq: 1 })
+      const a = record(c, [g], { author, seq: 2 })
+      const b = record(c, [g], { author, seq: 2 })
+      await store.putOps([g, a, b])
+      expect(await store.maxSeq(c, author)).toBe(2)
+      expect(await store.maxSeq(c, rnd())).toBe(0)
+      expect((await store.opsAtSeq(c, author, 2)).map(hex).sort()).toEqual([hex(a.id), hex(b.id)].sort())
+      await store.close()
+    })
+
+    it('STORE-5: iterate yields a causal order ((height, id) ascending), from a height on', async () => {
+      const { store } = await open()
+      const c = rnd()
+      const other = rnd()
+      const all: OpRecord[] = [record(c, [])]
+      for (let i = 0; i < 60; i++) all.push(record(c, [all[Math.floor(Math.random() * all.length)] as OpRecord]))
+      await store.putOps([...all].reverse())
+      await store.putOps([record(other, [])])
+      const seen: { id: string; height: number }[] = []
+      for await (const op of store.iterate(c)) seen.push({ id: hex(op.id), height: op.height })
+      expect(seen).toHaveLength(all.length)
+      const pos = new Map(seen.map((s, i) => [s.id, i]))
+      for (const r of all) for (const d of r.deps) expect(pos.get(hex(d))!).toBeLessThan(pos.get(hex(r.id))!)
+      const later = []
+      for await (const op of store.iterate(c, { afterHeight: 3 })) later.push(op.height)
+      expect(later.every((h) => h > 3)).toBe(true)
+      expect((await store.listCommunities()).map(hex).sort()).toEqual([hex(c), hex(other)].sort())
+      await store.close()
+    })
+
+    it('STORE-6: checkpoints and metadata', async () => {
+      const { store } = await open()
+      const c = rnd()
+      const heads = [rnd(), rnd()]
+      await store.putCheckpoint(c, { heads, opCount: 7, height: 5, state: new Uint8Array([1, 2, 3]) })
+      const cp = await store.getCheckpoint(c)
+      expect(cp && { ...cp, heads: cp.heads.map(hex), state: [...cp.state] }).toEqual({ heads: heads.map(hex), opCount: 7, height: 5, state: [1, 2, 3] })
+      expect(await store.getCheckpoint(rnd())).toBeUndefined()
+      await store.putMeta('community/abc', new Uint8Array([9]))
+      await store.putMeta('other', new Uint8Array([8]))
+      expect(await store.listMeta('community/')).toEqual(['community/abc'])
+      expect([...(await store.getMeta('community/abc'))!]).toEqual([9])
+      await store.close()
+    })
+
+    it('STORE-7: a closed store says so', async () => {
+      const { store } = await open()
+      await store.close()
+      await expect(store.count(rnd())).rejects.toThrow(StoreClosedError)
+      expect(() => store.putOps([])).toThrow(StoreClosedError)
+    })
+
+    it('STORE-8: bad records are refused before anything is written', async () => {
+      const { store } = await open()
+      const c = rnd()
+      expect(() => store.putOps([{ ...record(c, []), id: new Uint8Array(3) }])).toThrow(/32 bytes/)
+      expect(await store.count(c)).toBe(0)
+      await store.close()
+    })
+
+    it('STORE-9: data survives close and reopen', async () => {
+      const { store, reopen } = await open()
+      if (!reopen) {
+        await store.close()
+        return
+      }
+      const c = rnd()
+      const g = record(c, [])
+      const a = record(c, [g])
+      await store.putOps([g, a])
+      await store.close()
+      const again = await reopen()
+      expect(await again.count(c)).toBe(2)
+      expect((await again.heads(c)).map(hex)).toEqual([hex(a.id)])
+      expect(hex((await again.getOp(a.id))!)).toBe(hex(a.bytes))
+      await again.close()
+    })
+  })
+}
