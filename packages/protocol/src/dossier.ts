@@ -109,7 +109,14 @@ function compareCensus(claimed: Census, actual: Census, problems: string[]): voi
   if (missingHeads.length > 0) problems.push(`The census was taken at ops that are not in the file (${missingHeads.map((h) => `${h.slice(0, 12)}…`).join(', ')}): ops were removed.`)
   const extraHeads = actual.heads.filter((h) => !(claimed.heads ?? []).includes(h))
   if (missingHeads.length === 0 && extraHeads.length > 0) problems.push('The file holds ops the census does not cover: ops were added.')
-  const key = (x: unknown): string => JSON.stringify(x)
+  // Compare canonically: the claimed census comes back from CBOR with its map keys sorted.
+  const key = (x: unknown): string => {
+    try {
+      return toHex(encodeCanonical(x as CborValue))
+    } catch {
+      return 'unencodable'
+    }
+  }
   if (key(claimed.members) !== key(actual.members)) problems.push('The member list in the census does not match the ops.')
   if (key(claimed.decisions) !== key(actual.decisions)) problems.push('The decisions in the census do not match the ops.')
   if (key(claimed.charter) !== key(actual.charter)) problems.push('The charter history in the census does not match the ops.')
