@@ -1,0 +1,76 @@
+/**
+ * The real `polity` CLI, spawned as a child process: two data directories,
+ * an invite, and a round trip of bundle files with no network at all.
+ */
+import { describe, expect, it } from 'vitest'
+import { execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const bin = fileURLToPath(new URL('../bin/polity.mjs', import.meta.url))
+const env = { ...process.env, POLITY_PASSPHRASE: 'correct horse battery staple' }
+
+function polity(dataDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, '--data-dir', dataDir, '--kdf-log-n', '10', ...args], { env }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr })
+    })
+  })
+}
+
+async function json<T>(dataDir: string, ...args: string[]): Promise<T> {
+  const r = await polity(dataDir, '--json', ...args)
+  if (r.code !== 0) throw new Error(`polity ${args.join(' ')} failed (${r.code}): ${r.stderr}`)
+  return JSON.parse(r.stdout) as T
+}
+
+describe('polity CLI', () => {
+  it('CLI-1: a full sneakernet round trip: create, invite, carry bundles both ways, identical state', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'polity-cli-'))
+    const alice = join(tmp, 'alice')
+    const bob = join(tmp, 'bob')
+    const charter = join(tmp, 'charter.md')
+    writeFileSync(charter, '# Free Town\n\nArticle 1. We decide together.\n')
+    const created = await json<{ did: string; recoveryPhrase: string }>(alice, 'identity', 'create')
+    expect(created.did).toMatch(/^did:key:z/)
+    await json(bob, 'identity', 'create')
+    const { community } = await json<{ community: string }>(alice, 'community', 'create', '--name', 'Free Town', '--purpose', 'Self-rule', '--charter-file', charter, '--founder-name', 'Alice')
+    const { link } = await json<{ link: string }>(alice, 'invite', 'create', community.slice(0, 10))
+    expect((await json<{ status: string }>(bob, 'invite', 'accept', link, '--name', 'Bob')).status).toBe('waiting')
+    await json(alice, 'bundle', 'export', 'Free Town', join(tmp, 'to-bob.polity-bundle'))
+    const imported = await json<{ applied: number; rejected: number }>(bob, 'bundle', 'import', join(tmp, 'to-bob.polity-bundle'))
+    expect(imported.rejected).toBe(0)
+    await json(bob, 'bundle', 'export', community, join(tmp, 'to-alice.polity-bundle'))
+    await json(alice, 'bundle', 'import', join(tmp, 'to-alice.polity-bundle'))
+    const a = await json<{ members: { name: string }[] }>(alice, 'community', 'show', community)
+    const b = await json<unknown>(bob, 'community', 'show', community)
+    expect(a.members.map((m) => m.name)).toEqual(['Alice', 'Bob'])
+    expect(b).toEqual(a)
+  }, 120_000)
+
+  it('CLI-2: clear errors and exit codes for bad input; --help everywhere', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'polity-cli-')), 'x')
+    const noId = await polity(dir, 'community', 'list')
+    expect(noId.code).toBe(1)
+    expect(noId.stderr).toMatch(/no identity/)
+    const usage = await polity(dir, 'vote')
+    expect(usage.code).toBe(2)
+    const help = await polity(dir, 'proposal', 'create', '--help')
+    expect(help.code).toBe(0)
+    expect(help.stdout).toMatch(/--method/)
+    await json(dir, 'identity', 'create')
+    const bad = await polity(dir, 'invite', 'accept', 'https://example.invalid/join')
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/polity:\/\/join/)
+    const wrong = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(process.execPath, [bin, '--data-dir', dir, 'community', 'list'], { env: { ...env, POLITY_PASSPHRASE: 'wrong wrong wrong' } }, (err, _o, stderr) => resolve({ code: err ? 1 : 0, stderr }))
+    })
+    expect(wrong.code).toBe(1)
+    expect(wrong.stderr).toMatch(/passphrase/)
+    const missing = await polity(dir, 'dossier', 'verify', join(dir, 'nope'))
+    expect(missing.code).toBe(1)
+    void readFileSync
+  }, 120_000)
+})
