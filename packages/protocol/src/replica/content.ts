@@ -23,6 +23,18 @@ export interface ProposalFold {
 
 export const DRAFT_TEXT = 'draft'
 
+/**
+ * CHARTER-D0: the draft starts as the founding charter, written by the
+ * reserved Yjs client 0 (no device can bind it). Every replica builds the
+ * same bytes from the genesis op, so the seed needs no op of its own.
+ */
+export function genesisDraft(charter: string): { update: Uint8Array; clock: number } {
+  const doc = new Y.Doc()
+  doc.clientID = 0
+  doc.getText(DRAFT_TEXT).insert(0, charter)
+  return { update: Y.encodeStateAsUpdate(doc), clock: Y.getState(doc.store, 0) }
+}
+
 export class ContentFold {
   readonly profiles = new Map<MemberId, DagEntry>()
   readonly proposals = new Map<OpId, ProposalFold>()
@@ -37,6 +49,10 @@ export class ContentFold {
   /** Count an op if it counts (not cut, author ever admitted), else ignore it. */
   apply(e: DagEntry): void {
     const op = e.op
+    if (op.kind === 'genesis') {
+      Y.applyUpdate(this.draft, genesisDraft(op.body.charter).update, 'replica')
+      return
+    }
     switch (op.kind) {
       case 'profile.set':
       case 'proposal.create':

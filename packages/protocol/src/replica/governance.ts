@@ -16,6 +16,7 @@ import { violation, type RosterAction } from './roster-rules'
 import type { Replica } from './replica'
 import { decideOutcome, type Outcome } from './outcome'
 import { checkDraftEdit, type DraftClock } from './draft'
+import { genesisDraft } from './content'
 
 export interface GovernanceCheck {
   /** The op changes the governance state (roster, rules, charter versions, bindings). */
@@ -144,6 +145,8 @@ export class Governance {
       list.push({ seq: op.seq, end: this.pendingClock.get(this.replica.rosterBefore(entry).deviceClients.get(op.author) as number) as number })
       list.sort((a, b) => a.seq - b.seq)
       this.editEnds.set(op.author, list)
+    } else if (op.kind === 'genesis') {
+      this.clockAfter[entry.index] = new Map([[0, genesisDraft(op.body.charter).clock]])
     } else {
       this.clockAfter[entry.index] = this.clockOfDeps(op.deps)
     }
