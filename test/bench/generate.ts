@@ -11,7 +11,7 @@ import {
   createOp, certifyDevice, joinProofMessage, sign, DEFAULT_RULES,
   type AnyOp, type BodyOf, type CommunityId, type CryptoSuite, type KeyPair, type OpId, type OpKind,
 } from '@polity/protocol'
-import { createNativeCrypto } from '../../packages/node/src/native-crypto'
+import { createNativeCrypto } from '@polity/node'
 
 export interface GenerateOptions {
   seed: number
@@ -29,6 +29,8 @@ export interface GeneratedCommunity {
   ops: AnyOp[]
   founder: KeyPair
   memberKeys: KeyPair[]
+  /** Device keys: [founder's, then each member's in join order]. */
+  devices: KeyPair[]
 }
 
 const PKCS8 = Buffer.from('302e020100300506032b657004220420', 'hex')
@@ -143,5 +145,5 @@ export function generateCommunity(opts: GenerateOptions, crypto: CryptoSuite = c
     }
     make(proposer, 'proposal.close', { proposal: ref })
   }
-  return { community, ops, founder: founderId, memberKeys }
+  return { community, ops, founder: founderId, memberKeys, devices: authors.map((a) => a.device) }
 }

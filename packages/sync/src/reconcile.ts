@@ -1,0 +1,134 @@
+/**
+ * What to send a peer (SYNC-4). The peer tells us its heads and "probes":
+ * ids at exponentially spaced depths down its spine (0, 1, 2, 4, 8, … steps
+ * from its top head). Every one of those we also hold is in the peer's set,
+ * and so is its whole causal past. We send exactly our ops outside the past
+ * of that common base — after a partition, what was added on our side; after
+ * time offline, what was added since — so bandwidth follows what is missing,
+ * not the size of the history.
+ */
+import type { OpId, Replica } from '@polity/protocol'
+
+type Entry = NonNullable<ReturnType<Replica['dag']['get']>>
+
+/** Ids down the spine (always the highest dep) at depths 0, 1, 2, 4, 8, …; at most 40. */
+export function probesOf(replica: Replica): OpId[] {
+  const dag = replica.dag
+  const heads = replica.heads().map((h) => dag.get(h) as Entry)
+  if (heads.length === 0) return []
+  let cur: Entry | undefined = heads.reduce((a, b) => (b.height > a.height ? b : a))
+  const out: OpId[] = []
+  let depth = 0
+  let next = 0
+  while (cur && out.length < 40) {
+    if (depth === next) {
+      out.push(cur.op.id)
+      next = next === 0 ? 1 : next * 2
+    }
+    let best: Entry | undefined
+    for (const d of cur.op.deps) {
+      const e = dag.get(d) as Entry
+      if (!best || e.height > best.height) best = e
+    }
+    cur = best
+    depth++
+  }
+  return out
+}
+
+/** A max-heap of DAG entries by height. */
+class HeightHeap {
+  private readonly xs: Entry[] = []
+  get size(): number {
+    return this.xs.length
+  }
+  push(e: Entry): void {
+    const xs = this.xs
+    xs.push(e)
+    let i = xs.length - 1
+    while (i > 0) {
+      const p = (i - 1) >> 1
+      if ((xs[p] as Entry).height >= e.height) break
+      xs[i] = xs[p] as Entry
+      i = p
+    }
+    xs[i] = e
+  }
+  pop(): Entry {
+    const xs = this.xs
+    const top = xs[0] as Entry
+    const last = xs.pop() as Entry
+    if (xs.length > 0) {
+      let i = 0
+      for (;;) {
+        const l = 2 * i + 1
+        if (l >= xs.length) break
+        const r = l + 1
+        const c = r < xs.length && (xs[r] as Entry).height > (xs[l] as Entry).height ? r : l
+        if ((xs[c] as Entry).height <= last.height) break
+        xs[i] = xs[c] as Entry
+        i = c
+      }
+      xs[i] = last
+    }
+    return top
+  }
+}
+
+/**
+ * Our ops that are not in the causal past of `base` (ids the peer surely
+ * holds), in causal order. A sweep by descending height from our heads and
+ * the base: a node reached from the base is theirs; the sweep stops as soon
+ * as only base-reached nodes remain.
+ */
+export function opsOutside(replica: Replica, base: readonly OpId[], from: readonly OpId[] = replica.heads()): OpId[] {
+  const dag = replica.dag
+  const mark = new Map<number, 1 | 2>() // 1 = ours only, 2 = in the base's past
+  const heap = new HeightHeap()
+  let ours = 0
+  for (const id of base) {
+    const e = dag.get(id)
+    if (e && mark.get(e.index) !== 2) {
+      if (mark.get(e.index) === 1) ours--
+      mark.set(e.index, 2)
+      heap.push(e)
+    }
+  }
+  for (const id of from) {
+    const e = dag.get(id)
+    if (e && !mark.has(e.index)) {
+      mark.set(e.index, 1)
+      ours++
+      heap.push(e)
+    }
+  }
+  const out: Entry[] = []
+  const done = new Set<number>()
+  while (heap.size > 0 && ours > 0) {
+    const e = heap.pop()
+    if (done.has(e.index)) continue
+    done.add(e.index)
+    const m = mark.get(e.index) as 1 | 2
+    if (m === 1) {
+      ours--
+      out.push(e)
+    }
+    for (const d of e.op.deps) {
+      const de = dag.get(d) as Entry
+      const dm = mark.get(de.index)
+      if (m === 2) {
+        if (dm !== 2) {
+          if (dm === 1) ours--
+          mark.set(de.index, 2)
+          heap.push(de)
+        }
+      } else if (dm === undefined) {
+        mark.set(de.index, 1)
+        ours++
+        heap.push(de)
+      }
+    }
+  }
+  out.sort((a, b) => a.height - b.height || (a.op.id < b.op.id ? -1 : 1))
+  return out.map((e) => e.op.id)
+}

@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto'
+import { Replica, createOp, toHex, type AnyOp, type BodyOf, type KeyPair, type OpKind } from '@polity/protocol'
+import { createNativeCrypto } from '@polity/node'
+import { dialSync, listenSync, memoryPipe, rosterAccess, type PipeHooks, type SessionStats, type SyncTarget } from '@polity/sync'
+
+export const crypto = createNativeCrypto()
+export const nonce = (): Uint8Array => new Uint8Array(randomBytes(32))
+
+export interface Peer {
+  readonly name: string
+  readonly replica: Replica
+  readonly identity: KeyPair
+  readonly target: SyncTarget
+}
+
+export function peer(name: string, identity: KeyPair, ops: readonly AnyOp[] = [], community?: string): Peer {
+  const replica = new Replica({ crypto, ...(community ? { community: community as never } : {}) })
+  for (const op of ops) replica.receive(op)
+  return {
+    name,
+    replica,
+    identity,
+    target: {
+      replica,
+      ingest: async (envs) => {
+        let applied = 0
+        let rejected = 0
+        for (const e of envs) {
+          const r = replica.receive(e)
+          if (r.status === 'applied') applied += 1 + r.released.length
+          if (r.status === 'rejected') rejected++
+        }
+        return { applied, rejected }
+      },
+    },
+  }
+}
+
+const bind = (p: Peer): Uint8Array => new TextEncoder().encode(p.name)
+
+/** One session: `a` dials `b`. */
+export async function syncPair(a: Peer, b: Peer, community: string, hooks: PipeHooks = {}): Promise<[SessionStats, SessionStats]> {
+  const [da, db] = memoryPipe(hooks)
+  const accessA = rosterAccess({ replica: a.replica, community, identity: a.identity, localBinding: bind(a), remoteBinding: bind(b), verify: crypto.verify })
+  const accessB = rosterAccess({ replica: b.replica, community, identity: b.identity, localBinding: bind(b), remoteBinding: bind(a), verify: crypto.verify })
+  return Promise.all([
+    dialSync({ duplex: da, community, target: a.target, access: accessA, randomNonce: nonce }),
+    listenSync({ duplex: db, resolve: (c) => (c === community ? { target: b.target, access: accessB } : undefined), randomNonce: nonce }),
+  ])
+}
+
+/** Author an op with a device on top of a replica's heads (and the device's previous op), and apply it. */
+export function author<K extends OpKind>(replica: Replica, device: KeyPair, kind: K, body: BodyOf<K>): AnyOp {
+  const last = replica.dag.lastOf(toHex(device.publicKey) as never)
+  const op = createOp({ community: replica.community as never, seq: (last?.op.seq ?? 0) + 1, deps: [...new Set([...replica.heads(), ...(last ? [last.op.id] : [])])], time: Date.now(), kind, body }, device, crypto) as AnyOp
+  const r = replica.receive(op)
+  if (r.status !== 'applied') throw new Error(`not applied: ${r.status}`)
+  return op
+}
