@@ -16,6 +16,7 @@ describe('sync sessions', () => {
     expect(sa.opsReceived).toBe(small.ops.length - 12)
     expect(sb.opsSent).toBe(small.ops.length - 12)
     expect(sa.weLacked).toBe(small.ops.length - 12)
+    expect(sb.theyLacked).toBe(small.ops.length - 12)
   })
 
   it('SYNC-4: after a partition, each side sends only what it added (bandwidth follows what is missing)', async () => {
@@ -33,7 +34,8 @@ describe('sync sessions', () => {
     expect(sb.opsSent).toBeLessThanOrEqual(20 + 2 * 30)
     expect(sa.applied).toBe(20)
     expect(sb.applied).toBe(30)
-    expect(sa.weLacked).toBe(sb.opsSent)
+    // SYNC-7: the status counts are exact (what was new to each side), not what was sent.
+    expect([sa.theyLacked, sa.weLacked, sb.theyLacked, sb.weLacked]).toEqual([30, 20, 20, 30])
   })
 
   it('SYNC-3: a non-member learns nothing — not even heads — and is refused', async () => {

@@ -30,6 +30,7 @@ import { keystoreExists, openStore, pathsOf, readKeystore, recordOf, writeKeysto
 import { decodeInviteLink, encodeInviteLink } from './invite-link'
 import { decodeBundle, encodeBundle } from './bundle'
 import { lineDiff } from './diff'
+import { NodeNetwork, type NetworkHost, type NetworkOptions } from './network'
 
 export interface PolityNodeOptions {
   readonly dataDir: string
@@ -39,6 +40,8 @@ export interface PolityNodeOptions {
   readonly draftBatchMs?: number
   readonly now?: () => number
   readonly crypto?: CryptoSuite
+  /** Join the network whenever the node is unlocked (and leave it when locked). */
+  readonly network?: NetworkOptions
 }
 
 interface PendingJoin {
@@ -70,6 +73,7 @@ export class PolityNode implements PolityClient {
   private readonly crypto: CryptoSuite
   private readonly now: () => number
   private closed = false
+  private network: NodeNetwork | undefined
 
   private constructor(
     private readonly paths: NodePaths,
@@ -89,6 +93,7 @@ export class PolityNode implements PolityClient {
   async close(): Promise<void> {
     if (this.closed) return
     for (const rt of this.communities.values()) await this.flushRuntime(rt)
+    await this.stopNetwork()
     this.closed = true
     this.lockSecrets()
     await this.store.close()
@@ -156,6 +161,7 @@ export class PolityNode implements PolityClient {
 
   async lock(): Promise<IdentityStatus> {
     for (const rt of this.communities.values()) await this.flushRuntime(rt)
+    await this.stopNetwork()
     this.lockSecrets()
     const status = await this.identityStatus()
     this.emit({ type: 'identity', status })
@@ -176,7 +182,61 @@ export class PolityNode implements PolityClient {
   private async unlockWith(secrets: NodeSecrets): Promise<void> {
     this.secrets = secrets
     await this.loadCommunities()
+    if (this.options.network) await this.startNetwork(this.options.network)
     this.emit({ type: 'identity', status: await this.identityStatus() })
+  }
+
+  // ---- network ----------------------------------------------------------------
+
+  /** Join the network (libp2p): serve sync, gossip, reconcile periodically. Returns our addresses. */
+  async startNetwork(options: NetworkOptions = {}): Promise<string[]> {
+    this.requireSecrets()
+    if (!this.network) this.network = await NodeNetwork.start(this.networkHost(), options)
+    return this.network.addresses()
+  }
+
+  async stopNetwork(): Promise<void> {
+    const n = this.network
+    this.network = undefined
+    await n?.stop()
+  }
+
+  /** Our libp2p addresses (empty when offline). */
+  networkAddresses(): string[] {
+    return this.network?.addresses() ?? []
+  }
+
+  /** Reconcile every community with every connected peer now (the periodic task does this too). */
+  async syncNow(): Promise<void> {
+    await this.network?.syncAll()
+  }
+
+  /** Dial peers by address, then reconcile with them. */
+  async connectPeers(addresses: readonly string[]): Promise<number> {
+    if (!this.network) return 0
+    const peers = await this.network.connect(addresses)
+    for (const p of peers) for (const c of this.communities.keys()) await this.network.syncPeer(c, p)
+    return peers.length
+  }
+
+  /** Find members through the DHT rendezvous derived from the community secret. */
+  async discover(community: CommunityId): Promise<number> {
+    return this.network ? this.network.discover(community) : 0
+  }
+
+  private networkHost(): NetworkHost {
+    return {
+      communities: () => [...this.communities.keys()],
+      replica: (c) => this.communities.get(c)?.replica,
+      secret: (c) => this.communities.get(c)?.secret,
+      identity: () => this.secrets?.identity,
+      pendingInvite: (c) => {
+        const pj = this.communities.get(c)?.pendingJoin
+        return pj ? { id: pj.invite, key: keyPairFromSecret(pj.inviteSecret) } : undefined
+      },
+      ingest: (c, envs) => this.receiveOps(c, envs),
+      verify: this.crypto.verify,
+    }
   }
 
   private requireSecrets(): NodeSecrets {
@@ -281,6 +341,7 @@ export class PolityNode implements PolityClient {
     }
     await this.store.putOps([recordOf(rt.replica, op)])
     this.afterApplied(rt, [op])
+    this.network?.publish(rt.id, op)
     return op
   }
 
@@ -333,6 +394,7 @@ export class PolityNode implements PolityClient {
     rt.secret = randomBytes(32)
     await this.saveMeta(rt)
     await this.ingest(rt, [op])
+    this.network?.joinTopic(rt.id)
     if (input.founderName) await this.author(rt, 'profile.set', { name: requireText(input.founderName, 'The name', 1, 80) })
     this.emit({ type: 'communities' })
     return op.community
@@ -356,7 +418,7 @@ export class PolityNode implements PolityClient {
     const op = await this.author(rt, 'invite.create', { key: key.publicKey, uses, expires })
     const link = encodeInviteLink({
       community: rt.id, invite: op.id, inviteSecret: key.secretKey, communitySecret: rt.secret ?? new Uint8Array(32),
-      name: rt.replica.roster().genesis?.name ?? '', addresses: [],
+      name: rt.replica.roster().genesis?.name ?? '', addresses: this.networkAddresses().filter((a) => !a.includes('/p2p-circuit')).slice(0, 8),
     })
     return { link, expires, uses }
   }
@@ -369,7 +431,15 @@ export class PolityNode implements PolityClient {
     rt.secret = d.communitySecret
     rt.pendingJoin = { invite: d.invite, inviteSecret: d.inviteSecret, name: input.name ?? d.name }
     await this.saveMeta(rt)
-    const joined = await this.tryCompleteJoin(rt)
+    let joined = await this.tryCompleteJoin(rt)
+    if (!joined && this.network) {
+      // Online: fetch the community from the inviter (the invite key proves access), join, and send the join back.
+      this.network.joinTopic(rt.id)
+      const peers = await this.network.connect(d.addresses)
+      for (const p of peers) await this.network.syncPeer(rt.id, p)
+      joined = rt.pendingJoin === undefined && rt.replica.roster().members.has(this.member)
+      if (joined) for (const p of peers) await this.network.syncPeer(rt.id, p)
+    }
     this.emit({ type: 'communities' })
     return { community: rt.id, status: joined ? 'joined' : 'waiting' }
   }
@@ -620,7 +690,7 @@ export class PolityNode implements PolityClient {
 
   async syncStatus(input: { community: CommunityId }): Promise<SyncStatus> {
     const rt = this.runtime(input.community)
-    // Without a network attached the node is honestly offline (the net layer replaces this).
+    if (this.network) return this.network.statusOf(rt.id, rt.replica)
     return { online: false, peers: [], received: rt.replica.size, known: rt.replica.size + rt.replica.pendingCount(), pendingOps: rt.replica.pendingCount() }
   }
 

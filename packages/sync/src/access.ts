@@ -38,6 +38,8 @@ export function rosterAccess(o: RosterAccessOptions): AccessControl {
         return { kind: 'member', key: o.identity.publicKey, signature: sign(msg, o.identity.secretKey) }
       }
       if (o.invite) return { kind: 'invite', key: fromHex(o.invite.id, 32), signature: sign(msg, o.invite.key.secretKey) }
+      // Our replica may be empty (a restored device): offer the member proof and let the peer's roster decide.
+      if (o.identity) return { kind: 'member', key: o.identity.publicKey, signature: sign(msg, o.identity.secretKey) }
       return undefined
     },
     verify(proof: Proof, challenge: Uint8Array): boolean {

@@ -75,7 +75,7 @@ export interface SessionStats {
   bytesOut: number
   rounds: number
   durationMs: number
-  /** How many ops we computed the peer lacked, and the peer said we lacked (SYNC-7). */
+  /** Ops we sent that the peer did not have, and ops the peer sent that we did not have (SYNC-7). */
   theyLacked: number
   weLacked: number
 }
@@ -243,7 +243,6 @@ async function exchange(target: SyncTarget, reader: Reader, send: (m: SyncMessag
   const hello = await reader.expect('hello')
   const peerKnown = [...hello.heads, ...hello.probes].map((b) => toHex(b) as OpId).filter((id) => r.has(id))
   const toSend = opsOutside(r, peerKnown)
-  s.theyLacked = toSend.length
   await sendOps(target, toSend, send, limits, s)
   let peerDone = false
   let peerSatisfied = false
@@ -260,7 +259,6 @@ async function exchange(target: SyncTarget, reader: Reader, send: (m: SyncMessag
         break
       }
       case 'done': {
-        if (!peerDone) s.weLacked = m.sent
         peerDone = true
         const missing = r.missing().slice(0, limits.maxIds)
         if (missing.length > 0 && s.rounds < limits.maxRounds) {
@@ -268,10 +266,15 @@ async function exchange(target: SyncTarget, reader: Reader, send: (m: SyncMessag
           await send({ type: 'want', ids: missing.map((id) => fromHex(id, 32)) })
         } else {
           meSatisfied = true
+          s.weLacked = s.applied
+          await send({ type: 'received', applied: s.applied })
           await send({ type: 'want', ids: [] })
         }
         break
       }
+      case 'received':
+        s.theyLacked = m.applied
+        break
       case 'want': {
         if (m.ids.length === 0) {
           peerSatisfied = true

@@ -29,10 +29,12 @@ export type SyncMessage =
   | { type: 'done'; sent: number }
   /** Ask for these ops (deps still missing after the first exchange). */
   | { type: 'want'; ids: Uint8Array[] }
+  /** How many of the peer's ops were new to us (for honest status on both sides). */
+  | { type: 'received'; applied: number }
   /** A clean refusal or end, with a reason a person can read. */
   | { type: 'error'; code: string; message: string }
 
-const TAGS = { open: 1, challenge: 2, proof: 3, hello: 16, ops: 17, done: 18, want: 19, error: 127 } as const
+const TAGS = { open: 1, challenge: 2, proof: 3, hello: 16, ops: 17, done: 18, want: 19, received: 20, error: 127 } as const
 
 export interface WireLimits {
   /** Most ids in one hello/want message. */
@@ -81,6 +83,9 @@ export function writeMessage(m: SyncMessage): Uint8Array {
       break
     case 'want':
       writeIds(e, m.ids)
+      break
+    case 'received':
+      encoding.writeVarUint(e, m.applied)
       break
     case 'error':
       encoding.writeVarString(e, m.code.slice(0, 64))
@@ -154,6 +159,9 @@ export function readMessage(frame: Uint8Array, limits: WireLimits = DEFAULT_WIRE
         break
       case TAGS.want:
         m = { type: 'want', ids: readIds(d, limits.maxIds, 'wanted ids') }
+        break
+      case TAGS.received:
+        m = { type: 'received', applied: decoding.readVarUint(d) }
         break
       case TAGS.error:
         m = { type: 'error', code: readString(d, 64), message: readString(d, 500) }
