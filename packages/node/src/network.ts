@@ -90,13 +90,19 @@ export class NodeNetwork {
       }).then(
         (s) => this.record(s, connection),
         (e: unknown) => {
+          if (process.env['POLITY_DEBUG']) console.error('sync listen failed:', e)
           // A peer that is merely not a member is refused; one that breaks the protocol is cut off.
           if (!(e instanceof SyncAccessError) && (e as { code?: string }).code !== 'ERR_SYNC_CLOSED') this.ban(remote)
         },
       )
     }, { maxInboundStreams: 8, maxOutboundStreams: 8 })
-    this.libp2p.addEventListener('peer:connect', (e) => {
-      for (const c of this.host.communities()) void this.syncPeer(c, e.detail).catch(() => undefined)
+    this.libp2p.addEventListener('connection:open', (e) => {
+      // The side that dialed starts reconciling; the other answers (no duelling sessions).
+      if (e.detail.direction !== 'outbound') return
+      const peer = e.detail.remotePeer
+      setTimeout(() => {
+        for (const c of this.host.communities()) void this.syncPeer(c, peer).catch(() => undefined)
+      }, 50)
     })
     for (const c of this.host.communities()) this.joinTopic(c)
     this.timer = setInterval(() => {
@@ -184,8 +190,16 @@ export class NodeNetwork {
     return out
   }
 
-  /** Reconcile one community with one peer. */
+  /** Reconcile one community with one peer (one retry if the stream itself failed). */
   async syncPeer(c: CommunityId, peer: PeerId, signal?: AbortSignal): Promise<SessionStats | undefined> {
+    const first = await this.syncPeerOnce(c, peer, signal)
+    if (first !== 'retry') return first
+    await new Promise((r) => setTimeout(r, 200))
+    const second = await this.syncPeerOnce(c, peer, signal)
+    return second === 'retry' ? undefined : second
+  }
+
+  private async syncPeerOnce(c: CommunityId, peer: PeerId, signal?: AbortSignal): Promise<SessionStats | undefined | 'retry'> {
     const key = `${c}:${peer.toString()}`
     if (this.inFlight.has(key) || this.stopped) return undefined
     const replica = this.host.replica(c)
@@ -197,8 +211,9 @@ export class NodeNetwork {
       const s = await dialSync({ duplex: streamFrames(stream), community: c, target: this.target(c), access: this.access(c, peer), randomNonce: () => randomBytes(32), ...(signal ? { signal } : {}) })
       if (connection) this.record(s, connection)
       return s
-    } catch {
-      return undefined
+    } catch (e) {
+      if (process.env['POLITY_DEBUG']) console.error('sync dial failed:', e)
+      return e instanceof SyncAccessError || (e as { code?: string }).code?.startsWith('ERR_SYNC') ? undefined : 'retry'
     } finally {
       this.inFlight.delete(key)
     }

@@ -31,6 +31,7 @@ import { decodeInviteLink, encodeInviteLink } from './invite-link'
 import { decodeBundle, encodeBundle } from './bundle'
 import { lineDiff } from './diff'
 import { NodeNetwork, type NetworkHost, type NetworkOptions } from './network'
+import type { SessionStats } from '@polity/sync'
 
 export interface PolityNodeOptions {
   readonly dataDir: string
@@ -211,12 +212,36 @@ export class PolityNode implements PolityClient {
     await this.network?.syncAll()
   }
 
-  /** Dial peers by address, then reconcile with them. */
-  async connectPeers(addresses: readonly string[]): Promise<number> {
+  /** Dial peers by address, then reconcile every community with them; returns each session's figures. */
+  async connectPeers(addresses: readonly string[]): Promise<SessionStats[]> {
+    if (!this.network) return []
+    const peers = await this.network.connect(addresses)
+    const out: SessionStats[] = []
+    for (const p of peers) {
+      for (const c of this.communities.keys()) {
+        const s = await this.network.syncPeer(c, p)
+        if (s) out.push(s)
+      }
+    }
+    return out
+  }
+
+  /**
+   * A restored device (or any member's device) fetches a community it belongs
+   * to from peers by address, proving membership with its identity key.
+   */
+  async fetchCommunity(community: CommunityId, addresses: readonly string[], secret?: Uint8Array): Promise<number> {
+    this.requireSecrets()
+    const rt = this.runtime(community, true)
+    if (secret && !rt.secret) {
+      rt.secret = secret
+      await this.saveMeta(rt)
+    }
     if (!this.network) return 0
     const peers = await this.network.connect(addresses)
-    for (const p of peers) for (const c of this.communities.keys()) await this.network.syncPeer(c, p)
-    return peers.length
+    for (const p of peers) await this.network.syncPeer(community, p)
+    await this.tryCompleteJoin(rt).catch(() => undefined)
+    return rt.replica.size
   }
 
   /** Find members through the DHT rendezvous derived from the community secret. */
