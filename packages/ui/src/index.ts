@@ -1,0 +1,2 @@
+/** @polity/ui — the React UI (built with Vite) and its API clients. */
+export { createWsClient, type WsClient, type ConnectionListener } from './client/ws-client'
