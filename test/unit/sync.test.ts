@@ -99,7 +99,7 @@ describe('sync sessions', () => {
     const foreign = createOp({ community: 'ab'.repeat(32) as never, seq: 1, deps: ['cd'.repeat(32) as OpId], time: 0, kind: 'profile.set', body: { name: 'x' } }, generateKeyPair())
     const before = b.replica.state()
     const res = await b.target.ingest([forged, foreign.bytes, (small.ops[0] as AnyOp).bytes])
-    expect(res).toEqual({ applied: 0, rejected: 2 })
+    expect(res).toEqual({ applied: 0, rejected: 2 }) // a session that sees this cuts the peer off (SYNC-6)
     expect(b.replica.state()).toEqual(before)
     void a
   })

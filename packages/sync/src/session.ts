@@ -256,6 +256,9 @@ async function exchange(target: SyncTarget, reader: Reader, send: (m: SyncMessag
         const res = await target.ingest(m.envelopes)
         s.applied += res.applied
         s.rejected += res.rejected
+        // SYNC-6: honest replicas never hold an op another replica rejects (verdicts are deterministic),
+        // so a peer that sends one is forging or relaying forgeries: cut it off.
+        if (res.rejected > 0) throw new SyncProtocolError(`The peer sent ${res.rejected} invalid op(s).`)
         break
       }
       case 'done': {

@@ -1,0 +1,115 @@
+/**
+ * Stream protocols as frame duplexes (NET-4): register a handler with
+ * deliberate limits, or open a stream to a peer. Handler failures never
+ * escape (a hostile peer cannot crash the node through them); they reset the
+ * stream and are reported to `onError`.
+ */
+import type { Connection, Libp2p, PeerId } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import { NetAbortedError, ProtocolDialError } from './errors'
+import { streamFrames, type FrameStream, type FrameStreamOptions } from './frames'
+
+export interface ProtocolLimits {
+  /** Concurrent inbound streams of this protocol per connection; more are reset by libp2p. Default 8. */
+  readonly maxInboundStreamsPerConnection?: number
+  /** Concurrent outbound streams of this protocol per connection. Default 8. */
+  readonly maxOutboundStreamsPerConnection?: number
+  /** Concurrent handler runs across ALL connections; more are reset at once. Default 64. */
+  readonly maxConcurrentHandlers?: number
+  /** Largest frame either way. Default MAX_FRAME_BYTES (4 MiB). */
+  readonly maxFrameBytes?: number
+  /** No traffic for this long resets a stream. Default 60 s. */
+  readonly idleTimeoutMs?: number
+  /**
+   * Run over relayed (limited) connections too. Default true: a relayed
+   * connection is how two members behind NATs reach each other.
+   */
+  readonly runOnLimitedConnection?: boolean
+}
+
+export interface InboundInfo {
+  readonly remotePeer: PeerId
+  readonly connection: Connection
+  /** Aborted when the node stops or the handler is removed. */
+  readonly signal: AbortSignal
+}
+
+export type FrameHandler = (stream: FrameStream, info: InboundInfo) => Promise<void> | void
+
+export interface HandleOptions extends ProtocolLimits {
+  /** Told about every handler failure (for logs and peer scoring); must not throw. */
+  readonly onError?: (err: unknown, remotePeer: PeerId) => void
+}
+
+export const DEFAULT_PROTOCOL_LIMITS = {
+  maxInboundStreamsPerConnection: 8,
+  maxOutboundStreamsPerConnection: 8,
+  maxConcurrentHandlers: 64,
+  runOnLimitedConnection: true,
+} as const
+
+/** Register `handler` for `protocolId`; resolves with a function that unregisters it. */
+export async function handleProtocol(node: Libp2p, protocolId: string, handler: FrameHandler, o: HandleOptions = {}): Promise<() => Promise<void>> {
+  const maxConcurrent = o.maxConcurrentHandlers ?? DEFAULT_PROTOCOL_LIMITS.maxConcurrentHandlers
+  const frameOptions: FrameStreamOptions = {
+    ...(o.maxFrameBytes !== undefined ? { maxFrameBytes: o.maxFrameBytes } : {}),
+    ...(o.idleTimeoutMs !== undefined ? { idleTimeoutMs: o.idleTimeoutMs } : {}),
+  }
+  const stopping = new AbortController()
+  let active = 0
+  await node.handle(
+    protocolId,
+    (stream, connection) => {
+      if (active >= maxConcurrent || stopping.signal.aborted) {
+        stream.abort(new Error('busy'))
+        return
+      }
+      active++
+      const frames = streamFrames(stream, { ...frameOptions, signal: stopping.signal })
+      const run = async (): Promise<void> => handler(frames, { remotePeer: connection.remotePeer, connection, signal: stopping.signal })
+      void run().then(
+        () => frames.close(),
+        (err: unknown) => {
+          frames.reset(err instanceof Error ? err : new Error(String(err)))
+          try {
+            o.onError?.(err, connection.remotePeer)
+          } catch {
+            // A failing logger must not take the node down either.
+          }
+        },
+      ).finally(() => {
+        active--
+      })
+    },
+    {
+      maxInboundStreams: o.maxInboundStreamsPerConnection ?? DEFAULT_PROTOCOL_LIMITS.maxInboundStreamsPerConnection,
+      maxOutboundStreams: o.maxOutboundStreamsPerConnection ?? DEFAULT_PROTOCOL_LIMITS.maxOutboundStreamsPerConnection,
+      runOnLimitedConnection: o.runOnLimitedConnection ?? DEFAULT_PROTOCOL_LIMITS.runOnLimitedConnection,
+    },
+  )
+  return async () => {
+    stopping.abort()
+    await node.unhandle(protocolId)
+  }
+}
+
+export interface DialProtocolOptions extends FrameStreamOptions {
+  readonly runOnLimitedConnection?: boolean
+  readonly maxOutboundStreamsPerConnection?: number
+}
+
+/** Open `protocolId` to a peer (id or addresses) as a FrameStream. Throws ProtocolDialError or NetAbortedError. */
+export async function dialProtocol(node: Libp2p, peer: PeerId | Multiaddr | Multiaddr[], protocolId: string, signal: AbortSignal, o: DialProtocolOptions = {}): Promise<FrameStream> {
+  let stream
+  try {
+    stream = await node.dialProtocol(peer, protocolId, {
+      signal,
+      runOnLimitedConnection: o.runOnLimitedConnection ?? DEFAULT_PROTOCOL_LIMITS.runOnLimitedConnection,
+      maxOutboundStreams: o.maxOutboundStreamsPerConnection ?? DEFAULT_PROTOCOL_LIMITS.maxOutboundStreamsPerConnection,
+    })
+  } catch (e) {
+    if (signal.aborted) throw new NetAbortedError(`Opening ${protocolId}`, e)
+    throw new ProtocolDialError(protocolId, Array.isArray(peer) ? peer.map(String).join(',') : peer.toString(), e)
+  }
+  return streamFrames(stream, { ...o, signal: o.signal ?? signal })
+}
