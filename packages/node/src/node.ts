@@ -202,6 +202,11 @@ export class PolityNode implements PolityClient {
     await n?.stop()
   }
 
+  /** Peer ids we are connected to right now. */
+  connectedPeers(): string[] {
+    return this.network ? this.network.libp2p.getPeers().map((p) => p.toString()) : []
+  }
+
   /** Our libp2p addresses (empty when offline). */
   networkAddresses(): string[] {
     return this.network?.addresses() ?? []
