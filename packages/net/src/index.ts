@@ -1,8 +1,28 @@
 /**
- * @polity/net — the libp2p node and the names derived from community
- * secrets. The sync protocol runs over its streams (see @polity/sync).
+ * @polity/net — the libp2p node around Polity's sync protocol: transports
+ * and limits, DHT rendezvous and gossip under names derived from community
+ * secrets, length-prefixed frame streams, and address checks for untrusted
+ * input. The sync protocol itself runs over these streams (see @polity/sync).
  */
-export { createPolityLibp2p, generatePeerKey, peerKeyToBytes, peerKeyFromBytes, parseAddress, type PolityLibp2p, type PolityLibp2pOptions, type PolityServices } from './libp2p-node'
-export { streamFrames, MAX_FRAME_BYTES } from './frames'
-export { rendezvousKey, communityTopic } from './names'
-export { NetError, InvalidAddressError, FrameTooLargeError } from './errors'
+export { createPolityLibp2p, NODE_LIMITS, POLITY_DHT_PROTOCOL, type PolityLibp2p, type PolityLibp2pOptions, type PolityServices } from './libp2p-node'
+export { generatePeerKey, peerKeyToBytes, peerKeyFromBytes, peerIdOfKey } from './peer-key'
+export { parseAddress, parseAddresses, peerIdOfAddress, shareableAddresses, MAX_ADDRESS_LENGTH, MAX_ADDRESSES, type ShareableAddressOptions } from './addresses'
+export { streamFrames, MAX_FRAME_BYTES, DEFAULT_IDLE_TIMEOUT_MS, type FrameStream, type FrameStreamOptions } from './frames'
+export { handleProtocol, dialProtocol, DEFAULT_PROTOCOL_LIMITS, type FrameHandler, type HandleOptions, type InboundInfo, type ProtocolLimits, type DialProtocolOptions } from './protocols'
+export { rendezvousKey, communityTopic, RENDEZVOUS_LABEL, TOPIC_LABEL } from './names'
+export { advertise, findRendezvousPeers, type FindRendezvousOptions, type RendezvousPeer } from './rendezvous'
+export { joinGossip, GOSSIP_MAX_MESSAGE_BYTES, COMMUNITY_TOPIC_SCORE, type GossipTopic, type GossipValidator, type GossipVerdict, type JoinGossipOptions } from './gossip'
+export {
+  NetError,
+  InvalidAddressError,
+  InvalidPeerKeyError,
+  InvalidSecretError,
+  FrameTooLargeError,
+  StreamIdleTimeoutError,
+  StreamClosedError,
+  NetAbortedError,
+  ProtocolDialError,
+  GossipMessageTooLargeError,
+  TopicAlreadyJoinedError,
+  RendezvousError,
+} from './errors'

@@ -1,30 +1,34 @@
 /**
  * The Polity libp2p node (NET-1): TCP and WebSockets, noise, yamux,
  * identify, ping, a private-network Kademlia DHT, gossipsub, optional mDNS,
- * circuit relay v2 (client always; server on always-on peers) and DCUtR.
- * Its peer key is separate from every member key.
+ * circuit relay v2 (client always; server on always-on peers), DCUtR and
+ * bootstrap peers. Its peer key is separate from every member key.
+ *
+ * Every resource a remote peer can make us spend has a deliberate bound here
+ * (connections, pending upgrades, connection rate per host, streams per
+ * connection and per protocol, buffered bytes per stream, gossip message size);
+ * see README.md for the table and the reasons.
  */
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { identify } from '@libp2p/identify'
-import { ping } from '@libp2p/ping'
+import { identify, type Identify } from '@libp2p/identify'
+import { ping, type Ping } from '@libp2p/ping'
 import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
-import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
+import { gossipsub, StrictNoSign, type GossipSub } from '@libp2p/gossipsub'
 import { mdns } from '@libp2p/mdns'
 import { bootstrap } from '@libp2p/bootstrap'
 import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { dcutr } from '@libp2p/dcutr'
-import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
-import type { PrivateKey } from '@libp2p/interface'
-import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
-import { InvalidAddressError } from './errors'
+import type { PeerDiscovery, PrivateKey } from '@libp2p/interface'
+import { parseAddress } from './addresses'
+import { GOSSIP_MAX_MESSAGE_BYTES } from './gossip'
 
 export interface PolityServices {
-  identify: ReturnType<ReturnType<typeof identify>>
-  ping: ReturnType<ReturnType<typeof ping>>
+  identify: Identify
+  ping: Ping
   dht: KadDHT
   pubsub: GossipSub
   [key: string]: unknown
@@ -32,70 +36,133 @@ export interface PolityServices {
 
 export type PolityLibp2p = Libp2p<PolityServices>
 
+/** The DHT protocol: our own, so Polity peers form their own small DHT and never join (or leak into) the IPFS one. */
+export const POLITY_DHT_PROTOCOL = '/polity/kad/1.0.0'
+
 export interface PolityLibp2pOptions {
+  /** The node's libp2p key (generatePeerKey/peerKeyFromBytes); a fresh one when absent. */
   readonly privateKey?: PrivateKey
-  /** e.g. ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'] */
+  /** Listen addresses. Default all interfaces, TCP and WebSockets. Tests: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws']. */
   readonly listen?: readonly string[]
+  /** Addresses to announce instead of the listen addresses (e.g. a port-forwarded public address). */
+  readonly announce?: readonly string[]
+  /** Peers to connect to at start (e.g. from an invite link); each is checked with parseAddress. */
   readonly bootstrap?: readonly string[]
+  /** Find peers on the LAN by multicast DNS. Default false here; the app turns it on, tests leave it off. */
   readonly mdns?: boolean
-  /** Serve circuit relay v2 for others (always-on peers). */
+  /** Serve circuit relay v2 for others, with raised limits (`polity serve`, always-on peers). Default false. */
   readonly relayServer?: boolean
-  /** Most open connections. */
+  /**
+   * DHT mode. 'server' (default) answers DHT queries: in a small private
+   * network nobody may have a public address, and a DHT of clients only has
+   * nowhere to store records. 'client' only asks. 'auto' lets libp2p switch
+   * to server once it has a public address.
+   */
+  readonly dhtMode?: 'server' | 'client' | 'auto'
+  /** Most open connections. Default 128. */
   readonly maxConnections?: number
+  /** Most connections one IP may open per second. Default 5 (libp2p's); tests on one loopback IP raise it. */
+  readonly maxInboundConnectionsPerSecondPerHost?: number
   /** Peers refused at connection time (e.g. banned for breaking the protocol). */
   readonly isBanned?: (peerId: string) => boolean
 }
 
-export async function generatePeerKey(): Promise<PrivateKey> {
-  return generateKeyPair('Ed25519')
-}
-
-export const peerKeyToBytes = (k: PrivateKey): Uint8Array => privateKeyToProtobuf(k)
-export const peerKeyFromBytes = (b: Uint8Array): PrivateKey => privateKeyFromProtobuf(b)
-
-/** Parse an address from untrusted input (an invite link, a config file). */
-export function parseAddress(address: string): Multiaddr {
-  if (typeof address !== 'string' || address.length > 512 || !address.startsWith('/')) throw new InvalidAddressError(String(address))
-  try {
-    const ma = multiaddr(address)
-    if (!ma.getComponents().some((c) => c.name === 'p2p')) throw new Error('no peer id')
-    return ma
-  } catch {
-    throw new InvalidAddressError(address)
-  }
-}
+/** Limits a hostile peer meets; exported so tests and docs cite the same numbers. */
+export const NODE_LIMITS = {
+  maxConnections: 128,
+  maxIncomingPendingConnections: 16,
+  /** Per connection (yamux): concurrent streams the remote may open; more are reset. */
+  maxInboundStreamsPerConnection: 256,
+  maxOutboundStreamsPerConnection: 256,
+  /** Per stream: bytes buffered while the reader is paused before the stream is reset. */
+  maxStreamReadBuffer: 8 * 1024 * 1024,
+  /** Per stream: bytes we queue for a peer that does not read before resetting. */
+  maxStreamWriteBuffer: 8 * 1024 * 1024,
+  /** Yamux flow-control window: below the read buffer, so a paused stream never overflows it. */
+  maxStreamWindow: 2 * 1024 * 1024,
+  /** Relay server (raised from libp2p's 2 min / 128 KiB, which only suit hole-punch signalling). */
+  relayReservations: 128,
+  relayDurationMs: 30 * 60_000,
+  relayDataBytes: 1n << 30n,
+} as const
 
 export async function createPolityLibp2p(o: PolityLibp2pOptions = {}): Promise<PolityLibp2p> {
+  const dhtMode = o.dhtMode ?? 'server'
   const services: Record<string, unknown> = {
-    identify: identify(),
-    ping: ping({ maxOutboundStreams: 8, maxInboundStreams: 8 }),
-    // A small private network: keep LAN and loopback addresses, our own protocol, and serve.
-    dht: kadDHT({ protocol: '/polity/kad/1.0.0', clientMode: false, peerInfoMapper: passthroughMapper, allowQueryWithZeroPeers: true }),
+    identify: identify({ maxInboundStreams: 4, maxOutboundStreams: 4 }),
+    ping: ping({ maxInboundStreams: 4, maxOutboundStreams: 4 }),
+    dht: kadDHT({
+      protocol: POLITY_DHT_PROTOCOL,
+      // Undefined = auto (libp2p switches to server on a public address); false = server from the start.
+      ...(dhtMode === 'auto' ? {} : { clientMode: dhtMode === 'client' }),
+      // The default mapper strips private addresses; in a LAN or loopback community they are the only ones.
+      peerInfoMapper: passthroughMapper,
+      maxInboundStreams: 16,
+      maxOutboundStreams: 16,
+    }),
     pubsub: gossipsub({
+      // Small groups: send our own messages to every subscribed peer, not just the mesh.
       floodPublish: true,
+      // Publishing alone is not an error: sync is the backstop.
       allowPublishToZeroTopicPeers: true,
+      ignoreDuplicatePublishError: true,
+      // No libp2p signature on messages: our payloads are signed ops, and an
+      // unsigned message does not name the peer that first published it. Ids are content hashes.
+      globalSignaturePolicy: StrictNoSign,
       emitSelf: false,
-      maxInboundDataLength: 512 * 1024,
+      maxInboundDataLength: GOSSIP_MAX_MESSAGE_BYTES,
+      // Members behind NATs meet over relays.
+      runOnLimitedConnection: true,
+      maxInboundStreams: 4,
+      maxOutboundStreams: 4,
     }),
     dcutr: dcutr(),
   }
-  if (o.relayServer) services['relay'] = circuitRelayServer({ reservations: { maxReservations: 256, defaultDurationLimit: 10 * 60_000, defaultDataLimit: 1n << 30n } })
-  const peerDiscovery = []
-  if (o.mdns) peerDiscovery.push(mdns())
-  if (o.bootstrap && o.bootstrap.length > 0) peerDiscovery.push(bootstrap({ list: [...o.bootstrap] }))
+  if (o.relayServer) {
+    services['relay'] = circuitRelayServer({
+      reservations: {
+        maxReservations: NODE_LIMITS.relayReservations,
+        defaultDurationLimit: NODE_LIMITS.relayDurationMs,
+        defaultDataLimit: NODE_LIMITS.relayDataBytes,
+      },
+    })
+  }
+  const peerDiscovery: Array<(components: never) => PeerDiscovery> = []
+  if (o.mdns) peerDiscovery.push(mdns() as never)
+  if (o.bootstrap && o.bootstrap.length > 0) peerDiscovery.push(bootstrap({ list: o.bootstrap.map((a) => parseAddress(a).toString()) }) as never)
+  const banned = (peer: { toString(): string }): boolean => o.isBanned?.(peer.toString()) ?? false
   const node = await createLibp2p({
     ...(o.privateKey ? { privateKey: o.privateKey } : {}),
-    addresses: { listen: [...(o.listen ?? ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp/0/ws'])] },
+    addresses: {
+      listen: [...(o.listen ?? ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp/0/ws'])],
+      ...(o.announce ? { announce: [...o.announce] } : {}),
+    },
     transports: [tcp(), webSockets(), circuitRelayTransport()],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    peerDiscovery,
+    streamMuxers: [
+      yamux({
+        maxInboundStreams: NODE_LIMITS.maxInboundStreamsPerConnection,
+        maxOutboundStreams: NODE_LIMITS.maxOutboundStreamsPerConnection,
+        streamOptions: {
+          maxStreamWindowSize: NODE_LIMITS.maxStreamWindow,
+          maxReadBufferLength: NODE_LIMITS.maxStreamReadBuffer,
+          maxWriteBufferLength: NODE_LIMITS.maxStreamWriteBuffer,
+        },
+      }),
+    ],
+    peerDiscovery: peerDiscovery as never,
     connectionGater: {
-      denyDialMultiaddr: async () => false,
-      denyDialPeer: async (peer) => o.isBanned?.(peer.toString()) ?? false,
-      denyInboundEncryptedConnection: async (peer) => o.isBanned?.(peer.toString()) ?? false,
+      denyDialPeer: async (peer) => banned(peer),
+      denyInboundEncryptedConnection: async (peer) => banned(peer),
+      denyOutboundEncryptedConnection: async (peer) => banned(peer),
+      denyInboundRelayReservation: async (peer) => banned(peer),
+      denyInboundRelayedConnection: async (relay, remote) => banned(relay) || banned(remote),
     },
-    connectionManager: { maxConnections: o.maxConnections ?? 128 },
+    connectionManager: {
+      maxConnections: o.maxConnections ?? NODE_LIMITS.maxConnections,
+      maxIncomingPendingConnections: NODE_LIMITS.maxIncomingPendingConnections,
+      inboundConnectionThreshold: o.maxInboundConnectionsPerSecondPerHost ?? 5,
+    },
     services: services as never,
   })
   return node as unknown as PolityLibp2p
