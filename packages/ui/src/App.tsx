@@ -1,0 +1,51 @@
+/** Top level: onboarding, unlock, or the communities and one community's screens. */
+import { useCallback, useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { CommunityId, IdentityStatus } from '@polity/api'
+import { useApi } from './api-context'
+import { Onboarding, Unlock } from './screens/Onboarding'
+import { Communities } from './screens/Communities'
+import { CommunityScreen } from './screens/Community'
+
+export function App(): React.JSX.Element {
+  const api = useApi()
+  const { t } = useTranslation()
+  const [status, setStatus] = useState<IdentityStatus | null>(null)
+  const [open, setOpen] = useState<CommunityId | null>(null)
+  const [connected, setConnected] = useState(true)
+  const refresh = useCallback(() => {
+    api.identityStatus().then(setStatus, () => setStatus(null))
+  }, [api])
+  useEffect(() => {
+    refresh()
+    const un = api.subscribe((e) => {
+      if (e.type === 'identity') setStatus(e.status)
+    })
+    const onConn = (api as { onConnection?: (l: (c: boolean) => void) => () => void }).onConnection
+    const un2 = onConn?.((c) => {
+      setConnected(c)
+      if (c) refresh()
+    })
+    return () => {
+      un()
+      un2?.()
+    }
+  }, [api, refresh])
+  return (
+    <div className="app">
+      <header className="topbar">
+        <span className="brand">{t('app.name')}</span>
+        <span className="tagline">{t('app.tagline')}</span>
+      </header>
+      {!connected && <div role="alert" className="banner">{t('app.disconnected')}</div>}
+      <main>
+        {status === null && <p>{t('common.loading')}</p>}
+        {status?.state === 'none' && <Onboarding onDone={refresh} />}
+        {status?.state === 'locked' && <Unlock onDone={refresh} />}
+        {status?.state === 'unlocked' && (open
+          ? <CommunityScreen id={open} onBack={() => setOpen(null)} onLock={refresh} />
+          : <Communities onOpen={setOpen} />)}
+      </main>
+    </div>
+  )
+}

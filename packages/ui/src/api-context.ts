@@ -1,0 +1,14 @@
+/** The API client the screens use (Electron preload or the browser-mode WebSocket bridge). */
+import { createContext, useContext } from 'react'
+import type { PolityClient } from '@polity/api'
+
+export const ApiContext = createContext<PolityClient | null>(null)
+
+export function useApi(): PolityClient {
+  const api = useContext(ApiContext)
+  if (!api) throw new Error('No Polity API client.')
+  return api
+}
+
+/** Turn an API error into words for the person. */
+export const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e))

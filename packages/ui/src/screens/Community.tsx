@@ -1,0 +1,72 @@
+/** One community: home, roster, proposals, charter, network and settings. */
+import { useCallback, useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { CommunityId, CommunityState, SyncStatus } from '@polity/api'
+import { messageOf, useApi } from '../api-context'
+import { ErrorText } from './widgets'
+import { Proposals } from './Proposals'
+import { Charter } from './Charter'
+import { Roster } from './Roster'
+import { Settings } from './Settings'
+
+type Tab = 'home' | 'roster' | 'proposals' | 'charter' | 'network' | 'settings'
+const TABS: Tab[] = ['home', 'roster', 'proposals', 'charter', 'network', 'settings']
+
+export function CommunityScreen({ id, onBack, onLock }: { id: CommunityId; onBack: () => void; onLock: () => void }): React.JSX.Element {
+  const api = useApi()
+  const { t } = useTranslation()
+  const [tab, setTab] = useState<Tab>('home')
+  const [state, setState] = useState<CommunityState | null>(null)
+  const [sync, setSync] = useState<SyncStatus | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const refresh = useCallback(() => {
+    api.getCommunity({ community: id }).then(setState, (e: unknown) => setError(messageOf(e)))
+    api.syncStatus({ community: id }).then(setSync, () => undefined)
+  }, [api, id])
+  useEffect(() => {
+    refresh()
+    const timer = setInterval(refresh, 3000)
+    const un = api.subscribe((e) => {
+      if ((e.type === 'community' && e.community === id) || e.type === 'communities') refresh()
+    })
+    return () => {
+      clearInterval(timer)
+      un()
+    }
+  }, [api, id, refresh])
+  return (
+    <section className="card">
+      <button type="button" className="link" data-testid="back" onClick={onBack}>← {t('nav.communities')}</button>
+      <h1 data-testid="community-title">{state?.name ?? t('common.loading')}</h1>
+      <nav className="tabs" aria-label={state?.name ?? ''}>
+        {TABS.map((x) => (
+          <button key={x} type="button" aria-current={tab === x ? 'page' : undefined} data-testid={`tab-${x}`} onClick={() => setTab(x)}>{t(`nav.${x}`)}</button>
+        ))}
+      </nav>
+      <ErrorText error={error} />
+      {state && tab === 'home' && (
+        <dl className="facts">
+          <dt>{t('home.purpose')}</dt><dd>{state.purpose}</dd>
+          <dt>{t('home.members')}</dt><dd data-testid="member-count">{state.members.length}</dd>
+          <dt>{t('home.open')}</dt><dd>{state.proposals.filter((p) => p.status === 'open').length}</dd>
+          <dt>{t('home.sync')}</dt><dd>{sync?.online ? t('sync.online', { peers: sync.peers.length }) : t('sync.offline')}</dd>
+        </dl>
+      )}
+      {state && tab === 'roster' && <Roster id={id} state={state} />}
+      {state && tab === 'proposals' && <Proposals id={id} state={state} onChange={refresh} />}
+      {state && tab === 'charter' && <Charter id={id} state={state} onChange={refresh} />}
+      {tab === 'network' && sync && (
+        <div>
+          <p role="status" className={sync.online ? '' : 'banner'}>{sync.online ? t('sync.online', { peers: sync.peers.length }) : t('sync.offline')}</p>
+          <label htmlFor="sync-progress">{t('network.progress', { received: sync.received, known: sync.known })}</label>
+          <progress id="sync-progress" max={Math.max(1, sync.known)} value={sync.received} />
+          <h2>{t('network.peers')}</h2>
+          {sync.peers.length === 0 ? <p>{t('network.noPeers')}</p> : (
+            <ul className="list">{sync.peers.map((p) => <li key={p.peer}>{p.peer.slice(0, 16)}… · {p.transport} · {new Date(p.lastHeard).toLocaleTimeString()} · ↓{p.weLack} ↑{p.theyLack}</li>)}</ul>
+          )}
+        </div>
+      )}
+      {tab === 'settings' && <Settings id={id} onLock={onLock} />}
+    </section>
+  )
+}

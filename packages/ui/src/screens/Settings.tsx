@@ -1,0 +1,50 @@
+import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { CommunityId } from '@polity/api'
+import { messageOf, useApi } from '../api-context'
+import { LANGUAGES } from '../i18n/index'
+import { ErrorText } from './widgets'
+
+function download(bytes: Uint8Array, name: string): void {
+  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }))
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  a.click()
+  URL.revokeObjectURL(url)
+}
+
+export function Settings({ id, onLock }: { id: CommunityId; onLock: () => void }): React.JSX.Element {
+  const api = useApi()
+  const { t, i18n } = useTranslation()
+  const [note, setNote] = useState<string | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const importFile = async (f: File | undefined): Promise<void> => {
+    if (!f) return
+    try {
+      const r = await api.importBundle({ bytes: new Uint8Array(await f.arrayBuffer()) })
+      setNote(t('settings.imported', { applied: r.applied, rejected: r.rejected }))
+    } catch (e) {
+      setError(messageOf(e))
+    }
+  }
+  return (
+    <div className="form">
+      <div className="field">
+        <label htmlFor="language">{t('settings.language')}</label>
+        <select id="language" data-testid="language-select" value={i18n.language} onChange={(e) => void i18n.changeLanguage(e.target.value)}>
+          {LANGUAGES.map((l) => <option key={l.code} value={l.code}>{l.name}</option>)}
+        </select>
+      </div>
+      <button type="button" data-testid="export-bundle" onClick={() => void api.exportBundle({ community: id }).then((b) => download(b, 'community.polity-bundle'), (e: unknown) => setError(messageOf(e)))}>{t('settings.export')}</button>
+      <div className="field">
+        <label htmlFor="import-bundle">{t('settings.import')}</label>
+        <input id="import-bundle" data-testid="import-bundle" type="file" onChange={(e) => void importFile(e.target.files?.[0])} />
+      </div>
+      <button type="button" data-testid="export-dossier" onClick={() => void api.exportDossier({ community: id }).then((b) => download(b, 'community.polity-dossier'), (e: unknown) => setError(messageOf(e)))}>{t('settings.dossier')}</button>
+      <button type="button" data-testid="lock" onClick={() => void api.lock().then(onLock)}>{t('settings.lock')}</button>
+      {note && <p role="status">{note}</p>}
+      <ErrorText error={error} />
+    </div>
+  )
+}
