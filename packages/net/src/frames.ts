@@ -103,7 +103,9 @@ export function streamFrames(stream: Stream, o: FrameStreamOptions | number = {}
     armIdle()
     try {
       for (const frame of decoder.decode(evt.data)) {
-        const bytes = frame.subarray()
+        const b = frame.subarray()
+        // A plain Uint8Array view (no copy): consumers should not see Node Buffers from one transport and not another.
+        const bytes = new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
         queue.push(bytes)
         queued += bytes.length
       }

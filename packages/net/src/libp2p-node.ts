@@ -25,6 +25,7 @@ import { dcutr } from '@libp2p/dcutr'
 import type { PeerDiscovery, PrivateKey } from '@libp2p/interface'
 import { parseAddress } from './addresses'
 import { GOSSIP_MAX_MESSAGE_BYTES } from './gossip'
+import { deadConnectionSweeper } from './dead-connection-sweeper'
 
 export interface PolityServices {
   identify: Identify
@@ -117,6 +118,8 @@ export async function createPolityLibp2p(o: PolityLibp2pOptions = {}): Promise<P
       maxOutboundStreams: 4,
     }),
     dcutr: dcutr(),
+    // Works around a libp2p/yamux zombie-connection state (see dead-connection-sweeper.ts).
+    sweeper: deadConnectionSweeper(),
   }
   if (o.relayServer) {
     services['relay'] = circuitRelayServer({

@@ -16,6 +16,12 @@ export interface ProtocolLimits {
   readonly maxOutboundStreamsPerConnection?: number
   /** Concurrent handler runs across ALL connections; more are reset at once. Default 64. */
   readonly maxConcurrentHandlers?: number
+  /**
+   * New streams of this protocol one connection may open per second; more are
+   * reset before the handler runs. The concurrent limit alone does not stop a
+   * peer that opens and closes streams in a loop. Default 32.
+   */
+  readonly maxNewStreamsPerConnectionPerSecond?: number
   /** Largest frame either way. Default MAX_FRAME_BYTES (4 MiB). */
   readonly maxFrameBytes?: number
   /** No traffic for this long resets a stream. Default 60 s. */
@@ -45,6 +51,7 @@ export const DEFAULT_PROTOCOL_LIMITS = {
   maxInboundStreamsPerConnection: 8,
   maxOutboundStreamsPerConnection: 8,
   maxConcurrentHandlers: 64,
+  maxNewStreamsPerConnectionPerSecond: 32,
   runOnLimitedConnection: true,
 } as const
 
@@ -55,12 +62,20 @@ export async function handleProtocol(node: Libp2p, protocolId: string, handler: 
     ...(o.maxFrameBytes !== undefined ? { maxFrameBytes: o.maxFrameBytes } : {}),
     ...(o.idleTimeoutMs !== undefined ? { idleTimeoutMs: o.idleTimeoutMs } : {}),
   }
+  const maxRate = o.maxNewStreamsPerConnectionPerSecond ?? DEFAULT_PROTOCOL_LIMITS.maxNewStreamsPerConnectionPerSecond
+  const windows = new WeakMap<Connection, { start: number; count: number }>()
+  const overRate = (connection: Connection): boolean => {
+    const now = Date.now()
+    let w = windows.get(connection)
+    if (!w || now - w.start >= 1000) windows.set(connection, (w = { start: now, count: 0 }))
+    return ++w.count > maxRate
+  }
   const stopping = new AbortController()
   let active = 0
   await node.handle(
     protocolId,
     (stream, connection) => {
-      if (active >= maxConcurrent || stopping.signal.aborted) {
+      if (active >= maxConcurrent || stopping.signal.aborted || overRate(connection)) {
         stream.abort(new Error('busy'))
         return
       }
