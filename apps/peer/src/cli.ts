@@ -451,9 +451,16 @@ program.command('status <community>').description('sync status').action((ref: st
 program.command('ui').description('browser mode: serve the app on 127.0.0.1 and print the address to open')
   .option('--port <n>', 'port (default: any free port)')
   .option('--ui-dir <dir>', 'the built UI (default: packages/ui/dist)')
-  .action(async (opts: { port?: string; uiDir?: string }) => {
+  .option('--listen <addr...>', 'libp2p listen addresses', ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp/0/ws'])
+  .option('--no-network', 'stay offline (bundles only)')
+  .option('--mdns', 'find peers on the local network', false)
+  .action(async (opts: { port?: string; uiDir?: string; listen: string[]; network: boolean; mdns: boolean }) => {
     const o = g()
-    const node = await PolityNode.open({ dataDir: o.dataDir, ...(o.kdfLogN ? { kdfLogN: Number(o.kdfLogN) } : {}) })
+    const node = await PolityNode.open({
+      dataDir: o.dataDir,
+      ...(o.kdfLogN ? { kdfLogN: Number(o.kdfLogN) } : {}),
+      ...(opts.network ? { network: { listen: opts.listen, mdns: opts.mdns, syncIntervalMs: 5000 } } : {}),
+    })
     const uiDir = opts.uiDir ?? fileURLToPath(new URL('../../../packages/ui/dist', import.meta.url))
     const server = await startUiServer({ api: node, uiDir, ...(opts.port ? { port: Number(opts.port) } : {}) })
     process.stdout.write(`Polity is running in browser mode.\nOpen: ${server.url}\n`)
@@ -464,6 +471,22 @@ program.command('ui').description('browser mode: serve the app on 127.0.0.1 and 
     })
     await server.close()
     await node.close()
+  })
+
+program.command('serve').description('an always-on peer: keeps your communities online, relays for others')
+  .option('--listen <addr...>', 'libp2p listen addresses', ['/ip4/0.0.0.0/tcp/4001', '/ip4/0.0.0.0/tcp/4002/ws'])
+  .option('--peer <addr...>', 'peers to dial at start', [])
+  .option('--mdns', 'find peers on the local network', false)
+  .action(async (opts: { listen: string[]; peer: string[]; mdns: boolean }) => {
+    await withNode(async (node) => {
+      const addrs = await node.startNetwork({ listen: opts.listen, relayServer: true, mdns: opts.mdns })
+      if (opts.peer.length > 0) await node.connectPeers(opts.peer)
+      process.stdout.write(`Polity peer online. Addresses:\n${addrs.map((a) => `  ${a}`).join('\n')}\n`)
+      await new Promise<void>((done) => {
+        process.once('SIGINT', () => done())
+        process.once('SIGTERM', () => done())
+      })
+    })
   })
 
 function required(v: string | undefined, flag: string): string {

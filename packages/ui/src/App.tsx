@@ -13,6 +13,12 @@ export function App(): React.JSX.Element {
   const [status, setStatus] = useState<IdentityStatus | null>(null)
   const [open, setOpen] = useState<CommunityId | null>(null)
   const [connected, setConnected] = useState(true)
+  // Once onboarding starts it stays until the recovery phrase is confirmed, even though the node
+  // reports the new identity as unlocked as soon as it exists.
+  const [onboarding, setOnboarding] = useState(false)
+  useEffect(() => {
+    if (status?.state === 'none') setOnboarding(true)
+  }, [status])
   const refresh = useCallback(() => {
     api.identityStatus().then(setStatus, () => setStatus(null))
   }, [api])
@@ -40,9 +46,12 @@ export function App(): React.JSX.Element {
       {!connected && <div role="alert" className="banner">{t('app.disconnected')}</div>}
       <main>
         {status === null && <p>{t('common.loading')}</p>}
-        {status?.state === 'none' && <Onboarding onDone={refresh} />}
-        {status?.state === 'locked' && <Unlock onDone={refresh} />}
-        {status?.state === 'unlocked' && (open
+        {onboarding && <Onboarding onDone={() => {
+          setOnboarding(false)
+          refresh()
+        }} />}
+        {!onboarding && status?.state === 'locked' && <Unlock onDone={refresh} />}
+        {!onboarding && status?.state === 'unlocked' && (open
           ? <CommunityScreen id={open} onBack={() => setOpen(null)} onLock={refresh} />
           : <Communities onOpen={setOpen} />)}
       </main>
