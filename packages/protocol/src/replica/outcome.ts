@@ -1,17 +1,73 @@
 /**
- * Adapter from the fold to the tally functions: which ballots and which
- * threshold a close counts (CLOSE-5, CHARTER-V3).
+ * Tallies (TALLY-* in docs/PROTOCOL.md): pure functions of the eligible
+ * voters and the one counted ballot per voter, in exact integer arithmetic
+ * (fractions are compared by cross-multiplying BigInts; no floats anywhere).
+ *
+ * - TALLY-Q: quorum is met when (ballots cast, abstentions included) ×
+ *   quorum.den ≥ eligible × quorum.num.
+ * - TALLY-YN: yes/no/abstain passes when the quorum is met, yes + no > 0 and
+ *   yes × threshold.den > (yes + no) × threshold.num (strictly more than the
+ *   threshold; abstentions count toward quorum, not toward support). An
+ *   amendment that touches entrenched clauses uses the larger of its own
+ *   threshold and the rules' entrenchedThreshold (CHARTER-V3).
+ * - TALLY-AP: approval — the option(s) with the most approvals win; a tie
+ *   for first place is a tie: the outcome names every tied option and the
+ *   proposal does not pass (a decision nobody can break without a rule
+ *   voters never saw). An empty ballot counts toward quorum.
+ * - TALLY-IRV: ranked choice by instant runoff — each round counts every
+ *   continuing ballot for its highest-ranked continuing option; an option
+ *   with a strict majority of continuing ballots wins. Otherwise the option
+ *   with the fewest votes is eliminated; ties for fewest are broken by fewer
+ *   votes in the earliest round where they differ, then by the higher option
+ *   index (later-listed options go first). Exhausted ballots are counted per
+ *   round. If two options remain tied, the proposal does not pass (a tie).
  */
 import type { Ballot, Method, Rules } from '../op/kinds'
 import type { Op } from '../op/envelope'
 import type { MemberId } from '../op/ids'
 import type { CharterVersion } from './roster'
+import { touchesEntrenched } from './entrenched'
 
 export interface Outcome {
   readonly passed: boolean
   readonly method: Method['type']
-  /** Method-specific, serializable result (counts, rounds, ratios as strings). */
-  readonly detail: unknown
+  /** Method-specific, serializable result (counts, rounds), for display and verification. */
+  readonly detail: YesNoDetail | ApprovalDetail | IrvDetail
+}
+
+export interface YesNoDetail {
+  readonly eligible: number
+  readonly yes: number
+  readonly no: number
+  readonly abstain: number
+  readonly quorumMet: boolean
+  /** The threshold that applied, as [num, den]. */
+  readonly threshold: readonly [number, number]
+  readonly entrenched: boolean
+}
+
+export interface ApprovalDetail {
+  readonly eligible: number
+  readonly ballots: number
+  readonly quorumMet: boolean
+  readonly approvals: readonly number[]
+  /** Winning option indexes (more than one = a tie, which does not pass). */
+  readonly winners: readonly number[]
+}
+
+export interface IrvRound {
+  readonly counts: readonly number[]
+  readonly exhausted: number
+  readonly eliminated: number | null
+}
+
+export interface IrvDetail {
+  readonly eligible: number
+  readonly ballots: number
+  readonly quorumMet: boolean
+  readonly rounds: readonly IrvRound[]
+  readonly winner: number | null
+  readonly tie: readonly number[]
 }
 
 export interface OutcomeInput {
@@ -22,22 +78,116 @@ export interface OutcomeInput {
   readonly charterAtClose: readonly CharterVersion[]
 }
 
-/** Interim yes/no tally in exact integer arithmetic; replaced by the governance module. */
-export function decideOutcome(input: OutcomeInput): Outcome {
-  const m = input.proposal.method
-  if (m.type !== 'yesno') return { passed: false, method: m.type, detail: null }
-  let yes = 0n
-  let no = 0n
-  let abstain = 0n
-  for (const [member, b] of input.ballots) {
-    if (!input.eligible.includes(member) || b.type !== 'yesno') continue
+const big = BigInt
+
+/** TALLY-Q */
+export function quorumMet(cast: number, eligible: number, quorum: readonly [number, number]): boolean {
+  return big(cast) * big(quorum[1]) >= big(eligible) * big(quorum[0])
+}
+
+/** a/b > c/d for non-negative integers, exactly. */
+const greater = (a: number, b: number, c: number, d: number): boolean => big(a) * big(d) > big(c) * big(b)
+
+export function tallyYesNo(ballots: readonly Ballot[], eligible: number, quorum: readonly [number, number], threshold: readonly [number, number], entrenched = false): { passed: boolean; detail: YesNoDetail } {
+  let yes = 0
+  let no = 0
+  let abstain = 0
+  for (const b of ballots) {
+    if (b.type !== 'yesno') continue
     if (b.choice === 'yes') yes++
     else if (b.choice === 'no') no++
     else abstain++
   }
-  const n = BigInt(input.eligible.length)
-  const turnout = yes + no + abstain
-  const quorumMet = turnout * BigInt(m.quorum[1]) >= n * BigInt(m.quorum[0])
-  const passed = quorumMet && yes + no > 0n && yes * BigInt(m.threshold[1]) > (yes + no) * BigInt(m.threshold[0])
-  return { passed, method: 'yesno', detail: { yes: String(yes), no: String(no), abstain: String(abstain), quorumMet } }
+  const q = quorumMet(yes + no + abstain, eligible, quorum)
+  const passed = q && yes + no > 0 && greater(yes, yes + no, threshold[0], threshold[1])
+  return { passed, detail: { eligible, yes, no, abstain, quorumMet: q, threshold, entrenched } }
+}
+
+export function tallyApproval(ballots: readonly Ballot[], options: number, eligible: number, quorum: readonly [number, number]): { passed: boolean; detail: ApprovalDetail } {
+  const approvals = new Array<number>(options).fill(0)
+  let cast = 0
+  for (const b of ballots) {
+    if (b.type !== 'approval') continue
+    cast++
+    for (const i of new Set(b.approve)) if (i < options) approvals[i] = (approvals[i] as number) + 1
+  }
+  const q = quorumMet(cast, eligible, quorum)
+  const top = Math.max(0, ...approvals)
+  const winners = top === 0 ? [] : approvals.flatMap((n, i) => (n === top ? [i] : []))
+  return { passed: q && winners.length === 1, detail: { eligible, ballots: cast, quorumMet: q, approvals, winners } }
+}
+
+export function tallyIrv(ballots: readonly Ballot[], options: number, eligible: number, quorum: readonly [number, number]): { passed: boolean; detail: IrvDetail } {
+  const rankings = ballots.flatMap((b) => (b.type === 'irv' ? [[...new Set(b.rank)].filter((i) => i < options)] : []))
+  const q = quorumMet(rankings.length, eligible, quorum)
+  const continuing = new Set(Array.from({ length: options }, (_, i) => i))
+  const rounds: IrvRound[] = []
+  let winner: number | null = null
+  let tie: number[] = []
+  while (continuing.size > 0) {
+    const counts = new Array<number>(options).fill(0)
+    let exhausted = 0
+    for (const r of rankings) {
+      const first = r.find((i) => continuing.has(i))
+      if (first === undefined) exhausted++
+      else counts[first] = (counts[first] as number) + 1
+    }
+    const active = rankings.length - exhausted
+    const leader = [...continuing].find((i) => big(counts[i] as number) * 2n > big(active))
+    if (leader !== undefined) {
+      rounds.push({ counts, exhausted, eliminated: null })
+      winner = leader
+      break
+    }
+    const alive = [...continuing]
+    if (active === 0) {
+      // Every ballot is exhausted: nobody ranks a continuing option, so there is no winner.
+      rounds.push({ counts, exhausted, eliminated: null })
+      break
+    }
+    if (alive.length === 2 && counts[alive[0] as number] === counts[alive[1] as number]) {
+      rounds.push({ counts, exhausted, eliminated: null })
+      tie = alive
+      break
+    }
+    const fewest = Math.min(...alive.map((i) => counts[i] as number))
+    let candidates = alive.filter((i) => counts[i] === fewest)
+    // Tie for fewest: fewer votes in the earliest round where they differ, then the higher index.
+    for (let r = 0; r < rounds.length && candidates.length > 1; r++) {
+      const prev = (rounds[r] as IrvRound).counts
+      const min = Math.min(...candidates.map((i) => prev[i] as number))
+      candidates = candidates.filter((i) => prev[i] === min)
+    }
+    const out = Math.max(...candidates)
+    rounds.push({ counts, exhausted, eliminated: out })
+    continuing.delete(out)
+  }
+  return { passed: q && winner !== null, detail: { eligible, ballots: rankings.length, quorumMet: q, rounds, winner, tie } }
+}
+
+/** CLOSE-5: the outcome a close produces. */
+export function decideOutcome(input: OutcomeInput): Outcome {
+  const m = input.proposal.method
+  const eligible = new Set(input.eligible)
+  const ballots = [...input.ballots.entries()].filter(([member]) => eligible.has(member)).map(([, b]) => b)
+  const n = input.eligible.length
+  if (m.type === 'yesno') {
+    let threshold: readonly [number, number] = m.threshold
+    let entrenched = false
+    const a = input.proposal.action
+    if (a.type === 'amend' && input.rulesAtClose) {
+      const current = input.charterAtClose[input.charterAtClose.length - 1]?.text ?? ''
+      entrenched = touchesEntrenched(current, a.charter)
+      const e = input.rulesAtClose.entrenchedThreshold
+      if (entrenched && greater(e[0], e[1], threshold[0], threshold[1])) threshold = e
+    }
+    const r = tallyYesNo(ballots, n, m.quorum, threshold, entrenched)
+    return { passed: r.passed, method: 'yesno', detail: r.detail }
+  }
+  if (m.type === 'approval') {
+    const r = tallyApproval(ballots, m.options.length, n, m.quorum)
+    return { passed: r.passed, method: 'approval', detail: r.detail }
+  }
+  const r = tallyIrv(ballots, m.options.length, n, m.quorum)
+  return { passed: r.passed, method: 'irv', detail: r.detail }
 }
