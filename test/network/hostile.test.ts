@@ -16,7 +16,7 @@ import { netNode, stateOf, within } from './helpers'
 const nodes: PolityNode[] = []
 const raws: PolityLibp2p[] = []
 afterAll(async () => {
-  for (const r of raws) await r.stop().catch(() => undefined)
+  for (const r of raws) await Promise.resolve(r.stop()).catch(() => undefined)
   for (const n of nodes) await n.close().catch(() => undefined)
 })
 
