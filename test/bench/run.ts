@@ -1,0 +1,187 @@
+/**
+ * `pnpm bench` (about 200k ops) and `pnpm bench --quick` (10k ops): each
+ * figure beside a baseline measured in the same run, printed as a table and
+ * written to test/bench/results/latest.json. Benchmarks are not tests.
+ */
+import { createPublicKey, verify as nodeVerify } from 'node:crypto'
+import { execFile } from 'node:child_process'
+import { mkdtempSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs'
+import { createServer, connect } from 'node:net'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import * as ed from '@noble/ed25519'
+import * as Y from 'yjs'
+import { decodeCanonical, recoveryPhraseOf, tallyApproval, tallyIrv, tallyYesNo, verifyStrict, type Ballot } from '@polity/protocol'
+import { PolityNode, createNativeCrypto, encodeBundle } from '@polity/node'
+import { generateCommunity, sizesFor } from './generate'
+
+const quick = process.argv.includes('--quick')
+const TOTAL = quick ? 10_000 : 200_000
+const PASS = 'benchmark passphrase'
+interface Row { name: string; value: number; unit: string; baseline: string; baselineValue: number; ratio: number; note?: string }
+const rows: Row[] = []
+const row = (name: string, value: number, unit: string, baseline: string, baselineValue: number, note?: string): void => {
+  const r: Row = { name, value: round(value), unit, baseline, baselineValue: round(baselineValue), ratio: round(baselineValue === 0 ? 0 : value / baselineValue), ...(note ? { note } : {}) }
+  rows.push(r)
+  console.log(`  ${name}: ${r.value} ${unit}  (baseline ${baseline}: ${r.baselineValue}; ratio ${r.ratio})`)
+}
+const round = (x: number): number => Math.round(x * 1000) / 1000
+const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] as number
+const dirSize = (d: string): number => readdirSync(d, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? dirSize(join(d, e.name)) : statSync(join(d, e.name)).size), 0)
+
+console.log(`Polity benchmarks — ${quick ? 'quick' : 'full'} (${TOTAL} ops), ${cpus().length} cores, Node ${process.version}`)
+let t = performance.now()
+const g = generateCommunity({ seed: 2026, ...sizesFor(TOTAL) })
+console.log(`generated ${g.ops.length} signed ops in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+const native = createNativeCrypto()
+
+// 1. Verification throughput.
+{
+  const SPKI = Buffer.from('302a300506032b6570032100', 'hex')
+  const items = g.ops.slice(0, Math.min(20_000, g.ops.length)).map((o) => {
+    const [p, sig] = decodeCanonical(o.bytes, 1 << 20) as [Uint8Array, Uint8Array]
+    const msg = Buffer.concat([Buffer.from('polity/op/v1\0'), p])
+    return { sig, msg, pub: Buffer.from(o.author, 'hex'), key: createPublicKey({ key: Buffer.concat([SPKI, Buffer.from(o.author, 'hex')]), format: 'der', type: 'spki' }) }
+  })
+  t = performance.now()
+  for (const it of items) nodeVerify(null, it.msg, it.key, it.sig)
+  const floor = items.length / ((performance.now() - t) / 1000)
+  t = performance.now()
+  for (const it of items) native.verify(it.sig, it.msg, it.pub)
+  const ours = items.length / ((performance.now() - t) / 1000)
+  const sample = items.slice(0, 300)
+  t = performance.now()
+  for (const it of sample) ed.verify(it.sig, it.msg, it.pub)
+  const noble = sample.length / ((performance.now() - t) / 1000)
+  t = performance.now()
+  for (const it of sample) verifyStrict(it.sig, it.msg, it.pub)
+  const pure = sample.length / ((performance.now() - t) / 1000)
+  row('verify: our native path (strict prechecks + node:crypto), 1 core', ours, 'ops/s', 'node:crypto verify, cached key, 1 core', floor)
+  row('verify: our pure path (strict cofactorless)', pure, 'ops/s', '@noble/ed25519 verify', noble)
+  ;(globalThis as { floor?: number }).floor = floor
+}
+
+// 2 + 7 + 8 + 9. Cold sync over real libp2p on 127.0.0.1, startup and memory, sizes.
+const tmp = mkdtempSync(join(tmpdir(), 'polity-bench-'))
+const loop = { listen: ['/ip4/127.0.0.1/tcp/0'], syncIntervalMs: 3_600_000 }
+const a = await PolityNode.open({ dataDir: join(tmp, 'a'), kdfLogN: 10, network: loop })
+await a.restoreIdentity({ phrase: recoveryPhraseOf(g.founder.secretKey), passphrase: PASS })
+t = performance.now()
+await a.importBundle({ bytes: encodeBundle(g.ops.map((o) => o.bytes)) })
+console.log(`source node imported ${g.ops.length} ops in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+const b = await PolityNode.open({ dataDir: join(tmp, 'b'), kdfLogN: 10, network: loop })
+await b.restoreIdentity({ phrase: recoveryPhraseOf(g.memberKeys[0]!.secretKey), passphrase: PASS })
+t = performance.now()
+await b.fetchCommunity(g.community, [a.networkAddresses()[0]!])
+const coldS = (performance.now() - t) / 1000
+const floorS = g.ops.length / ((globalThis as { floor?: number }).floor as number)
+const wire = g.ops.reduce((n, o) => n + o.bytes.length, 0)
+row(`cold sync of ${g.ops.length} ops over libp2p (verify, fold, store)`, coldS, 's', 'native verification floor, 1 core', floorS, `${Math.round(g.ops.length / coldS)} ops/s; ${(wire / 1e6).toFixed(1)} MB of envelopes`)
+{
+  // Baseline: the same number of edits as an unsigned Yjs document over a local socket.
+  const doc = new Y.Doc()
+  const text = doc.getText('t')
+  for (let i = 0; i < g.ops.length; i++) text.insert(text.length, 'x')
+  const update = Y.encodeStateAsUpdate(doc)
+  const start = performance.now()
+  await new Promise<void>((resolve) => {
+    const server = createServer((sock) => {
+      const chunks: Buffer[] = []
+      sock.on('data', (c) => chunks.push(c))
+      sock.on('end', () => {
+        const d2 = new Y.Doc()
+        Y.applyUpdate(d2, new Uint8Array(Buffer.concat(chunks)))
+        server.close()
+        resolve()
+      })
+    }).listen(0, '127.0.0.1', () => {
+      const c = connect((server.address() as { port: number }).port, '127.0.0.1', () => c.end(update))
+    })
+  })
+  row('  same op count as an unsigned Yjs doc over a local socket', (performance.now() - start) / 1000, 's', 'our cold sync', coldS)
+}
+
+// 3. Catch-up: 1,000 new ops made while b was offline.
+await b.stopNetwork()
+const community = g.community
+for (let i = 0; i < 1000; i++) await a.setProfile({ community, name: `offline ${i}` })
+await b.startNetwork(loop)
+t = performance.now()
+const [stats] = await b.connectPeers([a.networkAddresses()[0]!])
+const catchS = (performance.now() - t) / 1000
+row('catch-up: 1,000 ops made while offline', catchS, 's', 'cold sync per 1,000 ops', (coldS / g.ops.length) * 1000, `${stats?.bytesIn ?? 0} bytes in, ${stats?.bytesOut ?? 0} bytes out`)
+row('catch-up bytes received', stats?.bytesIn ?? 0, 'bytes', 'the 1,000 envelopes themselves', a.replicaOf(community).dag.entries.slice(-1000).reduce((n, e) => n + e.op.bytes.length, 0))
+
+// 5. Local apply: create and apply one vote on a node holding the whole community.
+{
+  const s = await a.getCommunity({ community })
+  const open = await a.createProposal({ community, title: 'Bench', text: '', action: { type: 'resolution' }, method: { type: 'yesno', quorum: [1, 100], threshold: [1, 2] }, deadlineInHours: 0 })
+  const lat: number[] = []
+  for (let i = 0; i < 200; i++) {
+    const t0 = performance.now()
+    await a.vote({ community, proposal: open, ballot: { type: 'yesno', choice: i % 2 ? 'yes' : 'no' } })
+    lat.push(performance.now() - t0)
+  }
+  const phys: number[] = []
+  const e = a.replicaOf(community).dag.entries.at(-1)!.op
+  for (let i = 0; i < 200; i++) {
+    const t0 = performance.now()
+    native.sign!(e.bytes, g.founder.secretKey)
+    native.verify(new Uint8Array(64), e.bytes, g.founder.publicKey)
+    phys.push(performance.now() - t0)
+  }
+  row(`local apply p50 (vote on ${s.opCount} ops, durable)`, pct(lat, 50), 'ms', 'sign + verify one op (native)', pct(phys, 50))
+  row('local apply p99', pct(lat, 99), 'ms', 'sign + verify one op p99', pct(phys, 99))
+}
+
+// 6. Tally of 100,000 ballots per method (the pure function; ballots already reduced per voter).
+{
+  const N = 100_000
+  let seed = 7
+  const rnd = (): number => ((seed = (seed * 48271) % 2147483647) / 2147483647)
+  const yn: Ballot[] = Array.from({ length: N }, () => ({ type: 'yesno', choice: rnd() < 0.5 ? 'yes' : rnd() < 0.5 ? 'no' : 'abstain' }))
+  const ap: Ballot[] = Array.from({ length: N }, () => ({ type: 'approval', approve: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].filter(() => rnd() < 0.3) }))
+  const rk: Ballot[] = Array.from({ length: N }, () => ({ type: 'irv', rank: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].sort(() => rnd() - 0.5).slice(0, 1 + Math.floor(rnd() * 9)) }))
+  t = performance.now()
+  let sum = 0
+  for (const b2 of rk) sum += (b2 as { rank: number[] }).rank.length
+  const scan = performance.now() - t
+  void sum
+  for (const [name, f] of [
+    ['yes/no/abstain', () => tallyYesNo(yn, N, [1, 2], [1, 2])],
+    ['approval (10 options)', () => tallyApproval(ap, 10, N, [1, 2])],
+    ['ranked choice (10 options)', () => tallyIrv(rk, 10, N, [1, 2])],
+  ] as const) {
+    t = performance.now()
+    f()
+    row(`tally of 100,000 ballots: ${name}`, performance.now() - t, 'ms', 'one pass over the ranked ballots', scan)
+  }
+}
+
+await b.close()
+await a.close()
+
+// 7 + 8. Startup (full replay; no checkpoint) and memory, in a fresh process.
+const child = (mode: string): Promise<{ ms: number; rss: number; rssBefore: number }> => new Promise((resolve, reject) => {
+  execFile(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL('./startup-child.ts', import.meta.url)), mode, join(tmp, 'a'), PASS], { maxBuffer: 1 << 20 }, (err, out) => (err ? reject(err) : resolve(JSON.parse(out) as never)))
+})
+const startNode = await child('node')
+const startRaw = await child('raw')
+row(`startup: open a data dir with ${g.ops.length + 1201} ops until ready (full replay)`, startNode.ms / 1000, 's', 'read every op from LevelDB, nothing else', startRaw.ms / 1000, 'no checkpoints yet: every open replays the fold')
+row('memory: RSS of a node holding the community, after startup', startNode.rss / 1e6, 'MB', 'RSS of the same process before opening', startNode.rssBefore / 1e6)
+const disk = dirSize(join(tmp, 'a', 'ops'))
+const opsHeld = g.ops.length + 1201
+const payload = g.ops.reduce((n, o) => {
+  const [p] = decodeCanonical(o.bytes, 1 << 20) as [Uint8Array]
+  return n + p.length
+}, 0)
+row('size on disk per op (LevelDB, with indexes)', disk / opsHeld, 'bytes', 'signed envelope per op', wire / g.ops.length)
+row('size on the wire per op (envelope)', wire / g.ops.length, 'bytes', 'unsigned CBOR payload per op', payload / g.ops.length)
+
+mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true })
+const out = { date: new Date().toISOString(), mode: quick ? 'quick' : 'full', ops: g.ops.length, cores: cpus().length, node: process.version, rows: rows.map((r) => ({ name: r.name, value: r.value, unit: r.unit, baselineName: r.baseline, baselineValue: r.baselineValue, ratio: r.ratio, ...(r.note ? { note: r.note } : {}) })) }
+writeFileSync(fileURLToPath(new URL('./results/latest.json', import.meta.url)), `${JSON.stringify(out, null, 2)}\n`)
+console.log('\n| figure | value | baseline | baseline value | ratio |\n| --- | --- | --- | --- | --- |')
+for (const r of rows) console.log(`| ${r.name} | ${r.value} ${r.unit}${r.note ? ` (${r.note})` : ''} | ${r.baseline} | ${r.baselineValue} | ${r.ratio} |`)
+process.exit(0)

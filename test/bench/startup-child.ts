@@ -1,0 +1,24 @@
+/** Child process for the startup/memory rows: open a data directory and report time and RSS as JSON. */
+import { PolityNode } from '@polity/node'
+import { LevelStore } from '@polity/store'
+import { join } from 'node:path'
+
+const [mode, dataDir, passphrase] = process.argv.slice(2) as [string, string, string]
+const rssBefore = process.memoryUsage().rss
+const t = performance.now()
+if (mode === 'node') {
+  const node = await PolityNode.open({ dataDir })
+  await node.unlock({ passphrase })
+  const ms = performance.now() - t
+  globalThis.gc?.()
+  process.stdout.write(JSON.stringify({ ms, rss: process.memoryUsage().rss, rssBefore }))
+  await node.close()
+} else {
+  // Baseline: read every stored op's bytes from LevelDB, nothing else.
+  const store = await LevelStore.open(join(dataDir, 'ops'))
+  let n = 0
+  for (const c of await store.listCommunities()) for await (const op of store.iterate(c)) n += op.bytes.length > 0 ? 1 : 0
+  const ms = performance.now() - t
+  process.stdout.write(JSON.stringify({ ms, rss: process.memoryUsage().rss, rssBefore, n }))
+  await store.close()
+}
