@@ -39,7 +39,7 @@ async function join(page: Page, link: string, name: string): Promise<void> {
   await page.getByTestId('invite-input').fill(link)
   await page.getByTestId('my-name').fill(name)
   await page.getByTestId('join-community').click()
-  await page.getByTestId('community-title').waitFor({ timeout: 30_000 })
+  await page.getByTestId('community-title').waitFor({ timeout: 60_000 })
 }
 
 describe('browser mode, three peers (E2E)', () => {

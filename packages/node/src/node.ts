@@ -465,10 +465,14 @@ export class PolityNode implements PolityClient {
     if (!joined && this.network) {
       // Online: fetch the community from the inviter (the invite key proves access), join, and send the join back.
       this.network.joinTopic(rt.id)
-      const peers = await this.network.connect(d.addresses)
-      for (const p of peers) await this.network.syncPeer(rt.id, p)
-      joined = rt.pendingJoin === undefined && rt.replica.roster().members.has(this.member)
-      if (joined) for (const p of peers) await this.network.syncPeer(rt.id, p)
+      // A few attempts with backoff: the inviter may be busy or the first dial may race its setup.
+      for (let attempt = 0; attempt < 4 && !joined; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 500 * 2 ** attempt))
+        const peers = await this.network.connect(d.addresses)
+        for (const p of peers) await this.network.syncPeer(rt.id, p)
+        joined = rt.pendingJoin === undefined && rt.replica.roster().members.has(this.member)
+        if (joined) for (const p of peers) await this.network.syncPeer(rt.id, p)
+      }
     }
     this.emit({ type: 'communities' })
     return { community: rt.id, status: joined ? 'joined' : 'waiting' }
