@@ -5,8 +5,9 @@
  */
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { Replica, type AnyOp, type OpId } from '../src/index'
+import { DEFAULT_RULES, Replica, type AnyOp, type OpId } from '../src/index'
 import { fromHex } from '../src/encoding/bytes'
+import { sha256 } from '@noble/hashes/sha2.js'
 import { Actor } from './harness'
 import { nodeCrypto } from './node-crypto'
 import { forSeeds, range, type Rng } from './random'
@@ -158,6 +159,38 @@ function deliver(rng: Rng, ops: AnyOp[]): Replica {
 
 const kindCounts = new Map<string, number>()
 
+let forksChecked = 0
+
+/** FORK in CONV-3: a member forks at the latest ratified version; parent members join; fork replicas converge. */
+function checkFork(rng: Rng, authors: Actor[], reference: ReturnType<Replica['state']>): void {
+  const active = authors.filter((a) => reference.members.some((m) => m.id === a.member))
+  if (active.length < 2) return
+  const forker = rng.pick(active)
+  const version = reference.charter.versions.length - 1
+  const text = reference.charter.versions[version]!.text
+  const forkView = new Actor(`${forker.label}-fork`, undefined, forker.identity)
+  const genesis = forkView.act('genesis', {
+    name: 'Fork', purpose: '', charter: text, rules: DEFAULT_RULES, founder: forker.identity.publicKey, cert: forkView.cert(),
+    parent: {
+      community: fromHex(reference.community), heads: reference.heads.map((h) => fromHex(h)), version,
+      charterHash: sha256(new TextEncoder().encode(text)), members: reference.members.map((m) => fromHex(m.id)),
+    },
+  })
+  const forkOps: AnyOp[] = [genesis]
+  for (const a of active) {
+    if (a === forker || rng.chance(0.4)) continue
+    const j = new Actor(`${a.label}-fj`, undefined, a.identity)
+    j.replica.receive(genesis)
+    forkOps.push(j.act('fork.join', { member: a.identity.publicKey, cert: j.cert() }))
+    if (rng.chance(0.5)) forkOps.push(j.act('profile.set', { name: `${a.label} in the fork` }))
+  }
+  const replicas = range(0, 5).map(() => deliver(rng, forkOps))
+  forksChecked++
+  const first = replicas[0]!.state()
+  expect(first.parent?.community).toBe(reference.community)
+  for (const r of replicas) expect(r.state()).toEqual(first)
+}
+
 function checkSeed(rng: Rng): void {
   const { ops, authors } = randomHistory(rng, governance ? 90 : 60)
   for (const op of ops) kindCounts.set(op.kind, (kindCounts.get(op.kind) ?? 0) + 1)
@@ -168,6 +201,7 @@ function checkSeed(rng: Rng): void {
   for (const r of replicas) expect(r.state()).toEqual(reference)
   // Incremental application equals a full refold (FOLD-1).
   expect(replicas[1]!.refoldedState()).toEqual(reference)
+  if (governance) checkFork(rng, authors, reference)
 }
 
 describe('convergence (I1)', () => {
@@ -180,13 +214,15 @@ describe('convergence (I1)', () => {
   }
   for (let from = 1; from <= SEEDS; from += chunk) {
     const n = Math.min(chunk, SEEDS - from + 1)
-    it(`CONV-3: governance too (proposals of every method, votes and changed votes, closes, amendments, draft edits): seeds ${from}..${from + n - 1} converge, including the charter text`, () => {
+    it(`CONV-3: governance too (proposals of every method, votes and changed votes, closes, amendments, draft edits, forks): seeds ${from}..${from + n - 1} converge, including the charter text`, () => {
       governance = true
+      const before = forksChecked
       try {
         forSeeds(range(10_000 + from, n), checkSeed)
       } finally {
         governance = false
       }
+      expect(forksChecked - before).toBeGreaterThan(n / 2)
     })
   }
 
