@@ -1,3 +1,4 @@
+/// <reference types="node" />
 /** Every user-facing string exists in every language, and every key the code uses exists (I18N-1). */
 import { describe, expect, it } from 'vitest'
 import { readFileSync, readdirSync } from 'node:fs'
@@ -8,7 +9,7 @@ import ar from '../src/i18n/ar.json'
 import es from '../src/i18n/es.json'
 
 const src = fileURLToPath(new URL('../src/', import.meta.url))
-const files = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(d, e.name)) : e.name.endsWith('.tsx') ? [join(d, e.name)] : []))
+const files = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e): string[] => (e.isDirectory() ? files(join(d, e.name)) : e.name.endsWith('.tsx') ? [join(d, e.name)] : []))
 
 describe('translations (I18N-1)', () => {
   const languages = { en, ar, es } as Record<string, Record<string, string>>
