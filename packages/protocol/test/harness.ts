@@ -8,6 +8,25 @@ import {
 } from '../src/index'
 import { fromHex } from '../src/encoding/bytes'
 import { nodeCrypto } from './node-crypto'
+import { createHash } from 'node:crypto'
+import { keyPairFromSecret } from '../src/index'
+
+/**
+ * Keys for test actors: random by default, or derived from a seed so that a
+ * property test's seed reproduces the run exactly (op ids, and so every
+ * canonical-order tie-break).
+ */
+let keySeed: number | undefined
+let keyCounter = 0
+export function seedKeys(seed: number | undefined): void {
+  keySeed = seed
+  keyCounter = 0
+}
+export function testKeyPair(): KeyPair {
+  if (keySeed === undefined) return generateKeyPair()
+  keyCounter++
+  return keyPairFromSecret(new Uint8Array(createHash('sha256').update(`polity-test/${keySeed}/${keyCounter}`).digest()))
+}
 
 export class Actor {
   readonly identity: KeyPair
@@ -18,8 +37,8 @@ export class Actor {
   time = 1_700_000_000_000
 
   constructor(readonly label: string, replica?: Replica, identity?: KeyPair) {
-    this.identity = identity ?? generateKeyPair()
-    this.device = generateKeyPair()
+    this.identity = identity ?? testKeyPair()
+    this.device = testKeyPair()
     this.replica = replica ?? new Replica({ crypto: nodeCrypto })
   }
 
@@ -86,7 +105,7 @@ export class Actor {
 
   /** Create an invite and return the op plus the capability secret. */
   invite(uses = 1, expires = Number.MAX_SAFE_INTEGER): { op: AnyOp; key: KeyPair } {
-    const key = generateKeyPair()
+    const key = testKeyPair()
     const op = this.act('invite.create', { key: key.publicKey, uses, expires })
     return { op, key }
   }
