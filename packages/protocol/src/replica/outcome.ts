@@ -118,35 +118,53 @@ export function tallyApproval(ballots: readonly Ballot[], options: number, eligi
 }
 
 export function tallyIrv(ballots: readonly Ballot[], options: number, eligible: number, quorum: readonly [number, number]): { passed: boolean; detail: IrvDetail } {
-  const rankings = ballots.flatMap((b) => (b.type === 'irv' ? [[...new Set(b.rank)].filter((i) => i < options)] : []))
+  const rankings: number[][] = []
+  for (const b of ballots) {
+    if (b.type !== 'irv') continue
+    // Ballots from the fold are already valid (VOTE-3); this keeps the function total for any input.
+    rankings.push(b.rank.filter((x, i) => x < options && b.rank.indexOf(x) === i))
+  }
   const q = quorumMet(rankings.length, eligible, quorum)
   const continuing = new Set(Array.from({ length: options }, (_, i) => i))
+  const live = new Uint8Array(options).fill(1)
   const rounds: IrvRound[] = []
   let winner: number | null = null
   let tie: number[] = []
-  while (continuing.size > 0) {
-    const counts = new Array<number>(options).fill(0)
-    let exhausted = 0
-    for (const r of rankings) {
-      const first = r.find((i) => continuing.has(i))
-      if (first === undefined) exhausted++
-      else counts[first] = (counts[first] as number) + 1
+  // Each ballot points at its highest-ranked continuing option; only ballots whose option is
+  // eliminated move, so the whole count costs what the rankings hold, not rounds × ballots.
+  const pos = new Int32Array(rankings.length)
+  const counts = new Array<number>(options).fill(0)
+  const holders: number[][] = Array.from({ length: options }, () => [])
+  let exhausted = 0
+  const place = (b: number): void => {
+    const r = rankings[b] as number[]
+    let p = pos[b] as number
+    while (p < r.length && live[r[p] as number] === 0) p++
+    pos[b] = p
+    if (p >= r.length) exhausted++
+    else {
+      const o = r[p] as number
+      counts[o] = (counts[o] as number) + 1
+      ;(holders[o] as number[]).push(b)
     }
+  }
+  for (let b = 0; b < rankings.length; b++) place(b)
+  while (continuing.size > 0) {
     const active = rankings.length - exhausted
     const leader = [...continuing].find((i) => big(counts[i] as number) * 2n > big(active))
     if (leader !== undefined) {
-      rounds.push({ counts, exhausted, eliminated: null })
+      rounds.push({ counts: [...counts], exhausted, eliminated: null })
       winner = leader
       break
     }
     const alive = [...continuing]
     if (active === 0) {
       // Every ballot is exhausted: nobody ranks a continuing option, so there is no winner.
-      rounds.push({ counts, exhausted, eliminated: null })
+      rounds.push({ counts: [...counts], exhausted, eliminated: null })
       break
     }
     if (alive.length === 2 && counts[alive[0] as number] === counts[alive[1] as number]) {
-      rounds.push({ counts, exhausted, eliminated: null })
+      rounds.push({ counts: [...counts], exhausted, eliminated: null })
       tie = alive
       break
     }
@@ -159,8 +177,13 @@ export function tallyIrv(ballots: readonly Ballot[], options: number, eligible: 
       candidates = candidates.filter((i) => prev[i] === min)
     }
     const out = Math.max(...candidates)
-    rounds.push({ counts, exhausted, eliminated: out })
+    rounds.push({ counts: [...counts], exhausted, eliminated: out })
     continuing.delete(out)
+    live[out] = 0
+    counts[out] = 0
+    const moving = holders[out] as number[]
+    holders[out] = []
+    for (const b of moving) place(b)
   }
   return { passed: q && winner !== null, detail: { eligible, ballots: rankings.length, quorumMet: q, rounds, winner, tie } }
 }
