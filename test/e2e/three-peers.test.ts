@@ -30,8 +30,15 @@ afterAll(async () => {
 
 async function invite(a: Page): Promise<string> {
   await a.getByTestId('tab-roster').click()
+  const link = a.getByTestId('invite-link')
+  const previous = (await link.count()) > 0 ? await link.inputValue() : ''
   await a.getByTestId('create-invite').click()
-  return a.getByTestId('invite-link').inputValue()
+  // Each invite is single-use: wait for the new link, not the one already shown.
+  await a.waitForFunction((prev) => {
+    const el = document.querySelector('[data-testid="invite-link"]') as HTMLTextAreaElement | null
+    return el !== null && el.value !== '' && el.value !== prev
+  }, previous, { timeout: 30_000 })
+  return link.inputValue()
 }
 
 async function join(page: Page, link: string, name: string): Promise<void> {
@@ -39,7 +46,15 @@ async function join(page: Page, link: string, name: string): Promise<void> {
   await page.getByTestId('invite-input').fill(link)
   await page.getByTestId('my-name').fill(name)
   await page.getByTestId('join-community').click()
-  await page.getByTestId('community-title').waitFor({ timeout: 60_000 })
+  // Online the join usually completes at once; if the inviter was busy it completes on a later sync
+  // and the community becomes openable from the list.
+  const deadline = Date.now() + 90_000
+  while (Date.now() < deadline && !(await page.getByTestId('community-title').isVisible())) {
+    const items = page.getByTestId('community-list').locator('li')
+    if ((await items.count()) > 0 && !((await items.first().textContent()) ?? '').includes('Joining')) await page.getByTestId('open-community').first().click()
+    else await page.waitForTimeout(500)
+  }
+  await page.getByTestId('community-title').waitFor({ timeout: 30_000 })
 }
 
 describe('browser mode, three peers (E2E)', () => {

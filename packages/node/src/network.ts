@@ -29,6 +29,8 @@ export interface NetworkHost {
   pendingInvite(c: CommunityId): { id: OpId; key: KeyPair } | undefined
   ingest(c: CommunityId, envelopes: Uint8Array[]): Promise<{ applied: number; rejected: number }>
   readonly verify: Verifier
+  /** Addresses to keep dialing (inviters of joins still pending). */
+  retryTargets(): string[]
 }
 
 interface PeerRecord {
@@ -220,6 +222,8 @@ export class NodeNetwork {
   }
 
   async syncAll(): Promise<void> {
+    const retry = this.host.retryTargets().filter((a) => !this.libp2p.getPeers().some((p) => a.endsWith(p.toString())))
+    if (retry.length > 0) await this.connect(retry)
     const peers = this.libp2p.getPeers()
     for (const c of this.host.communities()) {
       this.joinTopic(c)

@@ -49,6 +49,8 @@ interface PendingJoin {
   readonly invite: OpId
   readonly inviteSecret: Uint8Array
   readonly name: string
+  /** The inviter's addresses from the link, re-dialed until the join completes. */
+  readonly addresses: readonly string[]
 }
 
 /** What the node keeps per community besides the replica. */
@@ -266,6 +268,7 @@ export class PolityNode implements PolityClient {
       },
       ingest: (c, envs) => this.receiveOps(c, envs),
       verify: this.crypto.verify,
+      retryTargets: () => [...this.communities.values()].flatMap((rt) => (rt.pendingJoin ? [...rt.pendingJoin.addresses] : [])),
     }
   }
 
@@ -310,7 +313,8 @@ export class PolityNode implements PolityClient {
     if (m['secret'] instanceof Uint8Array) rt.secret = m['secret']
     const pj = m['pendingJoin'] as Record<string, CborValue> | null
     if (pj && typeof pj['invite'] === 'string' && pj['inviteSecret'] instanceof Uint8Array) {
-      rt.pendingJoin = { invite: pj['invite'] as OpId, inviteSecret: pj['inviteSecret'], name: String(pj['name'] ?? '') }
+      const addresses = Array.isArray(pj['addresses']) ? (pj['addresses'] as CborValue[]).filter((a): a is string => typeof a === 'string') : []
+      rt.pendingJoin = { invite: pj['invite'] as OpId, inviteSecret: pj['inviteSecret'], name: String(pj['name'] ?? ''), addresses }
     }
   }
 
@@ -318,7 +322,7 @@ export class PolityNode implements PolityClient {
     const value: Record<string, CborValue> = {
       secret: rt.secret ?? null,
       pendingJoin: rt.pendingJoin
-        ? { invite: rt.pendingJoin.invite, inviteSecret: rt.pendingJoin.inviteSecret, name: rt.pendingJoin.name }
+        ? { invite: rt.pendingJoin.invite, inviteSecret: rt.pendingJoin.inviteSecret, name: rt.pendingJoin.name, addresses: [...rt.pendingJoin.addresses] }
         : null,
     }
     await this.store.putMeta(`community/${rt.id}`, seal(this.requireSecrets().dataKey, `community/${rt.id}`, value))
@@ -459,7 +463,7 @@ export class PolityNode implements PolityClient {
     const rt = this.runtime(d.community, true)
     if (rt.replica.roster().members.has(this.member)) return { community: rt.id, status: 'joined' }
     rt.secret = d.communitySecret
-    rt.pendingJoin = { invite: d.invite, inviteSecret: d.inviteSecret, name: input.name ?? d.name }
+    rt.pendingJoin = { invite: d.invite, inviteSecret: d.inviteSecret, name: input.name ?? d.name, addresses: d.addresses }
     await this.saveMeta(rt)
     let joined = await this.tryCompleteJoin(rt)
     if (!joined && this.network) {
