@@ -60,6 +60,9 @@ class CommunityRuntime {
   pendingJoin: PendingJoin | undefined
   draftUpdates: Uint8Array[] = []
   draftTimer: ReturnType<typeof setTimeout> | undefined
+  /** While the replica reloads in the background: the checkpointed state (CHECKPOINT-1). */
+  snapshot: CommunityState | undefined
+  loading: Promise<void> | undefined
 
   constructor(readonly id: CommunityId, crypto: CryptoSuite) {
     this.replica = new Replica({ community: id, crypto })
@@ -97,6 +100,7 @@ export class PolityNode implements PolityClient {
     if (this.closed) return
     for (const rt of this.communities.values()) await this.flushRuntime(rt)
     await this.stopNetwork()
+    if (this.secrets) await this.writeCheckpoints().catch(() => undefined)
     this.closed = true
     this.lockSecrets()
     await this.store.close()
@@ -165,6 +169,7 @@ export class PolityNode implements PolityClient {
   async lock(): Promise<IdentityStatus> {
     for (const rt of this.communities.values()) await this.flushRuntime(rt)
     await this.stopNetwork()
+    await this.writeCheckpoints().catch(() => undefined)
     this.lockSecrets()
     const status = await this.identityStatus()
     this.emit({ type: 'identity', status })
@@ -239,7 +244,7 @@ export class PolityNode implements PolityClient {
    */
   async fetchCommunity(community: CommunityId, addresses: readonly string[], secret?: Uint8Array): Promise<number> {
     this.requireSecrets()
-    const rt = this.runtime(community, true)
+    const rt = await this.ready(community, true)
     if (secret && !rt.secret) {
       rt.secret = secret
       await this.saveMeta(rt)
@@ -258,8 +263,9 @@ export class PolityNode implements PolityClient {
 
   private networkHost(): NetworkHost {
     return {
-      communities: () => [...this.communities.keys()],
-      replica: (c) => this.communities.get(c)?.replica,
+      // A community still reloading behind its checkpoint is not served or synced until it is whole.
+      communities: () => [...this.communities.values()].filter((rt) => !rt.loading).map((rt) => rt.id),
+      replica: (c) => (this.communities.get(c)?.loading ? undefined : this.communities.get(c)?.replica),
       secret: (c) => this.communities.get(c)?.secret,
       identity: () => this.secrets?.identity,
       pendingInvite: (c) => {
@@ -287,13 +293,68 @@ export class PolityNode implements PolityClient {
     for (const id of await this.store.listCommunities()) {
       const cid = toHex(id) as CommunityId
       const rt = this.runtime(cid, true)
-      for await (const rec of this.store.iterate(id)) rt.replica.receive(rec.bytes)
+      const cp = await this.store.getCheckpoint(id)
+      const heads = (await this.store.heads(id)).map((h) => toHex(h)).sort()
+      let snapshot: CommunityState | undefined
+      if (cp && cp.heads.map((h) => toHex(h)).sort().join() === heads.join()) {
+        try {
+          snapshot = JSON.parse(new TextDecoder().decode(cp.state)) as CommunityState
+        } catch {
+          snapshot = undefined // a damaged checkpoint only costs the fast path
+        }
+      }
+      if (snapshot) {
+        // CHECKPOINT-1: the state is ready now; the replica (needed to act) reloads in the background.
+        rt.snapshot = snapshot
+        rt.loading = this.replay(rt, id).finally(() => {
+          rt.loading = undefined
+          rt.snapshot = undefined
+        })
+        rt.loading.catch(() => undefined)
+      } else {
+        await this.replay(rt, id)
+      }
     }
     for (const key of await this.store.listMeta('community/')) {
       const cid = key.slice('community/'.length) as CommunityId
       const rt = this.runtime(cid, true)
       await this.loadMeta(rt)
     }
+  }
+
+  /** Replay a community's stored ops into its replica, yielding now and then so the node stays responsive. */
+  private async replay(rt: CommunityRuntime, id: Uint8Array): Promise<void> {
+    let n = 0
+    for await (const rec of this.store.iterate(id)) {
+      rt.replica.receive(rec.bytes)
+      if (++n % 2000 === 0) await new Promise((r) => setImmediate(r))
+    }
+  }
+
+  /** Write a checkpoint of every fully loaded community (on close and lock). */
+  private async writeCheckpoints(): Promise<void> {
+    for (const rt of this.communities.values()) {
+      if (rt.loading || !rt.replica.roster().genesis) continue
+      const state = rt.replica.state()
+      const height = Math.max(0, ...state.heads.map((h) => rt.replica.dag.get(h)?.height ?? 0))
+      await this.store.putCheckpoint(fromHex(rt.id, 32), {
+        heads: state.heads.map((h) => fromHex(h, 32)),
+        opCount: state.opCount,
+        height,
+        state: new TextEncoder().encode(JSON.stringify(state)),
+      })
+    }
+  }
+
+  /** True while any community is still reloading behind its checkpoint. */
+  isLoading(community?: CommunityId): boolean {
+    return community ? this.communities.get(community)?.loading !== undefined : [...this.communities.values()].some((rt) => rt.loading)
+  }
+
+  private async ready(id: CommunityId, create = false): Promise<CommunityRuntime> {
+    const rt = this.runtime(id, create)
+    if (rt.loading) await rt.loading
+    return rt
   }
 
   private runtime(id: CommunityId, create = false): CommunityRuntime {
@@ -379,8 +440,8 @@ export class PolityNode implements PolityClient {
     return op
   }
 
-  private joined(id: CommunityId): CommunityRuntime {
-    const rt = this.runtime(id)
+  private async joined(id: CommunityId): Promise<CommunityRuntime> {
+    const rt = await this.ready(id)
     if (!rt.replica.roster().members.has(this.member)) throw new NotAMemberError()
     return rt
   }
@@ -391,6 +452,16 @@ export class PolityNode implements PolityClient {
     this.requireSecrets()
     const out: CommunitySummary[] = []
     for (const rt of this.communities.values()) {
+      if (rt.loading && rt.snapshot) {
+        const s = rt.snapshot
+        out.push({
+          id: rt.id, name: s.name, purpose: s.purpose, memberCount: s.members.length,
+          role: s.members.find((m) => m.id === this.member)?.role ?? null,
+          openProposals: s.proposals.filter((p) => p.status === 'open').length, opCount: s.opCount,
+          parent: s.parent?.community ?? null, pendingJoin: false,
+        })
+        continue
+      }
       const roster = rt.replica.roster()
       const g = roster.genesis
       const state = g ? rt.replica.state() : undefined
@@ -436,13 +507,15 @@ export class PolityNode implements PolityClient {
 
   async getCommunity(input: { community: CommunityId }): Promise<CommunityState> {
     this.requireSecrets()
-    const rt = this.runtime(input.community)
+    const pending = this.runtime(input.community)
+    if (pending.loading && pending.snapshot) return pending.snapshot
+    const rt = await this.ready(input.community)
     if (!rt.replica.roster().genesis) throw new InvalidInputError('This community\'s ops have not arrived yet: sync with a member or import a bundle.')
     return rt.replica.state()
   }
 
   async createInvite(input: { community: CommunityId } & InviteInput): Promise<Invite> {
-    const rt = this.joined(input.community)
+    const rt = await this.joined(input.community)
     const uses = input.uses ?? 1
     if (!Number.isInteger(uses) || uses < 1 || uses > 1_000_000) throw new InvalidInputError('An invite can be used 1 to 1,000,000 times.')
     const hours = input.expiresInHours ?? 168
@@ -460,7 +533,7 @@ export class PolityNode implements PolityClient {
   async acceptInvite(input: { link: string; name?: string }): Promise<AcceptedInvite> {
     this.requireSecrets()
     const d = decodeInviteLink(input.link)
-    const rt = this.runtime(d.community, true)
+    const rt = await this.ready(d.community, true)
     if (rt.replica.roster().members.has(this.member)) return { community: rt.id, status: 'joined' }
     rt.secret = d.communitySecret
     rt.pendingJoin = { invite: d.invite, inviteSecret: d.inviteSecret, name: input.name ?? d.name, addresses: d.addresses }
@@ -518,7 +591,7 @@ export class PolityNode implements PolityClient {
 
   async forkCommunity(input: { community: CommunityId } & ForkInput): Promise<CommunityId> {
     const secrets = this.requireSecrets()
-    const parent = this.joined(input.community)
+    const parent = await this.joined(input.community)
     const roster = parent.replica.roster()
     const version = roster.charterVersions[input.version]
     if (!version) throw new InvalidInputError(`The parent has no ratified charter version ${input.version}.`)
@@ -554,25 +627,25 @@ export class PolityNode implements PolityClient {
   }
 
   async setProfile(input: { community: CommunityId; name: string }): Promise<void> {
-    await this.author(this.joined(input.community), 'profile.set', { name: requireText(input.name, 'The name', 1, 80) })
+    await this.author(await this.joined(input.community), 'profile.set', { name: requireText(input.name, 'The name', 1, 80) })
   }
 
   async leaveCommunity(input: { community: CommunityId }): Promise<void> {
-    await this.author(this.joined(input.community), 'member.leave', {})
+    await this.author(await this.joined(input.community), 'member.leave', {})
   }
 
   async removeMember(input: { community: CommunityId; member: string; reason?: string }): Promise<void> {
-    await this.author(this.joined(input.community), 'member.remove', { member: memberBytes(input.member), reason: (input.reason ?? '').slice(0, 500) })
+    await this.author(await this.joined(input.community), 'member.remove', { member: memberBytes(input.member), reason: (input.reason ?? '').slice(0, 500) })
   }
 
   async changeRole(input: { community: CommunityId; member: string; role: Role }): Promise<void> {
-    await this.author(this.joined(input.community), 'member.role', { member: memberBytes(input.member), role: requireRole(input.role) })
+    await this.author(await this.joined(input.community), 'member.role', { member: memberBytes(input.member), role: requireRole(input.role) })
   }
 
   // ---- charter draft ----------------------------------------------------------
 
   async getDraft(input: { community: CommunityId }): Promise<DraftState> {
-    const rt = this.joined(input.community)
+    const rt = await this.joined(input.community)
     const deviceKey = toHex(this.requireSecrets().device.publicKey) as AnyOp['author']
     let clientId = rt.replica.roster().deviceClients.get(deviceKey)
     if (clientId === undefined) {
@@ -589,7 +662,7 @@ export class PolityNode implements PolityClient {
   }
 
   async editDraft(input: { community: CommunityId; update: Uint8Array }): Promise<void> {
-    const rt = this.joined(input.community)
+    const rt = await this.joined(input.community)
     if (!(input.update instanceof Uint8Array) || input.update.length === 0 || input.update.length > 64 * 1024) {
       throw new InvalidInputError('A draft update must be 1 byte to 64 KiB.')
     }
@@ -602,7 +675,7 @@ export class PolityNode implements PolityClient {
   }
 
   async flushDraft(input: { community: CommunityId }): Promise<void> {
-    await this.flushRuntime(this.joined(input.community))
+    await this.flushRuntime(await this.joined(input.community))
   }
 
   private async flushRuntime(rt: CommunityRuntime): Promise<void> {
@@ -615,7 +688,7 @@ export class PolityNode implements PolityClient {
   }
 
   async charterDiff(input: { community: CommunityId; from: number; to: number }): Promise<DiffHunk[]> {
-    const versions = this.runtime(input.community).replica.roster().charterVersions
+    const versions = (await this.ready(input.community)).replica.roster().charterVersions
     const a = versions[input.from]
     const b = versions[input.to]
     if (!a || !b) throw new InvalidInputError(`There are ratified versions 0 to ${versions.length - 1}.`)
@@ -625,7 +698,7 @@ export class PolityNode implements PolityClient {
   // ---- proposals --------------------------------------------------------------
 
   async createProposal(input: { community: CommunityId } & ProposalInput): Promise<OpId> {
-    const rt = this.joined(input.community)
+    const rt = await this.joined(input.community)
     const roster = rt.replica.roster()
     const hours = input.deadlineInHours
     if (hours !== undefined && !(hours >= 0 && hours <= 24 * 366)) throw new InvalidInputError('The deadline must be 0 hours to a year away.')
@@ -641,29 +714,29 @@ export class PolityNode implements PolityClient {
   }
 
   async vote(input: { community: CommunityId; proposal: OpId; ballot: Ballot }): Promise<void> {
-    await this.author(this.joined(input.community), 'vote.cast', { proposal: opRef(input.proposal), ballot: input.ballot })
+    await this.author(await this.joined(input.community), 'vote.cast', { proposal: opRef(input.proposal), ballot: input.ballot })
   }
 
   async comment(input: { community: CommunityId; proposal: OpId; text: string; replyTo?: OpId }): Promise<void> {
-    await this.author(this.joined(input.community), 'comment.add', {
+    await this.author(await this.joined(input.community), 'comment.add', {
       proposal: opRef(input.proposal), text: requireText(input.text, 'A comment', 1, 5000),
       replyTo: input.replyTo ? opRef(input.replyTo) : undefined,
     })
   }
 
   async closeProposal(input: { community: CommunityId; proposal: OpId }): Promise<void> {
-    await this.author(this.joined(input.community), 'proposal.close', { proposal: opRef(input.proposal) })
+    await this.author(await this.joined(input.community), 'proposal.close', { proposal: opRef(input.proposal) })
   }
 
   async withdrawProposal(input: { community: CommunityId; proposal: OpId }): Promise<void> {
-    await this.author(this.joined(input.community), 'proposal.withdraw', { proposal: opRef(input.proposal) })
+    await this.author(await this.joined(input.community), 'proposal.withdraw', { proposal: opRef(input.proposal) })
   }
 
   // ---- bundles and dossiers -----------------------------------------------------
 
   async exportBundle(input: { community: CommunityId }): Promise<Uint8Array> {
     this.requireSecrets()
-    const rt = this.runtime(input.community)
+    const rt = await this.ready(input.community)
     return encodeBundle(rt.replica.dag.entries.map((e) => e.op.bytes))
   }
 
@@ -689,7 +762,7 @@ export class PolityNode implements PolityClient {
     let duplicates = 0
     let pending = 0
     for (const [cid, ops] of byCommunity) {
-      const rt = this.runtime(cid, true)
+      const rt = await this.ready(cid, true)
       const r = await this.ingest(rt, ops)
       applied += r.applied.length
       duplicates += r.duplicates
@@ -705,8 +778,8 @@ export class PolityNode implements PolityClient {
   }
 
   async exportDossier(input: { community: CommunityId }): Promise<Uint8Array> {
-    const state = await this.getCommunity(input)
-    const rt = this.runtime(input.community)
+    const rt = await this.ready(input.community)
+    const state = rt.replica.state()
     return encodeDossier(state, [...rt.replica.dag.entries].sort((a, b) => a.height - b.height || (a.op.id < b.op.id ? -1 : 1)).map((e) => e.op.bytes))
   }
 
@@ -727,7 +800,7 @@ export class PolityNode implements PolityClient {
   // ---- sync -------------------------------------------------------------------
 
   async syncStatus(input: { community: CommunityId }): Promise<SyncStatus> {
-    const rt = this.runtime(input.community)
+    const rt = await this.ready(input.community)
     if (this.network) return this.network.statusOf(rt.id, rt.replica)
     return { online: false, peers: [], received: rt.replica.size, known: rt.replica.size + rt.replica.pendingCount(), pendingOps: rt.replica.pendingCount() }
   }
@@ -739,7 +812,7 @@ export class PolityNode implements PolityClient {
 
   /** For the network layer: receive ops from a peer, store them, complete pending joins. */
   async receiveOps(community: CommunityId, ops: readonly Uint8Array[]): Promise<{ applied: number; rejected: number }> {
-    const rt = this.runtime(community, true)
+    const rt = await this.ready(community, true)
     const r = await this.ingest(rt, ops)
     await this.tryCompleteJoin(rt).catch(() => undefined)
     return { applied: r.applied.length, rejected: r.rejected.length }
