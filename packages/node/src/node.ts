@@ -348,7 +348,7 @@ export class PolityNode implements PolityClient {
 
   /** True while any community is still reloading behind its checkpoint. */
   isLoading(community?: CommunityId): boolean {
-    return community ? this.communities.get(community)?.loading !== undefined : [...this.communities.values()].some((rt) => rt.loading)
+    return community ? this.communities.get(community)?.loading !== undefined : [...this.communities.values()].some((rt) => rt.loading !== undefined)
   }
 
   private async ready(id: CommunityId, create = false): Promise<CommunityRuntime> {
