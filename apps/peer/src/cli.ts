@@ -7,6 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { Command, CommanderError, Option } from 'commander'
 import * as Y from 'yjs'
 import { PolityNode } from '@polity/node'
+import { startSignalingServer } from '@polity/net'
 import type { Ballot, CommunityId, Method, OpId, ProposalActionInput, Role, Rules } from '@polity/api'
 import { DRAFT_TEXT, verifyDossier } from '@polity/protocol'
 import { defaultDataDir } from './data-dir'
@@ -454,15 +455,18 @@ program.command('ui').description('browser mode: serve the app on 127.0.0.1 and 
   .option('--listen <addr...>', 'libp2p listen addresses', ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp/0/ws'])
   .option('--no-network', 'stay offline (bundles only)')
   .option('--mdns', 'find peers on the local network', false)
-  .action(async (opts: { port?: string; uiDir?: string; listen: string[]; network: boolean; mdns: boolean }) => {
+  .option('--signaling <url...>', 'y-webrtc signaling servers for the browser relay (e.g. ws://127.0.0.1:4444 from `polity serve`)', [])
+  .action(async (opts: { port?: string; uiDir?: string; listen: string[]; network: boolean; mdns: boolean; signaling: string[] }) => {
     const o = g()
     const node = await PolityNode.open({
       dataDir: o.dataDir,
       ...(o.kdfLogN ? { kdfLogN: Number(o.kdfLogN) } : {}),
       ...(opts.network ? { network: { listen: opts.listen, mdns: opts.mdns, syncIntervalMs: 5000 } } : {}),
+      signaling: opts.signaling.map(signalingUrl),
     })
+    const connectSrc = opts.signaling
     const uiDir = opts.uiDir ?? fileURLToPath(new URL('../../../packages/ui/dist', import.meta.url))
-    const server = await startUiServer({ api: node, uiDir, ...(opts.port ? { port: Number(opts.port) } : {}) })
+    const server = await startUiServer({ api: node, uiDir, connectSrc, ...(opts.port ? { port: Number(opts.port) } : {}) })
     process.stdout.write(`Polity is running in browser mode.\nOpen: ${server.url}\n`)
     await new Promise<void>((done) => {
       const stop = (): void => done()
@@ -477,17 +481,48 @@ program.command('serve').description('an always-on peer: keeps your communities 
   .option('--listen <addr...>', 'libp2p listen addresses', ['/ip4/0.0.0.0/tcp/4001', '/ip4/0.0.0.0/tcp/4002/ws'])
   .option('--peer <addr...>', 'peers to dial at start', [])
   .option('--mdns', 'find peers on the local network', false)
-  .action(async (opts: { listen: string[]; peer: string[]; mdns: boolean }) => {
-    await withNode(async (node) => {
-      const addrs = await node.startNetwork({ listen: opts.listen, relayServer: true, mdns: opts.mdns })
-      if (opts.peer.length > 0) await node.connectPeers(opts.peer)
-      process.stdout.write(`Polity peer online. Addresses:\n${addrs.map((a) => `  ${a}`).join('\n')}\n`)
-      await new Promise<void>((done) => {
-        process.once('SIGINT', () => done())
-        process.once('SIGTERM', () => done())
-      })
+  .option('--signaling-port <n>', 'host a y-webrtc signaling server for browser relays on this port', '4444')
+  .option('--signaling-host <addr>', 'interface the signaling server binds', '127.0.0.1')
+  .option('--no-signaling', 'do not host a signaling server')
+  .option('--no-network', 'no libp2p: host only the signaling server (needs no identity)')
+  .action(async (opts: { listen: string[]; peer: string[]; mdns: boolean; signaling: boolean; signalingPort: string; signalingHost: string; network: boolean }) => {
+    const untilStopped = (): Promise<void> => new Promise<void>((done) => {
+      process.once('SIGINT', () => done())
+      process.once('SIGTERM', () => done())
     })
+    const port = Number(opts.signalingPort)
+    if (opts.signaling && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError('--signaling-port must be a port number (0 to 65535).')
+    const signaling = opts.signaling ? await startSignalingServer({ host: opts.signalingHost, port }) : undefined
+    if (signaling) process.stdout.write(`Signaling server for browser relays: ${signaling.url}\n`)
+    try {
+      if (!opts.network) {
+        if (!signaling) throw new UsageError('With --no-network and --no-signaling there is nothing to serve.')
+        process.stdout.write('libp2p is off (--no-network).\n')
+        await untilStopped()
+        return
+      }
+      await withNode(async (node) => {
+        const addrs = await node.startNetwork({ listen: opts.listen, relayServer: true, mdns: opts.mdns })
+        if (opts.peer.length > 0) await node.connectPeers(opts.peer)
+        process.stdout.write(`Polity peer online. Addresses:\n${addrs.map((a) => `  ${a}`).join('\n')}\n`)
+        await untilStopped()
+      })
+    } finally {
+      await signaling?.close()
+    }
   })
+
+/** A signaling server address as y-webrtc takes it: ws:// or wss:// with a host. */
+function signalingUrl(v: string): string {
+  let u: URL
+  try {
+    u = new URL(v)
+  } catch {
+    throw new UsageError(`"${v}" is not a signaling server address (expected ws://host:port).`)
+  }
+  if ((u.protocol !== 'ws:' && u.protocol !== 'wss:') || u.hostname === '') throw new UsageError(`"${v}" is not a signaling server address (expected ws://host:port).`)
+  return v
+}
 
 function required(v: string | undefined, flag: string): string {
   if (v === undefined || v === '') throw new UsageError(`${flag} is required for this kind.`)

@@ -23,7 +23,9 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
 }
 
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws://127.0.0.1:*; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
+/** connect-src also lists the node's signaling servers, so the WebRTC relay may reach them (NET-RTC-3). */
+const csp = (connect: readonly string[]): string =>
+  `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws://127.0.0.1:* ${connect.join(' ')}; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'`.replace('  ', ' ')
 
 export interface UiServer {
   readonly url: string
@@ -39,13 +41,16 @@ export interface UiServerOptions {
   readonly port?: number
   /** Largest bridge message accepted, in bytes. */
   readonly maxMessageBytes?: number
+  /** Extra origins the page may connect to (the WebRTC relay's signaling servers). */
+  readonly connectSrc?: readonly string[]
 }
 
 export async function startUiServer(options: UiServerOptions): Promise<UiServer> {
   const token = randomBytes(24).toString('base64url')
   const root = resolve(options.uiDir)
+  const CSP = csp((options.connectSrc ?? []).filter((u) => /^wss?:\/\/[^\s;,'"]+$/.test(u)))
   const server = createServer((req, res) => {
-    serveStatic(root, req, res).catch(() => {
+    serveStatic(root, req, res, CSP).catch(() => {
       res.writeHead(500).end()
     })
   })
@@ -120,7 +125,7 @@ function bridge(ws: WebSocket, api: PolityClient): void {
   })
 }
 
-async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse, CSP: string): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405).end()
     return

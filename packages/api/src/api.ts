@@ -150,6 +150,28 @@ export interface SyncStatus {
   readonly pendingOps: number
 }
 
+/**
+ * The browser WebRTC relay of one community (NET-RTC-1..5): where its UIs
+ * meet. Room and password are derived from the community secret; the secret
+ * itself does not cross the API.
+ */
+export interface WebrtcRoom {
+  readonly room: string
+  readonly password: string
+  /** Signaling servers (`ws://…`) this node is configured with; empty means the relay is off. */
+  readonly signaling: string[]
+}
+
+/** Signed envelopes of one community, in the order this node stored them. */
+export interface EnvelopeBatch {
+  readonly ids: OpId[]
+  readonly envelopes: Uint8Array[]
+  /** Pass back as `after` to get only what this node stored since. */
+  readonly next: number
+  /** False when more are waiting: ask again with `after: next`. */
+  readonly done: boolean
+}
+
 export type PolityEvent =
   | { readonly type: 'identity'; readonly status: IdentityStatus }
   | { readonly type: 'communities' }
@@ -195,6 +217,13 @@ export interface PolityApi {
   verifyDossier(input: { bytes: Uint8Array }): Promise<DossierReport>
 
   syncStatus(input: { community: CommunityId }): Promise<SyncStatus>
+
+  /** The WebRTC relay room for browser-mode UIs (a member or an invitee waiting to join). */
+  webrtcRoom(input: { community: CommunityId }): Promise<WebrtcRoom>
+  /** Signed envelopes stored after position `after` (0: from the start), at most 1,000 per call. */
+  envelopesSince(input: { community: CommunityId; after: number }): Promise<EnvelopeBatch>
+  /** Envelopes relayed by a UI: validated exactly like ops from the network; ops of other communities are rejected. */
+  importEnvelopes(input: { community: CommunityId; envelopes: Uint8Array[] }): Promise<ImportResult>
 }
 
 export type ApiMethod = keyof PolityApi
@@ -207,7 +236,7 @@ export const API_METHODS = [
   'getDraft', 'editDraft', 'flushDraft', 'charterDiff',
   'createProposal', 'vote', 'comment', 'closeProposal', 'withdrawProposal',
   'exportBundle', 'importBundle', 'exportDossier', 'verifyDossier',
-  'syncStatus',
+  'syncStatus', 'webrtcRoom', 'envelopesSince', 'importEnvelopes',
 ] as const satisfies readonly ApiMethod[]
 
 /** A host of the API also lets the UI subscribe to events. */

@@ -6,7 +6,7 @@ export { API_METHODS } from './api'
 export type {
   PolityApi, PolityClient, PolityEvent, ApiMethod, IdentityStatus, CreatedIdentity, CommunitySummary,
   CreateCommunityInput, InviteInput, Invite, AcceptedInvite, ProposalInput, ProposalActionInput, ForkInput,
-  DiffHunk, DraftState, ImportResult, DossierReport, PeerStatus, SyncStatus,
+  DiffHunk, DraftState, ImportResult, DossierReport, PeerStatus, SyncStatus, WebrtcRoom, EnvelopeBatch,
   Ballot, CommunityId, CommunityState, MemberId, Method, OpId, ProposalAction, Role, Rules,
   MemberView, FormerMemberView, ProposalView, ActionView, Outcome,
 } from './api'

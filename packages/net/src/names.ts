@@ -16,6 +16,8 @@ const RAW = 0x55
 const SHA2_256 = 0x12
 export const RENDEZVOUS_LABEL = 'polity/rendezvous/v1\0'
 export const TOPIC_LABEL = 'polity/topic/v1\0'
+export const WEBRTC_ROOM_LABEL = 'polity/webrtc-room/v1\0'
+export const WEBRTC_PASSWORD_LABEL = 'polity/webrtc-password/v1\0'
 
 function derive(label: string, secret: Uint8Array): Uint8Array {
   if (!(secret instanceof Uint8Array) || secret.length < 16) throw new InvalidSecretError()
@@ -34,4 +36,16 @@ export function rendezvousKey(communitySecret: Uint8Array): CID {
 /** The gossipsub topic of a community. */
 export function communityTopic(communitySecret: Uint8Array): string {
   return `/polity/ops/1/${bytesToHex(derive(TOPIC_LABEL, communitySecret))}`
+}
+
+/**
+ * The y-webrtc room of a community (NET-RTC-1): its name, which the
+ * signaling server sees, and the password y-webrtc seals signaling messages
+ * with. Both come from the secret; neither reveals it or the public id.
+ */
+export function webrtcRoom(communitySecret: Uint8Array): { readonly room: string; readonly password: string } {
+  return {
+    room: `polity-${bytesToHex(derive(WEBRTC_ROOM_LABEL, communitySecret))}`,
+    password: bytesToHex(derive(WEBRTC_PASSWORD_LABEL, communitySecret)),
+  }
 }

@@ -18,8 +18,9 @@ import {
 import type {
   AcceptedInvite, CommunitySummary, CreateCommunityInput, CreatedIdentity, DiffHunk, DossierReport, DraftState,
   IdentityStatus, ImportResult, Invite, PolityClient, PolityEvent, ProposalActionInput, SyncStatus, ForkInput,
-  ProposalInput, InviteInput, Ballot, Role,
+  ProposalInput, InviteInput, Ballot, Role, WebrtcRoom, EnvelopeBatch,
 } from '@polity/api'
+import { webrtcRoom } from '@polity/net'
 import {
   IdentityExistsError, InvalidInputError, InvalidInviteError, LockedError, NoIdentityError, NotAMemberError,
   RefusedError, UnknownCommunityError, WeakPassphraseError,
@@ -43,6 +44,8 @@ export interface PolityNodeOptions {
   readonly crypto?: CryptoSuite
   /** Join the network whenever the node is unlocked (and leave it when locked). */
   readonly network?: NetworkOptions
+  /** y-webrtc signaling servers (`ws://…`) for browser-mode UIs' WebRTC relay (NET-RTC-1); none: relay off. */
+  readonly signaling?: readonly string[]
 }
 
 interface PendingJoin {
@@ -70,6 +73,8 @@ class CommunityRuntime {
 }
 
 const MIN_PASSPHRASE = 8
+/** Envelopes per relay call (NET-RTC-4): bounds one bridge message. */
+const RELAY_BATCH = 1000
 const HOUR = 3600_000
 
 export class PolityNode implements PolityClient {
@@ -803,6 +808,65 @@ export class PolityNode implements PolityClient {
     const rt = await this.ready(input.community)
     if (this.network) return this.network.statusOf(rt.id, rt.replica)
     return { online: false, peers: [], received: rt.replica.size, known: rt.replica.size + rt.replica.pendingCount(), pendingOps: rt.replica.pendingCount() }
+  }
+
+  // ---- the browser WebRTC relay (NET-RTC-1..5) ------------------------------------
+
+  async webrtcRoom(input: { community: CommunityId }): Promise<WebrtcRoom> {
+    this.requireSecrets()
+    const rt = await this.ready(input.community)
+    if (!rt.secret) throw new NotAMemberError()
+    return { ...webrtcRoom(rt.secret), signaling: [...(this.options.signaling ?? [])] }
+  }
+
+  async envelopesSince(input: { community: CommunityId; after: number }): Promise<EnvelopeBatch> {
+    this.requireSecrets()
+    const rt = await this.ready(input.community)
+    if (!rt.secret) throw new NotAMemberError()
+    const after = input.after
+    if (!Number.isSafeInteger(after) || after < 0) throw new InvalidInputError('"after" must be a position returned by an earlier call (a whole number, 0 or more).')
+    const entries = rt.replica.dag.entries
+    const slice = entries.slice(after, after + RELAY_BATCH)
+    return {
+      ids: slice.map((e) => e.op.id),
+      envelopes: slice.map((e) => e.op.bytes),
+      next: Math.min(entries.length, after + slice.length),
+      done: after + slice.length >= entries.length,
+    }
+  }
+
+  async importEnvelopes(input: { community: CommunityId; envelopes: Uint8Array[] }): Promise<ImportResult> {
+    this.requireSecrets()
+    const rt = await this.ready(input.community)
+    if (!rt.secret) throw new NotAMemberError()
+    if (!Array.isArray(input.envelopes) || input.envelopes.length > RELAY_BATCH) {
+      throw new InvalidInputError(`Send 0 to ${RELAY_BATCH} envelopes per call.`)
+    }
+    const ops: AnyOp[] = []
+    const errors: string[] = []
+    let rejected = 0
+    input.envelopes.forEach((bytes, i) => {
+      try {
+        if (!(bytes instanceof Uint8Array)) throw new InvalidInputError('not bytes')
+        const op = decodeOp(bytes, this.crypto)
+        if (op.community !== rt.id) throw new InvalidInputError('the op belongs to another community')
+        ops.push(op)
+      } catch (e) {
+        rejected++
+        if (errors.length < 10) errors.push(`Envelope #${i + 1}: ${(e as Error).message}`)
+      }
+    })
+    const r = await this.ingest(rt, ops)
+    rejected += r.rejected.length
+    for (const m of r.rejected) if (errors.length < 10) errors.push(m)
+    const wasPending = rt.pendingJoin !== undefined
+    await this.tryCompleteJoin(rt).catch((e: unknown) => {
+      if (errors.length < 10) errors.push((e as Error).message)
+    })
+    // Bridge small batches onto gossip; a large catch-up reaches libp2p peers by reconciliation instead.
+    if (r.applied.length <= 50) for (const op of r.applied) this.network?.publish(rt.id, op)
+    if (wasPending && rt.pendingJoin === undefined) this.emit({ type: 'communities' })
+    return { applied: r.applied.length, duplicates: r.duplicates, rejected, pending: r.pending, communities: [rt.id], errors }
   }
 
   /** For the network layer and tests: the replica of a community. */

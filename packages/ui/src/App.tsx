@@ -6,6 +6,7 @@ import { useApi } from './api-context'
 import { Onboarding, Unlock } from './screens/Onboarding'
 import { Communities } from './screens/Communities'
 import { CommunityScreen } from './screens/Community'
+import { RelayHost } from './relays'
 
 export function App(): React.JSX.Element {
   const api = useApi()
@@ -44,6 +45,7 @@ export function App(): React.JSX.Element {
         <span className="tagline">{t('app.tagline')}</span>
       </header>
       {!connected && <div role="alert" className="banner">{t('app.disconnected')}</div>}
+      <RelayHost active={status?.state === 'unlocked'}>
       <main>
         {status === null && <p>{t('common.loading')}</p>}
         {onboarding && <Onboarding onDone={() => {
@@ -55,6 +57,7 @@ export function App(): React.JSX.Element {
           ? <CommunityScreen id={open} onBack={() => setOpen(null)} onLock={refresh} />
           : <Communities onOpen={setOpen} />)}
       </main>
+      </RelayHost>
     </div>
   )
 }

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next'
 import type { CommunityId, CommunityState, SyncStatus } from '@polity/api'
 import { messageOf, useApi } from '../api-context'
 import { ErrorText } from './widgets'
+import { useRelayStatus } from '../relays'
 import { Proposals } from './Proposals'
 import { Charter } from './Charter'
 import { Roster } from './Roster'
@@ -19,6 +20,7 @@ export function CommunityScreen({ id, onBack, onLock }: { id: CommunityId; onBac
   const [state, setState] = useState<CommunityState | null>(null)
   const [sync, setSync] = useState<SyncStatus | null>(null)
   const [error, setError] = useState<string | null>(null)
+  const relay = useRelayStatus(id)
   const refresh = useCallback(() => {
     api.getCommunity({ community: id }).then(setState, (e: unknown) => setError(messageOf(e)))
     api.syncStatus({ community: id }).then(setSync, () => undefined)
@@ -64,6 +66,13 @@ export function CommunityScreen({ id, onBack, onLock }: { id: CommunityId; onBac
           {sync.peers.length === 0 ? <p>{t('network.noPeers')}</p> : (
             <ul className="list">{sync.peers.map((p) => <li key={p.peer}>{p.peer.slice(0, 16)}… · {p.transport} · {new Date(p.lastHeard).toLocaleTimeString()} · ↓{p.weLack} ↑{p.theyLack}</li>)}</ul>
           )}
+          <h2>{t('relay.title')}</h2>
+          <p data-testid="relay-status" data-peers={relay?.peers ?? 0}>
+            {!relay || relay.state === 'starting' ? t('common.loading')
+              : relay.state === 'off' ? t('relay.off')
+              : relay.state === 'error' ? t('relay.error', { error: relay.error ?? '' })
+              : t('relay.on', { peers: relay.peers, offered: relay.offered, applied: relay.applied, rejected: relay.rejected })}
+          </p>
         </div>
       )}
       {tab === 'settings' && <Settings id={id} onLock={onLock} />}
