@@ -17,26 +17,45 @@ export interface Peer {
   readonly dataDir: string
 }
 
-export async function startPeer(label: string, dataDir = join(mkdtempSync(join(tmpdir(), `polity-e2e-${label}-`)), 'data')): Promise<Peer> {
-  const proc = spawn(process.execPath, [bin, '--data-dir', dataDir, '--kdf-log-n', '10', 'ui', '--listen', '/ip4/127.0.0.1/tcp/0'], { stdio: ['ignore', 'pipe', 'pipe'] })
-  const url = await new Promise<string>((resolve, reject) => {
+/**
+ * A `polity ui` process. `uiArgs` replaces the default (libp2p on 127.0.0.1 only), e.g.
+ * `['--no-network', '--signaling', url]` for a peer that syncs over the WebRTC relay alone.
+ */
+export async function startPeer(
+  label: string,
+  dataDir = join(mkdtempSync(join(tmpdir(), `polity-e2e-${label}-`)), 'data'),
+  uiArgs: readonly string[] = ['--listen', '/ip4/127.0.0.1/tcp/0'],
+): Promise<Peer> {
+  const proc = spawn(process.execPath, [bin, '--data-dir', dataDir, '--kdf-log-n', '10', 'ui', ...uiArgs], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const url = await waitForLine(proc, /Open: (\S+)/, `peer ${label}`)
+  return { url, proc, dataDir }
+}
+
+/** `polity serve --no-network`: only the signaling server for WebRTC relays, on a free 127.0.0.1 port. */
+export async function startSignaling(): Promise<{ url: string; proc: ChildProcess }> {
+  const proc = spawn(process.execPath, [bin, 'serve', '--no-network', '--signaling-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const url = await waitForLine(proc, /browser relays: (ws:\/\/\S+)/, 'signaling server')
+  return { url, proc }
+}
+
+function waitForLine(proc: ChildProcess, pattern: RegExp, what: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
     let out = ''
-    const timer = setTimeout(() => reject(new Error(`peer ${label} did not start: ${out}`)), 30_000)
+    const timer = setTimeout(() => reject(new Error(`${what} did not start: ${out}`)), 30_000)
     proc.stdout?.on('data', (d: Buffer) => {
       out += d.toString()
-      const m = /Open: (\S+)/.exec(out)
+      const m = pattern.exec(out)
       if (m) {
         clearTimeout(timer)
         resolve(m[1] as string)
       }
     })
     proc.stderr?.on('data', (d: Buffer) => (out += d.toString()))
-    proc.on('exit', (code) => reject(new Error(`peer ${label} exited ${code}: ${out}`)))
+    proc.on('exit', (code) => reject(new Error(`${what} exited ${code}: ${out}`)))
   })
-  return { url, proc, dataDir }
 }
 
-export async function stopPeer(p: Peer): Promise<void> {
+export async function stopPeer(p: { readonly proc: ChildProcess }): Promise<void> {
   if (p.proc.exitCode !== null) return
   await new Promise<void>((resolve) => {
     p.proc.once('exit', () => resolve())
