@@ -46,7 +46,12 @@ function fromBase64(s: string): Uint8Array {
 }
 
 export function encodeWire(msg: WireMessage): string {
-  return JSON.stringify(msg, (_k, v: unknown) => (v instanceof Uint8Array ? { $bytes: toBase64(v) } : v))
+  // The replacer looks at the holder's own value: JSON.stringify has already turned a Node
+  // Buffer (a Uint8Array) into {type:'Buffer',data:[…]} through its toJSON by the time `v` arrives.
+  return JSON.stringify(msg, function (this: Record<string, unknown>, k: string, v: unknown) {
+    const original = this[k]
+    return original instanceof Uint8Array ? { $bytes: toBase64(original) } : v
+  })
 }
 
 /** Parse a wire message; throws ApiError('BridgeError', 'ERR_BRIDGE_MESSAGE', …) on anything malformed. */
