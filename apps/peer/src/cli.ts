@@ -14,6 +14,7 @@ import { defaultDataDir } from './data-dir'
 import { readPassphrase } from './passphrase'
 import { formatCommunity, formatProposal, formatProposals } from './format'
 import { startUiServer } from './ui-server'
+import { readPeerConfig } from './config'
 import { fileURLToPath } from 'node:url'
 
 interface GlobalOptions {
@@ -456,15 +457,19 @@ program.command('ui').description('browser mode: serve the app on 127.0.0.1 and 
   .option('--no-network', 'stay offline (bundles only)')
   .option('--mdns', 'find peers on the local network', false)
   .option('--signaling <url...>', 'y-webrtc signaling servers for the browser relay (e.g. ws://127.0.0.1:4444 from `polity serve`)', [])
-  .action(async (opts: { port?: string; uiDir?: string; listen: string[]; network: boolean; mdns: boolean; signaling: string[] }) => {
+  .option('--bootstrap <addr...>', 'libp2p peers to dial at start (added to config.json\'s "bootstrap")', [])
+  .action(async (opts: { port?: string; uiDir?: string; listen: string[]; network: boolean; mdns: boolean; signaling: string[]; bootstrap: string[] }) => {
     const o = g()
+    const config = await readPeerConfig(o.dataDir)
+    const bootstrap = withPeerIds([...config.bootstrap, ...opts.bootstrap])
+    const signaling = [...config.signaling, ...opts.signaling].map(signalingUrl)
     const node = await PolityNode.open({
       dataDir: o.dataDir,
       ...(o.kdfLogN ? { kdfLogN: Number(o.kdfLogN) } : {}),
-      ...(opts.network ? { network: { listen: opts.listen, mdns: opts.mdns, syncIntervalMs: 5000 } } : {}),
-      signaling: opts.signaling.map(signalingUrl),
+      ...(opts.network ? { network: { listen: opts.listen, mdns: opts.mdns, syncIntervalMs: 5000, bootstrap } } : {}),
+      signaling,
     })
-    const connectSrc = opts.signaling
+    const connectSrc = signaling
     const uiDir = opts.uiDir ?? fileURLToPath(new URL('../../../packages/ui/dist', import.meta.url))
     const server = await startUiServer({ api: node, uiDir, connectSrc, ...(opts.port ? { port: Number(opts.port) } : {}) })
     process.stdout.write(`Polity is running in browser mode.\nOpen: ${server.url}\n`)
@@ -479,7 +484,7 @@ program.command('ui').description('browser mode: serve the app on 127.0.0.1 and 
 
 program.command('serve').description('an always-on peer: keeps your communities online, relays for others')
   .option('--listen <addr...>', 'libp2p listen addresses', ['/ip4/0.0.0.0/tcp/4001', '/ip4/0.0.0.0/tcp/4002/ws'])
-  .option('--peer <addr...>', 'peers to dial at start', [])
+  .option('--peer <addr...>', 'peers to dial at start (added to config.json\'s "bootstrap")', [])
   .option('--mdns', 'find peers on the local network', false)
   .option('--signaling-port <n>', 'host a y-webrtc signaling server for browser relays on this port', '4444')
   .option('--signaling-host <addr>', 'interface the signaling server binds', '127.0.0.1')
@@ -490,6 +495,7 @@ program.command('serve').description('an always-on peer: keeps your communities 
       process.once('SIGINT', () => done())
       process.once('SIGTERM', () => done())
     })
+    const config = await readPeerConfig(g().dataDir)
     const port = Number(opts.signalingPort)
     if (opts.signaling && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError('--signaling-port must be a port number (0 to 65535).')
     const signaling = opts.signaling ? await startSignalingServer({ host: opts.signalingHost, port }) : undefined
@@ -501,9 +507,10 @@ program.command('serve').description('an always-on peer: keeps your communities 
         await untilStopped()
         return
       }
+      const peers = [...config.bootstrap, ...opts.peer]
       await withNode(async (node) => {
-        const addrs = await node.startNetwork({ listen: opts.listen, relayServer: true, mdns: opts.mdns })
-        if (opts.peer.length > 0) await node.connectPeers(opts.peer)
+        const addrs = await node.startNetwork({ listen: opts.listen, relayServer: true, mdns: opts.mdns, bootstrap: withPeerIds(peers) })
+        if (peers.length > 0) await node.connectPeers(peers)
         process.stdout.write(`Polity peer online. Addresses:\n${addrs.map((a) => `  ${a}`).join('\n')}\n`)
         await untilStopped()
       })
@@ -511,6 +518,13 @@ program.command('serve').description('an always-on peer: keeps your communities 
       await signaling?.close()
     }
   })
+
+/** Bootstrap peers must name their peer id; others are dialed (serve) or reported, never silently dropped. */
+function withPeerIds(addrs: readonly string[]): string[] {
+  const ok = addrs.filter((a) => /\/p2p\/[1-9A-HJ-NP-Za-km-z]+$/.test(a))
+  for (const a of addrs) if (!ok.includes(a)) process.stderr.write(`note: "${a.slice(0, 80)}" has no /p2p/<peer id>, so it is not kept as a bootstrap peer.\n`)
+  return ok
+}
 
 /** A signaling server address as y-webrtc takes it: ws:// or wss:// with a host. */
 function signalingUrl(v: string): string {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -72,5 +72,28 @@ describe('polity CLI', () => {
     const missing = await polity(dir, 'dossier', 'verify', join(dir, 'nope'))
     expect(missing.code).toBe(1)
     void readFileSync
+  }, 120_000)
+
+  it('CLI-3: config.json and relay flags: a malformed setting names itself and nothing starts', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'polity-cli-')), 'x')
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ bootstrap: 'not a list' }))
+    const badList = await polity(dir, 'ui', '--no-network')
+    expect(badList.code).toBe(1)
+    expect(badList.stderr).toMatch(/config\.json: "bootstrap" must be a list/)
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ signalling: [] }))
+    const typo = await polity(dir, 'ui', '--no-network')
+    expect(typo.stderr).toMatch(/unknown setting "signalling"/)
+    writeFileSync(join(dir, 'config.json'), '{ nope')
+    expect((await polity(dir, 'serve', '--no-network')).stderr).toMatch(/not valid JSON/)
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ signaling: ['http://127.0.0.1:4444'] }))
+    const wrongScheme = await polity(dir, 'ui', '--no-network')
+    expect(wrongScheme.code).toBe(2)
+    expect(wrongScheme.stderr).toMatch(/not a signaling server address/)
+    const port = await polity(dir, 'serve', '--no-network', '--signaling-port', 'x')
+    expect(port.code).toBe(2)
+    expect(port.stderr).toMatch(/--signaling-port/)
+    const nothing = await polity(dir, 'serve', '--no-network', '--no-signaling')
+    expect(nothing.stderr).toMatch(/nothing to serve/)
   }, 120_000)
 })
