@@ -70,8 +70,7 @@ describe('WebRTC relay (NET-T8)', () => {
       await b.waitForTimeout(500)
     }
     await b.getByTestId('open-community').first().click()
-    await b.getByTestId('community-title').waitFor()
-    expect(await b.getByTestId('community-title').textContent()).toBe('Relay Row')
+    await expect.poll(() => b.getByTestId('community-title').textContent(), { timeout: 30_000 }).toBe('Relay Row')
 
     // A sees B on the roster: B's join op travelled back over the relay.
     await a.getByTestId('tab-home').click()
