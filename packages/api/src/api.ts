@@ -136,7 +136,11 @@ export interface PeerStatus {
   readonly peer: string
   readonly transport: string
   readonly lastHeard: number
-  /** Ops we know they lack / they know we lack (from the last reconciliation). */
+  /**
+   * From the last completed reconciliation with this peer (SYNC-7): how many
+   * of our ops they lacked (we sent them) and how many of theirs we lacked (we
+   * received them). Both sides hold the union when a session completes.
+   */
   readonly theyLack: number
   readonly weLack: number
 }

@@ -64,7 +64,7 @@ export function CommunityScreen({ id, onBack, onLock }: { id: CommunityId; onBac
           <progress id="sync-progress" max={Math.max(1, sync.known)} value={sync.received} />
           <h2>{t('network.peers')}</h2>
           {sync.peers.length === 0 ? <p>{t('network.noPeers')}</p> : (
-            <ul className="list">{sync.peers.map((p) => <li key={p.peer}>{p.peer.slice(0, 16)}… · {p.transport} · {new Date(p.lastHeard).toLocaleTimeString()} · ↓{p.weLack} ↑{p.theyLack}</li>)}</ul>
+            <ul className="list">{sync.peers.map((p) => <li key={p.peer}><bdi>{p.peer.slice(0, 16)}…</bdi> · {t('network.peerLine', { transport: p.transport, time: new Date(p.lastHeard).toLocaleTimeString(), received: p.weLack, sent: p.theyLack })}</li>)}</ul>
           )}
           <h2>{t('relay.title')}</h2>
           <p data-testid="relay-status" data-peers={relay?.peers ?? 0}>
