@@ -118,13 +118,37 @@ export function tallyApproval(ballots: readonly Ballot[], options: number, eligi
 }
 
 export function tallyIrv(ballots: readonly Ballot[], options: number, eligible: number, quorum: readonly [number, number]): { passed: boolean; detail: IrvDetail } {
-  const rankings: number[][] = []
+  // Rankings as one flat array with offsets: no per-ballot arrays, and duplicates or
+  // out-of-range options dropped in one pass with a per-ballot stamp (VOTE-3 makes
+  // ballots from the fold valid already; this keeps the function total for any input).
+  let total = 0
+  let n = 0
   for (const b of ballots) {
     if (b.type !== 'irv') continue
-    // Ballots from the fold are already valid (VOTE-3); this keeps the function total for any input.
-    rankings.push(b.rank.filter((x, i) => x < options && b.rank.indexOf(x) === i))
+    total += b.rank.length
+    n++
   }
-  const q = quorumMet(rankings.length, eligible, quorum)
+  const flat = new Int32Array(total)
+  const start = new Int32Array(n + 1)
+  const stamp = new Int32Array(options)
+  {
+    let k = 0
+    let i = 0
+    for (const b of ballots) {
+      if (b.type !== 'irv') continue
+      start[i] = k
+      for (const x of b.rank) {
+        if (Number.isInteger(x) && x >= 0 && x < options && stamp[x] !== i + 1) {
+          stamp[x] = i + 1
+          flat[k++] = x
+        }
+      }
+      i++
+    }
+    start[n] = k
+  }
+  const ballotCount = n
+  const q = quorumMet(ballotCount, eligible, quorum)
   const continuing = new Set(Array.from({ length: options }, (_, i) => i))
   const live = new Uint8Array(options).fill(1)
   const rounds: IrvRound[] = []
@@ -132,25 +156,25 @@ export function tallyIrv(ballots: readonly Ballot[], options: number, eligible: 
   let tie: number[] = []
   // Each ballot points at its highest-ranked continuing option; only ballots whose option is
   // eliminated move, so the whole count costs what the rankings hold, not rounds × ballots.
-  const pos = new Int32Array(rankings.length)
+  const pos = new Int32Array(ballotCount)
   const counts = new Array<number>(options).fill(0)
   const holders: number[][] = Array.from({ length: options }, () => [])
   let exhausted = 0
   const place = (b: number): void => {
-    const r = rankings[b] as number[]
-    let p = pos[b] as number
-    while (p < r.length && live[r[p] as number] === 0) p++
-    pos[b] = p
-    if (p >= r.length) exhausted++
+    const end = start[b + 1] as number
+    let p = (start[b] as number) + (pos[b] as number)
+    while (p < end && live[flat[p] as number] === 0) p++
+    pos[b] = p - (start[b] as number)
+    if (p >= end) exhausted++
     else {
-      const o = r[p] as number
+      const o = flat[p] as number
       counts[o] = (counts[o] as number) + 1
       ;(holders[o] as number[]).push(b)
     }
   }
-  for (let b = 0; b < rankings.length; b++) place(b)
+  for (let b = 0; b < ballotCount; b++) place(b)
   while (continuing.size > 0) {
-    const active = rankings.length - exhausted
+    const active = ballotCount - exhausted
     const leader = [...continuing].find((i) => big(counts[i] as number) * 2n > big(active))
     if (leader !== undefined) {
       rounds.push({ counts: [...counts], exhausted, eliminated: null })
@@ -185,7 +209,7 @@ export function tallyIrv(ballots: readonly Ballot[], options: number, eligible: 
     holders[out] = []
     for (const b of moving) place(b)
   }
-  return { passed: q && winner !== null, detail: { eligible, ballots: rankings.length, quorumMet: q, rounds, winner, tie } }
+  return { passed: q && winner !== null, detail: { eligible, ballots: ballotCount, quorumMet: q, rounds, winner, tie } }
 }
 
 /** CLOSE-5: the outcome a close produces. */
