@@ -7,7 +7,7 @@ export { ProtocolError, DecodeError, SignatureError, RuleViolation, InvalidRecov
 export { toHex, fromHex, concatBytes, equalBytes, compareBytes } from './encoding/bytes'
 export { encodeCanonical, decodeCanonical, type CborValue } from './encoding/cbor'
 export {
-  verifyStrict, sign, publicKeyOf, randomSecretKey, passesStrictPrechecks, isAcceptablePublicKey,
+  verifyStrict, sign, publicKeyOf, randomSecretKey, passesStrictPrechecks, hasStrictSignatureEncoding, isAcceptablePublicKey,
   isCanonicalPointEncoding, isCanonicalScalar, type Verifier,
 } from './crypto/ed25519'
 export { sha256, type Hasher } from './crypto/hash'

@@ -96,12 +96,12 @@ function hasCanonicalY(enc: Uint8Array): boolean {
 
 /** The checks every verifier shares; a native verifier runs these first too. */
 export function passesStrictPrechecks(sig: Uint8Array, pub: Uint8Array): boolean {
-  return (
-    sig.length === SIGNATURE_BYTES &&
-    hasCanonicalY(sig.subarray(0, 32)) &&
-    isCanonicalScalar(sig.subarray(32, 64)) &&
-    isAcceptablePublicKey(pub)
-  )
+  return hasStrictSignatureEncoding(sig) && isAcceptablePublicKey(pub)
+}
+
+/** The signature half of the prechecks (SIG-2, SIG-3), for verifiers that check each key once and cache it. */
+export function hasStrictSignatureEncoding(sig: Uint8Array): boolean {
+  return sig.length === SIGNATURE_BYTES && hasCanonicalY(sig.subarray(0, 32)) && isCanonicalScalar(sig.subarray(32, 64))
 }
 
 /** Pure strict cofactorless verification (SIG-1..SIG-5). Never throws. */
