@@ -7,6 +7,8 @@ export type KvOp = { readonly type: 'put'; readonly key: Uint8Array; readonly va
 
 export interface Kv {
   get(key: Uint8Array): Promise<Uint8Array | undefined>
+  /** Many lookups in one call (one round trip to the backend), in the order given. */
+  getMany(keys: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]>
   /** All or nothing; durable (fsync'd) when it resolves. */
   batch(ops: readonly KvOp[]): Promise<void>
   /** Entries with gte ≤ key < lt, ascending. */
@@ -22,6 +24,10 @@ export class MemoryKv implements Kv {
 
   async get(key: Uint8Array): Promise<Uint8Array | undefined> {
     return this.map.get(hex(key))?.[1]
+  }
+
+  async getMany(keys: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
+    return keys.map((k) => this.map.get(hex(k))?.[1])
   }
 
   async batch(ops: readonly KvOp[]): Promise<void> {

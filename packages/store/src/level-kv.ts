@@ -22,6 +22,11 @@ export class LevelKv implements Kv {
     return (await this.db.get(key)) ?? undefined
   }
 
+  async getMany(keys: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
+    if (keys.length === 0) return []
+    return (await this.db.getMany(keys as Uint8Array[])).map((v) => v ?? undefined)
+  }
+
   async batch(ops: readonly KvOp[]): Promise<void> {
     if (ops.length === 0) return
     await this.db.batch(ops as KvOp[], { sync: true })

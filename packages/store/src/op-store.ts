@@ -99,9 +99,11 @@ export class OpStore implements Store {
       const added = new Map<string, OpRecord>()
       const referenced = new Set<string>()
       const counts = new Map<string, number>()
-      for (const r of records) {
+      // One lookup call for the whole batch instead of one await per op (sync writes thousands).
+      const stored = await this.kv.getMany(records.map((r) => key(O, r.id)))
+      records.forEach((r, i) => {
         const idHex = hex(r.id)
-        if (added.has(idHex) || (await this.kv.get(key(O, r.id))) !== undefined) continue
+        if (added.has(idHex) || stored[i] !== undefined) return
         added.set(idHex, r)
         const c = hex(r.community)
         counts.set(c, (counts.get(c) ?? 0) + 1)
@@ -114,12 +116,12 @@ export class OpStore implements Store {
           ops.push({ type: 'put', key: key(R, r.community, d), value: EMPTY })
           ops.push({ type: 'del', key: key(H, r.community, d) })
         }
-      }
-      for (const r of added.values()) {
-        const c = hex(r.community)
-        const isReferenced = referenced.has(`${c}:${hex(r.id)}`) || (await this.kv.get(key(R, r.community, r.id))) !== undefined
-        if (!isReferenced) ops.push({ type: 'put', key: key(H, r.community, r.id), value: EMPTY })
-      }
+      })
+      const fresh = [...added.values()].filter((r) => !referenced.has(`${hex(r.community)}:${hex(r.id)}`))
+      const refs = await this.kv.getMany(fresh.map((r) => key(R, r.community, r.id)))
+      fresh.forEach((r, i) => {
+        if (refs[i] === undefined) ops.push({ type: 'put', key: key(H, r.community, r.id), value: EMPTY })
+      })
       for (const [c, n] of counts) {
         const community = Buffer.from(c, 'hex')
         const cur = await this.kv.get(key(N, community))

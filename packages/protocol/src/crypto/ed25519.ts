@@ -69,13 +69,25 @@ export function isCanonicalScalar(s: Uint8Array): boolean {
 
 const smallOrderCache = new Map<string, boolean>()
 
+/** Canonical (y < p), on the curve and not of small order — with one decompression. */
+function acceptablePoint(enc: Uint8Array): boolean {
+  const copy = enc.slice()
+  copy[31] = (copy[31] as number) & 0x7f
+  if (leToBigInt(copy) >= P) return false
+  try {
+    return !ed.Point.fromBytes(enc, false).isSmallOrder()
+  } catch {
+    return false
+  }
+}
+
 /** SIG-4: keys whose point has small order (the 8 torsion points) are never valid authors. */
 export function isAcceptablePublicKey(pub: Uint8Array): boolean {
   if (pub.length !== 32) return false
   const key = String.fromCharCode(...pub)
   let ok = smallOrderCache.get(key)
   if (ok === undefined) {
-    ok = isCanonicalPointEncoding(pub) && !ed.Point.fromBytes(pub, false).isSmallOrder()
+    ok = acceptablePoint(pub)
     if (smallOrderCache.size > 100_000) smallOrderCache.clear()
     smallOrderCache.set(key, ok)
   }

@@ -74,7 +74,14 @@ export class Replica {
 
   private readonly verdicts: Verdict[] = []
   private readonly rosterOps: DagEntry[] = []
-  private readonly rosterAnc: Set<number>[] = []
+  /**
+   * Roster ancestry in O(roster ops) memory: each roster op's maximal roster
+   * ancestors (its frontier at insertion) and whether every earlier roster op
+   * is its ancestor (true along the usual linear history). Ancestry queries
+   * walk parents and stop at the first such "all before" op.
+   */
+  private readonly rosterParents: (readonly number[])[] = []
+  private readonly rosterAllBefore: boolean[] = []
   private readonly rosterActions: (RosterAction | undefined)[] = []
   private readonly singleton: Frontier[] = []
   /** Ordinals of removals (direct, or by a passed proposal) by removed member. */
@@ -335,12 +342,8 @@ export class Replica {
       const action = this.governance.actionFor(entry)
       const rosterOrdinal = this.rosterOps.length
       this.rosterOps.push(entry)
-      const anc = new Set<number>()
-      for (const f of frontier.items) {
-        anc.add(f)
-        for (const a of this.rosterAnc[f] as Set<number>) anc.add(a)
-      }
-      this.rosterAnc.push(anc)
+      this.rosterParents.push(frontier.items)
+      this.rosterAllBefore.push(this.downsetSize(frontier.items) === rosterOrdinal)
       this.rosterActions.push(action)
       this.singleton.push(this.interner.intern([rosterOrdinal]))
       this.verdicts[entry.index] = { member, frontier, rosterOrdinal }
@@ -360,7 +363,7 @@ export class Replica {
       }
       this.globalRoster = undefined
       // Anything not strictly after every roster op so far may reorder or cut earlier ops.
-      if (removed || (rosterOrdinal !== 0 && !this.isAfterAllRosterOps(anc, rosterOrdinal))) this.contentDirty = true
+      if (removed || (rosterOrdinal !== 0 && !this.rosterAllBefore[rosterOrdinal])) this.contentDirty = true
     }
     const seqOps = this.dag.opsAt(op.author, op.seq)
     // EQUIV-1: one device, one seq, two ops: keep a proof (the whole set, so every replica records the same).
@@ -369,8 +372,48 @@ export class Replica {
     return { status: 'applied', id: op.id, released: [] }
   }
 
-  private isAfterAllRosterOps(anc: Set<number>, ordinal: number): boolean {
-    return anc.size === ordinal
+  /** Is roster op `i` in the causal past of roster op `j`? (Ancestors always have smaller ordinals.) */
+  private rosterIsAncestor(i: number, j: number): boolean {
+    if (i >= j) return false
+    if (this.rosterAllBefore[j]) return true
+    const seen = new Set<number>()
+    const stack = [...(this.rosterParents[j] as number[])]
+    while (stack.length > 0) {
+      const k = stack.pop() as number
+      if (k === i) return true
+      if (k < i || seen.has(k)) continue
+      if (this.rosterAllBefore[k]) return true
+      seen.add(k)
+      for (const p of this.rosterParents[k] as number[]) stack.push(p)
+    }
+    return false
+  }
+
+  /**
+   * The roster ops in the downsets of `items` (items included): every ordinal
+   * below `floor`, plus `above`.
+   */
+  private rosterDownset(items: readonly number[]): { floor: number; above: Set<number> } {
+    let floor = 0
+    const above = new Set<number>()
+    const stack = [...items]
+    while (stack.length > 0) {
+      const k = stack.pop() as number
+      if (k < floor || above.has(k)) continue
+      if (this.rosterAllBefore[k]) {
+        floor = Math.max(floor, k + 1)
+        continue
+      }
+      above.add(k)
+      for (const p of this.rosterParents[k] as number[]) stack.push(p)
+    }
+    for (const k of above) if (k < floor) above.delete(k)
+    return { floor, above }
+  }
+
+  private downsetSize(items: readonly number[]): number {
+    const d = this.rosterDownset(items)
+    return d.floor + d.above.size
   }
 
   /** DAG-2: a device's ops form a chain through their deps. */
@@ -420,7 +463,7 @@ export class Replica {
     const union = new Set<number>()
     for (const p of parts) for (const i of p.items) union.add(i)
     const maximal = [...union].filter((i) => {
-      for (const j of union) if (j !== i && (this.rosterAnc[j] as Set<number>).has(i)) return false
+      for (const j of union) if (j !== i && this.rosterIsAncestor(i, j)) return false
       return true
     })
     return this.interner.intern(maximal)
@@ -471,11 +514,9 @@ export class Replica {
 
   /** The roster from every roster op in the downset of a frontier, in canonical order. */
   private foldDownset(frontier: Frontier): RosterState {
-    const set = new Set<number>()
-    for (const i of frontier.items) {
-      set.add(i)
-      for (const a of this.rosterAnc[i] as Set<number>) set.add(a)
-    }
+    const { floor, above } = this.rosterDownset(frontier.items)
+    const set = new Set<number>(above)
+    for (let i = 0; i < floor; i++) set.add(i)
     const ordered = [...set].sort((a, b) => canonicalCompare(this.rosterOps[a] as DagEntry, this.rosterOps[b] as DagEntry))
     const s = new RosterState()
     for (const ord of ordered) if (!this.isCutWithin(ord, set)) this.foldRosterOp(s, ord)
@@ -504,9 +545,7 @@ export class Replica {
     for (const m of subjects) {
       for (const r of this.removalsOf.get(m) ?? []) {
         if (r === ord || !set.has(r)) continue
-        const rAnc = this.rosterAnc[r] as Set<number>
-        const oAnc = this.rosterAnc[ord] as Set<number>
-        if (!rAnc.has(ord) && !oAnc.has(r)) return true
+        if (!this.rosterIsAncestor(ord, r) && !this.rosterIsAncestor(r, ord)) return true
       }
     }
     return false
