@@ -15,6 +15,8 @@ export interface DagEntry {
   readonly height: number
   /** Largest `time` claimed by any op in this op's causal past (0 for genesis). */
   readonly pastMaxTime: number
+  /** Every op stored before this one is in its causal past (it saw all heads): true along linear history. */
+  readonly allBefore: boolean
 }
 
 /** Canonical order: height, then op id. */
@@ -65,7 +67,10 @@ export class Dag {
       if (e.height + 1 > height) height = e.height + 1
       pastMaxTime = Math.max(pastMaxTime, e.pastMaxTime, e.op.time)
     }
-    const entry: DagEntry = { index: this.entries.length, op, height, pastMaxTime }
+    // Every stored op is an ancestor of some head, so depending on all heads means depending on everything.
+    let allBefore = this.headSet.size <= op.deps.length
+    if (allBefore) for (const h of this.headSet) if (!op.deps.includes(h)) allBefore = false
+    const entry: DagEntry = { index: this.entries.length, op, height, pastMaxTime, allBefore }
     this.entries.push(entry)
     this.byId.set(op.id, entry)
     for (const d of op.deps) this.headSet.delete(d)

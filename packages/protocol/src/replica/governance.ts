@@ -32,6 +32,7 @@ export class Governance {
   private readonly closesOf = new Map<OpId, DagEntry[]>()
   private readonly withdrawsOf = new Map<OpId, DagEntry[]>()
   private readonly outcomes = new Map<OpId, Outcome>()
+  private readonly votesOf = new Map<OpId, DagEntry[]>()
   /** Draft state vector after each op (shared between ops, copied only when it changes). */
   private readonly clockAfter: DraftClock[] = []
   /** Per device: the end clock after each of its edits, by seq. */
@@ -151,6 +152,7 @@ export class Governance {
       this.clockAfter[entry.index] = this.clockOfDeps(op.deps)
     }
     if (op.kind === 'proposal.close') push(this.closesOf, toHex(op.body.proposal) as OpId, entry)
+    if (op.kind === 'vote.cast') push(this.votesOf, toHex(op.body.proposal) as OpId, entry)
     if (op.kind === 'proposal.withdraw') push(this.withdrawsOf, toHex(op.body.proposal) as OpId, entry)
   }
 
@@ -219,9 +221,14 @@ export class Governance {
     const p = this.replica.dag.get(toHex(op.body.proposal) as OpId) as DagEntry
     const pb = (p.op as Op<'proposal.create'>).body
     const pastAtProposal = this.replica.rosterBefore(p)
-    const eligible = [...pastAtProposal.members.keys()].sort()
+    // The member map itself: rosterBefore may return the live tip, so read it before anything else inserts.
+    const eligible = pastAtProposal.members
     const latest = new Map<MemberId, DagEntry>()
-    for (const e of this.replica.dag.pastAbove(close, p.height)) {
+    // A close that saw every head has every earlier vote in its past: no walk over the history between.
+    const candidates = close.allBefore
+      ? (this.votesOf.get(p.op.id) ?? []).filter((e) => e.index < close.index)
+      : this.replica.dag.pastAbove(close, p.height)
+    for (const e of candidates) {
       if (e.op.kind !== 'vote.cast' || toHex(e.op.body.proposal) !== p.op.id) continue
       if (this.replica.isCutInPastOf(e, close)) continue
       const m = this.replica.memberOf(e)

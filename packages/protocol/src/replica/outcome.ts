@@ -72,7 +72,8 @@ export interface IrvDetail {
 
 export interface OutcomeInput {
   readonly proposal: Op<'proposal.create'>['body']
-  readonly eligible: readonly MemberId[]
+  /** The members at the proposal's causal past (a roster's member map works as is: no copy per tally). */
+  readonly eligible: readonly MemberId[] | { has(m: MemberId): boolean; readonly size: number }
   readonly ballots: ReadonlyMap<MemberId, Ballot>
   readonly rulesAtClose: Rules | null
   readonly charterAtClose: readonly CharterVersion[]
@@ -215,9 +216,9 @@ export function tallyIrv(ballots: readonly Ballot[], options: number, eligible: 
 /** CLOSE-5: the outcome a close produces. */
 export function decideOutcome(input: OutcomeInput): Outcome {
   const m = input.proposal.method
-  const eligible = new Set(input.eligible)
+  const eligible = Array.isArray(input.eligible) ? new Set(input.eligible) : (input.eligible as { has(m: MemberId): boolean; readonly size: number })
   const ballots = [...input.ballots.entries()].filter(([member]) => eligible.has(member)).map(([, b]) => b)
-  const n = input.eligible.length
+  const n = Array.isArray(input.eligible) ? input.eligible.length : eligible.size
   if (m.type === 'yesno') {
     let threshold: readonly [number, number] = m.threshold
     let entrenched = false

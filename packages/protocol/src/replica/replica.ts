@@ -59,7 +59,8 @@ export interface ForkProof {
   readonly ops: readonly OpId[]
 }
 
-const SNAPSHOT_EVERY = 256
+/** Roster snapshots kept along the linear history (bounded: ~2 MB each at 10k members). */
+const SNAPSHOT_EVERY = 512
 
 const ROSTER_KINDS = new Set([
   'genesis', 'device.link', 'invite.create', 'invite.revoke', 'member.join', 'fork.join',
@@ -88,6 +89,8 @@ export class Replica {
   private readonly removalsOf = new Map<MemberId, number[]>()
   private readonly interner = new FrontierInterner()
   private readonly rosterCache = new Map<string, RosterState>()
+  /** Roster after every SNAPSHOT_EVERY-th roster op on the tip, never evicted, so an old frontier replays at most that many ops. */
+  private readonly rosterSnapshots = new Map<number, RosterState>()
   /**
    * The roster after the newest roster op when it extends the previous one:
    * updated in place (no copy per join), with a snapshot kept every
@@ -171,6 +174,7 @@ export class Replica {
    */
   refoldedState(): CommunityState {
     this.rosterCache.clear()
+    this.rosterSnapshots.clear()
     this.tip = undefined
     this.globalRoster = undefined
     this.contentDirty = true
@@ -351,7 +355,7 @@ export class Replica {
         const state = this.tip ? this.tip.state : new RosterState()
         this.foldRosterOp(state, rosterOrdinal)
         this.tip = { ordinal: rosterOrdinal, state }
-        if (rosterOrdinal % SNAPSHOT_EVERY === 0) this.cacheRoster(this.singleton[rosterOrdinal] as Frontier, state.clone())
+        if (rosterOrdinal % SNAPSHOT_EVERY === 0) this.rosterSnapshots.set(rosterOrdinal, state.clone())
       } else {
         this.tip = { ordinal: rosterOrdinal, state: this.rosterAt(this.singleton[rosterOrdinal] as Frontier).clone() }
       }
@@ -471,7 +475,7 @@ export class Replica {
 
   rosterAt(frontier: Frontier): RosterState {
     if (this.tip && frontier.items.length === 1 && frontier.items[0] === this.tip.ordinal) return this.tip.state
-    const hit = this.rosterCache.get(frontier.key)
+    const hit = this.rosterCache.get(frontier.key) ?? (frontier.items.length === 1 ? this.rosterSnapshots.get(frontier.items[0] as number) : undefined)
     if (hit) return hit
     let state: RosterState
     if (frontier.items.length === 0) {
@@ -482,7 +486,7 @@ export class Replica {
       let f: Frontier = frontier
       let base: RosterState | undefined
       while (true) {
-        const cached = this.rosterCache.get(f.key)
+        const cached = this.rosterCache.get(f.key) ?? (f.items.length === 1 ? this.rosterSnapshots.get(f.items[0] as number) : undefined)
         if (cached && f !== frontier) {
           base = cached
           break
