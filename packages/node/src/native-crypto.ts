@@ -5,7 +5,7 @@
  * (SIG-5, tested in test/native-crypto.test.ts).
  */
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto'
-import { hasStrictSignatureEncoding, isAcceptablePublicKey, type CryptoSuite } from '@polity/protocol'
+import { hasStrictSignatureEncoding, isAcceptableKeyForVerifier, type CryptoSuite } from '@polity/protocol'
 
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex')
@@ -30,7 +30,7 @@ export function createNativeCrypto(maxCachedKeys = 50_000): CryptoSuite {
       const id = Buffer.from(pub.buffer, pub.byteOffset, pub.byteLength).toString('latin1')
       let key = keys.get(id)
       if (!key) {
-        if (!isAcceptablePublicKey(pub)) return false
+        if (!isAcceptableKeyForVerifier(pub)) return false
         try {
           key = createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, pub]), format: 'der', type: 'spki' })
         } catch {

@@ -7,7 +7,7 @@ export { ProtocolError, DecodeError, SignatureError, RuleViolation, InvalidRecov
 export { toHex, fromHex, concatBytes, equalBytes, compareBytes } from './encoding/bytes'
 export { encodeCanonical, decodeCanonical, type CborValue } from './encoding/cbor'
 export {
-  verifyStrict, sign, publicKeyOf, randomSecretKey, passesStrictPrechecks, hasStrictSignatureEncoding, isAcceptablePublicKey,
+  verifyStrict, sign, publicKeyOf, randomSecretKey, passesStrictPrechecks, hasStrictSignatureEncoding, isAcceptablePublicKey, isAcceptableKeyForVerifier, SMALL_ORDER_KEY_ENCODINGS,
   isCanonicalPointEncoding, isCanonicalScalar, type Verifier,
 } from './crypto/ed25519'
 export { sha256, type Hasher } from './crypto/hash'

@@ -111,6 +111,38 @@ export function passesStrictPrechecks(sig: Uint8Array, pub: Uint8Array): boolean
   return hasStrictSignatureEncoding(sig) && isAcceptablePublicKey(pub)
 }
 
+/**
+ * Encodings of the eight points of small order (the torsion subgroup), plus
+ * the two non-canonical "negative zero" encodings of x = 0 points. Checked
+ * against the curve in test/ed25519-small-order.test.ts.
+ */
+const SMALL_ORDER_ENCODINGS = new Set([
+  '0100000000000000000000000000000000000000000000000000000000000000',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  '0000000000000000000000000000000000000000000000000000000000000000',
+  '0000000000000000000000000000000000000000000000000000000000000080',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85',
+  '0100000000000000000000000000000000000000000000000000000000000080',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff',
+])
+export const SMALL_ORDER_KEY_ENCODINGS: readonly string[] = [...SMALL_ORDER_ENCODINGS]
+
+/**
+ * SIG-4 for a verifier that decodes the key itself (node:crypto): y < p and
+ * not a small-order point, with no decompression. A key off the curve passes
+ * here and then fails the verification itself, as in the pure verifier, so
+ * the two accept exactly the same (SIG-5).
+ */
+export function isAcceptableKeyForVerifier(pub: Uint8Array): boolean {
+  if (pub.length !== 32 || !hasCanonicalY(pub)) return false
+  let h = ''
+  for (let i = 0; i < 32; i++) h += ((pub[i] as number) < 16 ? '0' : '') + (pub[i] as number).toString(16)
+  return !SMALL_ORDER_ENCODINGS.has(h)
+}
+
 /** The signature half of the prechecks (SIG-2, SIG-3), for verifiers that check each key once and cache it. */
 export function hasStrictSignatureEncoding(sig: Uint8Array): boolean {
   return sig.length === SIGNATURE_BYTES && hasCanonicalY(sig.subarray(0, 32)) && isCanonicalScalar(sig.subarray(32, 64))
