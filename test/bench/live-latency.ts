@@ -50,8 +50,11 @@ export async function liveLatency(o: { nodes: number; samples: number; dir: stri
       }))
       const t = performance.now()
       await origin.setProfile({ community, name: `n${k % o.nodes} sample ${k}` })
-      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`sample ${k}: not every node got the op within 10 s (sizes ${sizes().join(',')})`)), 10_000))
-      await Promise.race([Promise.all(arrived), timeout])
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`sample ${k}: not every node got the op within 10 s (sizes ${sizes().join(',')})`)), 10_000)
+      })
+      await Promise.race([Promise.all(arrived), timeout]).finally(() => clearTimeout(timer))
       lat.push(performance.now() - t)
     }
     const rtt = await loopbackRtt(500)

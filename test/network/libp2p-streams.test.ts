@@ -21,6 +21,8 @@ const ECHO = '/polity-test/echo/1'
 const SMALL = '/polity-test/small/1'
 const IDLE = '/polity-test/idle/1'
 const HOLD = '/polity-test/hold/1'
+const SLOW = '/polity-test/slow/1'
+const slowReceived: number[] = []
 
 const set = new NodeSet()
 let server: PolityLibp2p
@@ -45,6 +47,17 @@ beforeAll(async () => {
   await handleProtocol(server, ECHO, echoHandler, { onError: (e) => serverErrors.push(e) })
   await handleProtocol(server, SMALL, echoHandler, { maxFrameBytes: 1024, onError: (e) => serverErrors.push(e) })
   await handleProtocol(server, IDLE, echoHandler, { idleTimeoutMs: 300, onError: (e) => serverErrors.push(e) })
+  // A reader slower than the sender: it takes a pause after every frame, then answers with the total.
+  await handleProtocol(server, SLOW, async (s) => {
+    let bytes = 0
+    for await (const f of s.frames) {
+      bytes += f.length
+      if (f.length === 1) break // the sender's end marker
+      await new Promise((r) => setTimeout(r, 4))
+    }
+    slowReceived.push(bytes)
+    await s.send(new TextEncoder().encode(String(bytes)))
+  }, { onError: (e) => serverErrors.push(e) })
 })
 
 afterAll(async () => {
@@ -70,6 +83,18 @@ describe('frame streams (NET-4)', () => {
     expect(new TextDecoder().decode(got[2])).toBe('last')
     expect(s.closeError).toBeUndefined()
   })
+
+  it('NET-4b: a sender faster than its reader waits (backpressure) instead of overflowing the stream; 40 MiB arrive whole (regression: cold sync of 50k ops was reset)', async () => {
+    const s = await dialProtocol(client, parseAddress(tcpAddress(server)), SLOW, timeout(60_000))
+    const frame = new Uint8Array(256 * 1024).fill(3)
+    for (let i = 0; i < 160; i++) await s.send(frame)
+    await s.send(new Uint8Array([0]))
+    const it = s.frames[Symbol.asyncIterator]()
+    const r = await it.next()
+    expect(r.done).toBe(false)
+    expect(new TextDecoder().decode(r.value as Uint8Array)).toBe(String(160 * frame.length + 1))
+    await s.close()
+  }, 60_000)
 
   it('NET-4: an oversized frame resets the stream with FrameTooLargeError; the node keeps serving', async () => {
     const before = serverErrors.length

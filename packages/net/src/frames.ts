@@ -188,7 +188,11 @@ export function streamFrames(stream: Stream, o: FrameStreamOptions | number = {}
       if (stream.writeStatus !== 'writable') throw new StreamClosedError(closeError)
       armIdle()
       try {
-        if (!stream.send(lp.encode.single(frame))) await stream.onDrain(options)
+        stream.send(lp.encode.single(frame))
+        // Backpressure by what is actually queued: libp2p's onDrain() keeps resolving once it has
+        // resolved, so a fast sender would fill the stream's write buffer past its limit and be
+        // reset (seen at ~50k ops in one sync). Wait until the queue is below the mark.
+        if (stream.writeBufferLength > WRITE_HIGH_WATER) await waitForRoom(stream, options?.signal)
       } catch (e) {
         if (options?.signal?.aborted) throw new NetAbortedError('Sending', e)
         throw new StreamClosedError(e)
@@ -205,5 +209,30 @@ export function streamFrames(stream: Stream, o: FrameStreamOptions | number = {}
     reset(reason) {
       fail(reason ?? new StreamClosedError())
     },
+  }
+}
+
+/** Bytes queued on a stream above which a sender waits (the stream itself resets at 8 MiB). */
+export const WRITE_HIGH_WATER = 1024 * 1024
+
+async function waitForRoom(stream: Stream, signal?: AbortSignal): Promise<void> {
+  while (stream.writeBufferLength > WRITE_HIGH_WATER && stream.writeStatus === 'writable') {
+    if (signal?.aborted) throw signal.reason
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        stream.removeEventListener('drain', done)
+        stream.removeEventListener('idle', done)
+        stream.removeEventListener('close', done)
+        signal?.removeEventListener('abort', done)
+        clearTimeout(poll)
+        resolve()
+      }
+      // Events drive this; the timer only re-checks in case an event fired between check and wait.
+      const poll = setTimeout(done, 100)
+      stream.addEventListener('drain', done)
+      stream.addEventListener('idle', done)
+      stream.addEventListener('close', done)
+      signal?.addEventListener('abort', done)
+    })
   }
 }
