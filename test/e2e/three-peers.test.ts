@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { axeSerious, launch, onboard, SHOTS, startPeer, stopPeer, type Peer } from './browser-mode'
 
+const PASSPHRASE = 'e2e passphrase ok'
 let browser: Browser
 const peers: Peer[] = []
 const pages: Page[] = []
@@ -39,6 +40,21 @@ async function invite(a: Page): Promise<string> {
     return el !== null && el.value !== '' && el.value !== prev
   }, previous, { timeout: 30_000 })
   return link.inputValue()
+}
+
+/** Stop peer i's process and start it again on the same data directory (a new port, a new token), then unlock and open the community. */
+async function restartPeer(i: number, uiArgs?: readonly string[]): Promise<void> {
+  const old = peers[i] as Peer
+  await stopPeer(old)
+  const label = 'abc'[i] as string
+  const p = uiArgs ? await startPeer(label, old.dataDir, uiArgs) : await startPeer(label, old.dataDir)
+  peers[i] = p
+  const page = pages[i] as Page
+  await page.goto(p.url)
+  await page.getByTestId('unlock-passphrase').fill(PASSPHRASE)
+  await page.getByTestId('unlock').click()
+  await page.getByTestId('open-community').first().click()
+  await page.getByTestId('community-title').waitFor({ timeout: 30_000 })
 }
 
 async function join(page: Page, link: string, name: string): Promise<void> {
@@ -83,31 +99,102 @@ describe('browser mode, three peers (E2E)', () => {
     }
   }, 180_000)
 
-  it('E2E-3: B proposes, all vote, A closes; every peer shows the same outcome', async () => {
-    const [a, b, c] = pages as [Page, Page, Page]
-    await b.getByTestId('tab-proposals').click()
-    await b.getByTestId('proposal-title').fill('Open the harbor on Sundays')
-    await b.getByTestId('create-proposal').click()
-    for (const p of [a, b, c]) {
+  it('E2E-2: A and B type into the charter at the same moment; both see the merged text', async () => {
+    const [a, b] = pages as [Page, Page]
+    for (const p of [a, b]) {
+      await p.getByTestId('tab-charter').click()
+      await p.getByTestId('charter-editor').waitFor({ timeout: 30_000 })
+      await p.getByTestId('charter-editor').click()
+      await p.keyboard.press('Control+End')
+    }
+    // Both keyboards at once, a key every 15 ms: the edits interleave in time.
+    await Promise.all([
+      a.keyboard.type(' Ana: the harbor is open to all.', { delay: 15 }),
+      b.keyboard.type(' Ben: boats moor for free.', { delay: 15 }),
+    ])
+    const merged = async (p: Page): Promise<string> => {
+      await p.waitForFunction(() => {
+        const text = document.querySelector('[data-testid="charter-editor"]')?.textContent ?? ''
+        return text.includes('Ana: the harbor is open to all.') && text.includes('Ben: boats moor for free.')
+      }, undefined, { timeout: 30_000 })
+      return (await p.getByTestId('charter-editor').textContent()) ?? ''
+    }
+    const [ta, tb] = await Promise.all([merged(a), merged(b)])
+    expect(ta).toBe(tb)
+    // Presence: each sees the other named as editing.
+    await b.getByTestId('presence-remote').filter({ hasText: 'Ana' }).waitFor({ timeout: 30_000 })
+    await a.getByTestId('presence-remote').filter({ hasText: 'Ben' }).waitFor({ timeout: 30_000 })
+    expect(await axeSerious(a), 'charter screen').toEqual([])
+    await a.screenshot({ path: `${SHOTS}03-charter-merged-a.png` })
+    await b.screenshot({ path: `${SHOTS}03-charter-merged-b.png` })
+  }, 120_000)
+
+  it('E2E-3: B proposes the draft as an amendment; C votes while offline and it counts after C reconnects; A closes; all show the outcome and the new charter', async () => {
+    const [a, b] = pages as [Page, Page]
+    const draft = (await b.getByTestId('charter-editor').textContent()) ?? ''
+    await b.getByTestId('propose-draft').click()
+    await b.getByTestId('amend-title').fill('Open harbor amendment')
+    await b.getByTestId('proposal-deadline').fill('0')
+    await b.getByTestId('submit-amendment').click()
+    await b.getByTestId('amend-note').waitFor({ timeout: 30_000 })
+    for (const p of pages) {
       await p.getByTestId('tab-proposals').click()
       await p.getByTestId('proposal').first().waitFor({ timeout: 30_000 })
     }
+    // C goes offline: its node restarts with no network at all, and C votes there.
+    await restartPeer(2, ['--no-network'])
+    let c = pages[2] as Page
+    await c.getByTestId('tab-network').click()
+    await c.getByRole('status').filter({ hasText: /offline/i }).waitFor({ timeout: 30_000 })
+    await c.getByTestId('tab-proposals').click()
+    await c.getByTestId('vote-yes').click()
+    await c.getByTestId('my-vote').waitFor({ timeout: 30_000 })
+    await c.screenshot({ path: `${SHOTS}04-offline-vote-c.png` })
     await a.getByTestId('vote-yes').click()
     await b.getByTestId('vote-yes').click()
-    await c.getByTestId('vote-no').click()
-    await a.waitForFunction(() => /3/.test(document.querySelector('[data-testid="proposal"] .muted')?.textContent ?? ''), undefined, { timeout: 30_000 })
+    await a.waitForFunction(() => /\b2\b/.test(document.querySelector('[data-testid="vote-count"]')?.textContent ?? ''), undefined, { timeout: 30_000 })
+    // C comes back online (a new port; its node re-dials the members it knew, NET-P1) and its vote reaches A.
+    await restartPeer(2)
+    c = pages[2] as Page
+    await c.getByTestId('tab-proposals').click()
+    await a.waitForFunction(() => /\b3\b/.test(document.querySelector('[data-testid="vote-count"]')?.textContent ?? ''), undefined, { timeout: 60_000 })
     expect(await axeSerious(a), 'proposals screen').toEqual([])
     await a.getByTestId('close-proposal').click()
-    for (const [i, p] of [a, b, c].entries()) {
+    for (const [i, p] of pages.entries()) {
       await p.getByTestId('outcome').waitFor({ timeout: 30_000 })
       expect(await p.getByTestId('outcome').textContent()).toContain('Passed')
-      await p.screenshot({ path: `${SHOTS}03-outcome-${'abc'[i]}.png` })
+      await p.waitForFunction(() => /\b3\b/.test(document.querySelector('[data-testid="vote-count"]')?.textContent ?? ''), undefined, { timeout: 30_000 })
+      await p.screenshot({ path: `${SHOTS}04-outcome-${'abc'[i]}.png` })
+      await p.getByTestId('tab-charter').click()
+      await p.waitForFunction(() => document.querySelectorAll('[data-testid="charter-version"]').length === 2, undefined, { timeout: 30_000 })
+      const ratified = await p.getByTestId('charter-version').nth(1).locator('pre').textContent()
+      expect(ratified?.replace(/\n/g, '')).toBe(draft)
     }
-  }, 180_000)
+  }, 240_000)
+
+  it('E2E-4: C forks the community at the new version; the fork shows its lineage', async () => {
+    const c = pages[2] as Page
+    await c.getByTestId('tab-fork').click()
+    expect(await c.getByTestId('fork-version').inputValue()).toBe('1')
+    expect(await axeSerious(c), 'fork screen').toEqual([])
+    await c.getByTestId('fork-name').fill('Harbor Commons North')
+    await c.getByTestId('create-fork').click()
+    await c.getByTestId('community-title').filter({ hasText: 'Harbor Commons North' }).waitFor({ timeout: 30_000 })
+    await c.getByTestId('tab-fork').click()
+    await c.waitForFunction(() => document.querySelectorAll('[data-testid="lineage-step"]').length === 2, undefined, { timeout: 30_000 })
+    const steps = await c.getByTestId('lineage-step').allTextContents()
+    expect(steps[0]).toContain('Harbor Commons')
+    expect(steps[1]).toContain('Harbor Commons North')
+    expect(steps[1]).toMatch(/version 1/i)
+    await c.screenshot({ path: `${SHOTS}06-fork-lineage-c.png` })
+    // The fork starts from version 1 of the parent's charter, and only C is in it.
+    await c.getByTestId('tab-roster').click()
+    expect(await c.getByTestId('member').count()).toBe(1)
+  }, 120_000)
 
   it('E2E-5/6: Arabic renders the community screen right-to-left; axe finds no serious violations on any screen', async () => {
     const a = pages[0] as Page
-    for (const tab of ['home', 'roster', 'charter', 'network', 'settings']) {
+    for (const tab of ['home', 'roster', 'proposals', 'charter', 'fork', 'network', 'settings']) {
       await a.getByTestId(`tab-${tab}`).click()
       expect(await axeSerious(a), `${tab} screen`).toEqual([])
     }

@@ -5,9 +5,9 @@
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import { recoveryPhraseOf, type CommunityId } from '@polity/protocol'
-import { encodeBundle, type NetworkOptions, type PolityNode } from '@polity/node'
+import { encodeBundle, PolityNode, type NetworkOptions } from '@polity/node'
 import { generateCommunity, sizesFor } from '../bench/generate'
-import { LOOPBACK, netNode, stateOf, within } from './helpers'
+import { LOOPBACK, netNode, PASS, stateOf, within } from './helpers'
 
 const open: PolityNode[] = []
 afterAll(async () => {
@@ -59,9 +59,28 @@ describe('network: real libp2p nodes on 127.0.0.1', () => {
     expect(x.replicaOf(community as CommunityId).heads()).toEqual([])
   }, 120_000)
 
+  it('NET-P1: a member who went offline and restarts on a new port finds the members it synced with again, with no address given', async () => {
+    const a = await node('remember-a')
+    const community = await a.createCommunity({ name: 'Return', purpose: '', charter: '# Return\n', founderName: 'A' })
+    const { node: c, dataDir } = await netNode('remember-c')
+    expect((await c.acceptInvite({ link: (await a.createInvite({ community })).link, name: 'C' })).status).toBe('joined')
+    await within(20_000, async () => (await a.getCommunity({ community })).members.length === 2, 'a sees c')
+    // C syncs with A at least once (so it remembers A), then goes offline: the process ends.
+    await within(20_000, async () => (await c.syncStatus({ community })).peers.length > 0, 'c has a session with a')
+    await c.close()
+    const proposal = await a.createProposal({ community, title: 'While C was away', text: '', action: { type: 'resolution' }, method: { type: 'yesno', quorum: [1, 2], threshold: [1, 2] }, deadlineInHours: 1 })
+    // C comes back: same data directory, a new port, no invite, no address, no bootstrap peer.
+    const back = await PolityNode.open({ dataDir, kdfLogN: 10, network: LOOPBACK })
+    open.push(back)
+    await back.unlock({ passphrase: PASS })
+    const took = await within(30_000, () => back.replicaOf(community as CommunityId).has(proposal), 'c fetches what it missed from a remembered peer')
+    expect(await stateOf(back, community)).toBe(await stateOf(a, community))
+    console.log(`NET-P1: back in sync ${took} ms after unlocking`)
+  }, 120_000)
+
   it('NET-T3/T7/T9: partition — two of five stop; both sides edit (incl. a removal and votes); restart; converge; the removed member fetches nothing new; status counts are exact', async () => {
-    // No periodic sessions here: every reconciliation is explicit, so the healing session's figures are exact.
-    const quiet: NetworkOptions = { ...LOOPBACK, syncIntervalMs: 3_600_000 }
+    // No periodic sessions and no re-dialing of remembered peers here: every reconciliation is explicit, so the healing session's figures are exact.
+    const quiet: NetworkOptions = { ...LOOPBACK, syncIntervalMs: 3_600_000, redialKnownPeers: false }
     const nodes: PolityNode[] = []
     const founder = await node('p0', undefined, quiet)
     nodes.push(founder)
@@ -117,7 +136,7 @@ describe('network: real libp2p nodes on 127.0.0.1', () => {
     expect(s.proposals[0]!.votes).toHaveLength(3)
     // The removed member comes back online: refused, it fetches nothing new.
     const before4 = n4.replicaOf(community).size
-    await n4.startNetwork({ listen: ['/ip4/127.0.0.1/tcp/0'], syncIntervalMs: 1000 })
+    await n4.startNetwork({ listen: ['/ip4/127.0.0.1/tcp/0'], syncIntervalMs: 1000, redialKnownPeers: false })
     await n4.connectPeers(founder.networkAddresses())
     await n4.syncNow()
     await new Promise((r) => setTimeout(r, 1500))

@@ -180,7 +180,8 @@ export type PolityEvent =
   | { readonly type: 'identity'; readonly status: IdentityStatus }
   | { readonly type: 'communities' }
   | { readonly type: 'community'; readonly community: CommunityId; readonly ops: number }
-  | { readonly type: 'draft'; readonly community: CommunityId; readonly update: Uint8Array }
+  /** A charter draft edit from another device; `member` is who signed it (null if the device is no longer on the roster). */
+  | { readonly type: 'draft'; readonly community: CommunityId; readonly update: Uint8Array; readonly member: MemberId | null }
   | { readonly type: 'sync'; readonly community: CommunityId; readonly status: SyncStatus }
 
 /** Every command. Each takes one plain-data argument (or none) and returns a Promise. */

@@ -18,6 +18,8 @@ export interface NetworkOptions extends PolityLibp2pOptions {
   readonly syncIntervalMs?: number
   /** How long a peer that broke the protocol stays banned (ms). */
   readonly banMs?: number
+  /** Re-dial remembered members (NET-P1). Default true; tests that count every session turn it off. */
+  readonly redialKnownPeers?: boolean
 }
 
 /** What the network needs from the node, and nothing more. */
@@ -31,7 +33,15 @@ export interface NetworkHost {
   readonly verify: Verifier
   /** Addresses to keep dialing (inviters of joins still pending). */
   retryTargets(): string[]
+  /** Addresses of members this device synced with before (NET-P1), re-dialed with backoff while not connected. */
+  knownPeerTargets(): string[]
+  /** A sync session with `peer` for community `c` completed: remember where it listens (NET-P1). */
+  rememberPeer(c: CommunityId, peer: string, addresses: string[]): void
 }
+
+/** Backoff for re-dialing remembered peers: 5 s doubling to 5 min, reset when the dial works. */
+const KNOWN_PEER_BACKOFF_MIN = 5_000
+const KNOWN_PEER_BACKOFF_MAX = 300_000
 
 interface PeerRecord {
   lastHeard: number
@@ -50,6 +60,8 @@ export class NodeNetwork {
   private readonly status = new Map<string, Map<string, PeerRecord>>()
   private readonly topics = new Map<string, CommunityId>()
   private readonly inFlight = new Set<string>()
+  /** Remembered address → when it may be dialed again and the current backoff. */
+  private readonly redial = new Map<string, { at: number; backoff: number }>()
   private timer: ReturnType<typeof setInterval> | undefined
   private stopped = false
   private constructor(readonly libp2p: PolityLibp2p, private readonly host: NetworkHost, private readonly o: NetworkOptions) {}
@@ -110,6 +122,8 @@ export class NodeNetwork {
     this.timer = setInterval(() => {
       void this.syncAll().catch(() => undefined)
     }, this.o.syncIntervalMs ?? 15_000)
+    // Coming back online: reach the members we synced with before at once, not one interval later (NET-P1).
+    void this.syncAll().catch(() => undefined)
   }
 
   addresses(): string[] {
@@ -148,7 +162,38 @@ export class NodeNetwork {
     if (!s.community) return
     let m = this.status.get(s.community)
     if (!m) this.status.set(s.community, (m = new Map()))
-    m.set(connection.remotePeer.toString(), { lastHeard: Date.now(), transport: transportOf(connection), theyLack: s.theyLacked, weLack: s.weLacked })
+    const peer = connection.remotePeer
+    m.set(peer.toString(), { lastHeard: Date.now(), transport: transportOf(connection), theyLack: s.theyLacked, weLack: s.weLacked })
+    // The session passed access control, so the peer is a member (or our inviter): remember where it listens (NET-P1).
+    const community = s.community as CommunityId
+    void this.libp2p.peerStore.get(peer).then(
+      (p) => {
+        const listen = p.addresses.map((a) => a.multiaddr.toString())
+        // An outbound connection's address is dialable too; an inbound one is the peer's ephemeral source port.
+        if (connection.direction === 'outbound') listen.push(connection.remoteAddr.toString())
+        this.host.rememberPeer(community, peer.toString(), listen)
+      },
+      () => undefined,
+    )
+  }
+
+  /** Remembered addresses of peers we are not connected to whose backoff has passed; each dial doubles its backoff. */
+  private dueKnownPeers(): string[] {
+    const now = Date.now()
+    const connected = new Set(this.libp2p.getPeers().map((p) => p.toString()))
+    const out: string[] = []
+    for (const a of this.host.knownPeerTargets()) {
+      if ([...connected].some((p) => a.endsWith(`/p2p/${p}`))) {
+        this.redial.delete(a)
+        continue
+      }
+      const r = this.redial.get(a) ?? { at: 0, backoff: KNOWN_PEER_BACKOFF_MIN / 2 }
+      if (r.at > now) continue
+      const backoff = Math.min(r.backoff * 2, KNOWN_PEER_BACKOFF_MAX)
+      this.redial.set(a, { at: now + backoff, backoff })
+      out.push(a)
+    }
+    return out
   }
 
   /** Subscribe to a community's gossip topic; ops arrive through the verifying validator. */
@@ -223,7 +268,9 @@ export class NodeNetwork {
 
   async syncAll(): Promise<void> {
     const retry = this.host.retryTargets().filter((a) => !this.libp2p.getPeers().some((p) => a.endsWith(p.toString())))
-    if (retry.length > 0) await this.connect(retry)
+    const known = this.o.redialKnownPeers === false ? [] : this.dueKnownPeers()
+    // A remembered peer reached again leaves the backoff table in dueKnownPeers (it is connected), so its next absence starts at 5 s.
+    if (retry.length > 0 || known.length > 0) await this.connect([...retry, ...known])
     const peers = this.libp2p.getPeers()
     for (const c of this.host.communities()) {
       this.joinTopic(c)

@@ -20,7 +20,7 @@ import type {
   IdentityStatus, ImportResult, Invite, PolityClient, PolityEvent, ProposalActionInput, SyncStatus, ForkInput,
   ProposalInput, InviteInput, Ballot, Role, WebrtcRoom, EnvelopeBatch,
 } from '@polity/api'
-import { webrtcRoom } from '@polity/net'
+import { parseAddress, peerIdOfAddress, webrtcRoom } from '@polity/net'
 import {
   IdentityExistsError, InvalidInputError, InvalidInviteError, LockedError, NoIdentityError, NotAMemberError,
   RefusedError, UnknownCommunityError, WeakPassphraseError,
@@ -63,6 +63,8 @@ class CommunityRuntime {
   pendingJoin: PendingJoin | undefined
   draftUpdates: Uint8Array[] = []
   draftTimer: ReturnType<typeof setTimeout> | undefined
+  /** Members' devices this one synced with: libp2p peer id → listen addresses and when (NET-P1). */
+  knownPeers = new Map<string, { readonly addrs: readonly string[]; readonly seen: number }>()
   /** While the replica reloads in the background: the checkpointed state (CHECKPOINT-1). */
   snapshot: CommunityState | undefined
   loading: Promise<void> | undefined
@@ -76,6 +78,9 @@ const MIN_PASSPHRASE = 8
 /** Envelopes per relay call (NET-RTC-4): bounds one bridge message. */
 const RELAY_BATCH = 1000
 const HOUR = 3600_000
+/** NET-P1: remembered peers per community, and addresses per peer. */
+const KNOWN_PEERS_MAX = 16
+const KNOWN_PEER_ADDRS_MAX = 8
 
 export class PolityNode implements PolityClient {
   private secrets: NodeSecrets | undefined
@@ -280,6 +285,8 @@ export class PolityNode implements PolityClient {
       ingest: (c, envs) => this.receiveOps(c, envs),
       verify: this.crypto.verify,
       retryTargets: () => [...this.communities.values()].flatMap((rt) => (rt.pendingJoin ? [...rt.pendingJoin.addresses] : [])),
+      knownPeerTargets: () => [...new Set([...this.communities.values()].flatMap((rt) => [...rt.knownPeers.values()].flatMap((p) => p.addrs)))],
+      rememberPeer: (c, peer, addresses) => this.rememberPeer(c, peer, addresses),
     }
   }
 
@@ -382,6 +389,40 @@ export class PolityNode implements PolityClient {
       const addresses = Array.isArray(pj['addresses']) ? (pj['addresses'] as CborValue[]).filter((a): a is string => typeof a === 'string') : []
       rt.pendingJoin = { invite: pj['invite'] as OpId, inviteSecret: pj['inviteSecret'], name: String(pj['name'] ?? ''), addresses }
     }
+    const peers = Array.isArray(m['peers']) ? (m['peers'] as CborValue[]) : []
+    for (const p of peers.slice(0, KNOWN_PEERS_MAX)) {
+      const r = p as Record<string, CborValue> | null
+      if (!r || typeof r['peer'] !== 'string' || !Array.isArray(r['addrs'])) continue
+      const addrs = (r['addrs'] as CborValue[]).filter((a): a is string => typeof a === 'string').slice(0, KNOWN_PEER_ADDRS_MAX)
+      rt.knownPeers.set(r['peer'], { addrs, seen: typeof r['seen'] === 'number' ? r['seen'] : 0 })
+    }
+  }
+
+  /** NET-P1: remember a member's listen addresses (sealed in the community's meta); at most 16 peers, the most recent. */
+  private rememberPeer(c: CommunityId, peer: string, addresses: readonly string[]): void {
+    const rt = this.communities.get(c)
+    if (!rt || !this.secrets) return
+    const addrs: string[] = []
+    for (const a of addresses) {
+      const full = a.includes('/p2p/') ? a : `${a}/p2p/${peer}`
+      try {
+        if (peerIdOfAddress(parseAddress(full)) === peer && !addrs.includes(full)) addrs.push(full)
+      } catch {
+        // Not dialable (or not this peer's): skip it.
+      }
+      if (addrs.length >= KNOWN_PEER_ADDRS_MAX) break
+    }
+    if (addrs.length === 0) return
+    const before = rt.knownPeers.get(peer)
+    const now = Date.now()
+    const same = before !== undefined && before.addrs.length === addrs.length && before.addrs.every((a, i) => a === addrs[i])
+    if (same && now - before.seen < HOUR) return
+    rt.knownPeers.set(peer, { addrs, seen: now })
+    if (rt.knownPeers.size > KNOWN_PEERS_MAX) {
+      const oldest = [...rt.knownPeers.entries()].sort((a, b) => a[1].seen - b[1].seen)[0]
+      if (oldest) rt.knownPeers.delete(oldest[0])
+    }
+    void this.saveMeta(rt).catch(() => undefined)
   }
 
   private async saveMeta(rt: CommunityRuntime): Promise<void> {
@@ -390,6 +431,7 @@ export class PolityNode implements PolityClient {
       pendingJoin: rt.pendingJoin
         ? { invite: rt.pendingJoin.invite, inviteSecret: rt.pendingJoin.inviteSecret, name: rt.pendingJoin.name, addresses: [...rt.pendingJoin.addresses] }
         : null,
+      peers: [...rt.knownPeers.entries()].map(([peer, p]) => ({ peer, addrs: [...p.addrs], seen: p.seen })),
     }
     await this.store.putMeta(`community/${rt.id}`, seal(this.requireSecrets().dataKey, `community/${rt.id}`, value))
   }
@@ -418,7 +460,9 @@ export class PolityNode implements PolityClient {
   private afterApplied(rt: CommunityRuntime, ops: readonly AnyOp[]): void {
     const mine = this.secrets ? toHex(this.secrets.device.publicKey) : ''
     for (const op of ops) {
-      if (op.kind === 'charter.edit' && op.author !== mine) this.emit({ type: 'draft', community: rt.id, update: op.body.update })
+      if (op.kind === 'charter.edit' && op.author !== mine) {
+        this.emit({ type: 'draft', community: rt.id, update: op.body.update, member: rt.replica.roster().memberOf(op.author) ?? null })
+      }
     }
     this.emit({ type: 'community', community: rt.id, ops: rt.replica.size })
   }

@@ -124,7 +124,9 @@ describe('PolityNode: communities offline (I7)', () => {
     b.node.subscribe((e) => events.push(e))
     await carry(a.node, b.node, community)
     expect((await b.node.getDraft({ community })).text).toBe('Article 1. Everyone may speak.')
-    expect(events.some((e) => (e as { type: string }).type === 'draft')).toBe(true)
+    // The event names who signed the edit, so the editor can show who else is editing.
+    const draftEvent = events.find((e) => (e as { type: string }).type === 'draft') as { member: string | null } | undefined
+    expect(draftEvent?.member).toBe((await a.node.identityStatus()).member)
     await a.node.close()
     await b.node.close()
   })

@@ -54,7 +54,7 @@ export function App(): React.JSX.Element {
         }} />}
         {!onboarding && status?.state === 'locked' && <Unlock onDone={refresh} />}
         {!onboarding && status?.state === 'unlocked' && (open
-          ? <CommunityScreen id={open} onBack={() => setOpen(null)} onLock={refresh} />
+          ? <CommunityScreen key={open} id={open} onBack={() => setOpen(null)} onLock={refresh} onOpen={setOpen} />
           : <Communities onOpen={setOpen} />)}
       </main>
       </RelayHost>

@@ -1,83 +1,289 @@
 /**
- * The charter: ratified versions, and the shared draft. The draft is edited
- * as Yjs updates under this device's bound clientID; remote edits arrive as
- * `draft` events and merge into the same document.
+ * The charter: the shared draft in CodeMirror 6 bound to the Yjs draft
+ * through y-codemirror.next, who is editing, the ratified versions, a diff
+ * between any two, and "propose this draft as an amendment".
+ *
+ * The UI's Y.Doc uses this device's bound Yjs clientID (CHARTER-B1); every
+ * local change goes to `editDraft` as a Yjs update and the node signs one op
+ * per pause. Remote edits arrive as `draft` events and merge into the same
+ * document. Presence: the sync protocol carries signed ops only, no ephemeral
+ * awareness (cursors would leak activity to every peer and cost a signature
+ * each), so the editor names the members whose signed edits arrived in the
+ * last two minutes (see docs/ARCHITECTURE.md, "The UI").
  */
 import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import * as Y from 'yjs'
-import type { CommunityId, CommunityState } from '@polity/api'
+import { EditorView, drawSelection, highlightActiveLine, keymap, type Command } from '@codemirror/view'
+import { EditorState, Prec } from '@codemirror/state'
+import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next'
+import type { CommunityId, CommunityState, DiffHunk } from '@polity/api'
 import { messageOf, useApi } from '../api-context'
-import { ErrorText } from './widgets'
+import { ErrorText, Field } from './widgets'
+import { DiffView, lineDiff, MethodFields, methodDraftOf, methodOf, nameOf, useMe, When, type MethodDraft } from './common'
 
-/** Turn `text` into `next` with one delete and one insert around the common prefix and suffix. */
-function applyTextChange(text: Y.Text, next: string): void {
-  const cur = text.toString()
-  if (cur === next) return
-  let start = 0
-  while (start < cur.length && start < next.length && cur[start] === next[start]) start++
-  let endCur = cur.length
-  let endNext = next.length
-  while (endCur > start && endNext > start && cur[endCur - 1] === next[endNext - 1]) {
-    endCur--
-    endNext--
+/** Enter inserts a line break (the editor has no command package; typing, deletion and arrows are the browser's). */
+const newline: Command = (view) => {
+  view.dispatch({ ...view.state.replaceSelection('\n'), scrollIntoView: true, userEvent: 'input.type' })
+  return true
+}
+
+/** A stable colour per Yjs client, dark enough for white text. */
+export const colourOf = (client: number): string => `hsl(${(client * 137.508) % 360}deg 55% 32%)`
+
+/** Remote editors (member id, or a Yjs client id when the signer is unknown) with when their last edit arrived. */
+type Seen = ReadonlyMap<string, { readonly client: number; readonly member: string | null; readonly time: number }>
+
+function clientsOf(update: Uint8Array): number[] {
+  try {
+    const d = Y.decodeUpdate(update)
+    return [...new Set(d.structs.map((s) => s.id.client))]
+  } catch {
+    return []
   }
-  text.doc?.transact(() => {
-    if (endCur > start) text.delete(start, endCur - start)
-    if (endNext > start) text.insert(start, next.slice(start, endNext))
-  })
+}
+
+function DraftEditor({ id, state, onText }: { id: CommunityId; state: CommunityState; onText: (text: string) => void }): React.JSX.Element {
+  const api = useApi()
+  const { t } = useTranslation()
+  const me = useMe()
+  const host = useRef<HTMLDivElement | null>(null)
+  const [ready, setReady] = useState(false)
+  const [clientId, setClientId] = useState<number | null>(null)
+  const [seen, setSeen] = useState<Seen>(new Map())
+  const [error, setError] = useState<string | null>(null)
+  const [, setTick] = useState(0)
+  const labelId = 'charter-draft-label'
+  useEffect(() => {
+    let live = true
+    const d = new Y.Doc()
+    const ytext = d.getText('draft')
+    let view: EditorView | null = null
+    d.on('update', (u: Uint8Array, origin: unknown) => {
+      if (origin !== 'remote') void api.editDraft({ community: id, update: u }).catch((e: unknown) => setError(messageOf(e)))
+    })
+    ytext.observe(() => onText(ytext.toString()))
+    const remote = (u: Uint8Array, member: string | null): void => {
+      Y.applyUpdate(d, u, 'remote')
+      const client = clientsOf(u).find((c) => c !== d.clientID && c !== 0)
+      if (client !== undefined) {
+        const time = Date.now()
+        setSeen((m) => new Map(m).set(member ?? `client:${client}`, { client, member, time }))
+      }
+    }
+    const load = (): void => {
+      api.getDraft({ community: id }).then((draft) => {
+        if (!live) return
+        if (view === null) {
+          d.clientID = draft.clientId
+          setClientId(draft.clientId)
+        }
+        Y.applyUpdate(d, draft.update, 'remote')
+        onText(ytext.toString())
+        if (view !== null || !host.current) return
+        view = new EditorView({
+          parent: host.current,
+          state: EditorState.create({
+            doc: ytext.toString(),
+            extensions: [
+              drawSelection(),
+              highlightActiveLine(),
+              EditorView.lineWrapping,
+              Prec.high(keymap.of([...yUndoManagerKeymap, { key: 'Enter', run: newline }])),
+              yCollab(ytext, null),
+              EditorView.contentAttributes.of({ 'data-testid': 'charter-editor', 'aria-labelledby': labelId, 'aria-describedby': 'charter-presence' }),
+            ],
+          }),
+        })
+        setReady(true)
+      }, (e: unknown) => setError(messageOf(e)))
+    }
+    load()
+    const un = api.subscribe((e) => {
+      if (e.type === 'draft' && e.community === id) remote(e.update, e.member)
+    })
+    // After the bridge reconnects, events may have been missed: merge the node's whole draft again (idempotent).
+    const onConn = (api as { onConnection?: (l: (c: boolean) => void) => () => void }).onConnection
+    const un2 = onConn?.((c) => {
+      if (c) load()
+    })
+    const timer = setInterval(() => setTick((n) => n + 1), 5000)
+    return () => {
+      live = false
+      clearInterval(timer)
+      un()
+      un2?.()
+      view?.destroy()
+      d.destroy()
+    }
+  }, [api, id, onText])
+  const myName = me ? nameOf(state, me) : ''
+  const recent = [...seen.entries()].filter(([key, s]) => key !== me && Date.now() - s.time < 120_000).sort((a, b) => b[1].time - a[1].time)
+  return (
+    <div>
+      <h3 id={labelId}>{t('charter.draft')}</h3>
+      <div id="charter-presence" className="presence" data-testid="presence" aria-live="polite">
+        {clientId !== null && <span className="chip" style={{ background: colourOf(clientId) }}>{t('charter.youEditing', { name: myName })}</span>}
+        {recent.length === 0
+          ? <span className="muted">{t('charter.noOthers')}</span>
+          : recent.map(([key, s], i) => (
+            <span key={key} className="chip" data-testid="presence-remote" style={{ background: colourOf(s.client) }}>
+              {s.member === null ? t('charter.otherDevice', { n: i + 1 }) : t('charter.otherEditing', { name: nameOf(state, s.member) })} · <When time={s.time} />
+            </span>
+          ))}
+      </div>
+      <p className="muted small">{t('charter.presenceNote')}</p>
+      {!ready && <p>{t('common.loading')}</p>}
+      <div ref={host} className="editor" />
+      <ErrorText error={error} />
+    </div>
+  )
+}
+
+function Versions({ id, state }: { id: CommunityId; state: CommunityState }): React.JSX.Element {
+  const api = useApi()
+  const { t, i18n } = useTranslation()
+  const versions = state.charter.versions
+  const last = versions.length - 1
+  const [from, setFrom] = useState(Math.max(0, last - 1))
+  const [to, setTo] = useState(last)
+  const [diff, setDiff] = useState<DiffHunk[] | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  useEffect(() => {
+    setFrom(Math.max(0, last - 1))
+    setTo(last)
+  }, [last])
+  useEffect(() => {
+    let live = true
+    setDiff(null)
+    api.charterDiff({ community: id, from, to }).then((d) => {
+      if (live) setDiff(d)
+    }, (e: unknown) => setError(messageOf(e)))
+    return () => {
+      live = false
+    }
+  }, [api, id, from, to, last])
+  const titleOf = (proposal: string | null): string => state.proposals.find((p) => p.id === proposal)?.title ?? ''
+  // The API's hunks may span several lines; split them so each line is marked.
+  const lines = (diff ?? []).flatMap((h) => h.text.replace(/\n$/, '').split('\n').map((text) => ({ kind: h.kind, text })))
+  return (
+    <div>
+      <h2>{t('charter.versions')}</h2>
+      <ol className="list" data-testid="charter-versions" start={0}>
+        {versions.map((v) => (
+          <li key={v.version} data-testid="charter-version">
+            <details>
+              <summary>{t('charter.version', { n: v.version })} · {new Date(v.time).toLocaleString(i18n.language)}{v.proposal ? ` · ${t('charter.byProposal', { title: titleOf(v.proposal) })}` : ` · ${t('charter.founding')}`}</summary>
+              <pre>{v.text}</pre>
+            </details>
+          </li>
+        ))}
+      </ol>
+      {versions.length > 1 && (
+        <div>
+          <h3>{t('charter.compare')}</h3>
+          <div className="row">
+            <div className="field">
+              <label htmlFor="diff-from">{t('charter.from')}</label>
+              <select id="diff-from" data-testid="diff-from" value={from} onChange={(e) => setFrom(Number(e.target.value))}>
+                {versions.map((v) => <option key={v.version} value={v.version}>{t('charter.version', { n: v.version })}</option>)}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="diff-to">{t('charter.to')}</label>
+              <select id="diff-to" data-testid="diff-to" value={to} onChange={(e) => setTo(Number(e.target.value))}>
+                {versions.map((v) => <option key={v.version} value={v.version}>{t('charter.version', { n: v.version })}</option>)}
+              </select>
+            </div>
+          </div>
+          {diff === null ? <p>{t('common.loading')}</p> : <DiffView lines={lines} testid="charter-diff" />}
+        </div>
+      )}
+      <ErrorText error={error} />
+    </div>
+  )
+}
+
+function ProposeAmendment({ id, state, draft, onDone }: { id: CommunityId; state: CommunityState; draft: string; onDone: () => void }): React.JSX.Element {
+  const api = useApi()
+  const { t } = useTranslation()
+  const next = state.charter.versions.length
+  const [open, setOpen] = useState(false)
+  const [title, setTitle] = useState('')
+  const [text, setText] = useState('')
+  const [method, setMethod] = useState<MethodDraft>(() => methodDraftOf(state.rules))
+  const [note, setNote] = useState<string | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const current = state.charter.versions[next - 1]?.text ?? ''
+  const submit = async (): Promise<void> => {
+    setError(null)
+    const m = methodOf(method)
+    if ('problem' in m) return setError(t(m.problem))
+    try {
+      await api.flushDraft({ community: id })
+      await api.createProposal({
+        community: id, title: title.trim() || t('charter.amendTitle', { n: next }), text,
+        action: { type: 'amend', charter: draft }, method: m.method, deadlineInHours: Number(method.hours),
+      })
+      setOpen(false)
+      setNote(t('charter.proposed'))
+      onDone()
+    } catch (e) {
+      setError(messageOf(e))
+    }
+  }
+  return (
+    <div>
+      {!open && <button type="button" data-testid="propose-draft" disabled={draft === current} onClick={() => {
+        setOpen(true)
+        setNote(null)
+      }}>{t('charter.propose')}</button>}
+      {draft === current && !open && <span className="muted">{t('charter.sameAsCurrent')}</span>}
+      {open && (
+        <div className="form card inner" data-testid="amend-form">
+          <h3>{t('charter.propose')}</h3>
+          <Field label={t('proposals.titleField')} testid="amend-title" value={title} onChange={setTitle} />
+          <Field label={t('proposals.text')} testid="amend-text" value={text} onChange={setText} multiline />
+          <MethodFields value={method} onChange={setMethod} allowChoice={false} />
+          <button type="button" data-testid="submit-amendment" onClick={() => void submit()}>{t('proposals.submit')}</button>
+          <button type="button" className="secondary" onClick={() => setOpen(false)}>{t('common.cancel')}</button>
+        </div>
+      )}
+      {note && <p role="status" data-testid="amend-note">{note}</p>}
+      <ErrorText error={error} />
+    </div>
+  )
 }
 
 export function Charter({ id, state, onChange }: { id: CommunityId; state: CommunityState; onChange: () => void }): React.JSX.Element {
   const api = useApi()
   const { t } = useTranslation()
-  const doc = useRef<Y.Doc | null>(null)
-  const [text, setText] = useState('')
+  const [draft, setDraft] = useState(state.charter.draft)
   const [error, setError] = useState<string | null>(null)
-  useEffect(() => {
-    let live = true
-    const d = new Y.Doc()
-    const ytext = d.getText('draft')
-    d.on('update', (u: Uint8Array, origin: unknown) => {
-      if (origin !== 'remote') void api.editDraft({ community: id, update: u }).catch((e: unknown) => setError(messageOf(e)))
-    })
-    ytext.observe(() => setText(ytext.toString()))
-    api.getDraft({ community: id }).then((draft) => {
-      if (!live) return
-      d.clientID = draft.clientId
-      Y.applyUpdate(d, draft.update, 'remote')
-      doc.current = d
-      setText(ytext.toString())
-    }, (e: unknown) => setError(messageOf(e)))
-    const un = api.subscribe((e) => {
-      if (e.type === 'draft' && e.community === id) Y.applyUpdate(d, e.update, 'remote')
-    })
-    return () => {
-      live = false
-      un()
-      d.destroy()
-    }
-  }, [api, id])
-  const edit = (next: string): void => {
-    setText(next)
-    if (doc.current) applyTextChange(doc.current.getText('draft'), next)
-  }
+  const current = state.charter.versions[state.charter.versions.length - 1]?.text ?? ''
   return (
     <div>
-      <h2>{t('charter.versions')}</h2>
-      <ol className="list" data-testid="charter-versions">
-        {state.charter.versions.map((v) => (
-          <li key={v.version}><details><summary>{t('charter.version', { n: v.version })}</summary><pre>{v.text}</pre></details></li>
-        ))}
-      </ol>
-      <div className="field">
-        <label htmlFor="charter-draft">{t('charter.draft')}</label>
-        <textarea id="charter-draft" data-testid="charter-editor" rows={14} value={text} onChange={(e) => edit(e.target.value)} />
-      </div>
+      <DraftEditor id={id} state={state} onText={setDraft} />
       <div className="row">
-        <button type="button" data-testid="save-draft" onClick={() => void api.flushDraft({ community: id }).then(onChange, (e: unknown) => setError(messageOf(e)))}>{t('charter.saveDraft')}</button>
+        <button type="button" className="secondary" data-testid="save-draft" onClick={() => void api.flushDraft({ community: id }).then(onChange, (e: unknown) => setError(messageOf(e)))}>{t('charter.saveDraft')}</button>
       </div>
+      <details>
+        <summary>{t('charter.draftChanges', { n: state.charter.versions.length - 1 })}</summary>
+        <DiffViewOf a={current} b={draft} />
+      </details>
+      <ProposeAmendment id={id} state={state} draft={draft} onDone={onChange} />
       <ErrorText error={error} />
+      <Versions id={id} state={state} />
     </div>
   )
+}
+
+function DiffViewOf({ a, b }: { a: string; b: string }): React.JSX.Element {
+  const [lines, setLines] = useState(() => lineDiff(a, b))
+  useEffect(() => {
+    // Recompute after typing pauses, not on every keystroke.
+    const timer = setTimeout(() => setLines(lineDiff(a, b)), 300)
+    return () => clearTimeout(timer)
+  }, [a, b])
+  return <DiffView lines={lines} testid="draft-diff" />
 }

@@ -1,9 +1,22 @@
-/** The list of communities; found one; join with an invite link. */
+/** The list of communities; found one (name, purpose, starting charter, rules); join with an invite link or its QR code. */
 import { useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { CommunityId, CommunitySummary } from '@polity/api'
 import { messageOf, useApi } from '../api-context'
 import { ErrorText, Field } from './widgets'
+import { rulesDraftOf, RulesFields, rulesOf, UI_DEFAULT_RULES, type RulesDraft } from './common'
+
+/** The invite link inside whatever was pasted or scanned (a QR payload is the link itself, perhaps with spaces around it). */
+export function inviteLinkIn(text: string): string {
+  const m = /polity:\/\/join\?[^\s"'<>]+/.exec(text)
+  return m ? m[0] : text.trim()
+}
+
+interface BarcodeDetectorLike { detect(image: ImageBitmapSource): Promise<{ rawValue: string }[]> }
+type BarcodeDetectorCtor = new (o: { formats: string[] }) => BarcodeDetectorLike
+
+/** Reading a QR code from a picture needs the browser's BarcodeDetector (not every browser has one). */
+const barcodeDetector = (): BarcodeDetectorCtor | undefined => (globalThis as unknown as { BarcodeDetector?: BarcodeDetectorCtor }).BarcodeDetector
 
 export function Communities({ onOpen }: { onOpen: (id: CommunityId) => void }): React.JSX.Element {
   const api = useApi()
@@ -12,7 +25,8 @@ export function Communities({ onOpen }: { onOpen: (id: CommunityId) => void }): 
   const [form, setForm] = useState<'none' | 'create' | 'join'>('none')
   const [name, setName] = useState('')
   const [purpose, setPurpose] = useState('')
-  const [charter, setCharter] = useState('# Charter\n\n')
+  const [charter, setCharter] = useState(() => t('create.charterTemplate'))
+  const [rules, setRules] = useState<RulesDraft>(() => rulesDraftOf(UI_DEFAULT_RULES))
   const [myName, setMyName] = useState('')
   const [link, setLink] = useState('')
   const [note, setNote] = useState<string | null>(null)
@@ -28,8 +42,10 @@ export function Communities({ onOpen }: { onOpen: (id: CommunityId) => void }): 
   }, [api, refresh])
   const create = async (): Promise<void> => {
     setError(null)
+    const r = rulesOf(rules)
+    if (!r) return setError(t('rules.invalid'))
     try {
-      const id = await api.createCommunity({ name, purpose, charter, ...(myName ? { founderName: myName } : {}) })
+      const id = await api.createCommunity({ name, purpose, charter, rules: r, ...(myName ? { founderName: myName } : {}) })
       onOpen(id)
     } catch (e) {
       setError(messageOf(e))
@@ -38,7 +54,7 @@ export function Communities({ onOpen }: { onOpen: (id: CommunityId) => void }): 
   const join = async (): Promise<void> => {
     setError(null)
     try {
-      const r = await api.acceptInvite({ link, ...(myName ? { name: myName } : {}) })
+      const r = await api.acceptInvite({ link: inviteLinkIn(link), ...(myName ? { name: myName } : {}) })
       if (r.status === 'joined') onOpen(r.community)
       else {
         setNote(t('join.waiting'))
@@ -48,6 +64,20 @@ export function Communities({ onOpen }: { onOpen: (id: CommunityId) => void }): 
       setError(messageOf(e))
     }
   }
+  const scan = async (f: File | undefined): Promise<void> => {
+    const Detector = barcodeDetector()
+    if (!f || !Detector) return
+    setError(null)
+    try {
+      const codes = await new Detector({ formats: ['qr_code'] }).detect(await createImageBitmap(f))
+      const found = codes.map((c) => c.rawValue).find((v) => v.includes('polity://join?'))
+      if (found) setLink(inviteLinkIn(found))
+      else setError(t('join.noQr'))
+    } catch (e) {
+      setError(messageOf(e))
+    }
+  }
+  const nameOf = (id: CommunityId | null): string => list?.find((c) => c.id === id)?.name ?? `${(id ?? '').slice(0, 12)}…`
   return (
     <section className="card">
       <h1>{t('communities.title')}</h1>
@@ -57,13 +87,14 @@ export function Communities({ onOpen }: { onOpen: (id: CommunityId) => void }): 
             <li key={c.id}>
               <button type="button" className="link" data-testid="open-community" onClick={() => onOpen(c.id)}>{c.name || c.id.slice(0, 12)}</button>
               <span className="muted"> · {c.pendingJoin ? t('communities.joining') : `${t('communities.members', { count: c.memberCount })} · ${t('communities.openProposals', { count: c.openProposals })}`}</span>
+              {c.parent && <span className="muted" data-testid="fork-of"> · {t('communities.forkOf', { name: nameOf(c.parent) })}</span>}
             </li>
           ))}
         </ul>
       )}
       <div className="row">
-        <button type="button" data-testid="show-create" onClick={() => setForm('create')}>{t('communities.create')}</button>
-        <button type="button" data-testid="show-join" onClick={() => setForm('join')}>{t('communities.join')}</button>
+        <button type="button" data-testid="show-create" aria-expanded={form === 'create'} onClick={() => setForm('create')}>{t('communities.create')}</button>
+        <button type="button" data-testid="show-join" aria-expanded={form === 'join'} onClick={() => setForm('join')}>{t('communities.join')}</button>
       </div>
       {form === 'create' && (
         <div className="form">
@@ -71,12 +102,23 @@ export function Communities({ onOpen }: { onOpen: (id: CommunityId) => void }): 
           <Field label={t('create.purpose')} testid="community-purpose" value={purpose} onChange={setPurpose} />
           <Field label={t('create.charter')} testid="community-charter" value={charter} onChange={setCharter} multiline />
           <Field label={t('create.yourName')} testid="my-name" value={myName} onChange={setMyName} />
+          <details>
+            <summary>{t('create.rules')}</summary>
+            <RulesFields value={rules} onChange={setRules} />
+          </details>
           <button type="button" data-testid="create-community" onClick={() => void create()}>{t('create.submit')}</button>
         </div>
       )}
       {form === 'join' && (
         <div className="form">
-          <Field label={t('join.link')} testid="invite-input" value={link} onChange={setLink} />
+          <Field label={t('join.link')} testid="invite-input" value={link} onChange={setLink} multiline />
+          <p className="muted">{t('join.qrHelp')}</p>
+          {barcodeDetector() && (
+            <div className="field">
+              <label htmlFor="qr-image">{t('join.scanImage')}</label>
+              <input id="qr-image" data-testid="qr-image" type="file" accept="image/*" capture="environment" onChange={(e) => void scan(e.target.files?.[0])} />
+            </div>
+          )}
           <Field label={t('join.name')} testid="my-name" value={myName} onChange={setMyName} />
           <button type="button" data-testid="join-community" onClick={() => void join()}>{t('join.submit')}</button>
         </div>

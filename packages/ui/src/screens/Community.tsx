@@ -9,11 +9,13 @@ import { Proposals } from './Proposals'
 import { Charter } from './Charter'
 import { Roster } from './Roster'
 import { Settings } from './Settings'
+import { Home } from './Home'
+import { Fork } from './Fork'
 
-type Tab = 'home' | 'roster' | 'proposals' | 'charter' | 'network' | 'settings'
-const TABS: Tab[] = ['home', 'roster', 'proposals', 'charter', 'network', 'settings']
+type Tab = 'home' | 'roster' | 'proposals' | 'charter' | 'fork' | 'network' | 'settings'
+const TABS: Tab[] = ['home', 'roster', 'proposals', 'charter', 'fork', 'network', 'settings']
 
-export function CommunityScreen({ id, onBack, onLock }: { id: CommunityId; onBack: () => void; onLock: () => void }): React.JSX.Element {
+export function CommunityScreen({ id, onBack, onLock, onOpen }: { id: CommunityId; onBack: () => void; onLock: () => void; onOpen: (id: CommunityId) => void }): React.JSX.Element {
   const api = useApi()
   const { t } = useTranslation()
   const [tab, setTab] = useState<Tab>('home')
@@ -46,17 +48,11 @@ export function CommunityScreen({ id, onBack, onLock }: { id: CommunityId; onBac
         ))}
       </nav>
       <ErrorText error={error} />
-      {state && tab === 'home' && (
-        <dl className="facts">
-          <dt>{t('home.purpose')}</dt><dd>{state.purpose}</dd>
-          <dt>{t('home.members')}</dt><dd data-testid="member-count">{state.members.length}</dd>
-          <dt>{t('home.open')}</dt><dd>{state.proposals.filter((p) => p.status === 'open').length}</dd>
-          <dt>{t('home.sync')}</dt><dd>{sync?.online ? t('sync.online', { peers: sync.peers.length }) : t('sync.offline')}</dd>
-        </dl>
-      )}
+      {state && tab === 'home' && <Home state={state} sync={sync} />}
       {state && tab === 'roster' && <Roster id={id} state={state} />}
       {state && tab === 'proposals' && <Proposals id={id} state={state} onChange={refresh} />}
       {state && tab === 'charter' && <Charter id={id} state={state} onChange={refresh} />}
+      {state && tab === 'fork' && <Fork id={id} state={state} onOpen={onOpen} />}
       {tab === 'network' && sync && (
         <div>
           <p role="status" className={sync.online ? '' : 'banner'}>{sync.online ? t('sync.online', { peers: sync.peers.length }) : t('sync.offline')}</p>

@@ -1,42 +1,144 @@
-import { useState } from 'react'
+/**
+ * The roster: members with roles and join dates; an invite link with its QR
+ * code; propose a removal or role change (or make it directly where the rules
+ * allow the local member to).
+ */
+import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { CommunityId, CommunityState } from '@polity/api'
+import QRCode from 'qrcode'
+import type { CommunityId, CommunityState, MemberView, Role } from '@polity/api'
 import { messageOf, useApi } from '../api-context'
 import { ErrorText } from './widgets'
+import { roleRank, ROLES, useMe } from './common'
+
+function InviteQr({ link }: { link: string }): React.JSX.Element {
+  const { t } = useTranslation()
+  const [src, setSrc] = useState<string | null>(null)
+  useEffect(() => {
+    let live = true
+    QRCode.toDataURL(link, { errorCorrectionLevel: 'M', margin: 2, width: 256 }).then((u) => {
+      if (live) setSrc(u)
+    }, () => setSrc(null))
+    return () => {
+      live = false
+    }
+  }, [link])
+  return src ? <img className="qr" data-testid="invite-qr" src={src} width={256} height={256} alt={t('roster.qrAlt')} /> : <p>{t('common.loading')}</p>
+}
+
+function MemberActions({ id, state, m, me, onNote }: { id: CommunityId; state: CommunityState; m: MemberView; me: string; onNote: (n: string | null, e: string | null) => void }): React.JSX.Element {
+  const api = useApi()
+  const { t } = useTranslation()
+  const [role, setRole] = useState<Role>(m.role === 'member' ? 'steward' : 'member')
+  const [confirm, setConfirm] = useState(false)
+  const myRole = state.members.find((x) => x.id === me)?.role ?? null
+  const name = m.name ?? m.id.slice(0, 8)
+  const method = { type: 'yesno' as const, quorum: state.rules.quorum, threshold: state.rules.threshold }
+  const run = async (f: () => Promise<unknown>, note: string): Promise<void> => {
+    onNote(null, null)
+    try {
+      await f()
+      onNote(note, null)
+    } catch (e) {
+      onNote(null, messageOf(e))
+    }
+  }
+  // ROSTER-8/9: direct changes need the rules' role; stewards and founders are removed only by a founder.
+  const canRemove = roleRank(myRole) >= roleRank(state.rules.remove) && (m.role === 'member' || myRole === 'founder')
+  const canRole = roleRank(myRole) >= roleRank(state.rules.roles) && roleRank(role) <= roleRank(myRole) && (m.role !== 'founder' || myRole === 'founder')
+  const canPropose = roleRank(myRole) >= roleRank(state.rules.propose)
+  return (
+    <div className="row member-actions">
+      {canPropose && (
+        <button type="button" className="secondary small" data-testid="propose-removal" onClick={() => void run(() => api.createProposal({
+          community: id, title: t('roster.removeTitle', { name }), text: '', action: { type: 'remove', member: m.id }, method,
+        }), t('roster.proposed'))}>{t('roster.proposeRemoval')}</button>
+      )}
+      <label className="visually-hidden" htmlFor={`role-${m.id}`}>{t('roster.newRoleFor', { name })}</label>
+      <select id={`role-${m.id}`} className="small" data-testid="role-select" value={role} onChange={(e) => setRole(e.target.value as Role)}>
+        {ROLES.filter((r) => r !== m.role).map((r) => <option key={r} value={r}>{t(`roster.role.${r}`)}</option>)}
+      </select>
+      {canPropose && (
+        <button type="button" className="secondary small" data-testid="propose-role" onClick={() => void run(() => api.createProposal({
+          community: id, title: t('roster.roleTitle', { name, role: t(`roster.role.${role}`) }), text: '', action: { type: 'role', member: m.id, role }, method,
+        }), t('roster.proposed'))}>{t('roster.proposeRole')}</button>
+      )}
+      {canRole && <button type="button" className="secondary small" data-testid="change-role" onClick={() => void run(() => api.changeRole({ community: id, member: m.id, role }), t('roster.changed'))}>{t('roster.changeRoleNow')}</button>}
+      {canRemove && !confirm && <button type="button" className="secondary small" data-testid="remove-now" onClick={() => setConfirm(true)}>{t('roster.removeNow')}</button>}
+      {canRemove && confirm && (
+        <>
+          <button type="button" className="danger small" data-testid="confirm-remove" onClick={() => void run(() => api.removeMember({ community: id, member: m.id }), t('roster.removed', { name }))}>{t('roster.confirmRemove', { name })}</button>
+          <button type="button" className="secondary small" onClick={() => setConfirm(false)}>{t('common.cancel')}</button>
+        </>
+      )}
+    </div>
+  )
+}
 
 export function Roster({ id, state }: { id: CommunityId; state: CommunityState }): React.JSX.Element {
   const api = useApi()
   const { t, i18n } = useTranslation()
+  const me = useMe()
   const [link, setLink] = useState<string | null>(null)
+  const [uses, setUses] = useState('1')
+  const [hours, setHours] = useState('168')
+  const [note, setNote] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
   const invite = async (): Promise<void> => {
+    setError(null)
     try {
-      setLink((await api.createInvite({ community: id, uses: 1 })).link)
+      setLink((await api.createInvite({ community: id, uses: Number(uses), expiresInHours: Number(hours) })).link)
     } catch (e) {
       setError(messageOf(e))
     }
   }
+  const myRole = state.members.find((m) => m.id === me)?.role ?? null
+  const canInvite = roleRank(myRole) >= roleRank(state.rules.invite)
   return (
     <div>
       <h2>{t('roster.title')}</h2>
       <ul className="list" data-testid="roster">
         {state.members.map((m) => (
           <li key={m.id} data-testid="member">
-            <strong>{m.name ?? t('roster.noName')}</strong> · {t(`roster.role.${m.role}`)} · {t('roster.since', { date: new Date(m.since).toLocaleDateString(i18n.language) })} · <code title={m.did}>{m.did.slice(0, 20)}…</code>
+            <strong>{m.name ?? t('roster.noName')}</strong>{m.id === me ? ` ${t('roster.you')}` : ''} · {t(`roster.role.${m.role}`)} · {t('roster.since', { date: new Date(m.since).toLocaleDateString(i18n.language) })} · <code title={m.did}>{m.did.slice(0, 20)}…</code>
+            {me !== null && m.id !== me && <MemberActions id={id} state={state} m={m} me={me} onNote={(n, e) => {
+              setNote(n)
+              setError(e)
+            }} />}
           </li>
         ))}
       </ul>
       {state.former.length > 0 && (
         <>
           <h2>{t('roster.former')}</h2>
-          <ul className="list">{state.former.map((f) => <li key={f.id}>{f.name ?? f.id.slice(0, 12)}</li>)}</ul>
+          <ul className="list">{state.former.map((f) => <li key={f.id}>{f.name ?? f.id.slice(0, 12)} · {t(`roster.how.${f.how}`)} · {new Date(f.time).toLocaleDateString(i18n.language)}</li>)}</ul>
         </>
       )}
-      <button type="button" data-testid="create-invite" onClick={() => void invite()}>{t('roster.invite')}</button>
+      {note && <p role="status" data-testid="roster-note">{note}</p>}
+      <h2>{t('roster.inviteTitle')}</h2>
+      {!canInvite && <p className="muted">{t('roster.cannotInvite', { role: t(`roster.role.${state.rules.invite}`) })}</p>}
+      {canInvite && (
+        <div className="row">
+          <div className="field">
+            <label htmlFor="invite-uses">{t('roster.inviteUses')}</label>
+            <input id="invite-uses" data-testid="invite-uses" type="number" min="1" value={uses} onChange={(e) => setUses(e.target.value)} />
+          </div>
+          <div className="field">
+            <label htmlFor="invite-hours">{t('roster.inviteHours')}</label>
+            <input id="invite-hours" data-testid="invite-hours" type="number" min="1" value={hours} onChange={(e) => setHours(e.target.value)} />
+          </div>
+        </div>
+      )}
+      {canInvite && <button type="button" data-testid="create-invite" onClick={() => void invite()}>{t('roster.invite')}</button>}
       {link && (
-        <div className="field">
-          <label htmlFor="invite-link">{t('roster.inviteHelp')}</label>
-          <textarea id="invite-link" data-testid="invite-link" readOnly value={link} rows={3} />
+        <div className="invite">
+          <div className="field">
+            <label htmlFor="invite-link">{t('roster.inviteHelp')}</label>
+            <textarea id="invite-link" data-testid="invite-link" readOnly value={link} rows={3} />
+          </div>
+          <button type="button" className="secondary" data-testid="copy-invite" onClick={() => void navigator.clipboard?.writeText(link).then(() => setNote(t('roster.copied')), () => undefined)}>{t('roster.copy')}</button>
+          <p className="muted">{t('roster.qrHelp')}</p>
+          <InviteQr link={link} />
         </div>
       )}
       <ErrorText error={error} />

@@ -1,0 +1,124 @@
+/**
+ * Fork: start a new community from one ratified charter version of this one,
+ * and see the lineage — the chain of parents this community was forked from
+ * (each at a charter version) and the forks of it this device holds.
+ */
+import { useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { CommunityId, CommunityState, CommunitySummary } from '@polity/api'
+import { messageOf, useApi } from '../api-context'
+import { ErrorText, Field } from './widgets'
+
+interface Step {
+  readonly id: CommunityId
+  readonly name: string | null
+  /** The charter version of this step's parent it started from (null for the root). */
+  readonly version: number | null
+}
+
+/** Walk the parent chain as far as this device holds the communities (at most 32 steps). */
+function useLineage(state: CommunityState): { ancestors: Step[]; forks: CommunitySummary[]; complete: boolean } {
+  const api = useApi()
+  const [ancestors, setAncestors] = useState<Step[]>([])
+  const [forks, setForks] = useState<CommunitySummary[]>([])
+  const [complete, setComplete] = useState(true)
+  useEffect(() => {
+    let live = true
+    void (async () => {
+      const list = await api.listCommunities().catch(() => [] as CommunitySummary[])
+      const chain: Step[] = []
+      let parent = state.parent
+      let whole = true
+      for (let i = 0; parent && i < 32; i++) {
+        const at = parent.community
+        const held = list.find((c) => c.id === at && !c.pendingJoin)
+        const s = held ? await api.getCommunity({ community: at }).catch(() => null) : null
+        chain.push({ id: at, name: held?.name ?? null, version: s?.parent?.version ?? null })
+        if (!s) {
+          whole = false
+          break
+        }
+        parent = s.parent
+      }
+      chain.reverse()
+      if (!live) return
+      setAncestors(chain)
+      setComplete(whole)
+      setForks(list.filter((c) => c.parent === state.community))
+    })()
+    return () => {
+      live = false
+    }
+  }, [api, state.community, state.parent])
+  return { ancestors, forks, complete }
+}
+
+export function Fork({ id, state, onOpen }: { id: CommunityId; state: CommunityState; onOpen: (id: CommunityId) => void }): React.JSX.Element {
+  const api = useApi()
+  const { t } = useTranslation()
+  const versions = state.charter.versions
+  const [version, setVersion] = useState(versions.length - 1)
+  const [name, setName] = useState('')
+  const [purpose, setPurpose] = useState(state.purpose)
+  const [error, setError] = useState<string | null>(null)
+  const { ancestors, forks, complete } = useLineage(state)
+  useEffect(() => setVersion(versions.length - 1), [versions.length])
+  const fork = async (): Promise<void> => {
+    setError(null)
+    try {
+      onOpen(await api.forkCommunity({ community: id, name: name.trim() || t('fork.defaultName', { name: state.name }), purpose, version }))
+    } catch (e) {
+      setError(messageOf(e))
+    }
+  }
+  const chosen = versions[version]
+  const lineage: Step[] = [...ancestors, { id, name: state.name, version: state.parent?.version ?? null }]
+  return (
+    <div>
+      <h2>{t('fork.lineage')}</h2>
+      {state.parent === null && forks.length === 0 && <p className="muted">{t('fork.noLineage')}</p>}
+      {(state.parent !== null || forks.length > 0) && (
+        <ol className="lineage" data-testid="lineage">
+          {lineage.map((s, i) => (
+            <li key={s.id} data-testid="lineage-step" aria-current={s.id === id ? 'true' : undefined}>
+              <strong>{s.name ?? `${s.id.slice(0, 12)}…`}</strong>
+              {s.id === id && <span className="muted"> {t('fork.thisOne')}</span>}
+              {i > 0 && s.version !== null && <span className="muted"> · {t('fork.fromVersion', { n: s.version, parent: lineage[i - 1]?.name ?? `${lineage[i - 1]?.id.slice(0, 12) ?? ''}…` })}</span>}
+              {s.name === null && <span className="muted"> · {t('fork.notHeld')}</span>}
+            </li>
+          ))}
+        </ol>
+      )}
+      {!complete && <p className="muted">{t('fork.partial')}</p>}
+      {forks.length > 0 && (
+        <>
+          <h3>{t('fork.children')}</h3>
+          <ul className="list" data-testid="forks">
+            {forks.map((f) => <li key={f.id}><button type="button" className="link" onClick={() => onOpen(f.id)}>{f.name}</button></li>)}
+          </ul>
+        </>
+      )}
+      <h2>{t('fork.title')}</h2>
+      <p>{t('fork.help')}</p>
+      <div className="form">
+        <div className="field">
+          <label htmlFor="fork-version">{t('fork.version')}</label>
+          <select id="fork-version" data-testid="fork-version" value={version} onChange={(e) => setVersion(Number(e.target.value))}>
+            {versions.map((v) => <option key={v.version} value={v.version}>{t('charter.version', { n: v.version })}</option>)}
+          </select>
+        </div>
+        {chosen && (
+          <details>
+            <summary>{t('fork.preview', { n: chosen.version })}</summary>
+            <pre data-testid="fork-preview">{chosen.text}</pre>
+          </details>
+        )}
+        <Field label={t('fork.name')} testid="fork-name" value={name} onChange={setName} />
+        <Field label={t('create.purpose')} testid="fork-purpose" value={purpose} onChange={setPurpose} />
+        <p className="muted">{t('fork.after')}</p>
+        <button type="button" data-testid="create-fork" onClick={() => void fork()}>{t('fork.submit')}</button>
+      </div>
+      <ErrorText error={error} />
+    </div>
+  )
+}
