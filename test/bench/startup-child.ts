@@ -10,10 +10,15 @@ if (mode === 'node') {
   const node = await PolityNode.open({ dataDir })
   await node.unlock({ passphrase })
   const ms = performance.now() - t // state ready (from the checkpoint when there is one)
+  if (process.env['STARTUP_ONLY']) {
+    process.stdout.write(JSON.stringify({ ms }))
+    process.exit(0)
+  }
   while (node.isLoading()) await new Promise((r) => setTimeout(r, 5))
   const fullMs = performance.now() - t // the whole fold replayed
   globalThis.gc?.()
-  process.stdout.write(JSON.stringify({ ms, fullMs, rss: process.memoryUsage().rss, rssBefore }))
+  const mem = process.memoryUsage()
+  process.stdout.write(JSON.stringify({ ms, fullMs, rss: mem.rss, heapUsed: mem.heapUsed, external: mem.external, rssBefore }))
   await node.close()
 } else {
   // Baseline: read every stored op's bytes from LevelDB, nothing else.
