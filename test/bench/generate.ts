@@ -9,7 +9,7 @@ import { createHash, createPrivateKey, createPublicKey } from 'node:crypto'
 import * as Y from 'yjs'
 import {
   createOp, certifyDevice, joinProofMessage, sign, DEFAULT_RULES,
-  type AnyOp, type BodyOf, type CommunityId, type CryptoSuite, type KeyPair, type OpId, type OpKind,
+  type AnyOp, type Ballot, type BodyOf, type CommunityId, type CryptoSuite, type KeyPair, type OpId, type OpKind,
 } from '@polity/protocol'
 import { createNativeCrypto } from '@polity/node'
 
@@ -61,15 +61,30 @@ export function sizesFor(totalOps: number): Omit<GenerateOptions, 'seed'> {
   }
 }
 
-export function generateCommunity(opts: GenerateOptions, crypto: CryptoSuite = createNativeCrypto()): GeneratedCommunity {
-  let rand = opts.seed >>> 0
-  const rng = (): number => {
+/** A seeded uniform generator in [0, 1) (mulberry32): the same seed gives the same sequence. */
+export function seededRandom(seed: number): () => number {
+  let rand = seed >>> 0
+  return () => {
     rand = (rand + 0x6d2b79f5) >>> 0
     let t = rand
     t = Math.imul(t ^ (t >>> 15), t | 1)
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
+}
+
+/** 100,000-ballot sets per method (seeded), for the tally rows of `pnpm bench` and tally-micro. */
+export function tallyBallots(n: number): { yn: Ballot[]; ap: Ballot[]; rk: Ballot[] } {
+  let seed = 7
+  const rnd = (): number => ((seed = (seed * 48271) % 2147483647) / 2147483647)
+  const yn: Ballot[] = Array.from({ length: n }, () => ({ type: 'yesno', choice: rnd() < 0.5 ? 'yes' : rnd() < 0.5 ? 'no' : 'abstain' }))
+  const ap: Ballot[] = Array.from({ length: n }, () => ({ type: 'approval', approve: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].filter(() => rnd() < 0.3) }))
+  const rk: Ballot[] = Array.from({ length: n }, () => ({ type: 'irv', rank: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].sort(() => rnd() - 0.5).slice(0, 1 + Math.floor(rnd() * 9)) }))
+  return { yn, ap, rk }
+}
+
+export function generateCommunity(opts: GenerateOptions, crypto: CryptoSuite = createNativeCrypto()): GeneratedCommunity {
+  const rng = seededRandom(opts.seed)
   const ops: AnyOp[] = []
   let head: OpId | undefined
   let community: CommunityId | null = null

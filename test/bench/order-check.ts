@@ -5,7 +5,7 @@
  */
 import { Replica, decodeOp, type AnyOp } from '@polity/protocol'
 import { createNativeCrypto } from '@polity/node'
-import { generateCommunity, sizesFor } from './generate'
+import { generateCommunity, seededRandom, sizesFor } from './generate'
 
 const total = Number(process.argv[2] ?? 10_000)
 const seed = Number(process.argv[3] ?? 1)
@@ -16,14 +16,7 @@ console.log(`order-check: ${ops.length} ops, shuffle seed ${seed}`)
 
 /** A random topological order: repeatedly pick a random op whose deps are all placed. */
 function randomCausalOrder(list: readonly AnyOp[], s: number): AnyOp[] {
-  let x = s >>> 0
-  const rnd = (): number => {
-    x = (x + 0x6d2b79f5) >>> 0
-    let t = x
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const rnd = seededRandom(s)
   const byId = new Map(list.map((o) => [o.id, o]))
   const waiting = new Map<string, AnyOp[]>()
   const missing = new Map<string, number>()

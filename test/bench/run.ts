@@ -12,9 +12,9 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as ed from '@noble/ed25519'
 import * as Y from 'yjs'
-import { decodeCanonical, recoveryPhraseOf, tallyApproval, tallyIrv, tallyYesNo, verifyStrict, type Ballot } from '@polity/protocol'
+import { decodeCanonical, recoveryPhraseOf, tallyApproval, tallyIrv, tallyYesNo, verifyStrict } from '@polity/protocol'
 import { PolityNode, createNativeCrypto, encodeBundle } from '@polity/node'
-import { generateCommunity, sizesFor } from './generate'
+import { generateCommunity, sizesFor, tallyBallots } from './generate'
 import { parallelVerify } from './parallel-verify'
 import { liveLatency } from './live-latency'
 
@@ -176,11 +176,7 @@ row('catch-up bytes received', stats?.bytesIn ?? 0, 'bytes', 'the 1,000 envelope
 // 6. Tally of 100,000 ballots per method (the pure function; ballots already reduced per voter).
 {
   const N = 100_000
-  let seed = 7
-  const rnd = (): number => ((seed = (seed * 48271) % 2147483647) / 2147483647)
-  const yn: Ballot[] = Array.from({ length: N }, () => ({ type: 'yesno', choice: rnd() < 0.5 ? 'yes' : rnd() < 0.5 ? 'no' : 'abstain' }))
-  const ap: Ballot[] = Array.from({ length: N }, () => ({ type: 'approval', approve: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].filter(() => rnd() < 0.3) }))
-  const rk: Ballot[] = Array.from({ length: N }, () => ({ type: 'irv', rank: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].sort(() => rnd() - 0.5).slice(0, 1 + Math.floor(rnd() * 9)) }))
+  const { yn, ap, rk } = tallyBallots(N)
   t = performance.now()
   let sum = 0
   for (const b2 of rk) sum += (b2 as { rank: number[] }).rank.length

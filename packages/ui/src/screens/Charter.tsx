@@ -20,7 +20,7 @@ import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next'
 import type { CommunityId, CommunityState, DiffHunk } from '@polity/api'
 import { messageOf, useApi } from '../api-context'
 import { ErrorText, Field } from './widgets'
-import { DiffView, lineDiff, MethodFields, methodDraftOf, methodOf, nameOf, useMe, When, type MethodDraft } from './common'
+import { DiffView, lineDiff, MethodFields, methodDraftOf, methodOf, nameOf, useMe, VersionSelect, When, type MethodDraft } from './common'
 
 /** Enter inserts a line break (the editor has no command package; typing, deletion and arrows are the browser's). */
 const newline: Command = (view) => {
@@ -183,18 +183,8 @@ function Versions({ id, state }: { id: CommunityId; state: CommunityState }): Re
         <div>
           <h3>{t('charter.compare')}</h3>
           <div className="row">
-            <div className="field">
-              <label htmlFor="diff-from">{t('charter.from')}</label>
-              <select id="diff-from" data-testid="diff-from" value={from} onChange={(e) => setFrom(Number(e.target.value))}>
-                {versions.map((v) => <option key={v.version} value={v.version}>{t('charter.version', { n: v.version })}</option>)}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor="diff-to">{t('charter.to')}</label>
-              <select id="diff-to" data-testid="diff-to" value={to} onChange={(e) => setTo(Number(e.target.value))}>
-                {versions.map((v) => <option key={v.version} value={v.version}>{t('charter.version', { n: v.version })}</option>)}
-              </select>
-            </div>
+            <VersionSelect id="diff-from" label={t('charter.from')} versions={versions} value={from} onChange={setFrom} />
+            <VersionSelect id="diff-to" label={t('charter.to')} versions={versions} value={to} onChange={setTo} />
           </div>
           {diff === null ? <p>{t('common.loading')}</p> : <DiffView lines={lines} testid="charter-diff" />}
         </div>

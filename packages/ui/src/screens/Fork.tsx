@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next'
 import type { CommunityId, CommunityState, CommunitySummary } from '@polity/api'
 import { messageOf, useApi } from '../api-context'
 import { ErrorText, Field } from './widgets'
+import { VersionSelect } from './common'
 
 interface Step {
   readonly id: CommunityId
@@ -101,12 +102,7 @@ export function Fork({ id, state, onOpen }: { id: CommunityId; state: CommunityS
       <h2>{t('fork.title')}</h2>
       <p>{t('fork.help')}</p>
       <div className="form">
-        <div className="field">
-          <label htmlFor="fork-version">{t('fork.version')}</label>
-          <select id="fork-version" data-testid="fork-version" value={version} onChange={(e) => setVersion(Number(e.target.value))}>
-            {versions.map((v) => <option key={v.version} value={v.version}>{t('charter.version', { n: v.version })}</option>)}
-          </select>
-        </div>
+        <VersionSelect id="fork-version" label={t('fork.version')} versions={versions} value={version} onChange={setVersion} />
         {chosen && (
           <details>
             <summary>{t('fork.preview', { n: chosen.version })}</summary>

@@ -309,3 +309,22 @@ export function When({ time }: { time: number }): React.JSX.Element {
   const text = abs < 60 ? rtf.format(s, 'second') : abs < 3600 ? rtf.format(Math.round(s / 60), 'minute') : abs < 86_400 ? rtf.format(Math.round(s / 3600), 'hour') : rtf.format(Math.round(s / 86_400), 'day')
   return <time dateTime={new Date(time).toISOString()} title={new Date(time).toLocaleString(i18n.language)}>{text}</time>
 }
+
+/** A labelled choice of one ratified charter version (the diff's two ends, the fork's starting point). */
+export function VersionSelect({ id, label, versions, value, onChange }: {
+  id: string
+  label: string
+  versions: readonly { readonly version: number }[]
+  value: number
+  onChange: (version: number) => void
+}): React.JSX.Element {
+  const { t } = useTranslation()
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} data-testid={id} value={value} onChange={(e) => onChange(Number(e.target.value))}>
+        {versions.map((v) => <option key={v.version} value={v.version}>{t('charter.version', { n: v.version })}</option>)}
+      </select>
+    </div>
+  )
+}
