@@ -79,7 +79,7 @@ describe('hostile peers (NET-T6)', () => {
     // 3. Forged ops and ops for another community, after passing the invite check.
     h = await hostileSession(a, attackLink, async (lp, c, proofFor) => {
       await openSession(lp, c, proofFor)
-      const real = a.replicaOf(c as never).dag.entries[0]!.op.bytes
+      const real = (await a.envelopesSince({ community: c as never, after: 0 })).envelopes[0]!
       const forged = new Uint8Array(real)
       forged[forged.length - 1] = (forged[forged.length - 1] as number) ^ 1
       const foreign = createOp({ community: 'ab'.repeat(32) as never, seq: 1, deps: ['cd'.repeat(32) as OpId], time: 0, kind: 'profile.set', body: { name: 'x' } }, generateKeyPair()).bytes

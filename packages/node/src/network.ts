@@ -30,6 +30,8 @@ export interface NetworkHost {
   identity(): KeyPair | undefined
   pendingInvite(c: CommunityId): { id: OpId; key: KeyPair } | undefined
   ingest(c: CommunityId, envelopes: Uint8Array[]): Promise<{ applied: number; rejected: number }>
+  /** Envelopes of held ops, read from the store (the replica keeps none in memory). */
+  envelopes(c: CommunityId, ids: readonly OpId[]): Promise<(Uint8Array | undefined)[]>
   readonly verify: Verifier
   /** Addresses to keep dialing (inviters of joins still pending). */
   retryTargets(): string[]
@@ -141,7 +143,7 @@ export class NodeNetwork {
   }
 
   private target(c: CommunityId): SyncTarget {
-    return { replica: this.host.replica(c) as Replica, ingest: (envs) => this.host.ingest(c, envs) }
+    return { replica: this.host.replica(c) as Replica, ingest: (envs) => this.host.ingest(c, envs), envelopes: (ids) => this.host.envelopes(c, ids) }
   }
 
   private access(c: CommunityId, remote: PeerId): AccessControl {

@@ -33,6 +33,7 @@ import { decodeBundle, encodeBundle } from './bundle'
 import { lineDiff } from './diff'
 import { NodeNetwork, type NetworkHost, type NetworkOptions } from './network'
 import type { SessionStats } from '@polity/sync'
+import { StoreCorruptError } from '@polity/store'
 
 export interface PolityNodeOptions {
   readonly dataDir: string
@@ -70,7 +71,7 @@ class CommunityRuntime {
   loading: Promise<void> | undefined
 
   constructor(readonly id: CommunityId, crypto: CryptoSuite) {
-    this.replica = new Replica({ community: id, crypto })
+    this.replica = new Replica({ community: id, crypto, keepEnvelopes: false })
   }
 }
 
@@ -285,6 +286,7 @@ export class PolityNode implements PolityClient {
         return pj ? { id: pj.invite, key: keyPairFromSecret(pj.inviteSecret) } : undefined
       },
       ingest: (c, envs) => this.receiveOps(c, envs),
+      envelopes: (c, ids) => this.envelopesOf(c, ids),
       verify: this.crypto.verify,
       retryTargets: () => [...this.communities.values()].flatMap((rt) => (rt.pendingJoin ? [...rt.pendingJoin.addresses] : [])),
       knownPeerTargets: () => [...new Set([...this.communities.values()].flatMap((rt) => [...rt.knownPeers.values()].flatMap((p) => p.addrs)))],
@@ -347,6 +349,18 @@ export class PolityNode implements PolityClient {
         slice = performance.now()
       }
     }
+  }
+
+  /** Envelopes of held ops: the replica keeps none in memory (keepEnvelopes: false), the store has them all. */
+  private async envelopesOf(c: CommunityId, ids: readonly OpId[]): Promise<(Uint8Array | undefined)[]> {
+    return this.store.getOps(ids.map((id) => fromHex(id, 32)))
+  }
+
+  /** Every stored envelope of a community in (height, id) order: a causal order. */
+  private async storedEnvelopes(c: CommunityId): Promise<Uint8Array[]> {
+    const out: Uint8Array[] = []
+    for await (const rec of this.store.iterate(fromHex(c, 32))) out.push(rec.bytes)
+    return out
   }
 
   /** Write a checkpoint of every fully loaded community (on close and lock). */
@@ -451,7 +465,7 @@ export class PolityNode implements PolityClient {
     for (const x of ops) {
       const r = rt.replica.receive(x)
       if (r.status === 'applied') {
-        for (const id of [r.id, ...r.released]) applied.push((rt.replica.dag.get(id) as { op: AnyOp }).op)
+        applied.push(...r.ops)
       } else if (r.status === 'rejected') rejected.push(r.error.message)
       else if (r.status === 'duplicate') duplicates++
       else pending++
@@ -792,7 +806,7 @@ export class PolityNode implements PolityClient {
   async exportBundle(input: { community: CommunityId }): Promise<Uint8Array> {
     this.requireSecrets()
     const rt = await this.ready(input.community)
-    return encodeBundle(rt.replica.dag.entries.map((e) => e.op.bytes))
+    return encodeBundle(await this.storedEnvelopes(rt.id))
   }
 
   async importBundle(input: { bytes: Uint8Array }): Promise<ImportResult> {
@@ -835,7 +849,8 @@ export class PolityNode implements PolityClient {
   async exportDossier(input: { community: CommunityId }): Promise<Uint8Array> {
     const rt = await this.ready(input.community)
     const state = rt.replica.state()
-    return encodeDossier(state, [...rt.replica.dag.entries].sort((a, b) => a.height - b.height || (a.op.id < b.op.id ? -1 : 1)).map((e) => e.op.bytes))
+    // The store iterates in (height, id) order, the order a dossier lists its ops in.
+    return encodeDossier(state, await this.storedEnvelopes(rt.id))
   }
 
   async verifyDossier(input: { bytes: Uint8Array }): Promise<DossierReport> {
@@ -879,7 +894,10 @@ export class PolityNode implements PolityClient {
     const slice = entries.slice(after, after + RELAY_BATCH)
     return {
       ids: slice.map((e) => e.op.id),
-      envelopes: slice.map((e) => e.op.bytes),
+      envelopes: (await this.envelopesOf(rt.id, slice.map((e) => e.op.id))).map((b) => {
+        if (!b) throw new StoreCorruptError('a held op is missing from the store')
+        return b
+      }),
       next: Math.min(entries.length, after + slice.length),
       done: after + slice.length >= entries.length,
     }

@@ -122,7 +122,7 @@ describe('adversary: the DAG', () => {
   it('ADV-dangling-deps (DAG-5): ops whose deps never arrive are never applied and the buffer is bounded', () => {
     const { founder, members } = community(1)
     const r = new Replica({ community: founder.community, limits: { maxPendingOps: 100 } })
-    for (const e of founder.replica.dag.entries) r.receive(e.op)
+    for (const op of founder.replica.ops()) r.receive(op)
     const before = r.state()
     const m = members[0]!
     const statuses = new Map<string, number>()
@@ -159,7 +159,7 @@ describe('adversary: the DAG', () => {
     m.act('profile.set', { name: 'Future' }, { time: 8_000_000_000_000_000 })
     m.act('profile.set', { name: 'Past' }, { time: 0 })
     const r = new Replica()
-    for (const e of [...m.replica.dag.entries].reverse()) r.receive(e.op)
+    for (const op of m.replica.ops().reverse()) r.receive(op)
     founder.pull(m)
     expect(r.state().members[1]?.name).toBe('Past')
     expect(founder.replica.state()).toEqual(r.state())
@@ -221,9 +221,9 @@ describe('adversary: authorization', () => {
     const r2 = f2.make('member.remove', { member: founder.identity.publicKey, reason: '' })
     const x = new Replica()
     const y = new Replica()
-    for (const e of founder.replica.dag.entries) {
-      x.receive(e.op)
-      y.receive(e.op)
+    for (const op of founder.replica.ops()) {
+      x.receive(op)
+      y.receive(op)
     }
     x.receive(r1)
     x.receive(r2)
@@ -245,9 +245,9 @@ describe('adversary: authorization', () => {
     const jb = b.join(inv)
     const x = new Replica()
     const y = new Replica()
-    for (const e of founder.replica.dag.entries) {
-      x.receive(e.op)
-      y.receive(e.op)
+    for (const op of founder.replica.ops()) {
+      x.receive(op)
+      y.receive(op)
     }
     x.receive(ja)
     x.receive(jb)
@@ -307,7 +307,7 @@ describe('adversary: authorization', () => {
     // Deliver in both orders.
     const x = new Replica()
     const y = new Replica()
-    const ops = [...founder.replica.dag.entries, ...c.replica.dag.entries].map((e) => e.op)
+    const ops = [...founder.replica.ops(), ...c.replica.ops()]
     for (const op of ops) x.receive(op)
     for (const op of [...ops].reverse()) y.receive(op)
     expect(x.state()).toEqual(y.state())
@@ -331,7 +331,7 @@ describe('adversary: authorization', () => {
     const orders = [[r1, r2, p1], [r2, r1, p1], [p1, r2, r1], [r2, p1, r1]]
     const states = orders.map((order) => {
       const r = new Replica()
-      for (const e of founder.replica.dag.entries) r.receive(e.op)
+      for (const op of founder.replica.ops()) r.receive(op)
       for (const op of order) r.receive(op)
       return r.state()
     })
@@ -353,7 +353,7 @@ describe('adversary: authorization', () => {
     const rejoin = back.join(inv)
     // s never saw the first removal and removes x concurrently.
     const r2 = s.make('member.remove', { member: x.identity.publicKey, reason: 'second' }, { deps: preRemoval.includes(s.last as OpId) ? preRemoval : [...preRemoval, s.last as OpId] })
-    const ops = [...founder.replica.dag.entries.map((e) => e.op), rejoin, r2]
+    const ops = [...founder.replica.ops(), rejoin, r2]
     const a = new Replica()
     const b = new Replica()
     for (const op of ops) a.receive(op)
@@ -371,7 +371,7 @@ describe('fold', () => {
     syncAll(all)
     const inc = founder.replica.state()
     expect(founder.replica.refoldedState()).toEqual(inc)
-    expect(decodeOp(founder.replica.dag.entries[0]!.op.bytes).id).toBe(founder.community)
+    expect(decodeOp(founder.replica.ops()[0]!.bytes).id).toBe(founder.community)
     void createOp
   })
 })

@@ -104,7 +104,7 @@ export function randomHistory(rng: Rng, steps = 60): { ops: AnyOp[]; authors: Ac
     // Partial sync: sometimes pull from someone else before acting.
     if (rng.chance(0.35)) {
       const from = rng.pick(pool)
-      if (from !== a) for (const e of from.replica.dag.entries) if (rng.chance(0.8)) a.replica.receive(e.op)
+      if (from !== a) for (const op of from.replica.ops()) if (rng.chance(0.8)) a.replica.receive(op)
     }
     if (governance && rng.chance(0.5)) {
       governanceStep(rng, a, step)
@@ -139,7 +139,7 @@ export function randomHistory(rng: Rng, steps = 60): { ops: AnyOp[]; authors: Ac
     else tryAct(a, () => a.make('invite.revoke', { invite: new Uint8Array(32) }))
   }
   const all = new Map<OpId, AnyOp>()
-  for (const a of pool) for (const e of a.replica.dag.entries) all.set(e.op.id, e.op)
+  for (const a of pool) for (const op of a.replica.ops()) all.set(op.id, op)
   return { ops: [...all.values()], authors: pool }
 }
 

@@ -39,7 +39,7 @@ describe('forks', () => {
   it('FORK-2/3/4: lineage verifies from the ops alone: parent, ratified version and charter hash', () => {
     const { members, founder } = ratified()
     const g = forkGenesis(members[2]!, founder)
-    const proof = verifyForkLineage(g, founder.replica.dag.entries.map((e) => e.op))
+    const proof = verifyForkLineage(g, founder.replica.ops())
     expect(proof.problems).toEqual([])
     expect(proof.ok).toBe(true)
     expect(proof.version).toBe(1)
@@ -67,7 +67,7 @@ describe('forks', () => {
     const { members, founder } = ratified()
     // The genesis hashes its own (forged) text, so it passes FORK-1 locally, but lineage shows the lie.
     const g = forkGenesis(members[2]!, founder, { charter: '# A charter nobody ratified\n' })
-    const proof = verifyForkLineage(g, founder.replica.dag.entries.map((e) => e.op))
+    const proof = verifyForkLineage(g, founder.replica.ops())
     expect(proof.ok).toBe(false)
     expect(proof.problems.join()).toMatch(/FORK-3/)
   })
@@ -75,7 +75,7 @@ describe('forks', () => {
   it('ADV-forged-lineage-heads (FORK-2): a fork citing heads the parent never had is caught', () => {
     const { members, founder } = ratified()
     const g = forkGenesis(members[2]!, founder, { heads: ['ab'.repeat(32)] })
-    const proof = verifyForkLineage(g, founder.replica.dag.entries.map((e) => e.op))
+    const proof = verifyForkLineage(g, founder.replica.ops())
     expect(proof.ok).toBe(false)
     expect(proof.problems.join()).toMatch(/FORK-2/)
   })
@@ -85,7 +85,7 @@ describe('forks', () => {
     const outsider = new Actor('outsider')
     const list = [...founder.replica.state().members.map((m) => fromHex(m.id)), outsider.identity.publicKey]
     const g = forkGenesis(members[2]!, founder, { members: list })
-    const proof = verifyForkLineage(g, founder.replica.dag.entries.map((e) => e.op))
+    const proof = verifyForkLineage(g, founder.replica.ops())
     expect(proof.ok).toBe(false)
     expect(proof.problems.join()).toMatch(/FORK-4/)
   })

@@ -15,7 +15,7 @@ function everyOrder(ops: AnyOp[], base: Replica): Replica[] {
   const orders = [ops, [...ops].reverse(), [...ops.slice(1), ops[0]!]]
   return orders.map((order) => {
     const r = new Replica({ crypto: nodeCrypto })
-    for (const e of base.dag.entries) r.receive(e.op)
+    for (const op of base.ops()) r.receive(op)
     for (const op of order) r.receive(op)
     return r
   })
@@ -117,7 +117,7 @@ describe('governance fold', () => {
     founder.replica.receive(v)
     const c = close(founder, p)
     const states = everyOrder([v, r, c], new Replica()).map((rep) => {
-      for (const e of founder.replica.dag.entries) rep.receive(e.op)
+      for (const op of founder.replica.ops()) rep.receive(op)
       return rep.state()
     })
     for (const s of states) expect(s).toEqual(states[0])
@@ -135,12 +135,12 @@ describe('governance fold', () => {
     const c1 = close(founder, p)
     const c2 = close(members[1]!, p)
     const states = everyOrder([c1, c2], new Replica()).map((rep) => {
-      for (const e of founder.replica.dag.entries) rep.receive(e.op)
+      for (const op of founder.replica.ops()) rep.receive(op)
       return rep.state()
     })
     for (const s of states) expect(s).toEqual(states[0])
     const r = new Replica({ crypto: nodeCrypto })
-    for (const e of founder.replica.dag.entries) r.receive(e.op)
+    for (const op of founder.replica.ops()) r.receive(op)
     r.receive(c2)
     const [e1, e2] = [r.dag.get(c1.id)!, r.dag.get(c2.id)!]
     const first = e1.height < e2.height || (e1.height === e2.height && c1.id < c2.id) ? c1.id : c2.id

@@ -119,7 +119,7 @@ export class Actor {
   /** Deliver every op `from` holds that this actor lacks, in canonical order. */
   pull(from: Actor | Replica): void {
     const r = from instanceof Actor ? from.replica : from
-    for (const e of r.dag.entries) this.replica.receive(e.op)
+    for (const op of r.ops()) this.replica.receive(op)
   }
 }
 

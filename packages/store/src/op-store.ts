@@ -141,6 +141,26 @@ export class OpStore implements Store {
     return bytes
   }
 
+  async getOps(ids: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
+    this.live()
+    const locs = await this.kv.getMany(ids.map((id) => key(O, id)))
+    const found: number[] = []
+    const keys: Uint8Array[] = []
+    locs.forEach((loc, i) => {
+      if (!loc) return
+      if (loc.length !== 36) throw new StoreCorruptError('an op location entry has the wrong size')
+      found.push(i)
+      keys.push(key(I, loc.subarray(0, 32), loc.subarray(32, 36), ids[i] as Uint8Array))
+    })
+    const out: (Uint8Array | undefined)[] = ids.map(() => undefined)
+    const values = await this.kv.getMany(keys)
+    values.forEach((bytes, j) => {
+      if (!bytes) throw new StoreCorruptError('an indexed op is missing its bytes')
+      out[found[j] as number] = bytes
+    })
+    return out
+  }
+
   async hasOp(id: Uint8Array): Promise<boolean> {
     this.live()
     return (await this.kv.get(key(O, id))) !== undefined

@@ -34,6 +34,8 @@ export interface Store {
   /** Atomic and durable: all of the batch or none of it is stored once this resolves. Idempotent. */
   putOps(records: readonly OpRecord[]): Promise<void>
   getOp(id: Uint8Array): Promise<Uint8Array | undefined>
+  /** Many envelopes in one read, in the order asked; undefined where absent. */
+  getOps(ids: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]>
   hasOp(id: Uint8Array): Promise<boolean>
   /** Stored ops of the community that no stored op names as a dep, sorted. */
   heads(community: Uint8Array): Promise<Uint8Array[]>

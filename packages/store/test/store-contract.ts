@@ -33,6 +33,19 @@ export function runStoreContract(name: string, open: () => Promise<{ store: Stor
       await store.close()
     })
 
+    it('STORE-1: getOps reads many envelopes in the order asked, undefined where absent', async () => {
+      const { store } = await open()
+      const c = rnd()
+      const g = record(c, [])
+      const a = record(c, [g])
+      await store.putOps([g, a])
+      const missing = rnd()
+      const got = await store.getOps([a.id, missing, g.id])
+      expect(got.map((b) => (b ? hex(b) : undefined))).toEqual([hex(a.bytes), undefined, hex(g.bytes)])
+      expect(await store.getOps([])).toEqual([])
+      await store.close()
+    })
+
     it('STORE-3: the heads index follows diamonds, merges and out-of-order arrival', async () => {
       const { store } = await open()
       const c = rnd()

@@ -30,6 +30,12 @@ export interface SyncTarget {
   readonly replica: Replica
   /** Verify, store and apply envelopes; never trusts them. */
   ingest(envelopes: Uint8Array[]): Promise<{ applied: number; rejected: number }>
+  /**
+   * The envelopes of held ops, in the order asked (undefined for one that is
+   * gone). Without it, the replica's own kept envelopes are sent; a node that
+   * keeps envelopes only on disk reads them from its store here.
+   */
+  envelopes?(ids: readonly OpId[]): Promise<(Uint8Array | undefined)[]>
 }
 
 export interface Proof {
@@ -217,21 +223,28 @@ function sender(duplex: FrameDuplex, s: SessionStats): (m: SyncMessage) => Promi
   }
 }
 
+/** Ops whose envelopes are read at once (one store read per chunk). */
+const READ_CHUNK = 512
+
 /** Send ops in batches bounded by count and bytes, then `done`. */
 async function sendOps(target: SyncTarget, ids: readonly OpId[], send: (m: SyncMessage) => Promise<void>, limits: SyncLimits, s: SessionStats): Promise<void> {
+  const r = target.replica
+  const read = target.envelopes?.bind(target) ?? (async (chunk: readonly OpId[]) => chunk.map((id) => r.envelopeOf(id)))
   let batch: Uint8Array[] = []
   let bytes = 0
-  for (const id of ids) {
-    const e = target.replica.dag.get(id)
-    if (!e) continue
-    if (batch.length >= limits.maxEnvelopes || bytes + e.op.bytes.length > 1024 * 1024) {
-      await send({ type: 'ops', envelopes: batch })
-      batch = []
-      bytes = 0
+  for (let i = 0; i < ids.length; i += READ_CHUNK) {
+    const chunk = ids.slice(i, i + READ_CHUNK)
+    for (const env of await read(chunk)) {
+      if (!env) continue
+      if (batch.length >= limits.maxEnvelopes || bytes + env.length > 1024 * 1024) {
+        await send({ type: 'ops', envelopes: batch })
+        batch = []
+        bytes = 0
+      }
+      batch.push(env)
+      bytes += env.length
+      s.opsSent++
     }
-    batch.push(e.op.bytes)
-    bytes += e.op.bytes.length
-    s.opsSent++
   }
   if (batch.length > 0) await send({ type: 'ops', envelopes: batch })
   await send({ type: 'done', sent: ids.length })

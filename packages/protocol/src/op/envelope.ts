@@ -44,6 +44,15 @@ export interface Op<K extends OpKind = OpKind> {
 
 export type AnyOp = { [K in OpKind]: Op<K> }[OpKind]
 
+type WithoutBytes<T> = T extends unknown ? Omit<T, 'bytes'> : never
+/**
+ * An op as a replica holds it once inserted: everything but the envelope
+ * bytes, which the store keeps (a replica holds them only when asked to, see
+ * `ReplicaOptions.keepEnvelopes`). Narrowing on `kind` works as for AnyOp.
+ */
+export type HeldOp = WithoutBytes<AnyOp>
+export type HeldOpOf<K extends OpKind> = Omit<Op<K>, 'bytes'>
+
 export interface OpDraft<K extends OpKind = OpKind> {
   /** null only for a genesis op. */
   community: CommunityId | null

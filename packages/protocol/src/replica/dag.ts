@@ -6,12 +6,12 @@
  * so (height, id) ascending is the canonical total order every replica agrees
  * on, whatever order ops arrived in.
  */
-import type { AnyOp } from '../op/envelope'
+import type { HeldOp } from '../op/envelope'
 import type { DeviceKey, OpId } from '../op/ids'
 
 export interface DagEntry {
   readonly index: number
-  readonly op: AnyOp
+  readonly op: HeldOp
   readonly height: number
   /** Largest `time` claimed by any op in this op's causal past (0 for genesis). */
   readonly pastMaxTime: number
@@ -28,7 +28,8 @@ export class Dag {
   readonly entries: DagEntry[] = []
   private readonly byId = new Map<OpId, DagEntry>()
   private readonly headSet = new Set<OpId>()
-  private readonly bySeq = new Map<DeviceKey, Map<number, OpId[]>>()
+  /** One id per seq, an array only on equivocation (a Map of arrays cost ~40 bytes per op). */
+  private readonly bySeq = new Map<DeviceKey, Map<number, OpId | OpId[]>>()
   private readonly lastByDevice = new Map<DeviceKey, DagEntry>()
 
   get size(): number {
@@ -54,11 +55,12 @@ export class Dag {
 
   /** Ops by this device with this seq (more than one means equivocation). */
   opsAt(device: DeviceKey, seq: number): readonly OpId[] {
-    return this.bySeq.get(device)?.get(seq) ?? []
+    const at = this.bySeq.get(device)?.get(seq)
+    return at === undefined ? [] : typeof at === 'string' ? [at] : at
   }
 
   /** Precondition: every dep is present. */
-  insert(op: AnyOp): DagEntry {
+  insert(op: HeldOp): DagEntry {
     let height = 1
     let pastMaxTime = 0
     for (const d of op.deps) {
@@ -80,8 +82,9 @@ export class Dag {
     let seqs = this.bySeq.get(op.author)
     if (!seqs) this.bySeq.set(op.author, (seqs = new Map()))
     const at = seqs.get(op.seq)
-    if (at) at.push(op.id)
-    else seqs.set(op.seq, [op.id])
+    if (at === undefined) seqs.set(op.seq, op.id)
+    else if (typeof at === 'string') seqs.set(op.seq, [at, op.id])
+    else at.push(op.id)
     return entry
   }
 

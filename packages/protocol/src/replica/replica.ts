@@ -13,7 +13,7 @@
  *   past, computed per interned frontier and cached.
  */
 import { DecodeError, ProtocolError, RuleViolation } from '../errors'
-import { decodeOp, pureCrypto, type AnyOp, type CryptoSuite } from '../op/envelope'
+import { decodeOp, pureCrypto, type AnyOp, type CryptoSuite, type HeldOp } from '../op/envelope'
 import type { CommunityId, DeviceKey, MemberId, OpId } from '../op/ids'
 import { toHex } from '../encoding/bytes'
 import { Dag, canonicalCompare, type DagEntry } from './dag'
@@ -44,10 +44,17 @@ export interface ReplicaOptions {
   community?: CommunityId
   crypto?: CryptoSuite
   limits?: Partial<ReplicaLimits>
+  /**
+   * Keep every inserted op's envelope bytes in memory (default true). A node
+   * that stores envelopes on disk passes false and reads them from its store
+   * when a peer asks: at 200k ops the bytes and their wrappers are ~130 MB.
+   */
+  keepEnvelopes?: boolean
 }
 
 export type ReceiveResult =
-  | { status: 'applied'; id: OpId; released: OpId[] }
+  /** `ops`: the applied op and every op it released, with their envelope bytes (for the caller to store). */
+  | { status: 'applied'; id: OpId; released: OpId[]; ops: AnyOp[] }
   | { status: 'duplicate'; id: OpId }
   | { status: 'pending'; id: OpId; missing: OpId[] }
   | { status: 'dropped'; id: OpId; reason: string }
@@ -67,6 +74,22 @@ const ROSTER_KINDS = new Set([
   'member.leave', 'member.remove', 'member.role',
 ])
 
+const NONE: readonly number[] = []
+
+/** Binary search in an ascending array. */
+function sortedHas(xs: readonly number[], x: number): boolean {
+  let lo = 0
+  let hi = xs.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    const v = xs[mid] as number
+    if (v === x) return true
+    if (v < x) lo = mid + 1
+    else hi = mid - 1
+  }
+  return false
+}
+
 export class Replica {
   readonly dag = new Dag()
   community: CommunityId | undefined
@@ -76,13 +99,14 @@ export class Replica {
   private readonly verdicts: Verdict[] = []
   private readonly rosterOps: DagEntry[] = []
   /**
-   * Roster ancestry in O(roster ops) memory: each roster op's maximal roster
-   * ancestors (its frontier at insertion) and whether every earlier roster op
-   * is its ancestor (true along the usual linear history). Ancestry queries
-   * walk parents and stop at the first such "all before" op.
+   * Roster ancestry by complement: for each roster op, the earlier roster ops
+   * that are NOT in its causal past, ascending. Along linear history that is
+   * empty; one long-lived concurrent roster op (a device link made on a
+   * branch) adds one entry to each later op instead of making every ancestry
+   * question walk back to it — the walk was quadratic, 23 s of a 219k-op
+   * replay. An op made far behind the tip lists what it missed, once.
    */
-  private readonly rosterParents: (readonly number[])[] = []
-  private readonly rosterAllBefore: boolean[] = []
+  private readonly rosterMissing: (readonly number[])[] = []
   private readonly rosterActions: (RosterAction | undefined)[] = []
   private readonly singleton: Frontier[] = []
   /** Ordinals of removals (direct, or by a passed proposal) by removed member. */
@@ -112,11 +136,22 @@ export class Replica {
   private content: ContentFold
   private contentDirty = false
   private readonly listeners = new Set<(ids: OpId[]) => void>()
+  private readonly keepEnvelopes: boolean
+  /** Envelope bytes by entry index, when kept. */
+  private readonly envelopes: Uint8Array[] = []
+  /**
+   * One string per distinct device key, member id and referenced proposal:
+   * held ops share them instead of each carrying its own copies (at 200k ops,
+   * ~5 hex strings per op were ~100 MB of the heap).
+   */
+  private readonly interned = new Map<string, string>()
+  private readonly internedProposals = new Map<string, Uint8Array>()
 
   constructor(options: ReplicaOptions = {}) {
     this.community = options.community
     this.crypto = options.crypto ?? pureCrypto
     this.limits = { ...DEFAULT_LIMITS, ...options.limits }
+    this.keepEnvelopes = options.keepEnvelopes ?? true
     this.governance = new Governance(this)
     this.content = new ContentFold(this)
   }
@@ -130,6 +165,25 @@ export class Replica {
 
   heads(): OpId[] {
     return this.dag.heads()
+  }
+
+  /** The envelope bytes of a held op, when this replica keeps them (see ReplicaOptions.keepEnvelopes). */
+  envelopeOf(id: OpId): Uint8Array | undefined {
+    const e = this.dag.get(id)
+    return e ? this.envelopes[e.index] : undefined
+  }
+
+  /** A held op with its envelope bytes; undefined when absent or when envelopes are not kept. */
+  opOf(id: OpId): AnyOp | undefined {
+    const e = this.dag.get(id)
+    const bytes = e ? this.envelopes[e.index] : undefined
+    return e && bytes ? ({ ...e.op, bytes } as AnyOp) : undefined
+  }
+
+  /** Every held op with its envelope, in insertion order (a causal order). Needs keepEnvelopes. */
+  ops(): AnyOp[] {
+    if (!this.keepEnvelopes) throw new Error('This replica does not keep envelopes; read them from the store.')
+    return this.dag.entries.map((e) => ({ ...e.op, bytes: this.envelopes[e.index] as Uint8Array }) as AnyOp)
   }
 
   has(id: OpId): boolean {
@@ -219,11 +273,12 @@ export class Replica {
     const missing = this.missingDepsOf(op)
     if (missing.length > 0) return this.buffer(op, missing)
     const released: OpId[] = []
+    const ops: AnyOp[] = [op]
     const result = this.insertChecked(op)
     if (result.status !== 'applied') return result
-    this.releaseWaiters(op.id, released)
+    this.releaseWaiters(op.id, released, ops)
     this.notify([op.id, ...released])
-    return { status: 'applied', id: op.id, released }
+    return { status: 'applied', id: op.id, released, ops }
   }
 
   /** Receive many ops; returns how many were applied and the rejections. */
@@ -266,7 +321,7 @@ export class Replica {
     return { status: 'pending', id: op.id, missing }
   }
 
-  private releaseWaiters(id: OpId, released: OpId[]): void {
+  private releaseWaiters(id: OpId, released: OpId[], ops: AnyOp[]): void {
     const queue = [id]
     while (queue.length > 0) {
       const done = queue.pop() as OpId
@@ -283,6 +338,7 @@ export class Replica {
           this.dropDependents(wid)
         } else if (this.insertChecked(op).status === 'applied') {
           released.push(wid)
+          ops.push(op)
           queue.push(wid)
         } else {
           this.dropDependents(wid)
@@ -337,7 +393,9 @@ export class Replica {
     } catch (e) {
       return this.reject(op.id, e)
     }
-    const entry = this.dag.insert(op)
+    const entry = this.dag.insert(this.held(op))
+    if (this.keepEnvelopes) this.envelopes[entry.index] = op.bytes
+    member = this.intern(member)
     const extendsTip = rosterOp && (this.tip ? frontier.items.length === 1 && frontier.items[0] === this.tip.ordinal : frontier.items.length === 0)
     this.verdicts[entry.index] = { member, frontier, rosterOrdinal: -1 }
     this.governance.inserted(entry)
@@ -346,8 +404,7 @@ export class Replica {
       const action = this.governance.actionFor(entry)
       const rosterOrdinal = this.rosterOps.length
       this.rosterOps.push(entry)
-      this.rosterParents.push(frontier.items)
-      this.rosterAllBefore.push(this.downsetSize(frontier.items) === rosterOrdinal)
+      this.rosterMissing.push(this.missingBelow(frontier.items, rosterOrdinal))
       this.rosterActions.push(action)
       this.singleton.push(this.interner.intern([rosterOrdinal]))
       this.verdicts[entry.index] = { member, frontier, rosterOrdinal }
@@ -367,57 +424,69 @@ export class Replica {
       }
       this.globalRoster = undefined
       // Anything not strictly after every roster op so far may reorder or cut earlier ops.
-      if (removed || (rosterOrdinal !== 0 && !this.rosterAllBefore[rosterOrdinal])) this.contentDirty = true
+      if (removed || (this.rosterMissing[rosterOrdinal] as number[]).length > 0) this.contentDirty = true
     }
     const seqOps = this.dag.opsAt(op.author, op.seq)
     // EQUIV-1: one device, one seq, two ops: keep a proof (the whole set, so every replica records the same).
     if (seqOps.length > 1) this.forkProofMap.set(`${op.author}:${op.seq}`, { device: op.author, seq: op.seq, ops: [...seqOps].sort() })
     if (!this.contentDirty) this.content.apply(entry)
-    return { status: 'applied', id: op.id, released: [] }
+    return { status: 'applied', id: op.id, released: [], ops: [op] }
+  }
+
+  private intern<T extends string>(s: T): T {
+    const known = this.interned.get(s)
+    if (known !== undefined) return known as T
+    this.interned.set(s, s)
+    return s
+  }
+
+  /** The op as held: no envelope bytes, and shared strings for its community, author and deps. */
+  private held(op: AnyOp): HeldOp {
+    const deps = op.deps.map((d) => (this.dag.get(d) as DagEntry).op.id)
+    let body = op.body
+    const proposal = (body as { proposal?: unknown }).proposal
+    if (proposal instanceof Uint8Array) {
+      // Votes, closes, withdraws and comments name their proposal: 190k votes need not carry 190k copies of 32 bytes.
+      const key = (this.dag.get(toHex(proposal) as OpId) as DagEntry).op.id
+      let shared = this.internedProposals.get(key)
+      if (!shared) this.internedProposals.set(key, (shared = proposal))
+      body = { ...body, proposal: shared } as typeof body
+    }
+    return {
+      id: op.id,
+      community: (this.community ?? op.community) as CommunityId,
+      author: this.intern(op.author),
+      seq: op.seq,
+      deps,
+      time: op.time,
+      kind: op.kind,
+      body,
+    } as HeldOp
   }
 
   /** Is roster op `i` in the causal past of roster op `j`? (Ancestors always have smaller ordinals.) */
   private rosterIsAncestor(i: number, j: number): boolean {
-    if (i >= j) return false
-    if (this.rosterAllBefore[j]) return true
-    const seen = new Set<number>()
-    const stack = [...(this.rosterParents[j] as number[])]
-    while (stack.length > 0) {
-      const k = stack.pop() as number
-      if (k === i) return true
-      if (k < i || seen.has(k)) continue
-      if (this.rosterAllBefore[k]) return true
-      seen.add(k)
-      for (const p of this.rosterParents[k] as number[]) stack.push(p)
-    }
-    return false
+    return i < j && !sortedHas(this.rosterMissing[j] as number[], i)
   }
 
   /**
-   * The roster ops in the downsets of `items` (items included): every ordinal
-   * below `floor`, plus `above`.
+   * The roster ops below `end` that are not in the downsets of `items`
+   * (items included), ascending. k is outside p's downset iff k > p or k is
+   * in p's missing list; so the answer is the intersection over the items,
+   * and every candidate comes from the newest item's list or lies above it.
    */
-  private rosterDownset(items: readonly number[]): { floor: number; above: Set<number> } {
-    let floor = 0
-    const above = new Set<number>()
-    const stack = [...items]
-    while (stack.length > 0) {
-      const k = stack.pop() as number
-      if (k < floor || above.has(k)) continue
-      if (this.rosterAllBefore[k]) {
-        floor = Math.max(floor, k + 1)
-        continue
-      }
-      above.add(k)
-      for (const p of this.rosterParents[k] as number[]) stack.push(p)
+  private missingBelow(items: readonly number[], end: number): readonly number[] {
+    if (items.length === 0) return end === 0 ? NONE : Array.from({ length: end }, (_, k) => k)
+    let top = items[0] as number
+    for (const p of items) if (p > top) top = p
+    const out: number[] = []
+    const outside = (k: number): boolean => {
+      for (const p of items) if (k === p || (k < p && !sortedHas(this.rosterMissing[p] as number[], k))) return false
+      return true
     }
-    for (const k of above) if (k < floor) above.delete(k)
-    return { floor, above }
-  }
-
-  private downsetSize(items: readonly number[]): number {
-    const d = this.rosterDownset(items)
-    return d.floor + d.above.size
+    for (const k of this.rosterMissing[top] as number[]) if (outside(k)) out.push(k)
+    for (let k = top + 1; k < end; k++) if (outside(k)) out.push(k)
+    return out.length === 0 ? NONE : out
   }
 
   /** DAG-2: a device's ops form a chain through their deps. */
@@ -442,7 +511,7 @@ export class Replica {
   }
 
   /** Which member an op removes, if it is a removal (ROSTER-10, ROSTER-12). */
-  private removedBy(op: AnyOp, action: RosterAction | undefined): MemberId | undefined {
+  private removedBy(op: HeldOp, action: RosterAction | undefined): MemberId | undefined {
     if (op.kind === 'member.remove') return toHex(op.body.member) as MemberId
     if (op.kind === 'proposal.close' && action?.type === 'remove') return toHex(action.member) as MemberId
     return undefined
@@ -518,9 +587,11 @@ export class Replica {
 
   /** The roster from every roster op in the downset of a frontier, in canonical order. */
   private foldDownset(frontier: Frontier): RosterState {
-    const { floor, above } = this.rosterDownset(frontier.items)
-    const set = new Set<number>(above)
-    for (let i = 0; i < floor; i++) set.add(i)
+    let top = 0
+    for (const p of frontier.items) if (p > top) top = p
+    const missing = new Set(this.missingBelow(frontier.items, top + 1))
+    const set = new Set<number>()
+    for (let i = 0; i <= top; i++) if (!missing.has(i)) set.add(i)
     const ordered = [...set].sort((a, b) => canonicalCompare(this.rosterOps[a] as DagEntry, this.rosterOps[b] as DagEntry))
     const s = new RosterState()
     for (const ord of ordered) if (!this.isCutWithin(ord, set)) this.foldRosterOp(s, ord)

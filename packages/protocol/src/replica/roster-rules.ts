@@ -8,7 +8,7 @@ import { RuleViolation } from '../errors'
 import { concatBytes, fromHex, utf8 } from '../encoding/bytes'
 import { verifyDeviceCert } from '../crypto/identity'
 import type { Verifier } from '../crypto/ed25519'
-import type { AnyOp, Op } from '../op/envelope'
+import type { AnyOp, HeldOp, Op } from '../op/envelope'
 import { roleRank, type CommunityId, type MemberId, type OpId, type Role } from '../op/ids'
 import { toHex } from '../encoding/bytes'
 import { sha256 } from '../crypto/hash'
@@ -160,7 +160,7 @@ export function checkRosterOp(op: AnyOp, past: RosterState, member: MemberId): v
  * state being built in canonical order. The state is mutable here: the caller
  * passes a fresh clone.
  */
-export function applyRosterOp(s: RosterState, op: AnyOp, member: MemberId, action?: RosterAction): void {
+export function applyRosterOp(s: RosterState, op: HeldOp, member: MemberId, action?: RosterAction): void {
   // ROSTER-14: ops of a member whose admission never took effect count for nothing.
   const admitting = op.kind === 'genesis' || op.kind === 'member.join' || op.kind === 'fork.join'
   if (!admitting && !s.everAdmitted.has(member)) return
@@ -268,7 +268,7 @@ export function applyRosterOp(s: RosterState, op: AnyOp, member: MemberId, actio
   }
 }
 
-function applyPassedAction(s: RosterState, op: AnyOp, action: RosterAction): void {
+function applyPassedAction(s: RosterState, op: HeldOp, action: RosterAction): void {
   switch (action.type) {
     case 'admit': {
       const m = toHex(action.member) as MemberId
