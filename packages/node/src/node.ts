@@ -349,6 +349,7 @@ export class PolityNode implements PolityClient {
         slice = performance.now()
       }
     }
+    rt.replica.trimCaches()
   }
 
   /** Envelopes of held ops: the replica keeps none in memory (keepEnvelopes: false), the store has them all. */

@@ -68,6 +68,9 @@ export interface ForkProof {
 
 /** Roster snapshots kept along the linear history (bounded: ~2 MB each at 10k members). */
 const SNAPSHOT_EVERY = 512
+const MAX_SNAPSHOTS = 6
+/** Rosters of non-tip frontiers kept (each a full copy): enough for the few branches live at once. */
+const ROSTER_CACHE = 12
 
 const ROSTER_KINDS = new Set([
   'genesis', 'device.link', 'invite.create', 'invite.revoke', 'member.join', 'fork.join',
@@ -113,8 +116,14 @@ export class Replica {
   private readonly removalsOf = new Map<MemberId, number[]>()
   private readonly interner = new FrontierInterner()
   private readonly rosterCache = new Map<string, RosterState>()
-  /** Roster after every SNAPSHOT_EVERY-th roster op on the tip, never evicted, so an old frontier replays at most that many ops. */
+  /**
+   * Roster after every `snapshotEvery`-th roster op on the tip, so an old
+   * frontier replays from nearby. At most MAX_SNAPSHOTS are kept (each is a
+   * full copy, ~2.5 MB at 10k members; 39 of them were ~100 MB at 219k ops):
+   * when full, every other one is dropped and the spacing doubles.
+   */
   private readonly rosterSnapshots = new Map<number, RosterState>()
+  private snapshotEvery = SNAPSHOT_EVERY
   /**
    * The roster after the newest roster op when it extends the previous one:
    * updated in place (no copy per join), with a snapshot kept every
@@ -242,6 +251,16 @@ export class Replica {
       this.contentDirty = false
     }
     return this.content
+  }
+
+  /**
+   * Drop cached rosters of past frontiers (each a full copy, ~2 MB at 10k
+   * members). A node calls it after a bulk load, whose branches are history
+   * now; they are rebuilt on demand from the kept snapshots.
+   */
+  trimCaches(): void {
+    this.rosterCache.clear()
+    this.globalRoster = undefined
   }
 
   /** Called with the ids of newly applied ops. Returns an unsubscribe function. */
@@ -412,7 +431,7 @@ export class Replica {
         const state = this.tip ? this.tip.state : new RosterState()
         this.foldRosterOp(state, rosterOrdinal)
         this.tip = { ordinal: rosterOrdinal, state }
-        if (rosterOrdinal % SNAPSHOT_EVERY === 0) this.rosterSnapshots.set(rosterOrdinal, state.clone())
+        if (rosterOrdinal % this.snapshotEvery === 0) this.keepSnapshot(rosterOrdinal, state)
       } else {
         this.tip = { ordinal: rosterOrdinal, state: this.rosterAt(this.singleton[rosterOrdinal] as Frontier).clone() }
       }
@@ -577,8 +596,17 @@ export class Replica {
     return state
   }
 
+  private keepSnapshot(ordinal: number, state: RosterState): void {
+    if (this.rosterSnapshots.size >= MAX_SNAPSHOTS) {
+      this.snapshotEvery *= 2
+      for (const k of [...this.rosterSnapshots.keys()]) if (k % this.snapshotEvery !== 0) this.rosterSnapshots.delete(k)
+      if (ordinal % this.snapshotEvery !== 0) return
+    }
+    this.rosterSnapshots.set(ordinal, state.clone())
+  }
+
   private cacheRoster(f: Frontier, s: RosterState): void {
-    if (this.rosterCache.size >= 48) {
+    if (this.rosterCache.size >= ROSTER_CACHE) {
       const oldest = this.rosterCache.keys().next().value as string
       this.rosterCache.delete(oldest)
     }
