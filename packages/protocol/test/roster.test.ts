@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { Actor, community, memberIds, syncAll } from './harness'
 import { fromHex } from '../src/encoding/bytes'
+import { Replica } from '../src/index'
+import { nodeCrypto } from './node-crypto'
 
 describe('roster', () => {
   it('ROSTER-1/5: a founder creates a community and members join by invite', () => {
@@ -53,6 +55,31 @@ describe('roster', () => {
     const view = s.members.find((x) => x.id === m.member)!
     expect(view.devices).toHaveLength(2)
     expect(view.name).toBe('Ada')
+  })
+
+  it('ROSTER-2: a device link left concurrent while 600 roster ops follow keeps ancestry right (regression: quadratic walk)', () => {
+    // The 219k-op bench had one device link on a branch beside thousands of joins; ancestry is now kept as
+    // the list of earlier roster ops NOT in each op's past, and must still answer exactly.
+    const { founder, members } = community(1)
+    const m = members[0]!
+    const laptop = new Actor('m-laptop', undefined, m.identity)
+    laptop.pull(m)
+    laptop.act('device.link', { member: m.identity.publicKey, cert: laptop.cert() })
+    laptop.act('profile.set', { name: 'Ada on the branch' })
+    for (let i = 0; i < 600; i++) founder.invite()
+    laptop.pull(founder)
+    laptop.act('profile.set', { name: 'Ada merged' })
+    founder.invite()
+    founder.pull(laptop)
+    const s = founder.replica.state()
+    const view = s.members.find((x) => x.id === m.member)!
+    expect(view.devices).toHaveLength(2)
+    expect(view.name).toBe('Ada merged')
+    expect(founder.replica.refoldedState()).toEqual(s)
+    const reversed = new Replica({ community: founder.community, crypto: nodeCrypto })
+    for (const op of founder.replica.ops().reverse()) reversed.receive(op)
+    expect(reversed.size).toBe(founder.replica.size)
+    expect(reversed.state()).toEqual(s)
   })
 
   it('PROFILE-1: the latest profile in causal order wins', () => {
