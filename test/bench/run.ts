@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url'
 import * as ed from '@noble/ed25519'
 import * as Y from 'yjs'
 import { decodeCanonical, recoveryPhraseOf, tallyApproval, tallyIrv, tallyYesNo, verifyStrict } from '@polity/protocol'
-import { PolityNode, createNativeCrypto, encodeBundle } from '@polity/node'
+import { PolityNode, createNativeCrypto, decodeBundle, encodeBundle } from '@polity/node'
 import { generateCommunity, sizesFor, tallyBallots } from './generate'
 import { parallelVerify } from './parallel-verify'
 import { liveLatency } from './live-latency'
@@ -30,17 +30,10 @@ const row = (name: string, value: number, unit: string, baseline: string, baseli
 }
 const round = (x: number): number => Math.round(x * 1000) / 1000
 const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] as number
-/** Bytes of a node's newest `n` envelopes, read through its public relay API (the replica keeps no envelopes). */
-async function offlineEnvelopeBytes(node: PolityNode, community: Parameters<PolityNode['envelopesSince']>[0]['community'], n: number): Promise<number> {
-  const size = node.replicaOf(community).size
-  let after = Math.max(0, size - n)
-  let bytes = 0
-  for (;;) {
-    const batch = await node.envelopesSince({ community, after })
-    bytes += batch.envelopes.reduce((x, e) => x + e.length, 0)
-    if (batch.done) return bytes
-    after = batch.next
-  }
+/** Bytes of a node's newest `n` envelopes (highest in causal order), read back through a bundle export: the replica keeps no envelopes. */
+async function newestEnvelopeBytes(node: PolityNode, community: Parameters<PolityNode['exportBundle']>[0]['community'], n: number): Promise<number> {
+  const all = decodeBundle(await node.exportBundle({ community }))
+  return all.slice(-n).reduce((x, e) => x + e.length, 0)
 }
 const dirSize = (d: string): number => readdirSync(d, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? dirSize(join(d, e.name)) : statSync(join(d, e.name)).size), 0)
 
@@ -154,7 +147,7 @@ t = performance.now()
 const [stats] = await b.connectPeers([a.networkAddresses()[0]!])
 const catchS = (performance.now() - t) / 1000
 row('catch-up: 1,000 ops made while offline', catchS, 's', 'cold sync per 1,000 ops', (coldS / g.ops.length) * 1000, `${stats?.bytesIn ?? 0} bytes in, ${stats?.bytesOut ?? 0} bytes out`)
-row('catch-up bytes received', stats?.bytesIn ?? 0, 'bytes', 'the 1,000 envelopes themselves', await offlineEnvelopeBytes(a, community, 1000))
+row('catch-up bytes received', stats?.bytesIn ?? 0, 'bytes', 'the 1,000 envelopes themselves', await newestEnvelopeBytes(a, community, 1000))
 
 // 4. Live latency: one op made on one node of a 10-node loopback network until every node holds it.
 {
