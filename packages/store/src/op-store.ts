@@ -107,7 +107,6 @@ export class OpStore implements Store {
         added.set(idHex, r)
         const c = hex(r.community)
         counts.set(c, (counts.get(c) ?? 0) + 1)
-        ops.push({ type: 'put', key: key(C, r.community), value: EMPTY })
         ops.push({ type: 'put', key: key(O, r.id), value: key(0, r.community, u32(r.height)).subarray(1) })
         ops.push({ type: 'put', key: key(I, r.community, u32(r.height), r.id), value: r.bytes })
         ops.push({ type: 'put', key: key(S, r.community, r.author, u32(r.seq), r.id), value: EMPTY })
@@ -125,6 +124,9 @@ export class OpStore implements Store {
       for (const [c, n] of counts) {
         const community = Buffer.from(c, 'hex')
         const cur = await this.kv.get(key(N, community))
+        // The community key is written once, when its first op arrives: rewritten per op, its ~200k stale
+        // versions made listing communities at startup scan them all (~100 ms) until LevelDB compacted.
+        if (!cur) ops.push({ type: 'put', key: key(C, community), value: EMPTY })
         ops.push({ type: 'put', key: key(N, community), value: u32((cur ? readU32(cur) : 0) + n) })
       }
       await this.kv.batch(ops)
