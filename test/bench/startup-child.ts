@@ -25,7 +25,9 @@ if (mode === 'node') {
   const community = first!.id
   const opCount = (await node.getCommunity({ community })).opCount
   const proposal = await node.createProposal({ community, title: 'Bench', text: '', action: { type: 'resolution' }, method: { type: 'yesno', quorum: [1, 100], threshold: [1, 2] }, deadlineInHours: 0 })
-  // 20 unmeasured votes first: the vote path's first runs compile it (the bench process had it warm).
+  // A node in steady state: let the collector finish settling the heap the load just built (its
+  // incremental marking otherwise lands inside votes), then 20 unmeasured votes compile the vote path.
+  await new Promise((r) => setTimeout(r, 3000))
   for (let i = 0; i < 20; i++) await node.vote({ community, proposal, ballot: { type: 'yesno', choice: 'yes' } })
   const apply: number[] = []
   for (let i = 0; i < 200; i++) {
