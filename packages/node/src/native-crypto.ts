@@ -5,15 +5,21 @@
  * (SIG-5, tested in test/native-crypto.test.ts).
  */
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto'
-import { hasStrictSignatureEncoding, isAcceptableKeyForVerifier, type CryptoSuite } from '@polity/protocol'
+import { hasStrictSignatureEncoding, isAcceptableKeyForVerifier, type CryptoSuite, type VerifyItem } from '@polity/protocol'
+import { POOL_MIN_BATCH, VerifyPool } from './verify-pool'
 
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex')
 
+/** One pool per process: every node in it shares the cores (workers start on first use and never hold the process open). */
+let pool: VerifyPool | undefined
+
 export function createNativeCrypto(maxCachedKeys = 50_000): CryptoSuite {
   const keys = new Map<string, KeyObject>()
   const signers = new Map<string, KeyObject>()
-  return {
+  /** Keys that passed SIG-4's precheck here (the pool's workers hold their own KeyObjects). */
+  const accepted = new Set<string>()
+  const suite: CryptoSuite = {
     sign(msg, secretKey) {
       const id = Buffer.from(secretKey.buffer, secretKey.byteOffset, secretKey.byteLength).toString('latin1')
       let key = signers.get(id)
@@ -46,5 +52,27 @@ export function createNativeCrypto(maxCachedKeys = 50_000): CryptoSuite {
       }
     },
     hash: (b) => new Uint8Array(createHash('sha256').update(b).digest()),
+    async verifyMany(items: readonly VerifyItem[], signal?: AbortSignal): Promise<boolean[]> {
+      if (items.length < POOL_MIN_BATCH) return items.map((it) => suite.verify(it.signature, it.message, it.key))
+      // SIG-2..4 here, exactly as in verify above; only what passes goes to the workers.
+      const out: boolean[] = new Array<boolean>(items.length).fill(false)
+      const sent: number[] = []
+      for (let i = 0; i < items.length; i++) {
+        const it = items[i] as VerifyItem
+        if (!hasStrictSignatureEncoding(it.signature) || it.key.length !== 32) continue
+        const id = Buffer.from(it.key.buffer, it.key.byteOffset, it.key.byteLength).toString('latin1')
+        if (!accepted.has(id)) {
+          if (!isAcceptableKeyForVerifier(it.key)) continue
+          if (accepted.size >= maxCachedKeys) accepted.clear()
+          accepted.add(id)
+        }
+        sent.push(i)
+      }
+      pool ??= new VerifyPool()
+      const answers = await pool.verify(sent.map((i) => items[i] as VerifyItem), signal)
+      for (let j = 0; j < sent.length; j++) out[sent[j] as number] = answers[j] as boolean
+      return out
+    },
   }
+  return suite
 }

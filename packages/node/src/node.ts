@@ -10,8 +10,9 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import * as Y from 'yjs'
 import {
   Replica, createOp, certifyDevice, didKeyOf, generateKeyPair, identityFromRecoveryPhrase, joinProofMessage,
-  recoveryPhraseOf, sign, toHex, fromHex, decodeOp, encodeDossier, verifyDossier, keyPairFromSecret, DEFAULT_RULES,
-  DRAFT_TEXT, MAX_DEPS, publicKeyFromDidKey,
+  recoveryPhraseOf, sign, toHex, fromHex, decodeOpUnverified, signatureError, encodeDossier, verifyDossier, keyPairFromSecret, DEFAULT_RULES,
+  DRAFT_TEXT, MAX_DEPS, publicKeyFromDidKey, ProtocolError, DecodeError,
+  type UncheckedOp,
   type AnyOp, type BodyOf, type CborValue, type CommunityId, type CryptoSuite, type MemberId, type OpId, type OpKind,
   type CommunityState, type ProposalAction, type Rules,
 } from '@polity/protocol'
@@ -70,6 +71,8 @@ class CommunityRuntime {
   /** While the replica reloads in the background: the checkpointed state (CHECKPOINT-1). */
   snapshot: CommunityState | undefined
   loading: Promise<void> | undefined
+  /** The last ingest's apply step: the next one runs after it (ops apply and store in arrival order). */
+  applying: Promise<void> = Promise.resolve()
 
   constructor(readonly id: CommunityId, crypto: CryptoSuite) {
     this.replica = new Replica({ community: id, crypto, keepEnvelopes: false })
@@ -80,6 +83,10 @@ const MIN_PASSPHRASE = 8
 /** Envelopes per relay call (NET-RTC-4): bounds one bridge message. */
 const RELAY_BATCH = 1000
 const HOUR = 3600_000
+/** Ops per batch when a bundle is imported: bounds one store write and its memory. */
+const INGEST_CHUNK = 4096
+
+interface IngestResult { applied: AnyOp[]; rejected: string[]; duplicates: number; pending: number }
 /** Longest stretch of background replay before other work gets a turn. */
 const REPLAY_SLICE_MS = 15
 /** NET-P1: remembered peers per community, and addresses per peer. */
@@ -455,13 +462,59 @@ export class PolityNode implements PolityClient {
     await this.store.putMeta(`community/${rt.id}`, seal(this.requireSecrets().dataKey, `community/${rt.id}`, value))
   }
 
-  /** Validate, apply and durably store ops from anywhere; returns what happened to each. */
-  private async ingest(rt: CommunityRuntime, ops: readonly (Uint8Array | AnyOp)[]): Promise<{ applied: AnyOp[]; rejected: string[]; duplicates: number; pending: number }> {
+  /**
+   * Validate, apply and durably store ops from anywhere; returns what happened
+   * to each. Raw envelopes are decoded at once and their signatures checked
+   * on every core (CryptoSuite.verifyMany); applying and storing run in call
+   * order per community, so a caller may start the next batch's checks
+   * while this one folds (sync and bundle imports do).
+   */
+  private ingest(rt: CommunityRuntime, ops: readonly (Uint8Array | AnyOp | UncheckedOp)[]): Promise<IngestResult> {
+    const checked = this.checkSignatures(ops)
+    const run = rt.applying.then(async () => this.applyChecked(rt, await checked))
+    rt.applying = run.then(() => undefined, () => undefined)
+    return run
+  }
+
+  /** Decode raw envelopes (DecodeError → rejected) and check every owed signature in one batch. */
+  private async checkSignatures(ops: readonly (Uint8Array | AnyOp | UncheckedOp)[]): Promise<(AnyOp | ProtocolError)[]> {
+    const out: (AnyOp | ProtocolError)[] = []
+    const owed: number[] = []
+    const checks: UncheckedOp['check'][] = []
+    for (const x of ops) {
+      let u: UncheckedOp | undefined
+      if (x instanceof Uint8Array) {
+        try {
+          u = decodeOpUnverified(x, this.crypto)
+        } catch (e) {
+          out.push(e instanceof ProtocolError ? e : new DecodeError(String(e)))
+          continue
+        }
+      } else if ('check' in x) u = x
+      if (u) {
+        owed.push(out.length)
+        checks.push(u.check)
+        out.push(u.op)
+      } else out.push(x as AnyOp)
+    }
+    if (checks.length === 0) return out
+    const ok = this.crypto.verifyMany
+      ? await this.crypto.verifyMany(checks)
+      : checks.map((c) => this.crypto.verify(c.signature, c.message, c.key))
+    for (let j = 0; j < owed.length; j++) if (!ok[j]) out[owed[j] as number] = signatureError()
+    return out
+  }
+
+  private async applyChecked(rt: CommunityRuntime, ops: readonly (AnyOp | ProtocolError)[]): Promise<IngestResult> {
     const applied: AnyOp[] = []
     const rejected: string[] = []
     let duplicates = 0
     let pending = 0
     for (const x of ops) {
+      if (x instanceof ProtocolError) {
+        rejected.push(x.message)
+        continue
+      }
       const r = rt.replica.receive(x)
       if (r.status === 'applied') {
         applied.push(...r.ops)
@@ -474,6 +527,24 @@ export class PolityNode implements PolityClient {
       this.afterApplied(rt, applied)
     }
     return { applied, rejected, duplicates, pending }
+  }
+
+  /** Ingest a long list in chunks, checking the next chunk's signatures while this one folds. */
+  private async ingestMany(rt: CommunityRuntime, ops: readonly (Uint8Array | AnyOp | UncheckedOp)[]): Promise<IngestResult> {
+    const total: IngestResult = { applied: [], rejected: [], duplicates: 0, pending: 0 }
+    const inflight: Promise<IngestResult>[] = []
+    const take = (r: IngestResult): void => {
+      for (const op of r.applied) total.applied.push(op)
+      for (const m of r.rejected) total.rejected.push(m)
+      total.duplicates += r.duplicates
+      total.pending += r.pending
+    }
+    for (let i = 0; i < ops.length; i += INGEST_CHUNK) {
+      inflight.push(this.ingest(rt, ops.slice(i, i + INGEST_CHUNK)))
+      if (inflight.length >= 2) take(await (inflight.shift() as Promise<IngestResult>))
+    }
+    for (const p of inflight) take(await p)
+    return total
   }
 
   private afterApplied(rt: CommunityRuntime, ops: readonly AnyOp[]): void {
@@ -812,15 +883,16 @@ export class PolityNode implements PolityClient {
     this.requireSecrets()
     const raw = decodeBundle(input.bytes)
     // Route each op to its community; an op that does not even decode is reported, not imported.
-    const byCommunity = new Map<CommunityId, AnyOp[]>()
+    // Signatures are checked in ingest, on every core, chunk by chunk.
+    const byCommunity = new Map<CommunityId, UncheckedOp[]>()
     const errors: string[] = []
     let rejected = 0
     raw.forEach((bytes, i) => {
       try {
-        const op = decodeOp(bytes, this.crypto)
-        const list = byCommunity.get(op.community) ?? []
-        list.push(op)
-        byCommunity.set(op.community, list)
+        const u = decodeOpUnverified(bytes, this.crypto)
+        const list = byCommunity.get(u.op.community) ?? []
+        list.push(u)
+        byCommunity.set(u.op.community, list)
       } catch (e) {
         rejected++
         if (errors.length < 10) errors.push(`Op #${i + 1}: ${(e as Error).message}`)
@@ -831,7 +903,7 @@ export class PolityNode implements PolityClient {
     let pending = 0
     for (const [cid, ops] of byCommunity) {
       const rt = await this.ready(cid, true)
-      const r = await this.ingest(rt, ops)
+      const r = await this.ingestMany(rt, ops)
       applied += r.applied.length
       duplicates += r.duplicates
       pending += r.pending
@@ -909,15 +981,15 @@ export class PolityNode implements PolityClient {
     if (!Array.isArray(input.envelopes) || input.envelopes.length > RELAY_BATCH) {
       throw new InvalidInputError(`Send 0 to ${RELAY_BATCH} envelopes per call.`)
     }
-    const ops: AnyOp[] = []
+    const ops: UncheckedOp[] = []
     const errors: string[] = []
     let rejected = 0
     input.envelopes.forEach((bytes, i) => {
       try {
         if (!(bytes instanceof Uint8Array)) throw new InvalidInputError('not bytes')
-        const op = decodeOp(bytes, this.crypto)
-        if (op.community !== rt.id) throw new InvalidInputError('the op belongs to another community')
-        ops.push(op)
+        const u = decodeOpUnverified(bytes, this.crypto)
+        if (u.op.community !== rt.id) throw new InvalidInputError('the op belongs to another community')
+        ops.push(u)
       } catch (e) {
         rejected++
         if (errors.length < 10) errors.push(`Envelope #${i + 1}: ${(e as Error).message}`)

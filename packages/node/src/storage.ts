@@ -40,9 +40,6 @@ export function recordOf(replica: Replica, op: AnyOp): OpRecord {
   return {
     id: fromHex(op.id, 32),
     community: fromHex(op.community, 32),
-    author: fromHex(op.author, 32),
-    seq: op.seq,
-    deps: op.deps.map((d) => fromHex(d, 32)),
     height: entry ? entry.height : 1,
     bytes: op.bytes,
   }

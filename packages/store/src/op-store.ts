@@ -4,16 +4,15 @@
  *   01 ‖ community                          → ''                community list
  *   02 ‖ id                                 → community ‖ height(u32)
  *   03 ‖ community ‖ height(u32 BE) ‖ id    → envelope bytes    causal-order index
- *   04 ‖ community ‖ id                     → ''                heads
- *   05 ‖ community ‖ id                     → ''                named as a dep by a stored op
- *   06 ‖ community ‖ author ‖ seq(u32 BE) ‖ id → ''             per-device seq index
  *   07 ‖ community                          → count(u32 BE)
  *   08 ‖ community                          → checkpoint
  *   09 ‖ utf8 key                           → meta value
  *
- * Every put of ops is one KV batch, so an op and all its index entries land
- * together or not at all (STORE-2); batches are serialized so counts and
- * heads are computed against a consistent view.
+ * Every put of ops is one KV batch, so an op and its index entries land
+ * together or not at all (STORE-2); batches are serialized so counts are
+ * computed against a consistent view. Heads and per-device seq indexes
+ * (tags 04..06) were dropped: the replica derives both as it replays, no
+ * caller read them, and they were 5 of the 7 writes per op (STORE-3).
  */
 import type { Kv, KvOp } from './kv'
 import type { Checkpoint, OpRecord, Store, StoredOp } from './types'
@@ -22,9 +21,6 @@ import { StoreClosedError, StoreCorruptError } from './errors'
 const C = 0x01
 const O = 0x02
 const I = 0x03
-const H = 0x04
-const R = 0x05
-const S = 0x06
 const N = 0x07
 const K = 0x08
 const M = 0x09
@@ -49,7 +45,7 @@ const u32 = (n: number): Uint8Array => {
 }
 const readU32 = (b: Uint8Array, at = 0): number => new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(at)
 const EMPTY = new Uint8Array(0)
-const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')
+const latin1 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1')
 
 /** The exclusive upper bound of every key that starts with `prefix`. */
 function prefixEnd(prefix: Uint8Array): Uint8Array {
@@ -89,40 +85,30 @@ export class OpStore implements Store {
     for (const r of records) {
       check32(r.id, 'id')
       check32(r.community, 'community')
-      check32(r.author, 'author')
       if (!Number.isSafeInteger(r.height) || r.height < 1 || r.height > 0xffffffff) throw new TypeError('height must be a positive integer')
-      if (!Number.isSafeInteger(r.seq) || r.seq < 1 || r.seq > 0xffffffff) throw new TypeError('seq must be a positive integer')
+      if (!(r.bytes instanceof Uint8Array)) throw new TypeError('bytes must be a Uint8Array')
     }
     return this.serial(async () => {
       this.live()
       const ops: KvOp[] = []
-      const added = new Map<string, OpRecord>()
-      const referenced = new Set<string>()
-      const counts = new Map<string, number>()
+      const added = new Set<string>()
+      const counts = new Map<string, { community: Uint8Array; n: number }>()
       // One lookup call for the whole batch instead of one await per op (sync writes thousands).
       const stored = await this.kv.getMany(records.map((r) => key(O, r.id)))
       records.forEach((r, i) => {
-        const idHex = hex(r.id)
-        if (added.has(idHex) || stored[i] !== undefined) return
-        added.set(idHex, r)
-        const c = hex(r.community)
-        counts.set(c, (counts.get(c) ?? 0) + 1)
-        ops.push({ type: 'put', key: key(O, r.id), value: key(0, r.community, u32(r.height)).subarray(1) })
-        ops.push({ type: 'put', key: key(I, r.community, u32(r.height), r.id), value: r.bytes })
-        ops.push({ type: 'put', key: key(S, r.community, r.author, u32(r.seq), r.id), value: EMPTY })
-        for (const d of r.deps) {
-          referenced.add(`${c}:${hex(d)}`)
-          ops.push({ type: 'put', key: key(R, r.community, d), value: EMPTY })
-          ops.push({ type: 'del', key: key(H, r.community, d) })
-        }
+        if (stored[i] !== undefined) return
+        const id = latin1(r.id)
+        if (added.has(id)) return
+        added.add(id)
+        const c = latin1(r.community)
+        const count = counts.get(c)
+        if (count) count.n++
+        else counts.set(c, { community: r.community, n: 1 })
+        const height = u32(r.height)
+        ops.push({ type: 'put', key: key(O, r.id), value: key(0, r.community, height).subarray(1) })
+        ops.push({ type: 'put', key: key(I, r.community, height, r.id), value: r.bytes })
       })
-      const fresh = [...added.values()].filter((r) => !referenced.has(`${hex(r.community)}:${hex(r.id)}`))
-      const refs = await this.kv.getMany(fresh.map((r) => key(R, r.community, r.id)))
-      fresh.forEach((r, i) => {
-        if (refs[i] === undefined) ops.push({ type: 'put', key: key(H, r.community, r.id), value: EMPTY })
-      })
-      for (const [c, n] of counts) {
-        const community = Buffer.from(c, 'hex')
+      for (const { community, n } of counts.values()) {
         const cur = await this.kv.get(key(N, community))
         // The community key is written once, when its first op arrives: rewritten per op, its ~200k stale
         // versions made listing communities at startup scan them all (~100 ms) until LevelDB compacted.
@@ -166,31 +152,6 @@ export class OpStore implements Store {
   async hasOp(id: Uint8Array): Promise<boolean> {
     this.live()
     return (await this.kv.get(key(O, id))) !== undefined
-  }
-
-  async heads(community: Uint8Array): Promise<Uint8Array[]> {
-    this.live()
-    const prefix = key(H, community)
-    const out: Uint8Array[] = []
-    for await (const [k] of this.kv.range(prefix, prefixEnd(prefix))) out.push(k.slice(33))
-    return out
-  }
-
-  async maxSeq(community: Uint8Array, author: Uint8Array): Promise<number> {
-    this.live()
-    const prefix = key(S, community, author)
-    let max = 0
-    // Keys sort by seq; the last one holds the maximum.
-    for await (const [k] of this.kv.range(prefix, prefixEnd(prefix))) max = readU32(k, 65)
-    return max
-  }
-
-  async opsAtSeq(community: Uint8Array, author: Uint8Array, seq: number): Promise<Uint8Array[]> {
-    this.live()
-    const prefix = key(S, community, author, u32(seq))
-    const out: Uint8Array[] = []
-    for await (const [k] of this.kv.range(prefix, prefixEnd(prefix))) out.push(k.slice(69))
-    return out
   }
 
   async *iterate(community: Uint8Array, options: { afterHeight?: number; signal?: AbortSignal } = {}): AsyncIterable<StoredOp> {

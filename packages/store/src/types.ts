@@ -7,9 +7,6 @@ export interface OpRecord {
   readonly id: Uint8Array
   /** The community id (a genesis op's own id). */
   readonly community: Uint8Array
-  readonly author: Uint8Array
-  readonly seq: number
-  readonly deps: readonly Uint8Array[]
   /** 1 + max dep height; (height, id) ascending is a causal order. */
   readonly height: number
   /** The signed envelope, verbatim. */
@@ -37,12 +34,6 @@ export interface Store {
   /** Many envelopes in one read, in the order asked; undefined where absent. */
   getOps(ids: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]>
   hasOp(id: Uint8Array): Promise<boolean>
-  /** Stored ops of the community that no stored op names as a dep, sorted. */
-  heads(community: Uint8Array): Promise<Uint8Array[]>
-  /** Highest seq stored for the device in the community (0 if none). */
-  maxSeq(community: Uint8Array, author: Uint8Array): Promise<number>
-  /** Ids of the device's ops with this seq (more than one means equivocation). */
-  opsAtSeq(community: Uint8Array, author: Uint8Array, seq: number): Promise<Uint8Array[]>
   /** Ops in (height, id) order — a causal order. */
   iterate(community: Uint8Array, options?: { afterHeight?: number; signal?: AbortSignal }): AsyncIterable<StoredOp>
   count(community: Uint8Array): Promise<number>

