@@ -5,7 +5,7 @@
  * (SIG-5, tested in test/native-crypto.test.ts).
  */
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto'
-import { hasStrictSignatureEncoding, isAcceptableKeyForVerifier, type CryptoSuite, type VerifyItem } from '@polity/protocol'
+import { hasStrictSignatureEncoding, isAcceptableKeyForVerifier, signedBytesOf, type CryptoSuite, type VerifyItem } from '@polity/protocol'
 import { POOL_MIN_BATCH, VerifyPool } from './verify-pool'
 
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
@@ -53,7 +53,7 @@ export function createNativeCrypto(maxCachedKeys = 50_000): CryptoSuite {
     },
     hash: (b) => new Uint8Array(createHash('sha256').update(b).digest()),
     async verifyMany(items: readonly VerifyItem[], signal?: AbortSignal): Promise<boolean[]> {
-      if (items.length < POOL_MIN_BATCH) return items.map((it) => suite.verify(it.signature, it.message, it.key))
+      if (items.length < POOL_MIN_BATCH) return items.map((it) => suite.verify(it.signature, signedBytesOf(it), it.key))
       // SIG-2..4 here, exactly as in verify above; only what passes goes to the workers.
       const out: boolean[] = new Array<boolean>(items.length).fill(false)
       const sent: number[] = []

@@ -10,7 +10,7 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import * as Y from 'yjs'
 import {
   Replica, createOp, certifyDevice, didKeyOf, generateKeyPair, identityFromRecoveryPhrase, joinProofMessage,
-  recoveryPhraseOf, sign, toHex, fromHex, decodeOpUnverified, signatureError, encodeDossier, verifyDossier, keyPairFromSecret, DEFAULT_RULES,
+  recoveryPhraseOf, sign, toHex, fromHex, decodeOpUnverified, signatureError, signedBytesOf, encodeDossier, verifyDossier, keyPairFromSecret, DEFAULT_RULES,
   DRAFT_TEXT, MAX_DEPS, publicKeyFromDidKey, ProtocolError, DecodeError,
   type UncheckedOp,
   type AnyOp, type BodyOf, type CborValue, type CommunityId, type CryptoSuite, type MemberId, type OpId, type OpKind,
@@ -347,13 +347,33 @@ export class PolityNode implements PolityClient {
   private async replay(rt: CommunityRuntime, id: Uint8Array): Promise<void> {
     // Yield by time, not by count: a 2,000-op chunk took ~0.6 s at 200k ops and held every command (and unlock's own return) behind it.
     let slice = performance.now()
-    for await (const rec of this.store.iterate(id)) {
-      rt.replica.receive(rec.bytes)
+    const pause = async (): Promise<void> => {
       if (performance.now() - slice > REPLAY_SLICE_MS) {
         await new Promise((r) => setImmediate(r))
         slice = performance.now()
       }
     }
+    // The store's ops are verified again as they load (a damaged or altered disk must not pass), on every
+    // core: while the workers check one chunk's signatures, this thread folds the one before.
+    let checking: Promise<(AnyOp | ProtocolError)[]> | undefined
+    const fold = async (checked: readonly (AnyOp | ProtocolError)[]): Promise<void> => {
+      for (const x of checked) {
+        if (!(x instanceof ProtocolError)) rt.replica.receive(x)
+        await pause()
+      }
+    }
+    let chunk: Uint8Array[] = []
+    for await (const rec of this.store.iterate(id)) {
+      chunk.push(rec.bytes)
+      if (chunk.length < INGEST_CHUNK) continue
+      const next = this.checkSignatures(chunk, pause)
+      if (checking) await fold(await checking)
+      checking = next
+      chunk = []
+    }
+    const last = this.checkSignatures(chunk, pause)
+    if (checking) await fold(await checking)
+    await fold(await last)
     rt.replica.trimCaches()
   }
 
@@ -477,7 +497,7 @@ export class PolityNode implements PolityClient {
   }
 
   /** Decode raw envelopes (DecodeError → rejected) and check every owed signature in one batch. */
-  private async checkSignatures(ops: readonly (Uint8Array | AnyOp | UncheckedOp)[]): Promise<(AnyOp | ProtocolError)[]> {
+  private async checkSignatures(ops: readonly (Uint8Array | AnyOp | UncheckedOp)[], pause?: () => Promise<void>): Promise<(AnyOp | ProtocolError)[]> {
     const out: (AnyOp | ProtocolError)[] = []
     const owed: number[] = []
     const checks: UncheckedOp['check'][] = []
@@ -489,6 +509,8 @@ export class PolityNode implements PolityClient {
         } catch (e) {
           out.push(e instanceof ProtocolError ? e : new DecodeError(String(e)))
           continue
+        } finally {
+          if (pause) await pause()
         }
       } else if ('check' in x) u = x
       if (u) {
@@ -500,7 +522,7 @@ export class PolityNode implements PolityClient {
     if (checks.length === 0) return out
     const ok = this.crypto.verifyMany
       ? await this.crypto.verifyMany(checks)
-      : checks.map((c) => this.crypto.verify(c.signature, c.message, c.key))
+      : checks.map((c) => this.crypto.verify(c.signature, signedBytesOf(c), c.key))
     for (let j = 0; j < owed.length; j++) if (!ok[j]) out[owed[j] as number] = signatureError()
     return out
   }

@@ -34,23 +34,25 @@ describe('native crypto (SIG-5)', () => {
     expect(passesStrictPrechecks(new Uint8Array(64), new Uint8Array(32))).toBe(false)
   })
   it('SIG-5: verifyMany on the worker pool answers exactly what verify answers, item by item', async () => {
-    const items: { signature: Uint8Array; message: Uint8Array; key: Uint8Array }[] = []
+    const items: { signature: Uint8Array; prefix: Uint8Array; message: Uint8Array; key: Uint8Array }[] = []
+    const prefix = new Uint8Array([0x70, 0])
     const small = new Uint8Array(32)
     small[0] = 1 // the identity point: small order, refused by SIG-4 before any worker sees it
     for (let i = 0; i < 200; i++) {
       const k = generateKeyPair()
       const message = new Uint8Array([i & 0xff, i >> 8, 7])
-      const signature = sign(message, k.secretKey)
+      const signature = sign(new Uint8Array([...prefix, ...message]), k.secretKey)
       const tampered = new Uint8Array(signature)
       tampered[i % 64] = (tampered[i % 64] as number) ^ 1
       const wrongKey = new Uint8Array(k.publicKey)
       wrongKey[i % 32] = (wrongKey[i % 32] as number) ^ 0x40
-      items.push({ signature, message, key: k.publicKey }, { signature: tampered, message, key: k.publicKey }, { signature, message, key: wrongKey })
-      items.push({ signature, message: new Uint8Array([...message, 0]), key: k.publicKey }, { signature, message, key: small })
+      items.push({ signature, prefix, message, key: k.publicKey }, { signature: tampered, prefix, message, key: k.publicKey }, { signature, prefix, message, key: wrongKey })
+      items.push({ signature, prefix, message: new Uint8Array([...message, 0]), key: k.publicKey }, { signature, prefix, message, key: small })
+      items.push({ signature, prefix: new Uint8Array(0), message: new Uint8Array([...prefix, ...message]), key: k.publicKey })
     }
     const answers = await native.verifyMany!(items)
-    expect(answers).toEqual(items.map((it) => verifyStrict(it.signature, it.message, it.key)))
-    expect(answers.filter(Boolean).length).toBe(200)
+    expect(answers).toEqual(items.map((it) => verifyStrict(it.signature, new Uint8Array([...it.prefix, ...it.message]), it.key)))
+    expect(answers.filter(Boolean).length).toBe(400)
     // Below the pool's batch size the same answers come from this thread.
     expect(await native.verifyMany!(items.slice(0, 10))).toEqual(answers.slice(0, 10))
   })

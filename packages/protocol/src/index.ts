@@ -22,7 +22,7 @@ export {
   type Rules, type Method, type ProposalAction, type Ballot, type OpKind, type BodyOf, type AnyBody,
 } from './op/kinds'
 export {
-  createOp, decodeOp, decodeOpUnverified, signatureError, referencedOps, pureCrypto, PROTOCOL_VERSION, MAX_ENVELOPE_BYTES, MAX_DEPS,
+  createOp, decodeOp, decodeOpUnverified, signatureError, signedBytesOf, referencedOps, pureCrypto, PROTOCOL_VERSION, MAX_ENVELOPE_BYTES, MAX_DEPS,
   type Op, type AnyOp, type OpDraft, type CryptoSuite, type VerifyItem, type UncheckedOp,
 } from './op/envelope'
 export { Replica, DEFAULT_LIMITS, type ReplicaOptions, type ReplicaLimits, type ReceiveResult, type ForkProof } from './replica/replica'

@@ -38,6 +38,12 @@ export class Governance {
   /** Per device: the end clock after each of its edits, by seq. */
   private readonly editEnds = new Map<string, { seq: number; end: number }[]>()
   private pendingClock: DraftClock = EMPTY_CLOCK
+  /**
+   * One map per distinct clock value. Merging two deps' clocks makes a new map
+   * whenever they are concurrent, and most merges recur: at 60k ops, 12,710
+   * maps held 1,204 values (~29 MB of the heap at 219k ops).
+   */
+  private readonly clocks = new Map<string, DraftClock>()
 
   constructor(private readonly replica: Replica) {}
 
@@ -129,7 +135,7 @@ export class Governance {
         const end = checkDraftEdit(op.body.update, { boundClientId: client as number, expectedClock: expected, stateVector: clock })
         const next = new Map(clock)
         next.set(client as number, end)
-        this.pendingClock = next
+        this.pendingClock = this.internClock(next)
         return { rosterEffect: false }
       }
       default:
@@ -176,7 +182,15 @@ export class Governance {
         }
       }
     }
-    return out ?? EMPTY_CLOCK
+    return copied ? this.internClock(out as DraftClock) : (out ?? EMPTY_CLOCK)
+  }
+
+  private internClock(c: DraftClock): DraftClock {
+    const key = [...c].sort((a, b) => a[0] - b[0]).join(';')
+    const known = this.clocks.get(key)
+    if (known) return known
+    this.clocks.set(key, c)
+    return c
   }
 
   /** CHARTER-Y2: where the device's next edit must start (end of its previous edit in its chain). */
