@@ -195,14 +195,14 @@ await a.close()
 
 // 7 + 8. Startup (full replay; no checkpoint) and memory, in a fresh process.
 const disk = dirSize(join(tmp, 'a', 'ops'))
-const child = (mode: string): Promise<{ ms: number; fullMs?: number; rss: number; rssBefore: number; apply?: number[]; fsync?: number[]; opCount?: number }> => new Promise((resolve, reject) => {
+const child = (mode: string): Promise<{ ms: number; fullMs?: number; rss: number; rssBefore: number; heapUsed?: number; heapTotal?: number; external?: number; apply?: number[]; fsync?: number[]; opCount?: number }> => new Promise((resolve, reject) => {
   execFile(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL('./startup-child.ts', import.meta.url)), mode, join(tmp, 'a'), PASS], { maxBuffer: 1 << 20 }, (err, out) => (err ? reject(err) : resolve(JSON.parse(out) as never)))
 })
 const startNode = await child('node')
 const startRaw = await child('raw')
 row(`startup: open a data dir with ${g.ops.length + 1201} ops until the state is ready (checkpoint)`, startNode.ms / 1000, 's', 'full replay of the fold', (startNode.fullMs ?? 0) / 1000)
 row('startup: full replay', (startNode.fullMs ?? 0) / 1000, 's', 'read every op from LevelDB, nothing else', startRaw.ms / 1000)
-row('memory: RSS of a node holding the community, after startup', startNode.rss / 1e6, 'MB', 'RSS of the same process before opening', startNode.rssBefore / 1e6)
+row('memory: RSS of a node holding the community, idle after startup', startNode.rss / 1e6, 'MB', 'RSS of the same process before opening', startNode.rssBefore / 1e6, `V8 heap ${Math.round((startNode.heapUsed ?? 0) / 1e6)} MB used of ${Math.round((startNode.heapTotal ?? 0) / 1e6)} MB; external ${Math.round((startNode.external ?? 0) / 1e6)} MB`)
 row(`local apply p50 (vote on ${startNode.opCount} ops, durable; node alone in its process)`, pct(startNode.apply ?? [], 50), 'ms', 'append 400 bytes to a file + fdatasync, p50 (this disk)', pct(startNode.fsync ?? [], 50), `sign + verify one op: ${round(pct(physics, 50))} ms`)
 row('local apply p99', pct(startNode.apply ?? [], 99), 'ms', 'append 400 bytes to a file + fdatasync, p99 (this disk)', pct(startNode.fsync ?? [], 99), `sign + verify one op p99: ${round(pct(physics, 99))} ms`)
 const opsHeld = g.ops.length + 1201

@@ -17,6 +17,8 @@ if (mode === 'node') {
   }
   while (node.isLoading()) await new Promise((r) => setTimeout(r, 5))
   const fullMs = performance.now() - t // the whole fold replayed
+  // Idle: the verification pool stops its workers after 10 s without work, as on a member's idle machine.
+  await new Promise((r) => setTimeout(r, 12_000))
   globalThis.gc?.()
   const mem = process.memoryUsage()
   // Local apply, here rather than in the bench process: that one also holds the generator's 218k ops and
@@ -25,9 +27,8 @@ if (mode === 'node') {
   const community = first!.id
   const opCount = (await node.getCommunity({ community })).opCount
   const proposal = await node.createProposal({ community, title: 'Bench', text: '', action: { type: 'resolution' }, method: { type: 'yesno', quorum: [1, 100], threshold: [1, 2] }, deadlineInHours: 0 })
-  // A node in steady state: let the collector finish settling the heap the load just built (its
-  // incremental marking otherwise lands inside votes), then 20 unmeasured votes compile the vote path.
-  await new Promise((r) => setTimeout(r, 3000))
+  // A node in steady state (idle above, so the collector has settled the heap the load built), then
+  // 20 unmeasured votes compile the vote path.
   for (let i = 0; i < 20; i++) await node.vote({ community, proposal, ballot: { type: 'yesno', choice: 'yes' } })
   const apply: number[] = []
   for (let i = 0; i < 200; i++) {
@@ -47,7 +48,7 @@ if (mode === 'node') {
   }
   closeSync(fd)
   unlinkSync(join(dataDir, 'fsync-probe'))
-  process.stdout.write(JSON.stringify({ ms, fullMs, rss: mem.rss, heapUsed: mem.heapUsed, external: mem.external, rssBefore, apply, fsync, opCount }))
+  process.stdout.write(JSON.stringify({ ms, fullMs, rss: mem.rss, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal, external: mem.external, rssBefore, apply, fsync, opCount }))
   await node.close()
 } else {
   // Baseline: read every stored op's bytes from LevelDB, nothing else.

@@ -66,6 +66,8 @@ function check32(b: Uint8Array, what: string): void {
 export class OpStore implements Store {
   private closed = false
   private queue: Promise<unknown> = Promise.resolve()
+  /** Op counts as last written (this store is the only writer while it holds the lock): one read fewer per write. */
+  private readonly counts = new Map<string, number>()
 
   constructor(private readonly kv: Kv) {}
 
@@ -108,15 +110,25 @@ export class OpStore implements Store {
         ops.push({ type: 'put', key: key(O, r.id), value: key(0, r.community, height).subarray(1) })
         ops.push({ type: 'put', key: key(I, r.community, height, r.id), value: r.bytes })
       })
-      for (const { community, n } of counts.values()) {
-        const cur = await this.kv.get(key(N, community))
+      const next = new Map<string, number>()
+      for (const [c, { community, n }] of counts) {
+        const cur = await this.countOf(c, community)
         // The community key is written once, when its first op arrives: rewritten per op, its ~200k stale
         // versions made listing communities at startup scan them all (~100 ms) until LevelDB compacted.
-        if (!cur) ops.push({ type: 'put', key: key(C, community), value: EMPTY })
-        ops.push({ type: 'put', key: key(N, community), value: u32((cur ? readU32(cur) : 0) + n) })
+        if (cur === 0) ops.push({ type: 'put', key: key(C, community), value: EMPTY })
+        next.set(c, cur + n)
+        ops.push({ type: 'put', key: key(N, community), value: u32(cur + n) })
       }
       await this.kv.batch(ops)
+      for (const [c, n] of next) this.counts.set(c, n)
     })
+  }
+
+  private async countOf(c: string, community: Uint8Array): Promise<number> {
+    const known = this.counts.get(c)
+    if (known !== undefined) return known
+    const v = await this.kv.get(key(N, community))
+    return v ? readU32(v) : 0
   }
 
   async getOp(id: Uint8Array): Promise<Uint8Array | undefined> {

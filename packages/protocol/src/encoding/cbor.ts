@@ -10,6 +10,7 @@
 import { decode as cborDecode, encode as cborEncode, rfc8949EncodeOptions } from 'cborg'
 import { DecodeError } from '../errors'
 import { equalBytes } from './bytes'
+import { canonicalProblem } from './canonical-check'
 
 export type CborValue =
   | null
@@ -47,6 +48,27 @@ export function decodeCanonical(bytes: Uint8Array, maxBytes: number, what = 'val
   if (bytes.length > maxBytes) {
     throw new DecodeError(`The ${what} is ${bytes.length} bytes; the limit is ${maxBytes}.`)
   }
+  // One pass over the bytes decides canonical form (ENC-2..4) before anything is decoded.
+  const problem = canonicalProblem(bytes)
+  if (problem !== undefined) throw new DecodeError(`The ${what} is not canonically encoded: ${problem}.`)
+  try {
+    return cborDecode(bytes, decodeOptions) as CborValue
+  } catch (e) {
+    throw new DecodeError(`The ${what} is not valid CBOR: ${(e as Error).message}`)
+  }
+}
+
+/**
+ * The reference definition of canonical decoding: decode, re-encode and
+ * compare. Slower (it builds the bytes again); kept as the oracle that the
+ * one-pass check is tested against.
+ */
+export function decodeCanonicalByReencoding(bytes: Uint8Array, maxBytes: number, what = 'value'): CborValue {
+  if (!(bytes instanceof Uint8Array)) throw new DecodeError(`The ${what} is not a byte array.`)
+  if (bytes.length === 0) throw new DecodeError(`The ${what} is empty.`)
+  if (bytes.length > maxBytes) {
+    throw new DecodeError(`The ${what} is ${bytes.length} bytes; the limit is ${maxBytes}.`)
+  }
   let value: CborValue
   try {
     value = cborDecode(bytes, decodeOptions) as CborValue
@@ -60,7 +82,15 @@ export function decodeCanonical(bytes: Uint8Array, maxBytes: number, what = 'val
     throw new DecodeError(`The ${what} holds a value the protocol does not allow: ${(e as Error).message}`)
   }
   if (!equalBytes(again, bytes)) throw new DecodeError(`The ${what} is not canonically encoded.`)
+  if (hasProtoKey(value)) throw new DecodeError(`The ${what} is not canonically encoded: the map key "__proto__" is not allowed.`)
   return value
+}
+
+/** ENC-2: no map key "__proto__" (an object holds it as an own property, and then every schema check reads past it). */
+function hasProtoKey(v: CborValue): boolean {
+  if (Array.isArray(v)) return v.some(hasProtoKey)
+  if (v === null || typeof v !== 'object' || v instanceof Uint8Array) return false
+  return Object.keys(v).some((k) => k === '__proto__' || hasProtoKey(v[k] as CborValue))
 }
 
 const MAX_DEPTH = 16
