@@ -101,8 +101,14 @@ const native = createNativeCrypto()
   // Every core: the same triples (three times over, so each worker runs long enough to measure), split across worker threads.
   const triples = items.map((it) => ({ sig: it.sig, msg: new Uint8Array(it.msg), pub: new Uint8Array(it.pub) }))
   const all = [...triples, ...triples, ...triples]
-  const floorAll = (await parallelVerify(all, cpus().length, 'floor')).opsPerSecond
-  const oursAll = (await parallelVerify(all, cpus().length, 'ours')).opsPerSecond
+  // Three alternating rounds, best of each: one round alone was disturbed by whatever else the machine did
+  // (a floor of 10.1k ops/s beside our 16.3k in one run).
+  let floorAll = 0
+  let oursAll = 0
+  for (let round = 0; round < 3; round++) {
+    floorAll = Math.max(floorAll, (await parallelVerify(all, cpus().length, 'floor')).opsPerSecond)
+    oursAll = Math.max(oursAll, (await parallelVerify(all, cpus().length, 'ours')).opsPerSecond)
+  }
   row(`verify: our native path, all ${cpus().length} cores (worker threads)`, oursAll, 'ops/s', `node:crypto verify, cached keys, all ${cpus().length} cores`, floorAll)
   ;(globalThis as { floor?: number }).floor = floorAll
 }

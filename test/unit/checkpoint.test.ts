@@ -4,7 +4,7 @@
  * damaged or stale checkpoint is ignored and the fold is replayed.
  */
 import { describe, expect, it } from 'vitest'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { recoveryPhraseOf, fromHex } from '@polity/protocol'
@@ -44,7 +44,8 @@ describe('checkpoints (CHECKPOINT-1)', () => {
 
   it('CHECKPOINT-2: a damaged or stale checkpoint is ignored and the fold is replayed', async () => {
     const dataDir = await prepared()
-    const store = await LevelStore.open(join(dataDir, 'ops'))
+    const opened = () => LevelStore.open(join(dataDir, 'ops'), { checkpointDir: join(dataDir, 'checkpoints') })
+    const store = await opened()
     const cp = await store.getCheckpoint(fromHex(g.community, 32))
     expect(cp).toBeDefined()
     await store.putCheckpoint(fromHex(g.community, 32), { ...cp!, state: new TextEncoder().encode('{damaged') })
@@ -56,7 +57,7 @@ describe('checkpoints (CHECKPOINT-1)', () => {
     expect(s).toEqual(node.replicaOf(g.community).refoldedState())
     await node.close()
     // Stale: the store holds an op count the checkpoint was not made at (ops stored after it was written).
-    const store2 = await LevelStore.open(join(dataDir, 'ops'))
+    const store2 = await opened()
     const cp2 = await store2.getCheckpoint(fromHex(g.community, 32))
     await store2.putCheckpoint(fromHex(g.community, 32), { ...cp2!, opCount: cp2!.opCount - 1 })
     await store2.close()
@@ -64,5 +65,13 @@ describe('checkpoints (CHECKPOINT-1)', () => {
     await again.unlock({ passphrase: PASS })
     expect(again.isLoading(g.community)).toBe(false)
     await again.close()
+    // Cut short on disk (a crash in the middle of the write is prevented by write-and-rename; a bad disk is not).
+    const [file] = readdirSync(join(dataDir, 'checkpoints')).filter((f) => f.endsWith('.checkpoint'))
+    writeFileSync(join(dataDir, 'checkpoints', file as string), new Uint8Array([0, 0, 0]))
+    const third = await PolityNode.open({ dataDir })
+    await third.unlock({ passphrase: PASS })
+    expect(third.isLoading(g.community)).toBe(false)
+    expect(await third.getCommunity({ community: g.community })).toEqual(third.replicaOf(g.community).refoldedState())
+    await third.close()
   }, 120_000)
 })

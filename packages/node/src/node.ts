@@ -317,7 +317,8 @@ export class PolityNode implements PolityClient {
     for (const id of await this.store.listCommunities()) {
       const cid = toHex(id) as CommunityId
       const rt = this.runtime(cid, true)
-      const cp = await this.store.getCheckpoint(id)
+      // A checkpoint that cannot be read is ignored like one that does not decode (CHECKPOINT-2).
+      const cp = await this.store.getCheckpoint(id).catch(() => undefined)
       let snapshot: CommunityState | undefined
       // CHECKPOINT-2: the store only ever adds ops, so the same op count means the same set of ops. (Listing
       // the heads instead walked ~200k deleted head entries until LevelDB compacted them: ~100 ms.)

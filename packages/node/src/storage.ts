@@ -12,15 +12,17 @@ export interface NodePaths {
   readonly dataDir: string
   readonly keystore: string
   readonly db: string
+  /** Checkpoint files (CHECKPOINT-1), kept out of LevelDB. */
+  readonly checkpoints: string
 }
 
 export function pathsOf(dataDir: string): NodePaths {
-  return { dataDir, keystore: join(dataDir, 'keystore.polity'), db: join(dataDir, 'ops') }
+  return { dataDir, keystore: join(dataDir, 'keystore.polity'), db: join(dataDir, 'ops'), checkpoints: join(dataDir, 'checkpoints') }
 }
 
 export async function openStore(paths: NodePaths): Promise<Store> {
   await mkdir(paths.dataDir, { recursive: true, mode: 0o700 })
-  return LevelStore.open(paths.db)
+  return LevelStore.open(paths.db, { checkpointDir: paths.checkpoints })
 }
 
 export const keystoreExists = (paths: NodePaths): boolean => existsSync(paths.keystore)

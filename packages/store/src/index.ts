@@ -1,6 +1,6 @@
 /**
- * @polity/store — persistence: the op store (LevelDB or memory) with heads,
- * per-device and causal-order indexes, checkpoints and metadata; and the
+ * @polity/store — persistence: the op store (LevelDB or memory) with id and
+ * causal-order indexes, checkpoints and metadata; and the
  * passphrase-encrypted keystore.
  */
 export type { OpRecord, StoredOp, Checkpoint, Store } from './types'
@@ -9,4 +9,5 @@ export { MemoryKv, type Kv, type KvOp } from './kv'
 export { LevelKv } from './level-kv'
 export { createKeystore, openKeystore, changePassphrase, type KeystoreOptions } from './keystore'
 export { StoreError, StoreClosedError, StoreCorruptError, StoreLockedError, WrongPassphraseError, KeystoreCorruptError } from './errors'
-export { LevelStore, MemoryStore } from './open'
+export { LevelStore, MemoryStore, type LevelStoreOptions } from './open'
+export { CheckpointFiles, type CheckpointBlobs } from './checkpoint-files'

@@ -5,7 +5,7 @@
  *   02 ‖ id                                 → community ‖ height(u32)
  *   03 ‖ community ‖ height(u32 BE) ‖ id    → envelope bytes    causal-order index
  *   07 ‖ community                          → count(u32 BE)
- *   08 ‖ community                          → checkpoint
+ *   08 ‖ community                          → checkpoint (when no checkpoint files are given)
  *   09 ‖ utf8 key                           → meta value
  *
  * Every put of ops is one KV batch, so an op and its index entries land
@@ -16,6 +16,7 @@
  */
 import type { Kv, KvOp } from './kv'
 import type { Checkpoint, OpRecord, Store, StoredOp } from './types'
+import type { CheckpointBlobs } from './checkpoint-files'
 import { StoreClosedError, StoreCorruptError } from './errors'
 
 const C = 0x01
@@ -69,7 +70,8 @@ export class OpStore implements Store {
   /** Op counts as last written (this store is the only writer while it holds the lock): one read fewer per write. */
   private readonly counts = new Map<string, number>()
 
-  constructor(private readonly kv: Kv) {}
+  /** Checkpoints go to `blobs` when given (files beside LevelDB), else into the KV under tag 08. */
+  constructor(private readonly kv: Kv, private readonly blobs?: CheckpointBlobs) {}
 
   private live(): void {
     if (this.closed) throw new StoreClosedError()
@@ -197,19 +199,21 @@ export class OpStore implements Store {
     dv.setUint32(4, cp.opCount)
     dv.setUint32(8, cp.height)
     const value = key(0, head, ...cp.heads, cp.state).subarray(1)
+    const blobs = this.blobs
+    if (blobs) return this.serial(() => blobs.put(community, value))
     return this.serial(() => this.kv.batch([{ type: 'put', key: key(K, community), value }]))
   }
 
   async getCheckpoint(community: Uint8Array): Promise<Checkpoint | undefined> {
     this.live()
-    const v = await this.kv.get(key(K, community))
+    const v = this.blobs ? await this.blobs.get(community) : await this.kv.get(key(K, community))
     if (!v) return undefined
     if (v.length < 12) throw new StoreCorruptError('a checkpoint is truncated')
     const n = readU32(v, 0)
     if (v.length < 12 + 32 * n) throw new StoreCorruptError('a checkpoint is truncated')
     const heads: Uint8Array[] = []
     for (let i = 0; i < n; i++) heads.push(v.slice(12 + 32 * i, 44 + 32 * i))
-    return { heads, opCount: readU32(v, 4), height: readU32(v, 8), state: v.slice(12 + 32 * n) }
+    return { heads, opCount: readU32(v, 4), height: readU32(v, 8), state: v.subarray(12 + 32 * n) }
   }
 
   async getMeta(k: string): Promise<Uint8Array | undefined> {

@@ -8,3 +8,9 @@ runStoreContract('LevelDB', async () => {
   const dir = join(mkdtempSync(join(tmpdir(), 'polity-store-')), 'db')
   return { store: await LevelStore.open(dir), reopen: () => LevelStore.open(dir) }
 })
+
+runStoreContract('LevelDB with checkpoint files', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'polity-store-'))
+  const open = () => LevelStore.open(join(root, 'db'), { checkpointDir: join(root, 'checkpoints') })
+  return { store: await open(), reopen: open }
+})

@@ -1,0 +1,59 @@
+/**
+ * Checkpoints as files beside the LevelDB directory, one per community,
+ * replaced atomically (write a temporary file, fsync, rename, fsync the
+ * directory). A checkpoint is tens of MB for a large community and is
+ * rewritten on every close: inside LevelDB it went through the write-ahead
+ * log, so the next open replayed that log and flushed it to a table before
+ * anything could be read (~0.9 s of a 1.4 s start at 219k ops).
+ */
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises'
+import { join } from 'node:path'
+
+export interface CheckpointBlobs {
+  get(community: Uint8Array): Promise<Uint8Array | undefined>
+  put(community: Uint8Array, value: Uint8Array): Promise<void>
+}
+
+const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')
+
+export class CheckpointFiles implements CheckpointBlobs {
+  constructor(private readonly dir: string) {}
+
+  private file(community: Uint8Array): string {
+    return join(this.dir, `${hex(community)}.checkpoint`)
+  }
+
+  async get(community: Uint8Array): Promise<Uint8Array | undefined> {
+    try {
+      return new Uint8Array(await readFile(this.file(community)))
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      throw e
+    }
+  }
+
+  async put(community: Uint8Array, value: Uint8Array): Promise<void> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 })
+    const target = this.file(community)
+    const tmp = `${target}.${process.pid}.tmp`
+    const fh = await open(tmp, 'w', 0o600)
+    try {
+      await fh.writeFile(value)
+      await fh.sync()
+    } finally {
+      await fh.close()
+    }
+    try {
+      await rename(tmp, target)
+    } catch (e) {
+      await unlink(tmp).catch(() => undefined)
+      throw e
+    }
+    const d = await open(this.dir, 'r')
+    try {
+      await d.sync()
+    } finally {
+      await d.close()
+    }
+  }
+}
