@@ -596,7 +596,8 @@ export class PolityNode implements PolityClient {
     if (r.status !== 'applied') {
       throw new RefusedError(r.status === 'rejected' ? humanRule(r.error.message) : `The op could not be applied (${r.status}).`)
     }
-    await this.store.putOps([recordOf(rt.replica, op)])
+    // Our own op, made just now on top of everything we hold: it cannot be stored yet (no lookup first).
+    await this.store.putOps([recordOf(rt.replica, op)], { fresh: true })
     this.afterApplied(rt, [op])
     this.network?.publish(rt.id, op)
     return op

@@ -3,7 +3,7 @@
  * causal-order indexes, checkpoints and metadata; and the
  * passphrase-encrypted keystore.
  */
-export type { OpRecord, StoredOp, Checkpoint, Store } from './types'
+export type { OpRecord, StoredOp, Checkpoint, Store, PutOptions } from './types'
 export { OpStore } from './op-store'
 export { MemoryKv, type Kv, type KvOp } from './kv'
 export { LevelKv } from './level-kv'

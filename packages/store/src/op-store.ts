@@ -15,7 +15,7 @@
  * caller read them, and they were 5 of the 7 writes per op (STORE-3).
  */
 import type { Kv, KvOp } from './kv'
-import type { Checkpoint, OpRecord, Store, StoredOp } from './types'
+import type { Checkpoint, OpRecord, PutOptions, Store, StoredOp } from './types'
 import type { CheckpointBlobs } from './checkpoint-files'
 import { StoreClosedError, StoreCorruptError } from './errors'
 
@@ -84,7 +84,7 @@ export class OpStore implements Store {
     return run
   }
 
-  putOps(records: readonly OpRecord[]): Promise<void> {
+  putOps(records: readonly OpRecord[], options: PutOptions = {}): Promise<void> {
     this.live()
     for (const r of records) {
       check32(r.id, 'id')
@@ -98,7 +98,7 @@ export class OpStore implements Store {
       const added = new Set<string>()
       const counts = new Map<string, { community: Uint8Array; n: number }>()
       // One lookup call for the whole batch instead of one await per op (sync writes thousands).
-      const stored = await this.kv.getMany(records.map((r) => key(O, r.id)))
+      const stored = options.fresh ? [] : await this.kv.getMany(records.map((r) => key(O, r.id)))
       records.forEach((r, i) => {
         if (stored[i] !== undefined) return
         const id = latin1(r.id)

@@ -27,9 +27,18 @@ export interface Checkpoint {
   readonly state: Uint8Array
 }
 
+export interface PutOptions {
+  /**
+   * The caller guarantees that no record is stored yet (a node's own op, made
+   * just now): the lookup that makes puts idempotent is skipped. Wrongly set,
+   * only the count drifts, which makes the next checkpoint stale (CHECKPOINT-2).
+   */
+  readonly fresh?: boolean
+}
+
 export interface Store {
   /** Atomic and durable: all of the batch or none of it is stored once this resolves. Idempotent. */
-  putOps(records: readonly OpRecord[]): Promise<void>
+  putOps(records: readonly OpRecord[], options?: PutOptions): Promise<void>
   getOp(id: Uint8Array): Promise<Uint8Array | undefined>
   /** Many envelopes in one read, in the order asked; undefined where absent. */
   getOps(ids: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]>
