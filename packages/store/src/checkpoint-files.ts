@@ -25,7 +25,8 @@ export class CheckpointFiles implements CheckpointBlobs {
 
   async get(community: Uint8Array): Promise<Uint8Array | undefined> {
     try {
-      return new Uint8Array(await readFile(this.file(community)))
+      const b = await readFile(this.file(community))
+      return new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
       throw e
