@@ -91,6 +91,28 @@ describe('sync sessions', () => {
     expect(a.replica.heads()).toEqual(before)
   })
 
+  it('SYNC-5b: a batch with a forged op ends the session at once, though the peer then goes quiet with batches unfilled', async () => {
+    const a = peer('a', small.founder, small.ops)
+    const b = peer('b', small.memberKeys[0]!, small.ops)
+    const [dx, dy] = memoryPipe()
+    const accessA = rosterAccess({ replica: a.replica, community: small.community, identity: a.identity, localBinding: new Uint8Array([1]), remoteBinding: new Uint8Array([2]), verify: crypto.verify })
+    const accessB = rosterAccess({ replica: b.replica, community: small.community, identity: b.identity, localBinding: new Uint8Array([2]), remoteBinding: new Uint8Array([1]), verify: crypto.verify })
+    // A long idle limit: without SYNC-5b's prompt cut the listener would wait it out and this test would time out.
+    const listening = listenSync({ duplex: dy, resolve: () => ({ target: a.target, access: accessA }), randomNonce: nonce, limits: { idleMs: 10 * 60_000 } })
+    const frames = dx.frames[Symbol.asyncIterator]()
+    const read = async () => readMessage((await frames.next()).value as Uint8Array)
+    await dx.send(writeMessage({ type: 'open', version: 1, community: Buffer.from(small.community, 'hex'), nonce: nonce() }))
+    const challenge = await read()
+    if (challenge.type !== 'challenge') throw new Error('expected a challenge')
+    await dx.send(writeMessage({ type: 'proof', ...accessB.prove(challenge.nonce)! }))
+    await read() // a's proof
+    await dx.send(writeMessage({ type: 'hello', heads: [], probes: [], total: 0 }))
+    const forged = new Uint8Array(small.ops[5]!.bytes)
+    forged[forged.length - 2] = (forged[forged.length - 2] as number) ^ 1
+    await dx.send(writeMessage({ type: 'ops', envelopes: [forged] }))
+    await expect(listening).rejects.toThrow(/invalid op/)
+  }, 30_000)
+
   it('SYNC-4: forged and foreign envelopes sent by a member peer are rejected by the replica, never stored', async () => {
     const a = peer('a', small.founder, small.ops)
     const b = peer('b', small.memberKeys[0]!, small.ops)

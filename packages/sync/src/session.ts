@@ -264,8 +264,15 @@ async function exchange(target: SyncTarget, reader: Reader, send: (m: SyncMessag
   let peerSatisfied = false
   let meSatisfied = false
   // SYNC-5b: up to INGEST_WINDOW batches are taken in at once, so the next batch's signatures are
-  // checked while this one folds; each settles into a result at once (no rejection left unobserved).
+  // checked while this one folds; each settles into a result at once (no rejection left unobserved),
+  // and a batch with an invalid op ends the session as soon as it is known, not when the window fills.
   const inflight: Promise<{ applied: number; rejected: number } | { error: unknown }>[] = []
+  let fail: (e: unknown) => void = () => undefined
+  const failed = new Promise<never>((_, reject) => {
+    fail = reject
+  })
+  failed.catch(() => undefined)
+  const badBatch = (rejected: number): SyncProtocolError => new SyncProtocolError(`The peer sent ${rejected} invalid op(s).`)
   const settle = async (): Promise<void> => {
     const res = await (inflight.shift() as (typeof inflight)[number])
     if ('error' in res) throw res.error
@@ -273,16 +280,27 @@ async function exchange(target: SyncTarget, reader: Reader, send: (m: SyncMessag
     s.rejected += res.rejected
     // SYNC-6: honest replicas never hold an op another replica rejects (verdicts are deterministic),
     // so a peer that sends one is forging or relaying forgeries: cut it off.
-    if (res.rejected > 0) throw new SyncProtocolError(`The peer sent ${res.rejected} invalid op(s).`)
+    if (res.rejected > 0) throw badBatch(res.rejected)
   }
   try {
     while (!(peerSatisfied && meSatisfied)) {
-      const m = await reader.next()
+      const next = reader.next()
+      next.catch(() => undefined) // when a failed batch wins the race below, this read is abandoned
+      const m = await Promise.race([next, failed])
       switch (m.type) {
         case 'ops': {
           s.opsReceived += m.envelopes.length
           if (s.opsReceived > limits.maxOpsPerSession) throw new SyncLimitError('The peer sent more ops than one session allows.')
-          inflight.push(target.ingest(m.envelopes).then((r) => r, (error: unknown) => ({ error })))
+          inflight.push(target.ingest(m.envelopes).then(
+            (r) => {
+              if (r.rejected > 0) fail(badBatch(r.rejected))
+              return r
+            },
+            (error: unknown) => {
+              fail(error)
+              return { error }
+            },
+          ))
           while (inflight.length >= INGEST_WINDOW) await settle()
           break
         }
