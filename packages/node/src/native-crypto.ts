@@ -18,7 +18,14 @@ const oneShotSha256 = oneShot ? (b: Uint8Array): Uint8Array => { const d = oneSh
 /** One pool per process: every node in it shares the cores (workers start on first use and never hold the process open). */
 let pool: VerifyPool | undefined
 
-export function createNativeCrypto(maxCachedKeys = 50_000): CryptoSuite {
+/**
+ * `maxCachedKeys` bounds this thread's key objects (~1.6 KB of native memory
+ * each), least recently used first out. Bulk verification runs on the pool,
+ * whose workers keep their own; what is verified here is mostly one-shot (join
+ * proofs, device certificates) or a few live authors, and a miss costs only
+ * building the key object (~20 µs), so a small cache is enough.
+ */
+export function createNativeCrypto(maxCachedKeys = 1024): CryptoSuite {
   const keys = new Map<string, KeyObject>()
   const signers = new Map<string, KeyObject>()
   /** Keys that passed SIG-4's precheck here (the pool's workers hold their own KeyObjects). */
@@ -39,6 +46,10 @@ export function createNativeCrypto(maxCachedKeys = 50_000): CryptoSuite {
       if (!hasStrictSignatureEncoding(sig) || pub.length !== 32) return false
       const id = Buffer.from(pub.buffer, pub.byteOffset, pub.byteLength).toString('latin1')
       let key = keys.get(id)
+      if (key) {
+        keys.delete(id)
+        keys.set(id, key)
+      }
       if (!key) {
         if (!isAcceptableKeyForVerifier(pub)) return false
         try {
@@ -46,7 +57,7 @@ export function createNativeCrypto(maxCachedKeys = 50_000): CryptoSuite {
         } catch {
           return false
         }
-        if (keys.size >= maxCachedKeys) keys.clear()
+        if (keys.size >= maxCachedKeys) keys.delete(keys.keys().next().value as string)
         keys.set(id, key)
       }
       try {
@@ -68,7 +79,7 @@ export function createNativeCrypto(maxCachedKeys = 50_000): CryptoSuite {
         const id = Buffer.from(it.key.buffer, it.key.byteOffset, it.key.byteLength).toString('latin1')
         if (!accepted.has(id)) {
           if (!isAcceptableKeyForVerifier(it.key)) continue
-          if (accepted.size >= maxCachedKeys) accepted.clear()
+          if (accepted.size >= 50_000) accepted.clear()
           accepted.add(id)
         }
         sent.push(i)
