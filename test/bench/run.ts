@@ -82,12 +82,17 @@ const native = createNativeCrypto()
   t = performance.now()
   for (const it of distinct) nodeVerify(null, it.msg, createPublicKey({ key: Buffer.concat([SPKI, it.pub]), format: 'der', type: 'spki' }), it.sig)
   const setupFloor = (performance.now() - t) / distinct.length
-  t = performance.now()
-  for (const it of items) nodeVerify(null, it.msg, it.key, it.sig)
-  const floor = items.length / ((performance.now() - t) / 1000)
-  t = performance.now()
-  for (const it of items) native.verify(it.sig, it.msg, it.pub)
-  const ours = items.length / ((performance.now() - t) / 1000)
+  // Three alternating rounds, best of each (this VM's speed drifts by ~15% within a minute).
+  let floor = 0
+  let ours = 0
+  for (let round = 0; round < 3; round++) {
+    t = performance.now()
+    for (const it of items) nodeVerify(null, it.msg, it.key, it.sig)
+    floor = Math.max(floor, items.length / ((performance.now() - t) / 1000))
+    t = performance.now()
+    for (const it of items) native.verify(it.sig, it.msg, it.pub)
+    ours = Math.max(ours, items.length / ((performance.now() - t) / 1000))
+  }
   const sample = items.slice(0, 300)
   t = performance.now()
   for (const it of sample) ed.verify(it.sig, it.msg, it.pub)
