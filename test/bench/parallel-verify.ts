@@ -1,13 +1,13 @@
-/** Verify triples on `workers` threads at once; returns ops/s over the wall time of the slowest worker. */
+/** The all-cores floor: bare node:crypto verify of triples on `workers` threads at once, key objects built beforehand; ops/s over the wall time of the slowest worker. */
 import { Worker } from 'node:worker_threads'
 
 export interface Triple { sig: Uint8Array; msg: Uint8Array; pub: Uint8Array }
 
-export async function parallelVerify(items: readonly Triple[], workers: number, mode: 'floor' | 'ours'): Promise<{ opsPerSecond: number; ok: number }> {
+export async function parallelVerify(items: readonly Triple[], workers: number): Promise<{ opsPerSecond: number; ok: number }> {
   const shares = Array.from({ length: workers }, (_, w) => items.filter((_, i) => i % workers === w))
   const pool = shares.map((share) => new Worker(new URL('./verify-worker.ts', import.meta.url), {
     execArgv: ['--import', 'tsx'],
-    workerData: { mode, sigs: share.map((x) => x.sig), msgs: share.map((x) => x.msg), pubs: share.map((x) => x.pub) },
+    workerData: { sigs: share.map((x) => x.sig), msgs: share.map((x) => x.msg), pubs: share.map((x) => x.pub) },
   }))
   await Promise.all(pool.map((w) => new Promise((resolve) => w.once('message', resolve))))
   const t = performance.now()

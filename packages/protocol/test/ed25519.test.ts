@@ -129,4 +129,22 @@ describe('ed25519 (SIG-*)', () => {
       expect(verifyStrict(sig, msg, pub)).toBe(native)
     }
   })
+
+  it('SIG-5: verifying never changes its inputs, even Node Buffers (whose slice() is a view, not a copy)', () => {
+    let highBit = 0
+    for (let i = 0; i < 64; i++) {
+      const k = generateKeyPair()
+      const msg = Buffer.from([i, 1, 2])
+      const sig = Buffer.from(sign(msg, k.secretKey))
+      const pub = Buffer.from(k.publicKey)
+      if (((pub[31] as number) & 0x80) !== 0) highBit++
+      const before = [sig.toString('hex'), msg.toString('hex'), pub.toString('hex')]
+      expect(verifyStrict(sig, msg, pub)).toBe(true)
+      expect(passesStrictPrechecks(sig, pub)).toBe(true)
+      // The key's sign bit was cleared in place once: the second check then failed.
+      expect(verifyStrict(sig, msg, pub)).toBe(true)
+      expect([sig.toString('hex'), msg.toString('hex'), pub.toString('hex')]).toEqual(before)
+    }
+    expect(highBit).toBeGreaterThan(10)
+  })
 })

@@ -35,7 +35,7 @@ export class MemoryKv implements Kv {
       const k = hex(op.key)
       if (op.type === 'put') {
         if (!this.map.has(k)) this.sorted = undefined
-        this.map.set(k, [op.key.slice(), op.value.slice()])
+        this.map.set(k, [new Uint8Array(op.key), new Uint8Array(op.value)]) // copies, also of Buffers (whose slice() is a view)
       } else if (this.map.delete(k)) this.sorted = undefined
     }
   }

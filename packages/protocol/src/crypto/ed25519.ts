@@ -34,7 +34,7 @@ function leToBigInt(b: Uint8Array): bigint {
 /** SIG-2: a point encoding is canonical iff y < p and not (x = 0 with sign bit set). */
 export function isCanonicalPointEncoding(enc: Uint8Array): boolean {
   if (enc.length !== 32) return false
-  const copy = enc.slice()
+  const copy = new Uint8Array(enc) // a copy even of a Node Buffer (whose slice() is a view)
   copy[31] = (copy[31] as number) & 0x7f
   const y = leToBigInt(copy)
   if (y >= P) return false
@@ -71,7 +71,7 @@ const smallOrderCache = new Map<string, boolean>()
 
 /** Canonical (y < p), on the curve and not of small order — with one decompression. */
 function acceptablePoint(enc: Uint8Array): boolean {
-  const copy = enc.slice()
+  const copy = new Uint8Array(enc) // a copy even of a Node Buffer (whose slice() is a view)
   copy[31] = (copy[31] as number) & 0x7f
   if (leToBigInt(copy) >= P) return false
   try {
