@@ -4,7 +4,8 @@
  * written to test/bench/results/latest.json. Benchmarks are not tests.
  */
 import { createPublicKey, verify as nodeVerify } from 'node:crypto'
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
 import { mkdtempSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs'
 import { createServer, connect } from 'node:net'
 import { cpus, tmpdir } from 'node:os'
@@ -13,7 +14,7 @@ import { fileURLToPath } from 'node:url'
 import * as ed from '@noble/ed25519'
 import * as Y from 'yjs'
 import { decodeCanonical, recoveryPhraseOf, tallyApproval, tallyIrv, tallyYesNo, verifyStrict } from '@polity/protocol'
-import { PolityNode, createNativeCrypto, decodeBundle, encodeBundle } from '@polity/node'
+import { PolityNode, createNativeCrypto, encodeBundle } from '@polity/node'
 import { generateCommunity, sizesFor, tallyBallots } from './generate'
 import { parallelVerify } from './parallel-verify'
 import { liveLatency } from './live-latency'
@@ -30,12 +31,26 @@ const row = (name: string, value: number, unit: string, baseline: string, baseli
 }
 const round = (x: number): number => Math.round(x * 1000) / 1000
 const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] as number
-/** Bytes of a node's newest `n` envelopes (highest in causal order), read back through a bundle export: the replica keeps no envelopes. */
-async function newestEnvelopeBytes(node: PolityNode, community: Parameters<PolityNode['exportBundle']>[0]['community'], n: number): Promise<number> {
-  const all = decodeBundle(await node.exportBundle({ community }))
-  return all.slice(-n).reduce((x, e) => x + e.length, 0)
-}
 const dirSize = (d: string): number => readdirSync(d, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? dirSize(join(d, e.name)) : statSync(join(d, e.name)).size), 0)
+
+/** The source peer in its own process (source-peer.ts): its address, and one JSON answer per command. */
+async function startSource(dataDir: string): Promise<{ address: string; ask(cmd: string): Promise<unknown> }> {
+  const child = spawn(process.execPath, ['--max-old-space-size=8192', '--import', 'tsx', fileURLToPath(new URL('./source-peer.ts', import.meta.url)), dataDir, PASS], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
+  const next = async (): Promise<unknown> => {
+    const r = await lines.next()
+    if (r.done) throw new Error('the source peer exited')
+    return JSON.parse(r.value) as unknown
+  }
+  const { address } = (await next()) as { address: string }
+  return {
+    address,
+    async ask(cmd) {
+      child.stdin.write(`${cmd}\n`)
+      return next()
+    },
+  }
+}
 
 console.log(`Polity benchmarks — ${quick ? 'quick' : 'full'} (${TOTAL} ops), ${cpus().length} cores, Node ${process.version}`)
 // 6. Tally of 100,000 ballots per method (the pure function; ballots already reduced per voter), first,
@@ -129,29 +144,36 @@ const native = createNativeCrypto()
 }
 
 // 2 + 7 + 8 + 9. Cold sync over real libp2p on 127.0.0.1, startup and memory, sizes.
+// The source is a peer in its own process (test/bench/source-peer.ts), as a member's other device is: in this
+// process it also put its own reads, framing and encryption on the receiver's main thread.
 const tmp = mkdtempSync(join(tmpdir(), 'polity-bench-'))
 const loop = { listen: ['/ip4/127.0.0.1/tcp/0'], syncIntervalMs: 3_600_000 }
-const a = await PolityNode.open({ dataDir: join(tmp, 'a'), kdfLogN: 10, network: loop })
-await a.restoreIdentity({ phrase: recoveryPhraseOf(g.founder.secretKey), passphrase: PASS })
-t = performance.now()
-await a.importBundle({ bytes: encodeBundle(g.ops.map((o) => o.bytes)) })
-console.log(`source node imported ${g.ops.length} ops in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+{
+  const a = await PolityNode.open({ dataDir: join(tmp, 'a'), kdfLogN: 10 })
+  await a.restoreIdentity({ phrase: recoveryPhraseOf(g.founder.secretKey), passphrase: PASS })
+  t = performance.now()
+  await a.importBundle({ bytes: encodeBundle(g.ops.map((o) => o.bytes)) })
+  console.log(`source node imported ${g.ops.length} ops in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+  await a.close()
+}
+const source = await startSource(join(tmp, 'a'))
 const b = await PolityNode.open({ dataDir: join(tmp, 'b'), kdfLogN: 10, network: loop })
 await b.restoreIdentity({ phrase: recoveryPhraseOf(g.memberKeys[0]!.secretKey), passphrase: PASS })
 t = performance.now()
-await b.fetchCommunity(g.community, [a.networkAddresses()[0]!])
+await b.fetchCommunity(g.community, [source.address])
 // One session carries a bounded number of ops (SYNC-5); keep reconciling until b holds everything.
 for (let stalled = 0; b.replicaOf(g.community).size < g.ops.length && stalled < 3;) {
   const before = b.replicaOf(g.community).size
-  await b.connectPeers([a.networkAddresses()[0]!])
+  await b.connectPeers([source.address])
   stalled = b.replicaOf(g.community).size > before ? 0 : stalled + 1
 }
 if (b.replicaOf(g.community).size < g.ops.length) throw new Error(`cold sync stalled at ${b.replicaOf(g.community).size} of ${g.ops.length} ops`)
 // Each node also signed one op of its own (its device's link, on restoring the identity): one more session swaps those.
-for (let i = 0; i < 3 && b.replicaOf(g.community).size !== a.replicaOf(g.community).size; i++) await b.connectPeers([a.networkAddresses()[0]!])
+for (let i = 0; i < 3 && b.replicaOf(g.community).size !== ((await source.ask('state')) as { size: number }).size; i++) await b.connectPeers([source.address])
 const coldS = (performance.now() - t) / 1000
 {
-  const [sa, sb] = await Promise.all([a.getCommunity({ community: g.community }), b.getCommunity({ community: g.community })])
+  const sa = ((await source.ask('state')) as { state: unknown }).state
+  const sb = await b.getCommunity({ community: g.community })
   if (JSON.stringify(sa) !== JSON.stringify(sb)) throw new Error('cold sync: states differ')
 }
 const floorS = g.ops.length / ((globalThis as { floor?: number }).floor as number)
@@ -184,13 +206,13 @@ row(`cold sync of ${g.ops.length} ops over libp2p (verify, fold, store)`, coldS,
 // 3. Catch-up: 1,000 new ops made while b was offline.
 await b.stopNetwork()
 const community = g.community
-for (let i = 0; i < 1000; i++) await a.setProfile({ community, name: `offline ${i}` })
+await source.ask('make 1000')
 await b.startNetwork(loop)
 t = performance.now()
-const [stats] = await b.connectPeers([a.networkAddresses()[0]!])
+const [stats] = await b.connectPeers([source.address])
 const catchS = (performance.now() - t) / 1000
 row('catch-up: 1,000 ops made while offline', catchS, 's', 'cold sync per 1,000 ops', (coldS / g.ops.length) * 1000, `${stats?.bytesIn ?? 0} bytes in, ${stats?.bytesOut ?? 0} bytes out`)
-row('catch-up bytes received', stats?.bytesIn ?? 0, 'bytes', 'the 1,000 envelopes themselves', await newestEnvelopeBytes(a, community, 1000))
+row('catch-up bytes received', stats?.bytesIn ?? 0, 'bytes', 'the 1,000 envelopes themselves', ((await source.ask('newest 1000')) as { bytes: number }).bytes)
 
 // 4. Live latency: one op made on one node of a 10-node loopback network until every node holds it.
 {
@@ -212,7 +234,7 @@ const physics: number[] = []
 }
 
 await b.close()
-await a.close()
+await source.ask('stop')
 
 // 7 + 8. Startup (full replay; no checkpoint) and memory, in a fresh process.
 const disk = dirSize(join(tmp, 'a', 'ops'))
