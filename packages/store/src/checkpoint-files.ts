@@ -6,7 +6,8 @@
  * log, so the next open replayed that log and flushed it to a table before
  * anything could be read (~0.9 s of a 1.4 s start at 219k ops).
  */
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
+import { writeFileAtomically } from './atomic-file'
 import { join } from 'node:path'
 
 export interface CheckpointBlobs {
@@ -35,26 +36,6 @@ export class CheckpointFiles implements CheckpointBlobs {
 
   async put(community: Uint8Array, value: Uint8Array): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 })
-    const target = this.file(community)
-    const tmp = `${target}.${process.pid}.tmp`
-    const fh = await open(tmp, 'w', 0o600)
-    try {
-      await fh.writeFile(value)
-      await fh.sync()
-    } finally {
-      await fh.close()
-    }
-    try {
-      await rename(tmp, target)
-    } catch (e) {
-      await unlink(tmp).catch(() => undefined)
-      throw e
-    }
-    const d = await open(this.dir, 'r')
-    try {
-      await d.sync()
-    } finally {
-      await d.close()
-    }
+    await writeFileAtomically(this.file(community), value)
   }
 }

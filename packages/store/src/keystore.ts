@@ -9,11 +9,12 @@
  * like a wrong passphrase would — but a file too short or with the wrong magic
  * is reported as damaged. Writes go to a temp file, fsync, then rename.
  */
-import { open, readFile, rename, unlink } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { scryptAsync } from '@noble/hashes/scrypt.js'
 import { randomBytes } from '@noble/hashes/utils.js'
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { KeystoreCorruptError, WrongPassphraseError } from './errors'
+import { writeFileAtomically } from './atomic-file'
 
 const MAGIC = new TextEncoder().encode('POLITYKS')
 const VERSION = 1
@@ -49,26 +50,9 @@ async function seal(passphrase: string, secrets: Uint8Array, o: Required<Keystor
   return out
 }
 
-async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`
-  const fh = await open(tmp, 'w', 0o600)
-  try {
-    await fh.writeFile(bytes)
-    await fh.sync()
-  } finally {
-    await fh.close()
-  }
-  try {
-    await rename(tmp, path)
-  } catch (e) {
-    await unlink(tmp).catch(() => undefined)
-    throw e
-  }
-}
-
 export async function createKeystore(path: string, passphrase: string, secrets: Uint8Array, options: KeystoreOptions = {}): Promise<void> {
   const bytes = await seal(passphrase, secrets, { logN: options.logN ?? 17, r: options.r ?? 8, p: options.p ?? 1 })
-  await writeAtomically(path, bytes)
+  await writeFileAtomically(path, bytes)
 }
 
 export async function openKeystore(path: string, passphrase: string): Promise<Uint8Array> {
