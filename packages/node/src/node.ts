@@ -10,7 +10,7 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import * as Y from 'yjs'
 import {
   Replica, createOp, certifyDevice, didKeyOf, generateKeyPair, identityFromRecoveryPhrase, joinProofMessage,
-  recoveryPhraseOf, sign, toHex, fromHex, decodeOpUnverified, signatureError, signedBytesOf, encodeDossier, verifyDossier, keyPairFromSecret, DEFAULT_RULES,
+  recoveryPhraseOf, sign, toHex, fromHex, decodeOpUnverified, innerSignatureChecks, signatureError, signedBytesOf, encodeDossier, verifyDossier, keyPairFromSecret, DEFAULT_RULES,
   DRAFT_TEXT, MAX_DEPS, publicKeyFromDidKey, ProtocolError, DecodeError,
   type UncheckedOp,
   type AnyOp, type BodyOf, type CborValue, type CommunityId, type CryptoSuite, type MemberId, type OpId, type OpKind,
@@ -27,6 +27,7 @@ import {
   RefusedError, UnknownCommunityError, WeakPassphraseError,
 } from './errors'
 import { createNativeCrypto } from './native-crypto'
+import { VerifiedAhead } from './verified-ahead'
 import { decodeSecrets, encodeSecrets, seal, unseal, type NodeSecrets } from './secrets'
 import { keystoreExists, openStore, pathsOf, readKeystore, recordOf, writeKeystore, type NodePaths, type Store } from './storage'
 import { decodeInviteLink, encodeInviteLink } from './invite-link'
@@ -74,8 +75,13 @@ class CommunityRuntime {
   /** The last ingest's apply step: the next one runs after it (ops apply and store in arrival order). */
   applying: Promise<void> = Promise.resolve()
 
+  /** Body signatures of ops in flight that verified ahead on the pool (see verified-ahead.ts). */
+  readonly ahead = new VerifiedAhead()
+
   constructor(readonly id: CommunityId, crypto: CryptoSuite) {
-    this.replica = new Replica({ community: id, crypto, keepEnvelopes: false })
+    const verify = crypto.verify
+    const suite: CryptoSuite = { ...crypto, verify: (sig, msg, key) => this.ahead.take(sig, msg, key) || verify(sig, msg, key) }
+    this.replica = new Replica({ community: id, crypto: suite, keepEnvelopes: false })
   }
 }
 
@@ -367,12 +373,12 @@ export class PolityNode implements PolityClient {
     for await (const rec of this.store.iterate(id)) {
       chunk.push(rec.bytes)
       if (chunk.length < INGEST_CHUNK) continue
-      const next = this.checkSignatures(chunk, pause)
+      const next = this.checkSignatures(rt, chunk, pause)
       if (checking) await fold(await checking)
       checking = next
       chunk = []
     }
-    const last = this.checkSignatures(chunk, pause)
+    const last = this.checkSignatures(rt, chunk, pause)
     if (checking) await fold(await checking)
     await fold(await last)
     rt.replica.trimCaches()
@@ -491,17 +497,30 @@ export class PolityNode implements PolityClient {
    * while this one folds (sync and bundle imports do).
    */
   private ingest(rt: CommunityRuntime, ops: readonly (Uint8Array | AnyOp | UncheckedOp)[]): Promise<IngestResult> {
-    const checked = this.checkSignatures(ops)
+    const checked = this.checkSignatures(rt, ops)
     const run = rt.applying.then(async () => this.applyChecked(rt, await checked))
     rt.applying = run.then(() => undefined, () => undefined)
     return run
   }
 
   /** Decode raw envelopes (DecodeError → rejected) and check every owed signature in one batch. */
-  private async checkSignatures(ops: readonly (Uint8Array | AnyOp | UncheckedOp)[], pause?: () => Promise<void>): Promise<(AnyOp | ProtocolError)[]> {
+  private async checkSignatures(rt: CommunityRuntime, ops: readonly (Uint8Array | AnyOp | UncheckedOp)[], pause?: () => Promise<void>): Promise<(AnyOp | ProtocolError)[]> {
     const out: (AnyOp | ProtocolError)[] = []
     const owed: number[] = []
     const checks: UncheckedOp['check'][] = []
+    // Signatures inside bodies go in the same call (answers past owed.length); their ops may use them in the fold.
+    const inner: UncheckedOp['check'][] = []
+    const invites = new Map<OpId, Uint8Array>()
+    const inviteKey = (id: OpId): Uint8Array | undefined => {
+      const known = invites.get(id)
+      if (known) return known
+      const e = rt.replica.dag.get(id)
+      return e && e.op.kind === 'invite.create' ? e.op.body.key : undefined
+    }
+    const ahead = (op: AnyOp): void => {
+      if (op.kind === 'invite.create') invites.set(op.id, op.body.key)
+      for (const c of innerSignatureChecks(op, inviteKey)) inner.push(c)
+    }
     for (const x of ops) {
       let u: UncheckedOp | undefined
       if (x instanceof Uint8Array) {
@@ -518,13 +537,16 @@ export class PolityNode implements PolityClient {
         owed.push(out.length)
         checks.push(u.check)
         out.push(u.op)
+        ahead(u.op)
       } else out.push(x as AnyOp)
     }
     if (checks.length === 0) return out
+    const all = inner.length > 0 ? [...checks, ...inner] : checks
     const ok = this.crypto.verifyMany
-      ? await this.crypto.verifyMany(checks)
-      : checks.map((c) => this.crypto.verify(c.signature, signedBytesOf(c), c.key))
+      ? await this.crypto.verifyMany(all)
+      : all.map((c) => this.crypto.verify(c.signature, signedBytesOf(c), c.key))
     for (let j = 0; j < owed.length; j++) if (!ok[j]) out[owed[j] as number] = signatureError()
+    for (let j = 0; j < inner.length; j++) if (ok[checks.length + j]) rt.ahead.add(inner[j] as UncheckedOp['check'])
     return out
   }
 

@@ -26,7 +26,7 @@ export {
   type Op, type AnyOp, type OpDraft, type CryptoSuite, type VerifyItem, type UncheckedOp,
 } from './op/envelope'
 export { Replica, DEFAULT_LIMITS, type ReplicaOptions, type ReplicaLimits, type ReceiveResult, type ForkProof } from './replica/replica'
-export { joinProofMessage } from './replica/roster-rules'
+export { joinProofMessage, innerSignatureChecks } from './replica/roster-rules'
 export type { CommunityState, MemberView, FormerMemberView, ProposalView, ActionView } from './replica/snapshot'
 export { decideOutcome, tallyYesNo, tallyApproval, tallyIrv, quorumMet, type Outcome, type YesNoDetail, type ApprovalDetail, type IrvDetail, type IrvRound } from './replica/outcome'
 export { entrenchedClauses, touchesEntrenched } from './replica/entrenched'

@@ -70,6 +70,11 @@ export function certifyDevice(identity: KeyPair, devicePublicKey: Uint8Array): U
   return sign(concatBytes(DEVICE_CERT_DOMAIN, identity.publicKey, devicePublicKey), identity.secretKey)
 }
 
+/** The check `verifyDeviceCert(member, device, cert)` makes, for verifying it ahead in a batch. */
+export function deviceCertCheck(member: Uint8Array, device: Uint8Array, cert: Uint8Array): { signature: Uint8Array; prefix: Uint8Array; message: Uint8Array; key: Uint8Array } {
+  return { signature: cert, prefix: DEVICE_CERT_DOMAIN, message: concatBytes(member, device), key: member }
+}
+
 export function verifyDeviceCert(
   member: Uint8Array,
   device: Uint8Array,

@@ -6,9 +6,9 @@
  */
 import { RuleViolation } from '../errors'
 import { concatBytes, fromHex, utf8 } from '../encoding/bytes'
-import { verifyDeviceCert } from '../crypto/identity'
+import { deviceCertCheck, verifyDeviceCert } from '../crypto/identity'
 import type { Verifier } from '../crypto/ed25519'
-import type { AnyOp, HeldOp, Op } from '../op/envelope'
+import type { AnyOp, HeldOp, Op, VerifyItem } from '../op/envelope'
 import { roleRank, type CommunityId, type MemberId, type OpId, type Role } from '../op/ids'
 import { toHex } from '../encoding/bytes'
 import { sha256 } from '../crypto/hash'
@@ -39,6 +39,33 @@ export type RosterAction =
   | { type: 'amend'; charter: string; base: number; proposal: OpId }
   /** A governance op with a roster-level effect that did not pass (it still settles the proposal). */
   | { type: 'none' }
+
+/**
+ * The signatures inside an op's body that checkAuthor will verify (device
+ * certificates, join proofs), so a node can check them ahead on every core
+ * with the envelope's own. Only a hint: the fold still calls `verify` for
+ * each, and an answer known ahead is used only for exactly the same
+ * signature, key and message. `inviteKey` finds the key of an invite op
+ * when it is known (a join's proof is over it); unknown, the proof is left
+ * to the fold.
+ */
+export function innerSignatureChecks(op: AnyOp, inviteKey: (invite: OpId) => Uint8Array | undefined): VerifyItem[] {
+  switch (op.kind) {
+    case 'member.join': {
+      const b = op.body
+      const out = [deviceCertCheck(b.member, fromHex(op.author, 32), b.cert)]
+      const inviteId = toHex(b.invite) as OpId
+      const key = inviteKey(inviteId)
+      if (key) out.push({ signature: b.proof, prefix: new Uint8Array(0), message: joinProofMessage(op.community, inviteId, toHex(b.member) as MemberId), key })
+      return out
+    }
+    case 'fork.join':
+    case 'device.link':
+      return [deviceCertCheck(op.body.member, fromHex(op.author, 32), op.body.cert)]
+    default:
+      return []
+  }
+}
 
 /**
  * Validity at the causal past for ops that join or extend the roster without
