@@ -545,7 +545,7 @@ export class PolityNode implements PolityClient {
     const ok = this.crypto.verifyMany
       ? await this.crypto.verifyMany(all)
       : all.map((c) => this.crypto.verify(c.signature, signedBytesOf(c), c.key))
-    for (let j = 0; j < owed.length; j++) if (!ok[j]) out[owed[j] as number] = signatureError()
+    for (let j = 0; j < owed.length; j++) if (!ok[j]) out[owed[j] as number] = signatureError(checks[j])
     for (let j = 0; j < inner.length; j++) if (ok[checks.length + j]) rt.ahead.add(inner[j] as UncheckedOp['check'])
     return out
   }

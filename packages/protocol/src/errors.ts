@@ -21,8 +21,11 @@ export class DecodeError extends ProtocolError {
 
 /** An envelope whose signature does not verify under its author key (ENV-6). */
 export class SignatureError extends ProtocolError {
-  constructor(message: string) {
+  /** The signature rule that failed (SIG-1..SIG-4), when known. */
+  readonly rule: string
+  constructor(message: string, rule = 'ENV-6') {
     super('ERR_SIGNATURE', message)
+    this.rule = rule
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
-  createOp, decodeOp, encodeCanonical, generateKeyPair, DecodeError, SignatureError, MAX_ENVELOPE_BYTES,
+  createOp, decodeOp, decodeOpUnverified, signatureError, encodeCanonical, generateKeyPair, DecodeError, SignatureError, MAX_ENVELOPE_BYTES,
   type CommunityId, type OpId,
 } from '../src/index'
 import { decodeCanonical } from '../src/encoding/cbor'
@@ -26,6 +26,42 @@ describe('envelope (ENV-*)', () => {
     const bytes = new Uint8Array(op.bytes)
     bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) ^ 0x01
     expect(() => decodeOp(bytes)).toThrow(SignatureError)
+  })
+
+  it('ENV-6: a rejected signature names the rule it broke (SIG-1, SIG-2, SIG-3, SIG-4), on the single and the batch path', () => {
+    const { op } = sampleOp()
+    const [payload, sig] = decodeCanonical(op.bytes, MAX_ENVELOPE_BYTES) as [Uint8Array, Uint8Array]
+    const p = decodeCanonical(payload, MAX_ENVELOPE_BYTES) as Record<string, unknown>
+    const ruleOf = (bytes: Uint8Array): string => {
+      try {
+        decodeOp(bytes)
+      } catch (e) {
+        expect(e).toBeInstanceOf(SignatureError)
+        const single = (e as SignatureError).rule
+        // The batch path (decodeOpUnverified + signatureError(check)) names the same rule.
+        const { check } = decodeOpUnverified(bytes)
+        expect(signatureError(check).rule).toBe(single)
+        expect((e as Error).message).toContain(single)
+        return single
+      }
+      throw new Error('accepted')
+    }
+    const flipped = new Uint8Array(sig)
+    flipped[5] = (flipped[5] as number) ^ 0x01
+    expect(ruleOf(encodeCanonical([payload, flipped]))).toBe('SIG-1')
+    const malleated = new Uint8Array(sig)
+    malleated[63] = 0xff // S far above L
+    expect(ruleOf(encodeCanonical([payload, malleated]))).toBe('SIG-3')
+    const badR = new Uint8Array(sig)
+    badR.fill(0xff, 0, 32) // y ≥ p
+    expect(ruleOf(encodeCanonical([payload, badR]))).toBe('SIG-2')
+    const torsion = new Uint8Array(32)
+    torsion[0] = 1 // the identity point: small order
+    const withKey = (key: Uint8Array) => encodeCanonical([encodeCanonical({ ...(p as object), author: key } as never), sig])
+    expect(ruleOf(withKey(torsion))).toBe('SIG-4')
+    const nonCanonicalKey = new Uint8Array(32).fill(0xff)
+    nonCanonicalKey[31] = 0x7f
+    expect(ruleOf(withKey(nonCanonicalKey))).toBe('SIG-2')
   })
 
   it('ENV-6: an author field that is not the signing key is rejected', () => {

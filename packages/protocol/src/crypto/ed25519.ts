@@ -148,6 +148,21 @@ export function hasStrictSignatureEncoding(sig: Uint8Array): boolean {
   return sig.length === SIGNATURE_BYTES && hasCanonicalY(sig.subarray(0, 32)) && isCanonicalScalar(sig.subarray(32, 64))
 }
 
+/**
+ * Which rule a signature that did not verify breaks, for an error a person can
+ * act on: SIG-3 (S ≥ L), SIG-2 (a non-canonical R or key encoding), SIG-4 (a
+ * small-order or undecodable key), else SIG-1 (the equation does not hold).
+ * Only called after verification failed, so its cost does not matter.
+ */
+export function failedSignatureRule(sig: Uint8Array, pub: Uint8Array): { rule: string; why: string } {
+  if (sig.length !== SIGNATURE_BYTES) return { rule: 'ENV-1', why: 'the signature is not 64 bytes' }
+  if (!isCanonicalScalar(sig.subarray(32, 64))) return { rule: 'SIG-3', why: 'the signature scalar S is not below the group order (a malleated signature)' }
+  if (!hasCanonicalY(sig.subarray(0, 32))) return { rule: 'SIG-2', why: 'the signature point R is not canonically encoded' }
+  if (pub.length !== PUBLIC_KEY_BYTES || !hasCanonicalY(pub)) return { rule: 'SIG-2', why: 'the author key is not a canonical point encoding' }
+  if (!isAcceptablePublicKey(pub)) return { rule: 'SIG-4', why: 'the author key is a small-order point or not a point at all' }
+  return { rule: 'SIG-1', why: 'the signature does not verify under the author key' }
+}
+
 /** Pure strict cofactorless verification (SIG-1..SIG-5). Never throws. */
 export function verifyStrict(sig: Uint8Array, msg: Uint8Array, pub: Uint8Array): boolean {
   try {

@@ -13,7 +13,7 @@
 import { decodeCanonical, encodeCanonical, type CborValue } from '../encoding/cbor'
 import { compareBytes, concatBytes, fromHex, toHex, utf8 } from '../encoding/bytes'
 import { DecodeError, SignatureError } from '../errors'
-import { sign, verifyStrict, type Verifier } from '../crypto/ed25519'
+import { failedSignatureRule, sign, verifyStrict, type Verifier } from '../crypto/ed25519'
 import { sha256, type Hasher } from '../crypto/hash'
 import type { KeyPair } from '../crypto/identity'
 import { checkBody, isOpKind, type BodyOf, type OpKind } from './kinds'
@@ -166,9 +166,14 @@ export function decodeOpUnverified(bytes: Uint8Array, crypto: CryptoSuite = pure
   return { op, check: check as VerifyItem }
 }
 
-/** ENV-6's error for an op whose signature check (done apart, see decodeOpUnverified) failed. */
-export function signatureError(): SignatureError {
-  return new SignatureError('ENV-6: the signature does not verify under the author key.')
+/**
+ * ENV-6's error for an op whose signature check (done apart, see
+ * decodeOpUnverified) failed, naming the rule that failed (SIG-1..4).
+ */
+export function signatureError(check?: { signature: Uint8Array; key: Uint8Array }): SignatureError {
+  if (!check) return new SignatureError('ENV-6: the signature does not verify under the author key.')
+  const f = failedSignatureRule(check.signature, check.key)
+  return new SignatureError(`ENV-6/${f.rule}: ${f.why}.`, f.rule)
 }
 
 function decodeEnvelope(bytes: Uint8Array, crypto: CryptoSuite, verifySignature: boolean, owe?: (check: VerifyItem) => void): AnyOp {
@@ -210,7 +215,7 @@ function decodeEnvelope(bytes: Uint8Array, crypto: CryptoSuite, verifySignature:
     if (depsRaw.length === 0) throw new DecodeError('ENV-7: only a genesis op may have no deps.')
   }
   const body = checkBody(kind, p['body'])
-  if (verifySignature && !crypto.verify(signature, concatBytes(SIGNING_DOMAIN, payload), author)) throw signatureError()
+  if (verifySignature && !crypto.verify(signature, concatBytes(SIGNING_DOMAIN, payload), author)) throw signatureError({ signature, key: author })
   if (owe) owe({ signature, prefix: SIGNING_DOMAIN, message: payload, key: author })
   const id = toHex(crypto.hash(bytes)) as OpId
   return {
