@@ -423,7 +423,7 @@ bundle.command('export <community> <file>').action((ref: string, file: string) =
 bundle.command('import <file>').action((file: string) =>
   withNode(async (node) => {
     const r = await node.importBundle({ bytes: new Uint8Array(await readFile(file)) })
-    print(r, () => [`Applied ${r.applied} ops (${r.duplicates} already here, ${r.pending} waiting for missing ops, ${r.rejected} rejected).`, ...r.errors.map((e) => `  rejected: ${e}`)].join('\n'))
+    print(r, () => [`Applied ${r.applied} ops (${r.duplicates} already here, ${r.pending} waiting for missing ops, ${r.dropped} not kept: too many waiting, ${r.rejected} rejected).`, ...r.errors.map((e) => `  rejected: ${e}`)].join('\n'))
   }),
 )
 

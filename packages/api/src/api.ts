@@ -114,7 +114,10 @@ export interface ImportResult {
   readonly applied: number
   readonly duplicates: number
   readonly rejected: number
+  /** Ops kept, still waiting for ops they depend on (DAG-5). */
   readonly pending: number
+  /** Ops not kept because the buffer of waiting ops was full (DAG-5); import or sync their deps first. */
+  readonly dropped: number
   readonly communities: CommunityId[]
   /** The first few rejection reasons, for the person importing. */
   readonly errors: string[]

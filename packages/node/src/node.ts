@@ -13,7 +13,7 @@ import {
   recoveryPhraseOf, sign, toHex, fromHex, decodeOpUnverified, innerSignatureChecks, signatureError, signedBytesOf, encodeDossier, verifyDossier, keyPairFromSecret, DEFAULT_RULES,
   DRAFT_TEXT, MAX_DEPS, publicKeyFromDidKey, ProtocolError, DecodeError,
   type UncheckedOp,
-  type AnyOp, type BodyOf, type CborValue, type CommunityId, type CryptoSuite, type MemberId, type OpId, type OpKind,
+  type AnyOp, type ReplicaLimits, type BodyOf, type CborValue, type CommunityId, type CryptoSuite, type MemberId, type OpId, type OpKind,
   type CommunityState, type ProposalAction, type Rules,
 } from '@polity/protocol'
 import type {
@@ -50,6 +50,8 @@ export interface PolityNodeOptions {
   readonly network?: NetworkOptions
   /** y-webrtc signaling servers (`ws://…`) for browser-mode UIs' WebRTC relay (NET-RTC-1); none: relay off. */
   readonly signaling?: readonly string[]
+  /** Per-community replica limits (DAG-5's buffer); defaults are the protocol's. Tests lower them. */
+  readonly replicaLimits?: Partial<ReplicaLimits>
 }
 
 interface PendingJoin {
@@ -78,10 +80,10 @@ class CommunityRuntime {
   /** Body signatures of ops in flight that verified ahead on the pool (see verified-ahead.ts). */
   readonly ahead = new VerifiedAhead()
 
-  constructor(readonly id: CommunityId, crypto: CryptoSuite) {
+  constructor(readonly id: CommunityId, crypto: CryptoSuite, limits?: Partial<ReplicaLimits>) {
     const verify = crypto.verify
     const suite: CryptoSuite = { ...crypto, verify: (sig, msg, key) => this.ahead.take(sig, msg, key) || verify(sig, msg, key) }
-    this.replica = new Replica({ community: id, crypto: suite, keepEnvelopes: false })
+    this.replica = new Replica({ community: id, crypto: suite, keepEnvelopes: false, ...(limits ? { limits } : {}) })
   }
 }
 
@@ -92,7 +94,13 @@ const HOUR = 3600_000
 /** Ops per batch when a bundle is imported: bounds one store write and its memory. */
 const INGEST_CHUNK = 4096
 
-interface IngestResult { applied: AnyOp[]; rejected: string[]; duplicates: number; pending: number }
+/**
+ * What one ingest did. `waiting` holds the ops that went into the replica's
+ * buffer of ops whose deps are missing (DAG-5); some of them may apply later
+ * in the same import, so callers count what is still waiting at the end
+ * (`stillWaiting`). `dropped` counts ops refused because that buffer was full.
+ */
+interface IngestResult { applied: AnyOp[]; rejected: string[]; duplicates: number; waiting: OpId[]; dropped: number }
 /** Longest stretch of background replay before other work gets a turn. */
 const REPLAY_SLICE_MS = 15
 /** NET-P1: remembered peers per community, and addresses per peer. */
@@ -426,7 +434,7 @@ export class PolityNode implements PolityClient {
     let rt = this.communities.get(id)
     if (!rt) {
       if (!create) throw new UnknownCommunityError(id)
-      rt = new CommunityRuntime(id, this.crypto)
+      rt = new CommunityRuntime(id, this.crypto, this.options.replicaLimits)
       this.communities.set(id, rt)
     }
     return rt
@@ -554,7 +562,8 @@ export class PolityNode implements PolityClient {
     const applied: AnyOp[] = []
     const rejected: string[] = []
     let duplicates = 0
-    let pending = 0
+    const waiting: OpId[] = []
+    let dropped = 0
     for (const x of ops) {
       if (x instanceof ProtocolError) {
         rejected.push(x.message)
@@ -565,24 +574,26 @@ export class PolityNode implements PolityClient {
         applied.push(...r.ops)
       } else if (r.status === 'rejected') rejected.push(r.error.message)
       else if (r.status === 'duplicate') duplicates++
-      else pending++
+      else if (r.status === 'pending') waiting.push(r.id)
+      else dropped++
     }
     if (applied.length > 0) {
       await this.store.putOps(applied.map((op) => recordOf(rt.replica, op)))
       this.afterApplied(rt, applied)
     }
-    return { applied, rejected, duplicates, pending }
+    return { applied, rejected, duplicates, waiting, dropped }
   }
 
   /** Ingest a long list in chunks, checking the next chunk's signatures while this one folds. */
   private async ingestMany(rt: CommunityRuntime, ops: readonly (Uint8Array | AnyOp | UncheckedOp)[]): Promise<IngestResult> {
-    const total: IngestResult = { applied: [], rejected: [], duplicates: 0, pending: 0 }
+    const total: IngestResult = { applied: [], rejected: [], duplicates: 0, waiting: [], dropped: 0 }
     const inflight: Promise<IngestResult>[] = []
     const take = (r: IngestResult): void => {
       for (const op of r.applied) total.applied.push(op)
       for (const m of r.rejected) total.rejected.push(m)
       total.duplicates += r.duplicates
-      total.pending += r.pending
+      for (const id of r.waiting) total.waiting.push(id)
+      total.dropped += r.dropped
     }
     for (let i = 0; i < ops.length; i += INGEST_CHUNK) {
       inflight.push(this.ingest(rt, ops.slice(i, i + INGEST_CHUNK)))
@@ -947,12 +958,14 @@ export class PolityNode implements PolityClient {
     let applied = 0
     let duplicates = 0
     let pending = 0
+    let dropped = 0
     for (const [cid, ops] of byCommunity) {
       const rt = await this.ready(cid, true)
       const r = await this.ingestMany(rt, ops)
       applied += r.applied.length
       duplicates += r.duplicates
-      pending += r.pending
+      pending += stillWaiting(rt.replica, r.waiting)
+      dropped += r.dropped
       rejected += r.rejected.length
       for (const m of r.rejected) if (errors.length < 10) errors.push(m)
       await this.tryCompleteJoin(rt).catch((e: unknown) => {
@@ -960,7 +973,8 @@ export class PolityNode implements PolityClient {
       })
     }
     this.emit({ type: 'communities' })
-    return { applied, duplicates, rejected, pending, communities: [...byCommunity.keys()], errors }
+    if (dropped > 0 && errors.length < 10) errors.push(`DAG-5: ${dropped} ops were not kept: the buffer of ops waiting for missing ops is full (import the missing ops first, or sync).`)
+    return { applied, duplicates, rejected, pending, dropped, communities: [...byCommunity.keys()], errors }
   }
 
   async exportDossier(input: { community: CommunityId }): Promise<Uint8Array> {
@@ -1051,7 +1065,7 @@ export class PolityNode implements PolityClient {
     // Bridge small batches onto gossip; a large catch-up reaches libp2p peers by reconciliation instead.
     if (r.applied.length <= 50) for (const op of r.applied) this.network?.publish(rt.id, op)
     if (wasPending && rt.pendingJoin === undefined) this.emit({ type: 'communities' })
-    return { applied: r.applied.length, duplicates: r.duplicates, rejected, pending: r.pending, communities: [rt.id], errors }
+    return { applied: r.applied.length, duplicates: r.duplicates, rejected, pending: stillWaiting(rt.replica, r.waiting), dropped: r.dropped, communities: [rt.id], errors }
   }
 
   /** For the network layer and tests: the replica of a community. */
@@ -1132,4 +1146,11 @@ function humanRule(message: string): string {
   if (!m) return message
   const text = (m[2] as string).charAt(0).toUpperCase() + (m[2] as string).slice(1)
   return `${text} (rule ${m[1]}).`
+}
+
+/** How many of these ops are still in the replica's buffer of ops waiting for deps (some applied later in the same import). */
+function stillWaiting(replica: Replica, ids: readonly OpId[]): number {
+  let n = 0
+  for (const id of ids) if (replica.isPending(id)) n++
+  return n
 }

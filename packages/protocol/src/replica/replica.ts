@@ -207,6 +207,11 @@ export class Replica {
     return this.pending.size
   }
 
+  /** Is this op in the buffer of ops waiting for their deps (DAG-5)? */
+  isPending(id: OpId): boolean {
+    return this.pending.has(id)
+  }
+
   /** Missing deps that pending ops wait for (what to ask peers for). */
   missing(): OpId[] {
     return [...this.waiting.keys()].filter((id) => !this.pending.has(id)).sort()
