@@ -15,7 +15,7 @@ import { PolityNode, decodeBundle } from '@polity/node'
 import type { CommunityId } from '@polity/protocol'
 
 const [dataDir, passphrase] = process.argv.slice(2) as [string, string]
-const node = await PolityNode.open({ dataDir, network: { listen: ['/ip4/127.0.0.1/tcp/0'], syncIntervalMs: 3_600_000 } })
+const node = await PolityNode.open({ dataDir, kdfLogN: 10, network: { listen: ['/ip4/127.0.0.1/tcp/0'], syncIntervalMs: 3_600_000 } })
 await node.unlock({ passphrase })
 while (node.isLoading()) await new Promise((r) => setTimeout(r, 20))
 const [summary] = await node.listCommunities()

@@ -8,7 +8,7 @@ const [mode, dataDir, passphrase] = process.argv.slice(2) as [string, string, st
 const rssBefore = process.memoryUsage().rss
 const t = performance.now()
 if (mode === 'node') {
-  const node = await PolityNode.open({ dataDir })
+  const node = await PolityNode.open({ dataDir, kdfLogN: 10 })
   await node.unlock({ passphrase })
   const ms = performance.now() - t // state ready (from the checkpoint when there is one)
   if (process.env['STARTUP_ONLY']) {

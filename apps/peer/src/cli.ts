@@ -119,6 +119,23 @@ identity.command('restore').description('restore your identity from its recovery
     }
   })
 
+identity.command('passphrase').description('change the passphrase that seals your keys on this device (KEYS-5)')
+  .option('--new-passphrase-file <file>', 'a file holding the new passphrase (else POLITY_NEW_PASSPHRASE, else a prompt)')
+  .action(async (opts: { newPassphraseFile?: string }) => {
+    const o = g()
+    const node = await PolityNode.open({ dataDir: o.dataDir, ...(o.kdfLogN ? { kdfLogN: Number(o.kdfLogN) } : {}) })
+    try {
+      const current = await readPassphrase(o, 'Current passphrase: ')
+      const next = opts.newPassphraseFile
+        ? await readPassphrase({ passphraseFile: opts.newPassphraseFile })
+        : process.env['POLITY_NEW_PASSPHRASE'] || (await readPassphrase({}, 'New passphrase: ', true, { noEnv: true }))
+      await node.changePassphrase({ current, next })
+      print({ changed: true }, () => 'Passphrase changed. Use the new one from now on.')
+    } finally {
+      await node.close()
+    }
+  })
+
 identity.command('status').description('show whether this device has an identity').action(async () => {
   const node = await PolityNode.open({ dataDir: g().dataDir })
   try {

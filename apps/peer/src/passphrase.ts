@@ -14,9 +14,9 @@ export class PassphraseUnavailableError extends Error {
   }
 }
 
-export async function readPassphrase(opts: { passphraseFile?: string }, prompt = 'Passphrase: ', confirm = false): Promise<string> {
+export async function readPassphrase(opts: { passphraseFile?: string }, prompt = 'Passphrase: ', confirm = false, how: { noEnv?: boolean } = {}): Promise<string> {
   if (opts.passphraseFile) return (await readFile(opts.passphraseFile, 'utf8')).replace(/\r?\n$/, '')
-  const env = process.env['POLITY_PASSPHRASE']
+  const env = how.noEnv ? undefined : process.env['POLITY_PASSPHRASE']
   if (env !== undefined && env !== '') return env
   if (!process.stdin.isTTY) throw new PassphraseUnavailableError()
   const first = await hiddenPrompt(prompt)

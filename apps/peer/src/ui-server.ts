@@ -60,7 +60,7 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     const given = Buffer.from(url.searchParams.get('token') ?? '')
     const ok = url.pathname === '/api' && given.length === Buffer.byteLength(token) && timingSafeEqual(given, Buffer.from(token)) &&
-      (req.headers.origin === undefined || req.headers.origin === origin)
+      req.headers.origin === origin
     if (!ok) {
       socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n')
       socket.destroy()

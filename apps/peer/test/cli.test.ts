@@ -65,13 +65,35 @@ describe('polity CLI', () => {
     expect(bad.code).toBe(1)
     expect(bad.stderr).toMatch(/polity:\/\/join/)
     const wrong = await new Promise<{ code: number; stderr: string }>((resolve) => {
-      execFile(process.execPath, [bin, '--data-dir', dir, 'community', 'list'], { env: { ...env, POLITY_PASSPHRASE: 'wrong wrong wrong' } }, (err, _o, stderr) => resolve({ code: err ? 1 : 0, stderr }))
+      execFile(process.execPath, [bin, '--data-dir', dir, '--kdf-log-n', '10', 'community', 'list'], { env: { ...env, POLITY_PASSPHRASE: 'wrong wrong wrong' } }, (err, _o, stderr) => resolve({ code: err ? 1 : 0, stderr }))
     })
     expect(wrong.code).toBe(1)
-    expect(wrong.stderr).toMatch(/passphrase/)
+    expect(wrong.stderr).toMatch(/does not unlock this keystore/)
     const missing = await polity(dir, 'dossier', 'verify', join(dir, 'nope'))
     expect(missing.code).toBe(1)
     void readFileSync
+  }, 120_000)
+
+  it('KEYS-5/KEYS-6: `identity passphrase` changes the passphrase; a keystore below the default cost is refused outside tests, and the change repairs it', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'polity-cli-')), 'x')
+    await json(dir, 'identity', 'create') // sealed at 2^10 (--kdf-log-n 10, tests only)
+    const run = (args: string[], extra: Record<string, string>) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, [bin, '--data-dir', dir, ...args], { env: { ...env, ...extra } }, (err, stdout, stderr) => resolve({ code: err ? 1 : 0, stdout, stderr }))
+    })
+    const weak = await run(['community', 'list'], {})
+    expect(weak.code).toBe(1)
+    expect(weak.stderr).toMatch(/below the minimum 2\^17/)
+    const wrongCurrent = await run(['identity', 'passphrase'], { POLITY_PASSPHRASE: 'not the passphrase', POLITY_NEW_PASSPHRASE: 'a new long passphrase' })
+    expect(wrongCurrent.code).toBe(1)
+    expect(wrongCurrent.stderr).toMatch(/does not unlock this keystore/)
+    const tooShort = await run(['identity', 'passphrase'], { POLITY_NEW_PASSPHRASE: 'short' })
+    expect(tooShort.code).toBe(1)
+    // Without --kdf-log-n the change re-seals at the full cost, so the plain command works afterwards.
+    const changed = await run(['identity', 'passphrase'], { POLITY_NEW_PASSPHRASE: 'a new long passphrase' })
+    expect(changed.code, changed.stderr).toBe(0)
+    expect((await run(['community', 'list'], {})).stderr).toMatch(/does not unlock this keystore/)
+    const ok = await run(['community', 'list'], { POLITY_PASSPHRASE: 'a new long passphrase' })
+    expect(ok.code, ok.stderr).toBe(0)
   }, 120_000)
 
   it('CLI-3: config.json and relay flags: a malformed setting names itself and nothing starts', async () => {

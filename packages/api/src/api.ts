@@ -194,6 +194,8 @@ export interface PolityApi {
   restoreIdentity(input: { phrase: string; passphrase: string }): Promise<IdentityStatus>
   unlock(input: { passphrase: string }): Promise<IdentityStatus>
   lock(): Promise<IdentityStatus>
+  /** KEYS-5: re-seal the keystore under a new passphrase; a wrong current one changes nothing. */
+  changePassphrase(input: { current: string; next: string }): Promise<void>
 
   listCommunities(): Promise<CommunitySummary[]>
   createCommunity(input: CreateCommunityInput): Promise<CommunityId>
@@ -238,7 +240,7 @@ export type ApiMethod = keyof PolityApi
 
 /** The method names, for hosts that expose one function per call (preload, bridge, CLI). */
 export const API_METHODS = [
-  'identityStatus', 'createIdentity', 'restoreIdentity', 'unlock', 'lock',
+  'identityStatus', 'createIdentity', 'restoreIdentity', 'unlock', 'lock', 'changePassphrase',
   'listCommunities', 'createCommunity', 'getCommunity', 'createInvite', 'acceptInvite', 'forkCommunity',
   'setProfile', 'leaveCommunity', 'removeMember', 'changeRole',
   'getDraft', 'editDraft', 'flushDraft', 'charterDiff',
@@ -246,6 +248,10 @@ export const API_METHODS = [
   'exportBundle', 'importBundle', 'exportDossier', 'verifyDossier',
   'syncStatus', 'webrtcRoom', 'envelopesSince', 'importEnvelopes',
 ] as const satisfies readonly ApiMethod[]
+
+/** Compile-time proof that API_METHODS lists every method of PolityApi (a missing one makes this `false`). */
+type Unlisted = Exclude<ApiMethod, (typeof API_METHODS)[number]>
+export const API_METHODS_COMPLETE: [Unlisted] extends [never] ? true : false = true
 
 /** A host of the API also lets the UI subscribe to events. */
 export interface PolityClient extends PolityApi {

@@ -29,14 +29,14 @@ import {
 import { createNativeCrypto } from './native-crypto'
 import { VerifiedAhead } from './verified-ahead'
 import { decodeSecrets, encodeSecrets, seal, unseal, type NodeSecrets } from './secrets'
-import { keystoreExists, openStore, pathsOf, readKeystore, recordOf, writeKeystore, type NodePaths, type Store } from './storage'
+import { keystoreExists, openStore, pathsOf, readKeystore, recordOf, rewriteKeystore, writeKeystore, type NodePaths, type Store } from './storage'
 import { decodeInviteLink, encodeInviteLink } from './invite-link'
 import { decodeBundle, encodeBundle } from './bundle'
 import { decodeCheckpointState, encodeCheckpointState } from './checkpoint'
 import { lineDiff } from './diff'
 import { NodeNetwork, type NetworkHost, type NetworkOptions } from './network'
 import type { SessionStats } from '@polity/sync'
-import { StoreCorruptError } from '@polity/store'
+import { DEFAULT_KDF_LOG_N, StoreCorruptError } from '@polity/store'
 
 export interface PolityNodeOptions {
   readonly dataDir: string
@@ -176,7 +176,7 @@ export class PolityNode implements PolityClient {
     if (keystoreExists(this.paths)) throw new IdentityExistsError()
     checkPassphrase(input.passphrase)
     const secrets: NodeSecrets = { identity: generateKeyPair(), device: generateKeyPair(), dataKey: randomBytes(32) }
-    await writeKeystore(this.paths, input.passphrase, encodeSecrets(secrets), this.options.kdfLogN ?? 17)
+    await writeKeystore(this.paths, input.passphrase, encodeSecrets(secrets), this.kdfLogN)
     await this.unlockWith(secrets)
     return {
       did: didKeyOf(secrets.identity.publicKey),
@@ -190,15 +190,30 @@ export class PolityNode implements PolityClient {
     checkPassphrase(input.passphrase)
     // A restored identity gets a new device key (ID-4): it links itself to each community it meets.
     const secrets: NodeSecrets = { identity: identityFromRecoveryPhrase(input.phrase), device: generateKeyPair(), dataKey: randomBytes(32) }
-    await writeKeystore(this.paths, input.passphrase, encodeSecrets(secrets), this.options.kdfLogN ?? 17)
+    await writeKeystore(this.paths, input.passphrase, encodeSecrets(secrets), this.kdfLogN)
     await this.unlockWith(secrets)
     return this.identityStatus()
   }
 
   async unlock(input: { passphrase: string }): Promise<IdentityStatus> {
     if (!keystoreExists(this.paths)) throw new NoIdentityError()
-    if (!this.secrets) await this.unlockWith(decodeSecrets(await readKeystore(this.paths, input.passphrase)))
+    // Checked even when already unlocked: a wrong passphrase is always an error (KEYS-3).
+    const secrets = decodeSecrets(await readKeystore(this.paths, input.passphrase, this.kdfLogN))
+    if (!this.secrets) await this.unlockWith(secrets)
+    else wipeSecrets(secrets)
     return this.identityStatus()
+  }
+
+  /** KEYS-5: re-seal the keystore under a new passphrase (at the full cost, which also repairs a weak keystore, KEYS-6). */
+  async changePassphrase(input: { current: string; next: string }): Promise<void> {
+    if (!keystoreExists(this.paths)) throw new NoIdentityError()
+    checkPassphrase(input.next)
+    await rewriteKeystore(this.paths, input.current, input.next, this.kdfLogN)
+  }
+
+  /** scrypt cost for new keystores, and the lowest accepted on unlock (KEYS-6); only tests lower it. */
+  private get kdfLogN(): number {
+    return this.options.kdfLogN ?? DEFAULT_KDF_LOG_N
   }
 
   async lock(): Promise<IdentityStatus> {
@@ -212,11 +227,7 @@ export class PolityNode implements PolityClient {
   }
 
   private lockSecrets(): void {
-    if (this.secrets) {
-      this.secrets.identity.secretKey.fill(0)
-      this.secrets.device.secretKey.fill(0)
-      this.secrets.dataKey.fill(0)
-    }
+    if (this.secrets) wipeSecrets(this.secrets)
     this.secrets = undefined
     for (const rt of this.communities.values()) if (rt.draftTimer) clearTimeout(rt.draftTimer)
     this.communities.clear()
@@ -1153,4 +1164,10 @@ function stillWaiting(replica: Replica, ids: readonly OpId[]): number {
   let n = 0
   for (const id of ids) if (replica.isPending(id)) n++
   return n
+}
+
+function wipeSecrets(s: NodeSecrets): void {
+  s.identity.secretKey.fill(0)
+  s.device.secretKey.fill(0)
+  s.dataKey.fill(0)
 }

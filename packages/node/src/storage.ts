@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { mkdir } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { fromHex, type AnyOp, type CommunityId, type Replica } from '@polity/protocol'
-import { LevelStore, createKeystore, openKeystore, type Store, type OpRecord } from '@polity/store'
+import { LevelStore, changePassphrase, createKeystore, openKeystore, type Store, type OpRecord } from '@polity/store'
 
 export interface NodePaths {
   readonly dataDir: string
@@ -32,8 +32,14 @@ export async function writeKeystore(paths: NodePaths, passphrase: string, secret
   await createKeystore(paths.keystore, passphrase, secrets, { logN })
 }
 
-export async function readKeystore(paths: NodePaths, passphrase: string): Promise<Uint8Array> {
-  return openKeystore(paths.keystore, passphrase)
+/** KEYS-6: `minLogN` is the lowest scrypt cost accepted (the default outside tests). */
+export async function readKeystore(paths: NodePaths, passphrase: string, minLogN: number): Promise<Uint8Array> {
+  return openKeystore(paths.keystore, passphrase, { minLogN })
+}
+
+/** KEYS-5: the same secrets under a new passphrase, sealed at `logN`. */
+export async function rewriteKeystore(paths: NodePaths, current: string, next: string, logN: number): Promise<void> {
+  await changePassphrase(paths.keystore, current, next, { logN })
 }
 
 /** The record the store keeps for an op a replica accepted. */

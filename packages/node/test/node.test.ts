@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { decodeCanonical, encodeCanonical, type CborValue, type CommunityId } from '@polity/protocol'
 import { PolityNode, LockedError, WeakPassphraseError, IdentityExistsError, NotAMemberError, RefusedError, InvalidInviteError } from '../src/index'
-import { WrongPassphraseError } from '@polity/store'
+import { WeakKeystoreError, WrongPassphraseError } from '@polity/store'
 import { PASS, carry, freshNode, withIdentity } from './helpers'
 
 describe('PolityNode: identity and keys', () => {
@@ -19,9 +19,28 @@ describe('PolityNode: identity and keys', () => {
     expect((await node.unlock({ passphrase: PASS })).did).toBe(created.did)
     await node.close()
     // A restart keeps the identity.
-    const again = await PolityNode.open({ dataDir })
+    // KEYS-6: without the test-only low cost, the 2^10 keystore is refused.
+    const strict = await PolityNode.open({ dataDir })
+    await expect(strict.unlock({ passphrase: PASS })).rejects.toThrow(WeakKeystoreError)
+    await strict.close()
+    const again = await PolityNode.open({ dataDir, kdfLogN: 10 })
     expect((await again.identityStatus()).state).toBe('locked')
     expect((await again.unlock({ passphrase: PASS })).did).toBe(created.did)
+    await again.close()
+  })
+
+  it('KEYS-3/KEYS-5: unlock while unlocked still refuses a wrong passphrase; changePassphrase re-seals the same identity', async () => {
+    const { node, dataDir } = await freshNode('keys')
+    const created = await node.createIdentity({ passphrase: PASS })
+    await expect(node.unlock({ passphrase: 'not the passphrase' })).rejects.toThrow(WrongPassphraseError)
+    expect((await node.identityStatus()).state).toBe('unlocked')
+    await expect(node.changePassphrase({ current: 'not the passphrase', next: 'another long passphrase' })).rejects.toThrow(WrongPassphraseError)
+    await expect(node.changePassphrase({ current: PASS, next: 'short' })).rejects.toThrow(WeakPassphraseError)
+    await node.changePassphrase({ current: PASS, next: 'another long passphrase' })
+    await node.close()
+    const again = await PolityNode.open({ dataDir, kdfLogN: 10 })
+    await expect(again.unlock({ passphrase: PASS })).rejects.toThrow(WrongPassphraseError)
+    expect((await again.unlock({ passphrase: 'another long passphrase' })).did).toBe(created.did)
     await again.close()
   })
 
@@ -61,7 +80,7 @@ describe('PolityNode: communities offline (I7)', () => {
     expect(sa.members.map((m) => m.name)).toEqual(['Ana', 'Ben'])
     expect(await b.node.getCommunity({ community })).toEqual(sa)
     await a.node.close()
-    const reopened = await PolityNode.open({ dataDir: a.dataDir })
+    const reopened = await PolityNode.open({ dataDir: a.dataDir, kdfLogN: 10 })
     await reopened.unlock({ passphrase: PASS })
     expect(await reopened.getCommunity({ community })).toEqual(sa)
     await reopened.close()

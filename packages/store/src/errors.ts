@@ -37,3 +37,14 @@ export class KeystoreCorruptError extends StoreError {
     super('ERR_KEYSTORE_CORRUPT', `The keystore file is damaged or not a Polity keystore (${detail}). Restore it from your recovery phrase.`)
   }
 }
+
+/** KEYS-6: a keystore sealed with a key-derivation cost below the minimum this node accepts. */
+export class WeakKeystoreError extends StoreError {
+  readonly logN: number
+  readonly minLogN: number
+  constructor(logN: number, minLogN: number) {
+    super('ERR_WEAK_KEYSTORE', `The keystore is sealed with a key-derivation cost of 2^${logN}, below the minimum 2^${minLogN}: a stolen copy would be cheap to guess. Change the passphrase (polity identity passphrase) to re-seal it at the full cost.`)
+    this.logN = logN
+    this.minLogN = minLogN
+  }
+}

@@ -13,13 +13,26 @@ import { readFile } from 'node:fs/promises'
 import { scryptAsync } from '@noble/hashes/scrypt.js'
 import { randomBytes } from '@noble/hashes/utils.js'
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
-import { KeystoreCorruptError, WrongPassphraseError } from './errors'
+import { KeystoreCorruptError, WeakKeystoreError, WrongPassphraseError } from './errors'
 import { writeFileAtomically } from './atomic-file'
 
 const MAGIC = new TextEncoder().encode('POLITYKS')
 const VERSION = 1
 const HEADER = MAGIC.length + 4 + 16 + 24
 const MAX_FILE = 1024 * 1024
+
+/** The default scrypt cost (log2 N): 128 MiB with r = 8. */
+export const DEFAULT_KDF_LOG_N = 17
+
+export interface OpenKeystoreOptions {
+  /**
+   * KEYS-6: the lowest scrypt cost (log2 N) accepted; a keystore below it is
+   * refused with WeakKeystoreError before any key is derived. Defaults to
+   * DEFAULT_KDF_LOG_N; only tests and the passphrase change (which re-seals
+   * at full cost) go lower.
+   */
+  minLogN?: number
+}
 
 export interface KeystoreOptions {
   /** log2 of scrypt's N; 17 by default (memory-hard: 128 MiB with r = 8). Tests may lower it. */
@@ -51,11 +64,11 @@ async function seal(passphrase: string, secrets: Uint8Array, o: Required<Keystor
 }
 
 export async function createKeystore(path: string, passphrase: string, secrets: Uint8Array, options: KeystoreOptions = {}): Promise<void> {
-  const bytes = await seal(passphrase, secrets, { logN: options.logN ?? 17, r: options.r ?? 8, p: options.p ?? 1 })
+  const bytes = await seal(passphrase, secrets, { logN: options.logN ?? DEFAULT_KDF_LOG_N, r: options.r ?? 8, p: options.p ?? 1 })
   await writeFileAtomically(path, bytes)
 }
 
-export async function openKeystore(path: string, passphrase: string): Promise<Uint8Array> {
+export async function openKeystore(path: string, passphrase: string, options: OpenKeystoreOptions = {}): Promise<Uint8Array> {
   const file = new Uint8Array(await readFile(path))
   if (file.length > MAX_FILE) throw new KeystoreCorruptError('file too large')
   if (file.length < HEADER + 16) throw new KeystoreCorruptError('file too short')
@@ -63,6 +76,8 @@ export async function openKeystore(path: string, passphrase: string): Promise<Ui
   const [version, logN, r, p] = file.subarray(MAGIC.length, MAGIC.length + 4)
   if (version !== VERSION) throw new KeystoreCorruptError(`unknown version ${String(version)}`)
   if ((logN as number) < 10 || (logN as number) > 22 || !r || (r as number) > 32 || !p || (p as number) > 16) throw new KeystoreCorruptError('bad key-derivation parameters')
+  const minLogN = options.minLogN ?? DEFAULT_KDF_LOG_N
+  if ((logN as number) < minLogN || (r as number) < 8) throw new WeakKeystoreError(logN as number, minLogN)
   const header = file.subarray(0, HEADER)
   const salt = file.subarray(MAGIC.length + 4, MAGIC.length + 20)
   const nonce = file.subarray(MAGIC.length + 20, HEADER)
@@ -77,8 +92,9 @@ export async function openKeystore(path: string, passphrase: string): Promise<Ui
   }
 }
 
+/** KEYS-5: re-seal the same secrets under a new passphrase (a weak keystore may be opened here: this is how it is repaired). */
 export async function changePassphrase(path: string, oldPassphrase: string, newPassphrase: string, options: KeystoreOptions = {}): Promise<void> {
-  const secrets = await openKeystore(path, oldPassphrase)
+  const secrets = await openKeystore(path, oldPassphrase, { minLogN: 10 })
   try {
     await createKeystore(path, newPassphrase, secrets, options)
   } finally {

@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { changePassphrase, createKeystore, openKeystore, KeystoreCorruptError, WrongPassphraseError } from '../src/index'
+import { changePassphrase, createKeystore, openKeystore, KeystoreCorruptError, WeakKeystoreError, WrongPassphraseError } from '../src/index'
 
 const fast = { logN: 10 }
+/** Tests seal at 2^10 and say so when opening (KEYS-6). */
+const open = (p: string, pass: string) => openKeystore(p, pass, { minLogN: 10 })
 const secret = new TextEncoder().encode('identity-secret-0123456789abcdef')
 const path = (): string => join(mkdtempSync(join(tmpdir(), 'polity-ks-')), 'keystore.polity')
 
@@ -13,14 +15,14 @@ describe('keystore (KEYS-2)', () => {
     const p = path()
     await createKeystore(p, 'correct horse battery', secret, fast)
     expect(Buffer.from(readFileSync(p)).includes(Buffer.from(secret))).toBe(false)
-    expect(Buffer.from(await openKeystore(p, 'correct horse battery')).toString()).toBe(Buffer.from(secret).toString())
+    expect(Buffer.from(await open(p, 'correct horse battery')).toString()).toBe(Buffer.from(secret).toString())
   })
 
   it('KEYS-3: a wrong passphrase is a clear error and changes nothing', async () => {
     const p = path()
     await createKeystore(p, 'correct horse battery', secret, fast)
     const before = readFileSync(p)
-    await expect(openKeystore(p, 'wrong horse battery')).rejects.toThrow(WrongPassphraseError)
+    await expect(open(p, 'wrong horse battery')).rejects.toThrow(WrongPassphraseError)
     expect(readFileSync(p).equals(before)).toBe(true)
   })
 
@@ -33,17 +35,30 @@ describe('keystore (KEYS-2)', () => {
       const bad = Buffer.from(good)
       bad[at] = (bad[at] as number) ^ 0x01
       writeFileSync(p, bad)
-      await expect(openKeystore(p, 'pass phrase 1'), region).rejects.toThrow(region === 'magic' || region === 'version' ? KeystoreCorruptError : /passphrase|damaged/)
+      await expect(open(p, 'pass phrase 1'), region).rejects.toThrow(region === 'magic' || region === 'version' ? KeystoreCorruptError : /passphrase|damaged/)
     }
     writeFileSync(p, good.subarray(0, 40))
-    await expect(openKeystore(p, 'pass phrase 1')).rejects.toThrow(KeystoreCorruptError)
+    await expect(open(p, 'pass phrase 1')).rejects.toThrow(KeystoreCorruptError)
   })
 
   it('KEYS-5: the passphrase can be changed; the old one stops working', async () => {
     const p = path()
     await createKeystore(p, 'old passphrase', secret, fast)
     await changePassphrase(p, 'old passphrase', 'new passphrase', fast)
-    await expect(openKeystore(p, 'old passphrase')).rejects.toThrow(WrongPassphraseError)
-    expect(Buffer.from(await openKeystore(p, 'new passphrase')).toString()).toBe(Buffer.from(secret).toString())
+    await expect(open(p, 'old passphrase')).rejects.toThrow(WrongPassphraseError)
+    expect(Buffer.from(await open(p, 'new passphrase')).toString()).toBe(Buffer.from(secret).toString())
+  })
+
+  it('KEYS-6: a keystore sealed below the minimum cost is refused before any key is derived; changing the passphrase re-seals it at full cost', async () => {
+    const p = path()
+    await createKeystore(p, 'weak passphrase', secret, fast)
+    const before = readFileSync(p)
+    await expect(openKeystore(p, 'weak passphrase')).rejects.toThrow(WeakKeystoreError)
+    await expect(openKeystore(p, 'weak passphrase')).rejects.toThrow(/2\^10, below the minimum 2\^17/)
+    expect(readFileSync(p).equals(before)).toBe(true)
+    // The repair: the passphrase change opens it and re-seals at the default cost.
+    await changePassphrase(p, 'weak passphrase', 'strong passphrase')
+    expect(readFileSync(p)[9]).toBe(17)
+    expect(Buffer.from(await openKeystore(p, 'strong passphrase')).toString()).toBe(Buffer.from(secret).toString())
   })
 })

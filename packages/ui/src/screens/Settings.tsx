@@ -14,6 +14,59 @@ function download(bytes: Uint8Array, name: string): void {
   URL.revokeObjectURL(url)
 }
 
+/** KEYS-5: re-seal the keystore under a new passphrase (the node checks the current one). */
+function ChangePassphrase(): React.JSX.Element {
+  const api = useApi()
+  const { t } = useTranslation()
+  const [current, setCurrent] = useState('')
+  const [next, setNext] = useState('')
+  const [again, setAgain] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [note, setNote] = useState<string | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const submit = async (e: React.FormEvent): Promise<void> => {
+    e.preventDefault()
+    setNote(null)
+    setError(null)
+    if (next !== again) {
+      setError(t('settings.passphraseMismatch'))
+      return
+    }
+    setBusy(true)
+    try {
+      await api.changePassphrase({ current, next })
+      setCurrent('')
+      setNext('')
+      setAgain('')
+      setNote(t('settings.passphraseChanged'))
+    } catch (err) {
+      setError(messageOf(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <form className="form" onSubmit={(e) => void submit(e)} aria-labelledby="passphrase-title">
+      <h3 id="passphrase-title">{t('settings.passphraseTitle')}</h3>
+      <div className="field">
+        <label htmlFor="pass-current">{t('settings.passphraseCurrent')}</label>
+        <input id="pass-current" data-testid="pass-current" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} required />
+      </div>
+      <div className="field">
+        <label htmlFor="pass-next">{t('settings.passphraseNext')}</label>
+        <input id="pass-next" data-testid="pass-next" type="password" autoComplete="new-password" minLength={8} value={next} onChange={(e) => setNext(e.target.value)} required />
+      </div>
+      <div className="field">
+        <label htmlFor="pass-again">{t('settings.passphraseAgain')}</label>
+        <input id="pass-again" data-testid="pass-again" type="password" autoComplete="new-password" value={again} onChange={(e) => setAgain(e.target.value)} required />
+      </div>
+      <button type="submit" data-testid="pass-submit" disabled={busy}>{t('settings.passphraseSubmit')}</button>
+      {note && <p role="status">{note}</p>}
+      <ErrorText error={error} />
+    </form>
+  )
+}
+
 export function Settings({ id, onLock }: { id: CommunityId; onLock: () => void }): React.JSX.Element {
   const api = useApi()
   const { t, i18n } = useTranslation()
@@ -45,6 +98,7 @@ export function Settings({ id, onLock }: { id: CommunityId; onLock: () => void }
       <button type="button" data-testid="lock" onClick={() => void api.lock().then(onLock)}>{t('settings.lock')}</button>
       {note && <p role="status">{note}</p>}
       <ErrorText error={error} />
+      <ChangePassphrase />
     </div>
   )
 }
