@@ -6,6 +6,7 @@
  */
 import { app, BrowserWindow, ipcMain, Menu, session, shell, type IpcMainInvokeEvent } from 'electron'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { PolityNode } from '@polity/node'
 import { API_METHODS } from '@polity/api'
 import { EVENT_CHANNEL, INVOKE_PREFIX } from './ipc'
@@ -46,9 +47,16 @@ function createWindow(): BrowserWindow {
   return w
 }
 
-/** Only our own window's top frame may call the API. */
+/**
+ * Only our own window's main frame, showing our own UI file, may call the
+ * API: not a subframe (an iframe's senderFrame differs from mainFrame even
+ * when its URL is a file:// URL too) and not any other file.
+ */
 function trusted(e: IpcMainInvokeEvent): boolean {
-  return win !== undefined && e.sender === win.webContents && e.senderFrame?.url.startsWith('file://') === true
+  if (win === undefined || e.sender !== win.webContents) return false
+  const frame = e.senderFrame
+  if (!frame || frame !== win.webContents.mainFrame) return false
+  return frame.url.split('#')[0] === pathToFileURL(uiIndex()).href
 }
 
 function registerIpc(n: PolityNode): void {

@@ -3,7 +3,7 @@
  * Everything the node reads or writes on disk goes through here.
  */
 import { join } from 'node:path'
-import { mkdir } from 'node:fs/promises'
+import { chmod, lstat, mkdir, readdir } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { fromHex, type AnyOp, type CommunityId, type Replica } from '@polity/protocol'
 import { LevelStore, changePassphrase, createKeystore, openKeystore, type Store, type OpRecord } from '@polity/store'
@@ -20,8 +20,32 @@ export function pathsOf(dataDir: string): NodePaths {
   return { dataDir, keystore: join(dataDir, 'keystore.polity'), db: join(dataDir, 'ops'), checkpoints: join(dataDir, 'checkpoints') }
 }
 
+/**
+ * STORE-10: the data directory and everything in it is readable by its owner
+ * only (directories 0700, files 0600), whatever existed before and whatever
+ * umask the process started with. `mkdir`'s mode does not change a directory
+ * that already exists, and LevelDB creates its files with the process umask,
+ * so the node sets umask 077 for its process and repairs what is there.
+ */
+export async function secureDataDir(dataDir: string): Promise<void> {
+  if (process.platform !== 'win32') process.umask(0o077)
+  await mkdir(dataDir, { recursive: true, mode: 0o700 })
+  if (process.platform === 'win32') return
+  const walk = async (path: string, depth: number): Promise<void> => {
+    const info = await lstat(path)
+    if (info.isSymbolicLink()) return
+    if (info.isDirectory()) {
+      if ((info.mode & 0o777) !== 0o700) await chmod(path, 0o700)
+      if (depth < 4) for (const name of await readdir(path)) await walk(join(path, name), depth + 1)
+    } else if (info.isFile() && (info.mode & 0o077) !== 0) {
+      await chmod(path, 0o600)
+    }
+  }
+  await walk(dataDir, 0)
+}
+
 export async function openStore(paths: NodePaths): Promise<Store> {
-  await mkdir(paths.dataDir, { recursive: true, mode: 0o700 })
+  await secureDataDir(paths.dataDir)
   return LevelStore.open(paths.db, { checkpointDir: paths.checkpoints })
 }
 
