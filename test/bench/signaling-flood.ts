@@ -8,7 +8,7 @@
  * attack and after the attackers left, and how long the server takes to exit
  * on SIGTERM under the attack. A benchmark, not a test.
  *
- *   node --import tsx test/bench/signaling-flood.ts [--seconds 20]
+ *   node --import tsx test/bench/signaling-flood.ts [--seconds 20] [--samples]
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
@@ -16,8 +16,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { WebSocket } from 'ws'
-import { startFlood } from '../../packages/net/test/signaling-flood'
+import { openSocket as open, startFlood } from '../../packages/net/test/signaling-flood'
 
 const arg = (name: string, d: number): number => {
   const i = process.argv.indexOf(name)
@@ -63,14 +62,6 @@ function attacker(url: string): { child: ChildProcess; stop(): Promise<string> }
   }
 }
 
-function open(url: string): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url)
-    ws.once('open', () => resolve(ws))
-    ws.once('error', reject)
-  })
-}
-
 /** An honest subscriber and publisher on 127.0.0.1; `sample()` times one publish until it arrives (or `timeoutMs`). */
 async function honest(url: string): Promise<{ sample(timeoutMs: number): Promise<number | undefined>; close(): void }> {
   const sub = await open(url)
@@ -78,7 +69,7 @@ async function honest(url: string): Promise<{ sample(timeoutMs: number): Promise
   sub.send(JSON.stringify({ type: 'subscribe', topics: ['honest-room'] }))
   await sleep(100)
   const waiting = new Map<string, (t: number) => void>()
-  sub.on('message', (d) => {
+  sub.on('message', (d: Buffer) => {
     const m = JSON.parse(String(d)) as { data?: string }
     if (m.data) waiting.get(m.data)?.(performance.now())
   })

@@ -43,7 +43,7 @@ export interface SignalingLimits {
   readonly totalFanoutBurstBytes: number
   /** Milliseconds between protocol pings; a socket that has not answered the last one with a pong is closed (NET-RTC-8). */
   readonly pingIntervalMs: number
-  /** Milliseconds a connection may take to send its HTTP request (upgrade) before it is closed. */
+  /** Milliseconds a connection may stay open without becoming a WebSocket (half-open, or a plain request kept alive). */
   readonly handshakeTimeoutMs: number
 }
 

@@ -126,6 +126,7 @@ export async function startSignalingServer(options: SignalingServerOptions = {})
   const clients = new Set<Client>()
   const connections = new Set<Socket>()
   const hostOf = new WeakMap<Duplex, Host>()
+  const handshakes = new WeakMap<Duplex, NodeJS.Timeout>()
   const hosts = new Map<string, Host>()
   let remoteConnections = 0
   let closing: Promise<void> | undefined
@@ -144,7 +145,7 @@ export async function startSignalingServer(options: SignalingServerOptions = {})
   })
 
   const http: Server = createServer(
-    { headersTimeout: limits.handshakeTimeoutMs, requestTimeout: limits.handshakeTimeoutMs, connectionsCheckingInterval: Math.min(1000, limits.handshakeTimeoutMs) },
+    { headersTimeout: limits.handshakeTimeoutMs, requestTimeout: limits.handshakeTimeoutMs, keepAliveTimeout: Math.min(5000, limits.handshakeTimeoutMs) },
     (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('Polity signaling server (y-webrtc protocol)\n')
     },
@@ -167,7 +168,11 @@ export async function startSignalingServer(options: SignalingServerOptions = {})
     host.connections++
     connections.add(socket)
     if (!local) remoteConnections++
+    // Not a WebSocket within the handshake timeout (a half-open connection, a plain request kept alive): closed.
+    const handshake = setTimeout(() => socket.destroy(), limits.handshakeTimeoutMs)
+    handshakes.set(socket, handshake)
     socket.once('close', () => {
+      clearTimeout(handshake)
       connections.delete(socket)
       // A host with no connection left is forgotten, input budget and all.
       if (--host.connections <= 0) hosts.delete(key)
@@ -185,6 +190,7 @@ export async function startSignalingServer(options: SignalingServerOptions = {})
     if (!originAllowed(req.headers.origin)) return refuse(socket, '403 Forbidden')
     const host = hostOf.get(socket)
     if (!host) return refuse(socket, '503 Service Unavailable')
+    clearTimeout(handshakes.get(socket))
     wss.handleUpgrade(req, socket, head, (ws) => accept(ws, host))
   })
 
@@ -283,13 +289,15 @@ export async function startSignalingServer(options: SignalingServerOptions = {})
 
   const sweep = setInterval(() => {
     for (const c of clients) {
-      // A paused socket is not read, so its pong would not be seen; it is read again once its held publishes are forwarded.
-      if (c.paused || c.throttled || c.cutOff) continue
-      if (!c.alive) {
+      if (c.cutOff) continue
+      // A socket not being read would leave its pong unseen, so it is not judged (reading it again starts a fresh
+      // interval); the ping still finds a peer that has gone, as the write fails, freeing what it had sent.
+      const judged = !c.paused && !c.throttled
+      if (judged && !c.alive) {
         cut(c, 'closedForSilence')
         continue
       }
-      c.alive = false
+      if (judged) c.alive = false
       try {
         c.ws.ping()
         flow.countPing()
@@ -330,7 +338,10 @@ export async function startSignalingServer(options: SignalingServerOptions = {})
           clearTimeout(c.throttle)
           c.ws.terminate()
         }
-        for (const s of connections) s.destroy()
+        for (const s of connections) {
+          clearTimeout(handshakes.get(s))
+          s.destroy()
+        }
         wss.close()
         http.close(() => done())
         http.closeAllConnections()

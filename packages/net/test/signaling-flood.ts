@@ -41,6 +41,15 @@ export interface Flood {
   stop(): Promise<void>
 }
 
+/** Open a plain client socket (for the honest side of a measurement). */
+export function openSocket(url: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url)
+    ws.once('open', () => resolve(ws))
+    ws.once('error', reject)
+  })
+}
+
 /** A zero masking key: the client skips masking, so the flood costs its own process little. */
 const zeroMask = (mask: Buffer): void => {
   mask.fill(0)
