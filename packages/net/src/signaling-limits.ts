@@ -121,6 +121,12 @@ export class TokenBucket {
     this.tokens -= n
   }
 
+  /** Whether the bucket is at its size (it remembers nothing of what was spent). */
+  full(now = Date.now()): boolean {
+    this.refill(now)
+    return this.tokens >= this.burst
+  }
+
   /** Milliseconds until the bucket holds `n` (at most its size); 0 if it does. */
   wait(n: number, now = Date.now()): number {
     this.refill(now)

@@ -38,6 +38,8 @@ export interface SignalingStats {
   /** Open TCP connections, WebSockets included. */
   readonly connections: number
   readonly topics: number
+  /** Machines remembered: those with connections, and those without whose input budget is still recovering. */
+  readonly hosts: number
   /** Bytes queued for sockets that have not read them yet (at most `maxQueuedBytes`). */
   readonly queuedBytes: number
   /** Bytes of publishes read but not yet forwarded (at most `maxHeldBytes`). */
@@ -174,8 +176,9 @@ export async function startSignalingServer(options: SignalingServerOptions = {})
     socket.once('close', () => {
       clearTimeout(handshake)
       connections.delete(socket)
-      // A host with no connection left is forgotten, input budget and all.
-      if (--host.connections <= 0) hosts.delete(key)
+      // A machine with no connection left is forgotten once its input budget has recovered (the sweep looks
+      // again), so reconnecting does not restore a spent budget.
+      if (--host.connections <= 0 && host.input.full()) hosts.delete(key)
       if (!local) remoteConnections--
     })
   })
@@ -201,6 +204,19 @@ export async function startSignalingServer(options: SignalingServerOptions = {})
     if (subs?.size === 0) topics.delete(t)
   }
 
+  /** Stop reading `c` until its machine's input budget is positive again, if it is not now. */
+  function throttle(c: Client): void {
+    const wait = c.host.input.wait(1)
+    if (wait <= 0 || c.throttled) return
+    c.throttled = true
+    c.ws.pause()
+    c.throttle = setTimeout(() => {
+      c.throttle = undefined
+      c.throttled = false
+      readAgain(c)
+    }, wait)
+  }
+
   function accept(ws: WebSocket, host: Host): void {
     if (closing) {
       ws.terminate()
@@ -223,6 +239,8 @@ export async function startSignalingServer(options: SignalingServerOptions = {})
       cutOff: false,
     }
     clients.add(c)
+    // A new socket of a machine whose budget is spent is not read either: reconnecting buys no frame.
+    throttle(c)
     const violate = (): void => cut(c, 'closedForViolations')
     // NET-RTC-8: only a protocol pong shows the peer is reading; frames it sends do not.
     ws.on('pong', () => {
@@ -246,18 +264,9 @@ export async function startSignalingServer(options: SignalingServerOptions = {})
       if (++c.frames > limits.maxFramesPerSecond || isBinary) return violate()
       const text = Buffer.isBuffer(data) ? data.toString('utf8') : String(data)
       const bytes = Buffer.isBuffer(data) ? data.length : Buffer.byteLength(text)
-      // NET-RTC-6: past its address's input budget, this socket is read again only when the budget recovers.
+      // NET-RTC-6: past its machine's input budget, this socket is read again only when the budget recovers.
       host.input.charge(bytes, now)
-      const wait = host.input.wait(1, now)
-      if (wait > 0 && !c.throttled) {
-        c.throttled = true
-        ws.pause()
-        c.throttle = setTimeout(() => {
-          c.throttle = undefined
-          c.throttled = false
-          readAgain(c)
-        }, wait)
-      }
+      throttle(c)
       let m: SignalingMessage
       try {
         m = readSignalingMessage(text, limits)
@@ -288,6 +297,7 @@ export async function startSignalingServer(options: SignalingServerOptions = {})
   }
 
   const sweep = setInterval(() => {
+    for (const [key, h] of hosts) if (h.connections <= 0 && h.input.full()) hosts.delete(key)
     for (const c of clients) {
       if (c.cutOff) continue
       // A socket not being read would leave its pong unseen, so it is not judged (reading it again starts a fresh
@@ -325,6 +335,7 @@ export async function startSignalingServer(options: SignalingServerOptions = {})
       sockets: clients.size,
       connections: connections.size,
       topics: topics.size,
+      hosts: hosts.size,
       queuedBytes: flow.queuedBytes(),
       heldBytes: flow.heldBytes(),
       published: flow.published,

@@ -93,6 +93,33 @@ describe('signaling connection caps (NET-RTC-7)', () => {
   })
 })
 
+describe('one machine\'s input budget (NET-RTC-6)', () => {
+  it('NET-RTC-6: sockets of one machine share its input budget, and reconnecting does not restore it', async () => {
+    server = await startSignalingServer({ limits: { hostInputBytesPerSecond: 8 * 1024, hostInputBurstBytes: 16 * 1024 } })
+    const s = server
+    const sub = (await attempt(s.url)) as WebSocket
+    sub.send(JSON.stringify({ type: 'subscribe', topics: ['room'] }))
+    const got: string[] = []
+    sub.on('message', (d) => got.push(String((JSON.parse(String(d)) as { data?: unknown }).data)))
+    await sleep(50)
+    // 40 KiB from 127.0.0.2 against 16 KiB at once and 8 KiB a second: about three seconds in debt.
+    const a = (await attempt(s.url, { localAddress: '127.0.0.2' })) as WebSocket
+    a.send(JSON.stringify({ type: 'publish', topic: 'room', data: 'a'.repeat(40 * 1024) }))
+    await until(() => got.length === 1)
+    a.terminate()
+    await until(() => s.stats().sockets === 1)
+    expect(s.stats().hosts).toBe(2)
+    // The same machine again, from another of its addresses: not read until the debt is paid. 127.0.0.1 is another machine.
+    const b = (await attempt(s.url, { localAddress: '127.0.0.3' })) as WebSocket
+    b.send(JSON.stringify({ type: 'publish', topic: 'room', data: 'from-b' }))
+    await sleep(50)
+    const c = (await attempt(s.url)) as WebSocket
+    c.send(JSON.stringify({ type: 'publish', topic: 'room', data: 'from-c' }))
+    await until(() => got.length === 3)
+    expect(got.slice(1)).toEqual(['from-c', 'from-b'])
+  })
+})
+
 describe('signaling liveness (NET-RTC-8)', () => {
   it('NET-RTC-8: a socket that sends y-webrtc pings but does not answer protocol pings is closed; one that answers stays', async () => {
     server = await startSignalingServer({ limits: { pingIntervalMs: 200 } })

@@ -68,6 +68,10 @@ describe('signaling limits', () => {
     expect(b.wait(1, 10_000)).toBe(301)
     expect(b.wait(200, 10_301)).toBe(199)
     expect(b.wait(5000, 11_000)).toBe(0) // never more than its size is waited for
+    expect(b.full(11_000)).toBe(true)
+    b.charge(1, 11_000)
+    expect(b.full(11_000)).toBe(false)
+    expect(b.full(11_001)).toBe(true)
   })
 
   it('NET-RTC-6: limits that are not positive numbers, or that cannot hold one frame, are refused with the limit named', () => {

@@ -140,7 +140,7 @@ describe('signaling server under load (NET-RTC-6)', () => {
     const pub = await open(s.url)
     await subscribed(sub, 'honest-room')
     const baseline = s.stats()
-    expect(baseline).toMatchObject({ sockets: 2, connections: 2, topics: 1, queuedBytes: 0, heldBytes: 0 })
+    expect(baseline).toMatchObject({ sockets: 2, connections: 2, topics: 1, hosts: 1, queuedBytes: 0, heldBytes: 0 })
     let peakQueued = 0
     let peakHeld = 0
     const sampler = setInterval(() => {
@@ -184,7 +184,7 @@ describe('signaling server under load (NET-RTC-6)', () => {
     await f.stop()
     await until(() => {
       const now = s.stats()
-      return now.sockets === 2 && now.connections === 2 && now.topics === 1 && now.queuedBytes === 0 && now.heldBytes === 0
+      return now.sockets === 2 && now.connections === 2 && now.topics === 1 && now.hosts === 1 && now.queuedBytes === 0 && now.heldBytes === 0
     })
     const after = next(sub)
     pub.send(publish('honest-room', 'after'))
