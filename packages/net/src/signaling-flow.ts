@@ -14,9 +14,9 @@
  *   tagged with the virtual time at which an equal share of the budget among
  *   the waiting publishers would finish it, and the smallest tag goes first,
  *   so a publisher that sends little is served ahead of those that flood,
- *   however many sockets flood. A publisher with a frame
- *   waiting is not read from (TCP pushes back on it); what it sent meanwhile is
- *   held, within per-socket and server bounds.
+ *   however many sockets flood. A publisher with a frame waiting is not read
+ *   from (TCP pushes back on it); what it sent meanwhile is held, within
+ *   per-socket and server bounds.
  */
 import type { WebSocket } from 'ws'
 import { FRAME_OVERHEAD, TokenBucket, type SignalingLimits } from './signaling-limits'
@@ -46,7 +46,7 @@ export interface FlowClient {
   paused: boolean
   /** Fair queueing: the finish tag of its last publish held. */
   finish: number
-  /** Not read from for a while: its address sent more than its input budget. */
+  /** Not read from for a while: its machine sent more than its input budget. */
   throttled: boolean
 }
 
