@@ -508,15 +508,19 @@ program.command('serve').description('an always-on peer: keeps your communities 
   .option('--no-signaling', 'do not host a signaling server')
   .option('--no-network', 'no libp2p: host only the signaling server (needs no identity)')
   .action(async (opts: { listen: string[]; peer: string[]; mdns: boolean; signaling: boolean; signalingPort: string; signalingHost: string; network: boolean }) => {
-    const untilStopped = (): Promise<void> => new Promise<void>((done) => {
-      process.once('SIGINT', () => done())
-      process.once('SIGTERM', () => done())
-    })
     const config = await readPeerConfig(g().dataDir)
     const port = Number(opts.signalingPort)
     if (opts.signaling && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError('--signaling-port must be a port number (0 to 65535).')
     const signaling = opts.signaling ? await startSignalingServer({ host: opts.signalingHost, port }) : undefined
     if (signaling) process.stdout.write(`Signaling server for browser relays: ${signaling.url}\n`)
+    // On a signal the signaling server closes first, at once (NET-RTC-6): its sockets must not wait for libp2p's shutdown.
+    const untilStopped = async (): Promise<void> => {
+      await new Promise<void>((done) => {
+        process.once('SIGINT', () => done())
+        process.once('SIGTERM', () => done())
+      })
+      await signaling?.close()
+    }
     try {
       if (!opts.network) {
         if (!signaling) throw new UsageError('With --no-network and --no-signaling there is nothing to serve.')
