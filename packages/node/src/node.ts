@@ -707,7 +707,7 @@ export class PolityNode implements PolityClient {
     if (!(hours > 0 && hours <= 24 * 366)) throw new InvalidInputError('An invite expires after 1 hour to 1 year.')
     const key = generateKeyPair()
     const expires = this.now() + Math.round(hours * HOUR)
-    const op = await this.author(rt, 'invite.create', { key: key.publicKey, uses, expires })
+    const op = await this.author(rt, 'invite.create', { key: key.publicKey, uses, expires, member: undefined })
     const link = encodeInviteLink({
       community: rt.id, invite: op.id, inviteSecret: key.secretKey, communitySecret: rt.secret ?? new Uint8Array(32),
       name: rt.replica.roster().genesis?.name ?? '', addresses: this.networkAddresses().filter((a) => !a.includes('/p2p-circuit')).slice(0, 8),

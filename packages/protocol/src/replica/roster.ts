@@ -28,14 +28,30 @@ export interface CharterVersion {
   readonly time: number
 }
 
+/** A join that was voided because it contested its invite (ROSTER-13). */
+export interface ContestedJoin {
+  readonly join: OpId
+  readonly member: MemberId
+}
+
 export interface InviteRecord {
   readonly id: OpId
   readonly key: string
   readonly uses: number
+  /** Uses claimed: joins folded that were neither cut nor contested (ROSTER-13). */
   readonly used: number
   readonly expires: number
   readonly revoked: boolean
   readonly creator: MemberId
+  /** The only member who may join with it, when the inviter named one (ROSTER-3). */
+  readonly member: MemberId | null
+  /** Joins voided as contested, in canonical order; any at all closes the invite (ROSTER-5, ROSTER-13). */
+  readonly contested: readonly ContestedJoin[]
+}
+
+/** Does the invite still admit someone (apart from expiry, which needs a time)? ROSTER-5, SYNC-3. */
+export function inviteOpen(inv: InviteRecord): boolean {
+  return !inv.revoked && inv.contested.length === 0 && inv.used < inv.uses
 }
 
 export interface GenesisInfo {
