@@ -1,6 +1,6 @@
 /** Reconciliation between real replicas over in-memory pipes (SYNC-*). */
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_RULES, Replica, certifyDevice, createOp, fromHex, generateKeyPair, joinProofMessage, sign, toHex, type AnyOp, type MemberId, type OpId } from '@polity/protocol'
+import { DEFAULT_RULES, Replica, certifyDevice, createOp, fromHex, generateKeyPair, joinProofMessage, sign, toHex, type AnyOp, type CommunityId, type MemberId, type OpId } from '@polity/protocol'
 import { SyncAccessError, SyncProtocolError, dialSync, listenSync, memoryPipe, readMessage, rosterAccess, writeMessage } from '@polity/sync'
 import { generateCommunity, sizesFor } from '../bench/generate'
 import { author, crypto, nonce, peer, syncPair } from './sync-helpers'
@@ -80,6 +80,7 @@ describe('sync sessions', () => {
       body: { name: 'C', purpose: '', charter: '', rules: DEFAULT_RULES, founder: founder.publicKey, cert: certifyDevice(founder, device.publicKey), parent: undefined },
     }, device, crypto)
     r.receive(g)
+    const community = g.id as unknown as CommunityId
     const inviteKey = generateKeyPair()
     const inv = author(r, device, 'invite.create', { key: inviteKey.publicKey, uses: 1, expires: Number.MAX_SAFE_INTEGER, member: undefined })
     const listener = rosterAccess({ replica: r, community: g.id, localBinding: new Uint8Array([1]), remoteBinding: new Uint8Array([2]), verify: crypto.verify })
@@ -90,8 +91,8 @@ describe('sync sessions', () => {
     for (let i = 0; i < 2; i++) {
       const m = generateKeyPair()
       const d = generateKeyPair()
-      const proof = sign(joinProofMessage(g.id, inv.id, toHex(m.publicKey) as MemberId), inviteKey.secretKey)
-      const join = createOp({ community: g.id, seq: 1, deps: [inv.id], time: 2, kind: 'member.join', body: { member: m.publicKey, cert: certifyDevice(m, d.publicKey), invite: fromHex(inv.id, 32), proof } }, d, crypto)
+      const proof = sign(joinProofMessage(community, inv.id, toHex(m.publicKey) as MemberId), inviteKey.secretKey)
+      const join = createOp({ community, seq: 1, deps: [inv.id], time: 2, kind: 'member.join', body: { member: m.publicKey, cert: certifyDevice(m, d.publicKey), invite: fromHex(inv.id, 32), proof } }, d, crypto)
       expect(r.receive(join).status).toBe('applied')
     }
     const view = r.state().invites.find((i) => i.id === inv.id)!
