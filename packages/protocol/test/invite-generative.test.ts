@@ -263,12 +263,13 @@ describe('invites, generated (ROSTER-13, ROSTER-16, I1)', () => {
   for (let from = 0; from < CASES; from += chunk) {
     const n = Math.min(chunk, CASES - from)
     const seeds = range(FIRST_SEED + from, n)
-    it(`ROSTER-13: random invites, racing honest joins, stale and ground replays, revocations, recoveries: seeds ${seeds[0]}..${seeds[n - 1]} converge and no replay displaces anyone`, () => {
+    it(`ROSTER-13: random invites, racing honest joins, stale and ground replays, revocations, recoveries: seeds ${seeds[0]}..${seeds[n - 1]} converge and no replay displaces anyone`, { timeout: 180_000 }, () => {
       forSeeds(seeds, checkCase)
     })
   }
 
-  it('ROSTER-13: the generated cases exercise contests, replays that count and that do not, revocations and recoveries', () => {
+  // Run alone (-t), it generates the cases itself.
+  it('ROSTER-13: the generated cases exercise contests, replays that count and that do not, revocations and recoveries', { timeout: 900_000 }, () => {
     if (stats.cases === 0) forSeeds(range(FIRST_SEED, CASES), checkCase)
     console.log(`invite cases: seeds ${FIRST_SEED}..${FIRST_SEED + CASES - 1}`, stats)
     expect(stats.cases).toBe(CASES)
