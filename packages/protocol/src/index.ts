@@ -27,7 +27,7 @@ export {
 } from './op/envelope'
 export { Replica, DEFAULT_LIMITS, type ReplicaOptions, type ReplicaLimits, type ReceiveResult, type ForkProof } from './replica/replica'
 export { joinProofMessage, innerSignatureChecks } from './replica/roster-rules'
-export { inviteOpen, type InviteRecord, type ContestedJoin } from './replica/roster'
+export { inviteOpen, contestedJoins, type InviteRecord, type ContestedJoin, type ContestedList } from './replica/roster'
 export type { CommunityState, MemberView, FormerMemberView, ProposalView, ActionView, InviteView } from './replica/snapshot'
 export { decideOutcome, tallyYesNo, tallyApproval, tallyIrv, quorumMet, type Outcome, type YesNoDetail, type ApprovalDetail, type IrvDetail, type IrvRound } from './replica/outcome'
 export { entrenchedClauses, touchesEntrenched } from './replica/entrenched'

@@ -116,6 +116,24 @@ describe('adversary: invite links', () => {
     }
   })
 
+  it('ADV-invite-replay-flood (ROSTER-13): 300 replayed joins on a used link, in any order, are all void with the real one; the state equals a refold', () => {
+    const founder = new Actor('f')
+    founder.found()
+    const inv = founder.invite(1)
+    const a = new Actor('a')
+    a.pull(founder)
+    const ja = a.join(inv)
+    founder.pull(a)
+    const floods = Array.from({ length: 300 }, (_, i) => joinOn(new Actor(`m${i}`), founder.community, inv, [inv.op.id]))
+    const r = new Replica({ crypto: nodeCrypto })
+    for (const op of [...founder.replica.ops(), ...new Rng(3).shuffle([...floods])]) expect(r.receive(op).status).toBe('applied')
+    const s = r.state()
+    expect(memberIds(r)).toEqual([founder.member])
+    expect(inviteView(r, inv).contested).toHaveLength(301)
+    expect(inviteView(r, inv).contested.map((c) => c.join)).toContain(ja.id)
+    expect(r.refoldedState()).toEqual(s)
+  })
+
   it('ADV-invite-race (ROSTER-13): two people racing for a single-use invite are both void, the same everywhere; a later join is refused', () => {
     const founder = new Actor('f')
     founder.found()

@@ -129,7 +129,7 @@ function checkCase(rng: Rng): void {
       if (kind === 3) {
         // Not stale at all: on someone's current heads, preferably where the link shows as contested
         // (an attacker trying again after voiding a join). Refused once the link is used up or contested.
-        const seen = holders.filter((a) => (a.replica.roster().invites.get(link.inv.op.id)?.contested.length ?? 0) > 0)
+        const seen = holders.filter((a) => (a.replica.roster().invites.get(link.inv.op.id)?.contested ?? null) !== null)
         op = joinOp(m, c, link, rng.pick(seen.length > 0 ? seen : holders).replica.heads(), time)
       } else if (kind === 2 && target.length > 0) {
         const h = rng.pick(target)

@@ -99,7 +99,7 @@ export function checkAuthor(op: AnyOp, past: RosterState, ctx: CheckContext): Me
       const invite = inv as NonNullable<typeof inv>
       if (invite.member !== null && invite.member !== member) violation('ROSTER-5', 'the invite is for another member')
       if (invite.revoked) violation('ROSTER-5', 'the invite was revoked')
-      if (invite.contested.length > 0) violation('ROSTER-5', 'the invite is contested (joins used it concurrently beyond its uses); ask for a new one')
+      if (invite.contested !== null) violation('ROSTER-5', 'the invite is contested (joins used it concurrently beyond its uses); ask for a new one')
       if (invite.used >= invite.uses) violation('ROSTER-5', 'the invite has no uses left')
       if (op.time > invite.expires || ctx.pastMaxTime > invite.expires) violation('ROSTER-5', 'the invite has expired')
       const community = (past.genesis as NonNullable<RosterState['genesis']>).id
@@ -231,7 +231,7 @@ export function applyRosterOp(s: RosterState, op: HeldOp, member: MemberId, acti
       if (!inv) return
       // ROSTER-13: a contested join claims no use and admits no one; the invite lists it.
       if (fate === 'contested') {
-        s.invites.set(inviteId, { ...inv, contested: [...inv.contested, { join: op.id, member }] })
+        s.invites.set(inviteId, { ...inv, contested: { join: op.id, member, next: inv.contested } })
         return
       }
       // Never more claims than uses (the contest rule already guarantees it; this keeps it local).
@@ -262,7 +262,7 @@ export function applyRosterOp(s: RosterState, op: HeldOp, member: MemberId, acti
         revoked: false,
         creator: member,
         member: op.body.member ? (toHex(op.body.member) as MemberId) : null,
-        contested: [],
+        contested: null,
       })
       return
     case 'invite.revoke': {

@@ -34,6 +34,21 @@ export interface ContestedJoin {
   readonly member: MemberId
 }
 
+/**
+ * An invite's contested joins, the latest folded first: a list that states
+ * share and a fold extends in O(1) (an attacker can flood joins on a leaked
+ * link; copying an array per join would make each fold quadratic).
+ */
+export interface ContestedList extends ContestedJoin {
+  readonly next: ContestedList | null
+}
+
+export function contestedJoins(list: ContestedList | null): ContestedJoin[] {
+  const out: ContestedJoin[] = []
+  for (let c = list; c !== null; c = c.next) out.push({ join: c.join, member: c.member })
+  return out
+}
+
 export interface InviteRecord {
   readonly id: OpId
   readonly key: string
@@ -45,13 +60,13 @@ export interface InviteRecord {
   readonly creator: MemberId
   /** The only member who may join with it, when the inviter named one (ROSTER-3). */
   readonly member: MemberId | null
-  /** Joins voided as contested, in canonical order; any at all closes the invite (ROSTER-5, ROSTER-13). */
-  readonly contested: readonly ContestedJoin[]
+  /** Joins voided as contested; any at all closes the invite (ROSTER-5, ROSTER-13). */
+  readonly contested: ContestedList | null
 }
 
 /** Does the invite still admit someone (apart from expiry, which needs a time)? ROSTER-5, SYNC-3. */
 export function inviteOpen(inv: InviteRecord): boolean {
-  return !inv.revoked && inv.contested.length === 0 && inv.used < inv.uses
+  return !inv.revoked && inv.contested === null && inv.used < inv.uses
 }
 
 export interface GenesisInfo {

@@ -12,6 +12,7 @@ import { fromHex } from '../encoding/bytes'
 import { canonicalCompare, type DagEntry } from './dag'
 import type { ContentFold } from './content'
 import type { Replica } from './replica'
+import { contestedJoins } from './roster'
 import type { Outcome } from './outcome'
 
 export interface MemberView {
@@ -138,7 +139,7 @@ export function snapshotOf(replica: Replica, content: ContentFold): CommunitySta
     invites: [...roster.invites.values()]
       .map((i): InviteView => ({
         id: i.id, creator: i.creator, uses: i.uses, used: i.used, expires: i.expires, revoked: i.revoked, member: i.member,
-        contested: i.contested
+        contested: contestedJoins(i.contested)
           .map((c) => ({ join: c.join, member: c.member, did: didKeyOf(fromHex(c.member, 32)) }))
           .sort((a, b) => (a.join < b.join ? -1 : 1)),
       }))
