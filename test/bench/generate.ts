@@ -111,7 +111,7 @@ export function generateCommunity(opts: GenerateOptions, crypto: CryptoSuite = c
   for (let i = 0; i < opts.members - 1; i++) {
     const inviteKey = seededKeyPair(opts.seed, `invite-${i}`)
     const inviter = authors[Math.floor(rng() * authors.length)] as Author
-    const inv = make(inviter, 'invite.create', { key: inviteKey.publicKey, uses: 1, expires: Number.MAX_SAFE_INTEGER })
+    const inv = make(inviter, 'invite.create', { key: inviteKey.publicKey, uses: 1, expires: Number.MAX_SAFE_INTEGER, member: undefined })
     const id = seededKeyPair(opts.seed, `member-${i}`)
     const a = new Author(seededKeyPair(opts.seed, `device-${i}`))
     memberKeys.push(id)

@@ -1,6 +1,6 @@
 /** Reconciliation between real replicas over in-memory pipes (SYNC-*). */
 import { describe, expect, it } from 'vitest'
-import { createOp, generateKeyPair, type AnyOp, type OpId } from '@polity/protocol'
+import { DEFAULT_RULES, Replica, certifyDevice, createOp, fromHex, generateKeyPair, joinProofMessage, sign, toHex, type AnyOp, type CommunityId, type MemberId, type OpId } from '@polity/protocol'
 import { SyncAccessError, SyncProtocolError, dialSync, listenSync, memoryPipe, readMessage, rosterAccess, writeMessage } from '@polity/sync'
 import { generateCommunity, sizesFor } from '../bench/generate'
 import { author, crypto, nonce, peer, syncPair } from './sync-helpers'
@@ -69,6 +69,36 @@ describe('sync sessions', () => {
     const elsewhere = rosterAccess({ replica: a.replica, community: small.community, localBinding: new Uint8Array([1]), remoteBinding: new Uint8Array([8]), verify: crypto.verify })
     expect(elsewhere.verify(proof, challenge)).toBe(false)
     expect(access.verify(proof, nonce())).toBe(false)
+  })
+
+  it('SYNC-3: the key of a contested invite opens nothing, like a used-up one (ROSTER-13)', () => {
+    const founder = generateKeyPair()
+    const device = generateKeyPair()
+    const r = new Replica({ crypto })
+    const g = createOp({
+      community: null, seq: 1, deps: [], time: 1, kind: 'genesis',
+      body: { name: 'C', purpose: '', charter: '', rules: DEFAULT_RULES, founder: founder.publicKey, cert: certifyDevice(founder, device.publicKey), parent: undefined },
+    }, device, crypto)
+    r.receive(g)
+    const community = g.id as unknown as CommunityId
+    const inviteKey = generateKeyPair()
+    const inv = author(r, device, 'invite.create', { key: inviteKey.publicKey, uses: 1, expires: Number.MAX_SAFE_INTEGER, member: undefined })
+    const listener = rosterAccess({ replica: r, community: g.id, localBinding: new Uint8Array([1]), remoteBinding: new Uint8Array([2]), verify: crypto.verify })
+    const holder = rosterAccess({ replica: new Replica({ crypto }), community: g.id, invite: { id: inv.id, key: inviteKey }, localBinding: new Uint8Array([2]), remoteBinding: new Uint8Array([1]), verify: crypto.verify })
+    const challenge = nonce()
+    expect(listener.verify(holder.prove(challenge)!, challenge)).toBe(true)
+    // Two joins race for the single use: both are void, no use is claimed, and the invite is closed.
+    for (let i = 0; i < 2; i++) {
+      const m = generateKeyPair()
+      const d = generateKeyPair()
+      const proof = sign(joinProofMessage(community, inv.id, toHex(m.publicKey) as MemberId), inviteKey.secretKey)
+      const join = createOp({ community, seq: 1, deps: [inv.id], time: 2, kind: 'member.join', body: { member: m.publicKey, cert: certifyDevice(m, d.publicKey), invite: fromHex(inv.id, 32), proof } }, d, crypto)
+      expect(r.receive(join).status).toBe('applied')
+    }
+    const view = r.state().invites.find((i) => i.id === inv.id)!
+    expect([view.used, view.contested.length]).toEqual([0, 2])
+    const again = nonce()
+    expect(listener.verify(holder.prove(again)!, again)).toBe(false)
   })
 
   it('SYNC-2: garbage, oversized and unknown frames cut the session with a named error; the replica is unchanged', async () => {

@@ -222,9 +222,12 @@ const invite = program.command('invite').description('invite people, or join wit
 invite.command('create <community>').description('create an invite link')
   .option('--uses <n>', 'how many people may use it', '1')
   .option('--expires-hours <h>', 'hours until it expires', '168')
-  .action((ref: string, opts: { uses: string; expiresHours: string }) =>
+  .option('--for <member>', 'bind it to one member (did:key or id): only they can join with it')
+  .action((ref: string, opts: { uses: string; expiresHours: string; for?: string }) =>
     withNode(async (node) => {
-      const inv = await node.createInvite({ community: await communityId(node, ref), uses: Number(opts.uses), expiresInHours: Number(opts.expiresHours) })
+      const inv = await node.createInvite({
+        community: await communityId(node, ref), uses: Number(opts.uses), expiresInHours: Number(opts.expiresHours), ...(opts.for ? { member: opts.for } : {}),
+      })
       print(inv, () => inv.link)
     }),
   )

@@ -35,7 +35,7 @@ describe('polity CLI', () => {
     writeFileSync(charter, '# Free Town\n\nArticle 1. We decide together.\n')
     const created = await json<{ did: string; recoveryPhrase: string }>(alice, 'identity', 'create')
     expect(created.did).toMatch(/^did:key:z/)
-    await json(bob, 'identity', 'create')
+    const bobId = await json<{ did: string; member: string }>(bob, 'identity', 'create')
     const { community } = await json<{ community: string }>(alice, 'community', 'create', '--name', 'Free Town', '--purpose', 'Self-rule', '--charter-file', charter, '--founder-name', 'Alice')
     const { link } = await json<{ link: string }>(alice, 'invite', 'create', community.slice(0, 10))
     expect((await json<{ status: string }>(bob, 'invite', 'accept', link, '--name', 'Bob')).status).toBe('waiting')
@@ -48,6 +48,13 @@ describe('polity CLI', () => {
     const b = await json<unknown>(bob, 'community', 'show', community)
     expect(a.members.map((m) => m.name)).toEqual(['Alice', 'Bob'])
     expect(b).toEqual(a)
+    // ROSTER-3: an invite bound to one member's did:key; a malformed key is refused with a reason.
+    await json(alice, 'invite', 'create', community, '--for', bobId.did)
+    const shown = await json<{ invites: { member: string | null }[] }>(alice, 'community', 'show', community)
+    expect(shown.invites.map((i) => i.member)).toContain(bobId.member)
+    const badKey = await polity(alice, 'invite', 'create', community, '--for', 'did:key:zNope')
+    expect(badKey.code).toBe(1)
+    expect(badKey.stderr).toMatch(/did:key/)
   }, 120_000)
 
   it('CLI-2: clear errors and exit codes for bad input; --help everywhere', async () => {

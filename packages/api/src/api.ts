@@ -57,6 +57,12 @@ export interface InviteInput {
   readonly uses?: number
   /** Hours until it expires (default 168 = one week). */
   readonly expiresInHours?: number
+  /**
+   * Bind the invite to one member (their did:key or hex id): only they can join with it, so a
+   * leaked link gives nothing (ROSTER-3). Use it when you know the invitee's key, e.g. to invite
+   * again someone whose join was contested.
+   */
+  readonly member?: string
 }
 
 export interface Invite {

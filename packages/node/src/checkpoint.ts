@@ -8,7 +8,8 @@
  */
 import type { CommunityState } from '@polity/protocol'
 
-const FORMAT = 2
+/** 3: invites carry `member` and `contested` (ROSTER-3, ROSTER-13); an older checkpoint is ignored and replayed. */
+const FORMAT = 3
 
 type Vote = CommunityState['proposals'][number]['votes'][number]
 type PackedVote = [number, Vote['op'], number, Vote['ballot']]

@@ -727,9 +727,10 @@ export class PolityNode implements PolityClient {
     if (!Number.isInteger(uses) || uses < 1 || uses > 1_000_000) throw new InvalidInputError('An invite can be used 1 to 1,000,000 times.')
     const hours = input.expiresInHours ?? 168
     if (!(hours > 0 && hours <= 24 * 366)) throw new InvalidInputError('An invite expires after 1 hour to 1 year.')
+    const member = input.member === undefined ? undefined : memberBytes(input.member)
     const key = generateKeyPair()
     const expires = this.now() + Math.round(hours * HOUR)
-    const op = await this.author(rt, 'invite.create', { key: key.publicKey, uses, expires })
+    const op = await this.author(rt, 'invite.create', { key: key.publicKey, uses, expires, member })
     const link = encodeInviteLink({
       community: rt.id, invite: op.id, inviteSecret: key.secretKey, communitySecret: rt.secret ?? new Uint8Array(32),
       name: rt.replica.roster().genesis?.name ?? '', addresses: this.networkAddresses().filter((a) => !a.includes('/p2p-circuit')).slice(0, 8),

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { decodeCanonical, encodeCanonical, type CborValue, type CommunityId } from '@polity/protocol'
-import { PolityNode, LockedError, WeakPassphraseError, IdentityExistsError, NotAMemberError, RefusedError, InvalidInviteError } from '../src/index'
+import {
+  certifyDevice, createOp, decodeCanonical, encodeCanonical, fromHex, generateKeyPair, joinProofMessage, keyPairFromSecret, sign, toHex,
+  type CborValue, type CommunityId, type MemberId,
+} from '@polity/protocol'
+import { decodeInviteLink, PolityNode, LockedError, WeakPassphraseError, IdentityExistsError, NotAMemberError, RefusedError, InvalidInviteError } from '../src/index'
 import { WeakKeystoreError, WrongPassphraseError } from '@polity/store'
 import { PASS, carry, freshNode, withIdentity } from './helpers'
 
@@ -117,6 +120,45 @@ describe('PolityNode: communities offline (I7)', () => {
     await expect(b.node.setProfile({ community, name: 'x' })).rejects.toThrow(NotAMemberError)
     await a.node.close()
     await b.node.close()
+  })
+
+  it('NODE-4 (ROSTER-13/3/5): a replayed used link contests a join; the inviter sees who, re-invites with a link bound to the member, and the same device joins again', async () => {
+    const a = await withIdentity('f')
+    const b = await withIdentity('b')
+    const community = await a.node.createCommunity({ name: 'Contest', purpose: '', charter: '' })
+    const { link } = await a.node.createInvite({ community, uses: 1 })
+    await b.node.acceptInvite({ link })
+    await carry(a.node, b.node, community)
+    await carry(b.node, a.node, community)
+    const ben = (await b.node.identityStatus()).member as string
+    // Someone who later saw the used link joins on the invite alone (a stale past) and gets it to the founder.
+    const d = decodeInviteLink(link)
+    const mallory = generateKeyPair()
+    const device = generateKeyPair()
+    const proof = sign(joinProofMessage(community, d.invite, toHex(mallory.publicKey) as MemberId), keyPairFromSecret(d.inviteSecret).secretKey)
+    const stale = createOp({
+      community, seq: 1, deps: [d.invite], time: Date.now(), kind: 'member.join',
+      body: { member: mallory.publicKey, cert: certifyDevice(mallory, device.publicKey), invite: fromHex(d.invite, 32), proof },
+    }, device)
+    expect((await a.node.importEnvelopes({ community, envelopes: [stale.bytes] })).applied).toBe(1)
+    const s = await a.node.getCommunity({ community })
+    expect(s.members.map((m) => m.id)).toEqual([(await a.node.identityStatus()).member])
+    const contest = s.invites.find((i) => i.id === d.invite)!.contested
+    expect(contest.map((c) => c.member).sort()).toEqual([ben, toHex(mallory.publicKey)].sort())
+    // The founder invites Ben again, bound to his did:key; his device (no longer a member) joins with it.
+    const again = await a.node.createInvite({ community, member: contest.find((c) => c.member === ben)!.did })
+    await carry(a.node, b.node, community)
+    expect((await b.node.listCommunities())[0]?.role).toBeNull()
+    expect((await b.node.acceptInvite({ link: again.link })).status).toBe('joined')
+    await carry(b.node, a.node, community)
+    expect((await a.node.getCommunity({ community })).members.map((m) => m.id)).toContain(ben)
+    // A bound link is useless to anyone else, and binding needs a real member key.
+    const c = await withIdentity('c')
+    const forBen = await a.node.createInvite({ community, member: ben })
+    await carry(a.node, c.node, community)
+    await expect(c.node.acceptInvite({ link: forBen.link })).rejects.toThrow(/for another member/)
+    await expect(a.node.createInvite({ community, member: 'did:key:nobody' })).rejects.toThrow(/did:key/)
+    for (const n of [a, b, c]) await n.node.close()
   })
 
   it('CHARTER-E3: draft edits are batched into one signed op per pause and reach the other member', async () => {

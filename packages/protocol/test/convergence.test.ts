@@ -118,7 +118,7 @@ export function randomHistory(rng: Rng, steps = 60): { ops: AnyOp[]; authors: Ac
     else if (choice === 3 && rng.chance(0.2)) tryAct(a, () => a.make('member.leave', {}))
     else if (choice === 4) {
       // Re-add: a removed or new identity joins again with a fresh device.
-      const inv = tryAct(a, () => a.make('invite.create', { key: testKeyPair().publicKey, uses: 1, expires: Number.MAX_SAFE_INTEGER }))
+      const inv = tryAct(a, () => a.make('invite.create', { key: testKeyPair().publicKey, uses: 1, expires: Number.MAX_SAFE_INTEGER, member: undefined }))
       if (inv) {
         const who = rng.chance(0.5) ? rng.pick(identities) : undefined
         const joiner = new Actor(`j${step}`, undefined, who?.identity)

@@ -104,9 +104,9 @@ export class Actor {
   }
 
   /** Create an invite and return the op plus the capability secret. */
-  invite(uses = 1, expires = Number.MAX_SAFE_INTEGER): { op: AnyOp; key: KeyPair } {
+  invite(uses = 1, expires = Number.MAX_SAFE_INTEGER, member?: Uint8Array): { op: AnyOp; key: KeyPair } {
     const key = testKeyPair()
-    const op = this.act('invite.create', { key: key.publicKey, uses, expires })
+    const op = this.act('invite.create', { key: key.publicKey, uses, expires, member })
     return { op, key }
   }
 

@@ -3,6 +3,7 @@ import { Actor, community, memberIds, syncAll } from './harness'
 import { fromHex } from '../src/encoding/bytes'
 import { Replica } from '../src/index'
 import { nodeCrypto } from './node-crypto'
+import { canonicalCompare } from '../src/replica/dag'
 
 describe('roster', () => {
   it('ROSTER-1/5: a founder creates a community and members join by invite', () => {
@@ -80,6 +81,40 @@ describe('roster', () => {
     for (const op of founder.replica.ops().reverse()) reversed.receive(op)
     expect(reversed.size).toBe(founder.replica.size)
     expect(reversed.state()).toEqual(s)
+  })
+
+  it('ROSTER-12/ROSTER-7: concurrent mutual removals both apply, unless together they would leave no founder: then the first in canonical order applies', () => {
+    for (const founders of [3, 2]) {
+      const { founder, members, all } = community(2)
+      const [a, b] = members as [Actor, Actor]
+      founder.act('member.role', { member: a.identity.publicKey, role: 'founder' })
+      founder.act('member.role', { member: b.identity.publicKey, role: 'founder' })
+      if (founders === 2) founder.act('member.leave', {})
+      syncAll(all)
+      const ra = a.make('member.remove', { member: b.identity.publicKey, reason: '' })
+      const rb = b.make('member.remove', { member: a.identity.publicKey, reason: '' })
+      const x = new Replica({ crypto: nodeCrypto })
+      const y = new Replica({ crypto: nodeCrypto })
+      for (const op of founder.replica.ops()) {
+        x.receive(op)
+        y.receive(op)
+      }
+      for (const op of [ra, rb]) x.receive(op)
+      for (const op of [rb, ra]) y.receive(op)
+      expect(y.state()).toEqual(x.state())
+      expect(x.refoldedState()).toEqual(y.state())
+      if (founders === 3) {
+        // Both apply: each removal counts though its author is removed concurrently.
+        expect(memberIds(x)).toEqual([founder.member])
+        expect(x.state().former.map((f) => f.id).sort()).toEqual([a.member, b.member].sort())
+      } else {
+        // Only a and b are founders: the removal first in canonical order applies, the other would leave none.
+        const first = canonicalCompare(x.dag.get(ra.id)!, x.dag.get(rb.id)!) < 0 ? ra : rb
+        const survivor = first === ra ? a : b
+        expect(memberIds(x)).toEqual([survivor.member])
+        expect(x.state().members[0]!.role).toBe('founder')
+      }
+    }
   })
 
   it('PROFILE-1: the latest profile in causal order wins', () => {

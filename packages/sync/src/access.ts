@@ -5,7 +5,7 @@
  * channel identity (its libp2p peer id), so a proof cannot be replayed on
  * another connection.
  */
-import { concatBytes, fromHex, sign, toHex, verifyStrict, type CommunityId, type KeyPair, type OpId, type Replica, type Verifier } from '@polity/protocol'
+import { concatBytes, fromHex, inviteOpen, sign, toHex, verifyStrict, type CommunityId, type KeyPair, type OpId, type Replica, type Verifier } from '@polity/protocol'
 import type { AccessControl, Proof } from './session'
 
 const DOMAIN = new TextEncoder().encode('polity/sync-access/v1\0')
@@ -53,7 +53,7 @@ export function rosterAccess(o: RosterAccessOptions): AccessControl {
         return roster.members.has(toHex(proof.key) as never) && verify(proof.signature, msg, proof.key)
       }
       const inv = roster.invites.get(toHex(proof.key) as OpId)
-      if (!inv || inv.revoked || inv.used >= inv.uses || inv.expires < (o.now ?? Date.now)()) return false
+      if (!inv || !inviteOpen(inv) || inv.expires < (o.now ?? Date.now)()) return false
       return verify(proof.signature, msg, fromHex(inv.key, 32))
     },
   }

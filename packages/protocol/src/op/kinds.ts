@@ -97,7 +97,8 @@ export const bodyShapes = {
     parent: optional(record(parentShape)),
   },
   'device.link': { member: key, cert: sig },
-  'invite.create': { key, uses: uint(1_000_000), expires: uint() },
+  /** `member`: the only member who may join with it, when the inviter knows their key (ROSTER-3). */
+  'invite.create': { key, uses: uint(1_000_000), expires: uint(), member: optional(key) },
   'invite.revoke': { invite: opRef },
   'member.join': { member: key, cert: sig, invite: opRef, proof: sig },
   'fork.join': { member: key, cert: sig },

@@ -20,6 +20,7 @@ import { Dag, canonicalCompare, type DagEntry } from './dag'
 import { EMPTY_FRONTIER, FrontierInterner, type Frontier } from './frontier'
 import { RosterState } from './roster'
 import { applyRosterOp, checkAuthor, checkRosterOp, violation, type RosterAction } from './roster-rules'
+import { InviteJoins, type JoinFate } from './invite-contest'
 import type { Rejection, Verdict } from './verdict'
 import { ContentFold } from './content'
 import { Governance } from './governance'
@@ -114,6 +115,8 @@ export class Replica {
   private readonly singleton: Frontier[] = []
   /** Ordinals of removals (direct, or by a passed proposal) by removed member. */
   private readonly removalsOf = new Map<MemberId, number[]>()
+  /** Joins and revocations per invite, for the joins a set of roster ops voids (ROSTER-13, ROSTER-16). */
+  private readonly inviteJoins = new InviteJoins()
   private readonly interner = new FrontierInterner()
   private readonly rosterCache = new Map<string, RosterState>()
   /**
@@ -406,6 +409,7 @@ export class Replica {
     let frontier: Frontier
     let member: MemberId
     let rosterOp: boolean
+    let usedAt = 0
     try {
       this.checkSeqChain(op)
       frontier = this.frontierOfDeps(op.deps)
@@ -413,6 +417,8 @@ export class Replica {
       if (op.kind !== 'genesis' && past.genesis === null) violation('DAG-1', 'the genesis op is not in the causal past')
       member = checkAuthor(op, past, { verify: this.crypto.verify, pastMaxTime: this.pastMaxTimeOfDeps(op.deps) })
       checkRosterOp(op, past, member)
+      // A join's claim is weighed against the uses claimed at its past (ROSTER-13); read it before the tip moves.
+      if (op.kind === 'member.join') usedAt = past.invites.get(toHex(op.body.invite) as OpId)?.used ?? 0
       rosterOp = ROSTER_KINDS.has(op.kind) || this.governance.check(op, past, member, frontier).rosterEffect
     } catch (e) {
       return this.reject(op.id, e)
@@ -431,6 +437,7 @@ export class Replica {
       this.rosterMissing.push(this.missingBelow(frontier.items, rosterOrdinal))
       this.rosterActions.push(action)
       this.singleton.push(this.interner.intern([rosterOrdinal]))
+      this.inviteJoins.note(entry.op, rosterOrdinal, usedAt)
       this.verdicts[entry.index] = { member, frontier, rosterOrdinal }
       if (extendsTip) {
         const state = this.tip ? this.tip.state : new RosterState()
@@ -626,15 +633,22 @@ export class Replica {
     const set = new Set<number>()
     for (let i = 0; i <= top; i++) if (!missing.has(i)) set.add(i)
     const ordered = [...set].sort((a, b) => canonicalCompare(this.rosterOps[a] as DagEntry, this.rosterOps[b] as DagEntry))
+    const fates = this.inviteJoins.fates((o) => set.has(o), (a, b) => !this.rosterIsAncestor(a, b) && !this.rosterIsAncestor(b, a))
     const s = new RosterState()
-    for (const ord of ordered) if (!this.isCutWithin(ord, set)) this.foldRosterOp(s, ord)
+    for (const ord of ordered) if (!this.isCutWithin(ord, set)) this.foldRosterOp(s, ord, fates.get(ord))
     return s
   }
 
-  private foldRosterOp(s: RosterState, ord: number): void {
+  /**
+   * Fold one roster op. Without `fate`, the op must be on top of every op
+   * already folded into `s` (the tip, or a chain walk): such an op is
+   * concurrent with none of them, so no invite contest or revocation can
+   * void it or change an earlier fate (ROSTER-13, ROSTER-16).
+   */
+  private foldRosterOp(s: RosterState, ord: number, fate?: JoinFate): void {
     const e = this.rosterOps[ord] as DagEntry
     const v = this.verdicts[e.index] as Verdict
-    applyRosterOp(s, e.op, v.member, this.rosterActions[ord])
+    applyRosterOp(s, e.op, v.member, this.rosterActions[ord], fate)
   }
 
   /**

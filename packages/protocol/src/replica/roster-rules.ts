@@ -1,7 +1,7 @@
 /**
  * Roster rules: `checkRosterOp` decides validity at the op's causal past
  * (throws RuleViolation), `applyRosterOp` folds an op into a state that is
- * being built in canonical order (and may void it: ROSTER-7, ROSTER-13, ROSTER-14).
+ * being built in canonical order (and may void it: ROSTER-7, ROSTER-13, ROSTER-14, ROSTER-16).
  * Rule IDs are defined in docs/PROTOCOL.md.
  */
 import { RuleViolation } from '../errors'
@@ -13,6 +13,7 @@ import { roleRank, type CommunityId, type MemberId, type OpId, type Role } from 
 import { toHex } from '../encoding/bytes'
 import { sha256 } from '../crypto/hash'
 import type { RosterState } from './roster'
+import type { JoinFate } from './invite-contest'
 
 const JOIN_DOMAIN = utf8.encode('polity/join/v1\0')
 
@@ -88,14 +89,17 @@ export function checkAuthor(op: AnyOp, past: RosterState, ctx: CheckContext): Me
     case 'member.join': {
       const b = op.body
       const member = toHex(b.member) as MemberId
-      if (op.seq !== 1) violation('ROSTER-5', 'a join must be the device\'s first op')
-      if (past.devices.has(op.author)) violation('ROSTER-5', 'this device already belongs to a member')
+      // Not necessarily the device's first op: a device whose join was voided (ROSTER-13), or whose
+      // member left or was removed, may join again with a fresh invite; DAG-2 keeps its chain.
+      if (past.activeMember(op.author)) violation('ROSTER-5', 'this device already acts for an active member')
       if (past.members.has(member)) violation('ROSTER-5', 'already a member')
       const inviteId = toHex(b.invite) as OpId
       const inv = past.invites.get(inviteId)
       if (!inv) violation('ROSTER-5', 'the invite is not in the join\'s causal past')
       const invite = inv as NonNullable<typeof inv>
+      if (invite.member !== null && invite.member !== member) violation('ROSTER-5', 'the invite is for another member')
       if (invite.revoked) violation('ROSTER-5', 'the invite was revoked')
+      if (invite.contested !== null) violation('ROSTER-5', 'the invite is contested (joins used it concurrently beyond its uses); ask for a new one')
       if (invite.used >= invite.uses) violation('ROSTER-5', 'the invite has no uses left')
       if (op.time > invite.expires || ctx.pastMaxTime > invite.expires) violation('ROSTER-5', 'the invite has expired')
       const community = (past.genesis as NonNullable<RosterState['genesis']>).id
@@ -185,9 +189,11 @@ export function checkRosterOp(op: AnyOp, past: RosterState, member: MemberId): v
 /**
  * Fold one roster op (already valid at its causal past and not cut) into a
  * state being built in canonical order. The state is mutable here: the caller
- * passes a fresh clone.
+ * passes a fresh clone. `fate` is what the whole set decided about a join
+ * (ROSTER-13, ROSTER-16; see invite-contest.ts): it depends on ops that may
+ * come later in canonical order, so the fold cannot see it by itself.
  */
-export function applyRosterOp(s: RosterState, op: HeldOp, member: MemberId, action?: RosterAction): void {
+export function applyRosterOp(s: RosterState, op: HeldOp, member: MemberId, action?: RosterAction, fate?: JoinFate): void {
   // ROSTER-14: ops of a member whose admission never took effect count for nothing.
   const admitting = op.kind === 'genesis' || op.kind === 'member.join' || op.kind === 'fork.join'
   if (!admitting && !s.everAdmitted.has(member)) return
@@ -222,9 +228,17 @@ export function applyRosterOp(s: RosterState, op: HeldOp, member: MemberId, acti
     case 'member.join': {
       const inviteId = toHex(op.body.invite) as OpId
       const inv = s.invites.get(inviteId)
-      // ROSTER-13: a single-use invite admits the first join in canonical order only.
-      if (!inv || inv.revoked || inv.used >= inv.uses || s.members.has(member)) return
+      if (!inv) return
+      // ROSTER-13: a contested join claims no use and admits no one; the invite lists it.
+      if (fate === 'contested') {
+        s.invites.set(inviteId, { ...inv, contested: { join: op.id, member, next: inv.contested } })
+        return
+      }
+      // Never more claims than uses (the contest rule already guarantees it; this keeps it local).
+      if (inv.used >= inv.uses) return
       s.invites.set(inviteId, { ...inv, used: inv.used + 1 })
+      // ROSTER-16: a revocation before it or concurrent with it leaves the claim without effect.
+      if (fate === 'revoked' || inv.revoked || s.members.has(member)) return
       s.admit(member, 'member', op.id, op.time)
       s.devices.set(op.author, member)
       return
@@ -247,6 +261,8 @@ export function applyRosterOp(s: RosterState, op: HeldOp, member: MemberId, acti
         expires: op.body.expires,
         revoked: false,
         creator: member,
+        member: op.body.member ? (toHex(op.body.member) as MemberId) : null,
+        contested: null,
       })
       return
     case 'invite.revoke': {

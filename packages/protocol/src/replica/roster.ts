@@ -28,14 +28,45 @@ export interface CharterVersion {
   readonly time: number
 }
 
+/** A join that was voided because it contested its invite (ROSTER-13). */
+export interface ContestedJoin {
+  readonly join: OpId
+  readonly member: MemberId
+}
+
+/**
+ * An invite's contested joins, the latest folded first: a list that states
+ * share and a fold extends in O(1) (an attacker can flood joins on a leaked
+ * link; copying an array per join would make each fold quadratic).
+ */
+export interface ContestedList extends ContestedJoin {
+  readonly next: ContestedList | null
+}
+
+export function contestedJoins(list: ContestedList | null): ContestedJoin[] {
+  const out: ContestedJoin[] = []
+  for (let c = list; c !== null; c = c.next) out.push({ join: c.join, member: c.member })
+  return out
+}
+
 export interface InviteRecord {
   readonly id: OpId
   readonly key: string
   readonly uses: number
+  /** Uses claimed: joins folded that were neither cut nor contested (ROSTER-13). */
   readonly used: number
   readonly expires: number
   readonly revoked: boolean
   readonly creator: MemberId
+  /** The only member who may join with it, when the inviter named one (ROSTER-3). */
+  readonly member: MemberId | null
+  /** Joins voided as contested; any at all closes the invite (ROSTER-5, ROSTER-13). */
+  readonly contested: ContestedList | null
+}
+
+/** Does the invite still admit someone (apart from expiry, which needs a time)? ROSTER-5, SYNC-3. */
+export function inviteOpen(inv: InviteRecord): boolean {
+  return !inv.revoked && inv.contested === null && inv.used < inv.uses
 }
 
 export interface GenesisInfo {

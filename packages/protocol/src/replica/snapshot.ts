@@ -12,6 +12,7 @@ import { fromHex } from '../encoding/bytes'
 import { canonicalCompare, type DagEntry } from './dag'
 import type { ContentFold } from './content'
 import type { Replica } from './replica'
+import { contestedJoins } from './roster'
 import type { Outcome } from './outcome'
 
 export interface MemberView {
@@ -58,6 +59,24 @@ export interface ProposalView {
   outcome: Outcome | null
 }
 
+export interface InviteView {
+  id: OpId
+  creator: MemberId
+  uses: number
+  /** Uses claimed (ROSTER-13). */
+  used: number
+  expires: number
+  revoked: boolean
+  /** The only member who may join with it, or null for anyone holding the link (ROSTER-3). */
+  member: MemberId | null
+  /**
+   * Joins voided because they used the invite concurrently beyond its uses
+   * (ROSTER-13), sorted by op id. Non-empty: the invite is closed, and the
+   * inviter should invite the right person again (best bound to their key).
+   */
+  contested: { join: OpId; member: MemberId; did: string }[]
+}
+
 export interface CommunityState {
   community: CommunityId
   name: string
@@ -67,7 +86,7 @@ export interface CommunityState {
   parent: { community: CommunityId; heads: OpId[]; version: number; charterHash: string } | null
   members: MemberView[]
   former: FormerMemberView[]
-  invites: { id: OpId; creator: MemberId; uses: number; used: number; expires: number; revoked: boolean }[]
+  invites: InviteView[]
   proposals: ProposalView[]
   charter: {
     draft: string
@@ -118,7 +137,12 @@ export function snapshotOf(replica: Replica, content: ContentFold): CommunitySta
     members,
     former,
     invites: [...roster.invites.values()]
-      .map((i) => ({ id: i.id, creator: i.creator, uses: i.uses, used: i.used, expires: i.expires, revoked: i.revoked }))
+      .map((i): InviteView => ({
+        id: i.id, creator: i.creator, uses: i.uses, used: i.used, expires: i.expires, revoked: i.revoked, member: i.member,
+        contested: contestedJoins(i.contested)
+          .map((c) => ({ join: c.join, member: c.member, did: didKeyOf(fromHex(c.member, 32)) }))
+          .sort((a, b) => (a.join < b.join ? -1 : 1)),
+      }))
       .sort((a, b) => (a.id < b.id ? -1 : 1)),
     proposals,
     charter: { draft: content.draftText(), versions: roster.charterVersions.map((v) => ({ ...v })) },

@@ -1,7 +1,8 @@
 /**
  * The roster: members with roles and join dates; an invite link with its QR
  * code; propose a removal or role change (or make it directly where the rules
- * allow the local member to).
+ * allow the local member to); contested invites with their contenders and a
+ * way to invite one of them again with a bound link (ROSTER-13, ROSTER-3).
  */
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -75,6 +76,37 @@ function MemberActions({ id, state, m, me, onNote }: { id: CommunityId; state: C
   )
 }
 
+/**
+ * ROSTER-13: invites whose joins were contested (more concurrent joins than uses), with each
+ * contender's key, so the inviter can invite the right person again with a link bound to them.
+ */
+function ContestedInvites({ state, canInvite, onInviteAgain }: { state: CommunityState; canInvite: boolean; onInviteAgain: (did: string) => void }): React.JSX.Element | null {
+  const { t } = useTranslation()
+  const contested = state.invites.filter((i) => i.contested.length > 0)
+  if (contested.length === 0) return null
+  return (
+    <section data-testid="contested-invites">
+      <h2>{t('roster.contestedTitle')}</h2>
+      <p className="muted">{t('roster.contestedHelp')}</p>
+      <ul className="list">
+        {contested.map((inv) => (
+          <li key={inv.id} data-testid="contested-invite">
+            {t('roster.contestedInvite', { id: inv.id.slice(0, 8), uses: inv.uses })}
+            <ul>
+              {inv.contested.map((c) => (
+                <li key={c.join} data-testid="contender">
+                  <code title={c.did}>{t('roster.contender', { did: `${c.did.slice(0, 20)}…`, op: c.join.slice(0, 8) })}</code>
+                  {canInvite && <button type="button" className="secondary small" data-testid="invite-again" onClick={() => onInviteAgain(c.did)}>{t('roster.inviteAgain')}</button>}
+                </li>
+              ))}
+            </ul>
+          </li>
+        ))}
+      </ul>
+    </section>
+  )
+}
+
 export function Roster({ id, state }: { id: CommunityId; state: CommunityState }): React.JSX.Element {
   const api = useApi()
   const { t, i18n } = useTranslation()
@@ -84,19 +116,21 @@ export function Roster({ id, state }: { id: CommunityId; state: CommunityState }
   const [hours, setHours] = useState('168')
   const [note, setNote] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
-  const invite = async (): Promise<void> => {
+  const invite = async (member?: string): Promise<void> => {
     setError(null)
     try {
-      setLink((await api.createInvite({ community: id, uses: Number(uses), expiresInHours: Number(hours) })).link)
+      setLink((await api.createInvite({ community: id, uses: member === undefined ? Number(uses) : 1, expiresInHours: Number(hours), ...(member === undefined ? {} : { member }) })).link)
     } catch (e) {
       setError(messageOf(e))
     }
   }
   const myRole = state.members.find((m) => m.id === me)?.role ?? null
   const canInvite = roleRank(myRole) >= roleRank(state.rules.invite)
+  const myJoinContested = myRole === null && state.invites.some((i) => i.contested.some((c) => c.member === me))
   return (
     <div>
       <h2>{t('roster.title')}</h2>
+      {myJoinContested && <p role="alert" data-testid="join-contested">{t('roster.yourJoinContested')}</p>}
       <ul className="list" data-testid="roster">
         {state.members.map((m) => (
           <li key={m.id} data-testid="member">
@@ -115,6 +149,7 @@ export function Roster({ id, state }: { id: CommunityId; state: CommunityState }
         </>
       )}
       {note && <p role="status" data-testid="roster-note">{note}</p>}
+      <ContestedInvites state={state} canInvite={canInvite} onInviteAgain={(did) => void invite(did)} />
       <h2>{t('roster.inviteTitle')}</h2>
       {!canInvite && <p className="muted">{t('roster.cannotInvite', { role: t(`roster.role.${state.rules.invite}`) })}</p>}
       {canInvite && (
