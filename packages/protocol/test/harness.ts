@@ -124,9 +124,9 @@ export class Actor {
 }
 
 /** A founder plus n members, all synced. */
-export function community(n: number, rules: Partial<Rules> = {}): { founder: Actor; members: Actor[]; all: Actor[] } {
+export function community(n: number, rules: Partial<Rules> = {}, charter?: string): { founder: Actor; members: Actor[]; all: Actor[] } {
   const founder = new Actor('founder')
-  founder.found('Test Community', rules)
+  founder.found('Test Community', rules, charter)
   const members: Actor[] = []
   for (let i = 0; i < n; i++) {
     const inv = founder.invite()
