@@ -67,7 +67,7 @@ const pct = (f: Fraction): string => `${f[0]}/${f[1]}`
  * least the floor. Throws a RuleViolation naming the rule and the floor.
  */
 export function checkRequested(req: Requirement, method: Method, time: number, deadline: number): void {
-  const what = req.entrenched ? `${req.class} decisions touching entrenched clauses` : `${req.class} decisions`
+  const what = !req.entrenched ? `${req.class} decisions` : req.class === 'charter' ? 'amendments touching entrenched clauses' : 'rules changes lowering the entrenched threshold'
   if (!atLeast(method.quorum, req.quorum)) {
     throw new RuleViolation('GOV-2', `the quorum ${pct(method.quorum)} is below the ${pct(req.quorum)} the rules require for ${req.class} decisions`)
   }
