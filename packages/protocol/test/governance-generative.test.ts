@@ -14,7 +14,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { fromHex } from '../src/encoding/bytes'
-import type { AnyOp, Ballot, Method, OpId, ProposalAction, Rules } from '../src/index'
+import type { AnyOp, Ballot, Method, OpId, ProposalAction, Rules, YesNoDetail } from '../src/index'
 import { Actor, close, community, proposalTime, refusal, seedKeys, syncAll, testKeyPair, vote } from './harness'
 import { forSeeds, range, type Rng } from './random'
 
@@ -248,7 +248,7 @@ function checkCase(rng: Rng, founder: Actor, members: Actor[], all: Actor[], dev
   const want = reference((_m, k) => k, q2, t2)
   expect(outcome.passed).toBe(want)
   expect(outcome.detail.quorum).toEqual(q2)
-  if (method.type === 'yesno') expect((outcome.detail as { threshold: F }).threshold).toEqual(t2)
+  if (method.type === 'yesno') expect((outcome.detail as YesNoDetail).threshold).toEqual(t2)
   // Nothing passes that the rules' floors (at the proposal and at the close) would not pass.
   if (outcome.passed) expect(reference((_m, k) => k, maxF(floor.q, atClose.q), maxF(floor.t, atClose.t))).toBe(true)
   if (want) stats.passed++

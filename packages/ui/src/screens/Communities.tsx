@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next'
 import type { CommunityId, CommunitySummary } from '@polity/api'
 import { messageOf, useApi } from '../api-context'
 import { ErrorText, Field } from './widgets'
-import { rulesDraftOf, RulesFields, rulesOf, UI_DEFAULT_RULES, type RulesDraft } from './common'
+import { rulesDraftOf, RulesFields, rulesOf, UI_DEFAULT_RULES, type RulesDraft } from './rules-form'
 
 /** The invite link inside whatever was pasted or scanned (a QR payload is the link itself, perhaps with spaces around it). */
 export function inviteLinkIn(text: string): string {
