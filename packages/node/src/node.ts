@@ -10,7 +10,7 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import * as Y from 'yjs'
 import {
   Replica, createOp, certifyDevice, didKeyOf, generateKeyPair, identityFromRecoveryPhrase, joinProofMessage,
-  recoveryPhraseOf, sign, toHex, fromHex, decodeOpUnverified, innerSignatureChecks, signatureError, signedBytesOf, encodeDossier, verifyDossier, keyPairFromSecret, DEFAULT_RULES, requirementOf, checkRequested,
+  recoveryPhraseOf, sign, toHex, fromHex, decodeOpUnverified, innerSignatureChecks, signatureError, signedBytesOf, encodeDossier, verifyDossier, keyPairFromSecret, DEFAULT_RULES, requirementOf, checkRequested, yesNoRank,
   DRAFT_TEXT, MAX_DEPS, publicKeyFromDidKey, ProtocolError, DecodeError,
   type UncheckedOp,
   type AnyOp, type BodyOf, type CborValue, type CommunityId, type CryptoSuite, type MemberId, type OpId, type OpKind,
@@ -918,7 +918,15 @@ export class PolityNode implements PolityClient {
   }
 
   async vote(input: { community: CommunityId; proposal: OpId; ballot: Ballot }): Promise<void> {
-    await this.author(await this.joined(input.community), 'vote.cast', { proposal: opRef(input.proposal), ballot: input.ballot })
+    const rt = await this.joined(input.community)
+    // VOTE-6: a yes/no vote counts only as the member's strongest; a lower one could never count, so it is not signed.
+    const b = input.ballot
+    const live = b?.type === 'yesno' ? rt.replica.contentFold().proposals.get(input.proposal)?.votes.get(this.member) : undefined
+    const prev = live ? (live.op as { body: { ballot: Ballot } }).body.ballot : undefined
+    if (prev?.type === 'yesno' && yesNoRank(prev) > yesNoRank(b)) {
+      throw new InvalidInputError(`A yes/no vote can only be raised (no, then abstain, then yes): your ${prev.choice} stands (rule VOTE-6).`)
+    }
+    await this.author(rt, 'vote.cast', { proposal: opRef(input.proposal), ballot: input.ballot })
   }
 
   async comment(input: { community: CommunityId; proposal: OpId; text: string; replyTo?: OpId }): Promise<void> {

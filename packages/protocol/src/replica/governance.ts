@@ -17,7 +17,7 @@ import { decideOutcome, type Outcome } from './outcome'
 import { checkRequested, requirementOf } from './decisions'
 import { TimeFloor } from './time-floor'
 import { ProposalInfo } from './proposal-info'
-import { countsOver, yesNoRank } from './vote-order'
+import { countsOver } from './vote-order'
 import { checkDraftEdit, type DraftClock } from './draft'
 import { genesisDraft } from './content'
 
@@ -36,8 +36,6 @@ export class Governance {
   private readonly withdrawsOf = new Map<OpId, DagEntry[]>()
   private readonly outcomes = new Map<OpId, Outcome>()
   private readonly votesOf = new Map<OpId, DagEntry[]>()
-  /** Per proposal, each member's votes (one entry, or a list when they voted more than once): VOTE-6. */
-  private readonly votesBy = new Map<OpId, Map<MemberId, DagEntry | DagEntry[]>>()
   /** GOV-4: the time a proposal must claim at least. */
   readonly times = new TimeFloor()
   /** Display-only facts for the proposal view (eligible count, stale members, uncounted votes). */
@@ -112,7 +110,6 @@ export class Governance {
         }
         checkBallot(op.body.ballot, pb.method)
         if (this.settledBefore(p.op.id, op.deps)) violation('VOTE-4', 'the proposal is already closed or withdrawn')
-        this.checkNotLowered(op.body.ballot, p.op.id, member, op.deps)
         return { rosterEffect: false }
       }
       case 'proposal.withdraw': {
@@ -158,27 +155,6 @@ export class Governance {
     }
   }
 
-  /**
-   * VOTE-6: on a yes/no proposal a member's vote only ever moves toward yes
-   * (no → abstain → yes): a ballot below one of the member's own votes in its
-   * causal past is invalid. (So a closer who leaves a later vote out of its
-   * past can never count a vote that helps more than the member's own.)
-   */
-  private checkNotLowered(b: Ballot, proposal: OpId, member: MemberId, deps: readonly OpId[]): void {
-    if (b.type !== 'yesno' || b.choice === 'yes') return
-    const mine = this.votesBy.get(proposal)?.get(member)
-    if (!mine) return
-    const list = Array.isArray(mine) ? mine : [mine]
-    const dag = this.replica.dag
-    for (let i = list.length - 1; i >= 0; i--) {
-      const e = list[i] as DagEntry
-      if (yesNoRank((e.op as Op<'vote.cast'>).body.ballot) <= yesNoRank(b)) continue
-      if (deps.some((d) => d === e.op.id || dag.isAncestor(e, dag.get(d) as DagEntry))) {
-        violation('VOTE-6', 'a yes/no vote can only be raised (no → abstain → yes): a yes is final, and an abstention can only become yes')
-      }
-    }
-  }
-
   /** GOV-4: the earliest time a proposal with these deps may claim. */
   timeFloor(deps: readonly OpId[]): number {
     return this.times.floorOf(deps.map((d) => (this.replica.dag.get(d) as DagEntry).index))
@@ -200,15 +176,7 @@ export class Governance {
       this.clockAfter[entry.index] = this.clockOfDeps(op.deps)
     }
     if (op.kind === 'proposal.close') push(this.closesOf, toHex(op.body.proposal) as OpId, entry)
-    if (op.kind === 'vote.cast') {
-      const pid = toHex(op.body.proposal) as OpId
-      push(this.votesOf, pid, entry)
-      let byMember = this.votesBy.get(pid)
-      if (!byMember) this.votesBy.set(pid, (byMember = new Map()))
-      const m = this.replica.memberOf(entry)
-      const prev = byMember.get(m)
-      byMember.set(m, prev === undefined ? entry : Array.isArray(prev) ? [...prev, entry] : [prev, entry])
-    }
+    if (op.kind === 'vote.cast') push(this.votesOf, toHex(op.body.proposal) as OpId, entry)
     if (op.kind === 'proposal.withdraw') push(this.withdrawsOf, toHex(op.body.proposal) as OpId, entry)
   }
 

@@ -1,6 +1,11 @@
 /**
  * Which of a member's votes counts (VOTE-5, VOTE-6 in docs/PROTOCOL.md), for
- * the live view and for a close alike.
+ * the live view and for a close alike. On a yes/no proposal it is the
+ * member's strongest ballot (yes > abstain > no), so a closer that leaves a
+ * member's later vote out of its causal past can never count a ballot more
+ * in favour than every one the member cast: passing is monotone in the set
+ * of votes a close sees (omission safety). A lower vote is valid but never
+ * counts over a stronger one; the node refuses to sign one.
  */
 import type { Op } from '../op/envelope'
 import type { Ballot } from '../op/kinds'
