@@ -61,7 +61,7 @@ describe('polity CLI', () => {
     const shown = await json<{ rules: { invite: string; decisions: Record<string, { quorum: number[]; threshold: number[]; period: number }> } }>(dir, 'community', 'show', community)
     expect(shown.rules.invite).toBe('member')
     expect(shown.rules.decisions.roster).toEqual({ quorum: [1, 2], threshold: [3, 5], period: 0 })
-    expect(shown.rules.decisions.charter.period).toBe(14 * 86_400_000)
+    expect(shown.rules.decisions.charter?.period).toBe(14 * 86_400_000)
     const me = (await json<{ member: string }>(dir, 'identity', 'show')).member
     const loose = await polity(dir, 'proposal', 'create', community, '--title', 'Me', '--kind', 'role', '--member', me, '--role', 'founder', '--threshold', '1/2')
     expect(loose.code).toBe(1)
