@@ -103,7 +103,7 @@ export function Communities({ onOpen }: { onOpen: (id: CommunityId) => void }): 
           <Field label={t('create.charter')} testid="community-charter" value={charter} onChange={setCharter} multiline />
           <Field label={t('create.yourName')} testid="my-name" value={myName} onChange={setMyName} />
           <details>
-            <summary>{t('create.rules')}</summary>
+            <summary data-testid="show-rules">{t('create.rules')}</summary>
             <RulesFields value={rules} onChange={setRules} />
           </details>
           <button type="button" data-testid="create-community" onClick={() => void create()}>{t('create.submit')}</button>
