@@ -12,9 +12,9 @@ say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
 say "1. Five people create identities"
 for who in ana ben cai dee eve; do p $who identity create --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log("  '$who':",JSON.parse(s).did))'; done
 
-say "2. Ana founds 'Harbor Commons' with a charter"
+say "2. Ana founds 'Harbor Commons' with a charter (amendments may close at once: --rule charter.days=0)"
 printf '# Harbor Commons\n\nArticle 1. Members decide together.\nArticle 2. Dues are voluntary.\n' > "$tmp/charter.md"
-community=$(p ana --json community create --name "Harbor Commons" --purpose "A shared harbor" --charter-file "$tmp/charter.md" --founder-name Ana | node -pe 'JSON.parse(require("fs").readFileSync(0)).community')
+community=$(p ana --json community create --name "Harbor Commons" --purpose "A shared harbor" --charter-file "$tmp/charter.md" --founder-name Ana --rule charter.days=0 | node -pe 'JSON.parse(require("fs").readFileSync(0)).community')
 echo "  community $community"
 
 say "3. Ana invites four members; each joins from a bundle file (sneakernet)"
@@ -28,7 +28,7 @@ for who in ben cai dee eve; do
 done
 p ana community show "$community" | sed -n '1,12p'
 
-say "4. Ben proposes an amendment (yes/no, quorum 1/2, threshold 1/2)"
+say "4. Ben proposes an amendment (yes/no at the rules' floor: quorum 1/2, more yes than 1/2 of those who do not abstain)"
 for who in ben cai dee eve; do p ana bundle export "$community" "$tmp/ana.bundle" >/dev/null; p $who bundle import "$tmp/ana.bundle" >/dev/null; done
 printf '# Harbor Commons\n\nArticle 1. Members decide together.\nArticle 2. Dues are 5 coins a month.\nArticle 3. The harbor is open to all.\n' > "$tmp/amended.md"
 proposal=$(p ben --json proposal create "$community" --title "Set dues, open the harbor" --kind amend --charter-file "$tmp/amended.md" --quorum 1/2 --threshold 1/2 --deadline-hours 0 | node -pe 'JSON.parse(require("fs").readFileSync(0)).proposal')

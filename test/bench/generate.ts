@@ -103,7 +103,8 @@ export function generateCommunity(opts: GenerateOptions, crypto: CryptoSuite = c
   const founder = new Author(seededKeyPair(opts.seed, 'founder-device'))
   const genesis = make(founder, 'genesis', {
     name: `Bench ${opts.seed}`, purpose: 'A generated community', charter: '# Charter\n\nArticle 1. We decide together.\n',
-    rules: { ...DEFAULT_RULES, invite: 'member' }, founder: founderId.publicKey, cert: certifyDevice(founderId, founder.device.publicKey), parent: undefined,
+    // Resolutions with a 1/10 quorum and no minimum voting period (GOV-1), so generated proposals can close at once.
+    rules: { ...DEFAULT_RULES, invite: 'member', decisions: { ...DEFAULT_RULES.decisions, resolution: { quorum: [1, 10], threshold: [1, 2], period: 0 } } }, founder: founderId.publicKey, cert: certifyDevice(founderId, founder.device.publicKey), parent: undefined,
   })
   community = genesis.community
   const memberKeys: KeyPair[] = []
@@ -137,13 +138,18 @@ export function generateCommunity(opts: GenerateOptions, crypto: CryptoSuite = c
     const prop = make(proposer, 'proposal.create', {
       title: `Proposal ${p}`, text: 'Generated.', action: { type: 'resolution' },
       method: m === 'yesno' ? { type: 'yesno', quorum: [1, 10], threshold: [1, 2] } : { type: m, options, quorum: [1, 10] },
-      deadline: 0,
+      // GOV-3: deadline ≥ the proposal's time (make claims the next tick, time + 1000).
+      deadline: time + 1000,
     })
+    // VOTE-6: a member's yes/no vote only moves toward yes; a lower choice is cast as the member's current one.
+    const strongest = new Map<Author, number>()
     const ref = Buffer.from(prop.id, 'hex')
     for (let v = 0; v < opts.votesPerProposal && v < authors.length; v++) {
       const voter = authors[Math.floor(rng() * authors.length)] as Author
+      const rank = m === 'yesno' ? Math.max(strongest.get(voter) ?? 0, [2, 0, 1][Math.floor(rng() * 3)] as number) : 0
+      strongest.set(voter, rank)
       const ballot = m === 'yesno'
-        ? { type: 'yesno' as const, choice: (['yes', 'no', 'abstain'] as const)[Math.floor(rng() * 3)] as 'yes' }
+        ? { type: 'yesno' as const, choice: (['no', 'abstain', 'yes'] as const)[rank] as 'yes' }
         : m === 'approval'
           ? { type: 'approval' as const, approve: [0, 1, 2, 3].filter(() => rng() < 0.5) }
           : { type: 'irv' as const, rank: [...Array(10).keys()].sort(() => rng() - 0.5).slice(0, 1 + Math.floor(rng() * 5)) }

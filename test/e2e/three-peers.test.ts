@@ -84,6 +84,9 @@ describe('browser mode, three peers (E2E)', () => {
     await a.getByTestId('community-name').fill('Harbor Commons')
     await a.getByTestId('community-purpose').fill('A shared harbor, governed together')
     await a.getByTestId('my-name').fill('Ana')
+    // GOV-1: amendments need no minimum voting period here, so E2E-3 can close at once.
+    await a.getByTestId('show-rules').click()
+    await a.getByTestId('rule-charter-days').fill('0')
     await a.getByTestId('create-community').click()
     await a.getByTestId('community-title').waitFor()
     await onboard(b)

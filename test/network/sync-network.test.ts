@@ -68,7 +68,7 @@ describe('network: real libp2p nodes on 127.0.0.1', () => {
     // C syncs with A at least once (so it remembers A), then goes offline: the process ends.
     await within(20_000, async () => (await c.syncStatus({ community })).peers.length > 0, 'c has a session with a')
     await c.close()
-    const proposal = await a.createProposal({ community, title: 'While C was away', text: '', action: { type: 'resolution' }, method: { type: 'yesno', quorum: [1, 2], threshold: [1, 2] }, deadlineInHours: 1 })
+    const proposal = await a.createProposal({ community, title: 'While C was away', text: '', action: { type: 'resolution' }, method: { type: 'yesno', quorum: [1, 2], threshold: [1, 2] } })
     // C comes back: same data directory, a new port, no invite, no address, no bootstrap peer.
     const back = await PolityNode.open({ dataDir, kdfLogN: 10, network: LOOPBACK })
     open.push(back)
@@ -96,7 +96,7 @@ describe('network: real libp2p nodes on 127.0.0.1', () => {
       const sizes = nodes.map((n) => n.replicaOf(community).size)
       return sizes.every((s) => s === sizes[0])
     }, 'all five converge before the split')
-    const proposal = await founder.createProposal({ community, title: 'Fund the well', text: '', action: { type: 'resolution' }, method: { type: 'yesno', quorum: [1, 2], threshold: [1, 2] }, deadlineInHours: 0 })
+    const proposal = await founder.createProposal({ community, title: 'Fund the well', text: '', action: { type: 'resolution' }, method: { type: 'yesno', quorum: [1, 2], threshold: [1, 2] } })
     await within(30_000, async () => {
       await founder.syncNow()
       return nodes.every((n) => n.replicaOf(community).has(proposal))

@@ -9,7 +9,7 @@ import * as Y from 'yjs'
 import { PolityNode } from '@polity/node'
 import { startSignalingServer } from '@polity/net'
 import type { Ballot, CommunityId, Method, OpId, ProposalActionInput, Role, Rules } from '@polity/api'
-import { DRAFT_TEXT, verifyDossier } from '@polity/protocol'
+import { DEFAULT_RULES, DRAFT_TEXT, requirementOf, verifyDossier, type ProposalAction } from '@polity/protocol'
 import { defaultDataDir } from './data-dir'
 import { readPassphrase } from './passphrase'
 import { formatCommunity, formatProposal, formatProposals } from './format'
@@ -73,6 +73,44 @@ async function proposalId(node: PolityNode, community: CommunityId, ref: string)
   const hits = s.proposals.filter((p) => p.id === ref || (ref.length >= 4 && p.id.startsWith(ref)))
   if (hits.length === 1) return (hits[0] as { id: OpId }).id
   throw new Error(hits.length === 0 ? `No proposal matches "${ref}".` : `"${ref}" matches ${hits.length} proposals; give more of the id.`)
+}
+
+const CLASSES = ['resolution', 'roster', 'rules', 'charter'] as const
+const RULE_KEYS = 'invite, remove, roles, propose, editDraft = a role; <class>.quorum, <class>.threshold = a fraction; <class>.days = the shortest voting period; entrenchedThreshold = a fraction; <class> is resolution, roster, rules, charter or all'
+
+/** `--rule key=value` pairs over some rules (GOV-1): roles, per-class quorum/threshold/days, the entrenched threshold. */
+function applyRules(base: Rules, pairs: readonly string[]): Rules {
+  const rules = { ...base, decisions: { ...base.decisions } } as { -readonly [K in keyof Rules]: Rules[K] }
+  for (const kv of pairs) {
+    const [k, v] = kv.split('=') as [string, string | undefined]
+    if (v === undefined) throw new UsageError(`--rule needs key=value, got "${kv}".`)
+    const [cls, field] = k.split('.') as [string, string | undefined]
+    if (['invite', 'remove', 'roles', 'propose', 'editDraft'].includes(k)) {
+      if (!['member', 'steward', 'founder'].includes(v)) throw new UsageError(`--rule ${k} must be member, steward or founder.`)
+      ;(rules as Record<string, unknown>)[k] = v as Role
+    } else if (k === 'entrenchedThreshold') rules.entrenchedThreshold = parseThreshold(v, k)
+    else if (field !== undefined && (cls === 'all' || (CLASSES as readonly string[]).includes(cls)) && ['quorum', 'threshold', 'days'].includes(field)) {
+      for (const c of cls === 'all' ? CLASSES : [cls as (typeof CLASSES)[number]]) {
+        const d = { ...rules.decisions[c] }
+        if (field === 'quorum') d.quorum = parseFraction(v, k)
+        else if (field === 'threshold') d.threshold = parseThreshold(v, k)
+        else {
+          const days = Number(v)
+          if (!(days >= 0 && days <= 366)) throw new UsageError(`--rule ${k} must be 0 to 366 days.`)
+          d.period = Math.round(days * 86_400_000)
+        }
+        rules.decisions[c] = d
+      }
+    } else throw new UsageError(`Unknown rule "${k}". Rules: ${RULE_KEYS}.`)
+  }
+  return rules
+}
+
+/** A threshold is a fraction below 1 (GOV-5). */
+function parseThreshold(s: string, what: string): [number, number] {
+  const f = parseFraction(s, what)
+  if (f[0] >= f[1]) throw new UsageError(`${what} must be below 100% (a threshold of 100% could never be met).`)
+  return f
 }
 
 function parseFraction(s: string, what: string): [number, number] {
@@ -162,17 +200,9 @@ community.command('create').description('found a new community')
   .option('--purpose <text>', 'what it is for', '')
   .option('--charter-file <file>', 'the starting charter (Markdown)')
   .option('--founder-name <name>', 'your display name in it')
-  .option('--rule <key=value...>', 'governance rules, e.g. invite=member quorum=1/2 threshold=2/3 votingPeriodDays=7', [])
+  .option('--rule <key=value...>', `governance rules, e.g. invite=member roster.threshold=2/3 charter.days=14 all.days=0 (${RULE_KEYS})`, [])
   .action(async (opts: { name: string; purpose: string; charterFile?: string; founderName?: string; rule: string[] }) => {
-    const rules: Partial<Rules> = {}
-    for (const kv of opts.rule) {
-      const [k, v] = kv.split('=') as [string, string | undefined]
-      if (v === undefined) throw new UsageError(`--rule needs key=value, got "${kv}".`)
-      if (['invite', 'remove', 'roles', 'propose', 'editDraft'].includes(k)) (rules as Record<string, unknown>)[k] = v as Role
-      else if (['quorum', 'threshold', 'entrenchedThreshold'].includes(k)) (rules as Record<string, unknown>)[k] = parseFraction(v, k)
-      else if (k === 'votingPeriodDays') rules.votingPeriod = Math.round(Number(v) * 86_400_000)
-      else throw new UsageError(`Unknown rule "${k}".`)
-    }
+    const rules = applyRules(DEFAULT_RULES, opts.rule)
     const charter = opts.charterFile ? await readFile(opts.charterFile, 'utf8') : `# ${opts.name}\n`
     await withNode(async (node) => {
       const id = await node.createCommunity({ name: opts.name, purpose: opts.purpose, charter, rules, ...(opts.founderName ? { founderName: opts.founderName } : {}) })
@@ -336,34 +366,39 @@ proposal.command('create <community>')
   .addOption(new Option('--kind <kind>', 'what it does').choices(['resolution', 'amend', 'admit', 'remove', 'role', 'rules']).default('resolution'))
   .addOption(new Option('--method <method>', 'how it is decided').choices(['yesno', 'approval', 'irv']).default('yesno'))
   .option('--options <list>', 'comma-separated options (approval and ranked choice)')
-  .option('--quorum <fraction>', 'share of members who must vote, e.g. 1/2 or 50%')
-  .option('--threshold <fraction>', 'share of yes among yes+no needed (yes/no)')
-  .option('--deadline-hours <h>', 'hours until it may be closed (default: the community\'s voting period)')
+  .option('--quorum <fraction>', 'share of eligible members who must vote, e.g. 1/2 or 50% (default and minimum: the rules for this kind)')
+  .option('--threshold <fraction>', 'yes/no: more yes votes than this share of the eligible members who do not abstain (default and minimum: the rules for this kind)')
+  .option('--deadline-hours <h>', 'hours until it may be closed (default and minimum: the voting period the rules set for this kind)')
   .option('--charter-file <file>', 'amend: the new charter text (default: the current draft)')
   .option('--member <id>', 'admit/remove/role: the member (id or did:key)')
   .option('--role <role>', 'role: the new role')
-  .action((ref: string, opts: Record<string, string | undefined>) =>
+  .option('--rule <key=value...>', `rules: the new rules, as changes to the current ones (${RULE_KEYS})`)
+  .action((ref: string, opts: Record<string, string | string[] | undefined>) =>
     withNode(async (node) => {
+      const o = opts as Record<string, string | undefined>
       const id = await communityId(node, ref)
       const s = await node.getCommunity({ community: id })
-      const quorum = opts['quorum'] ? parseFraction(opts['quorum'], '--quorum') : s.rules.quorum
-      let method: Method
-      if (opts['method'] === 'yesno') method = { type: 'yesno', quorum, threshold: opts['threshold'] ? parseFraction(opts['threshold'], '--threshold') : s.rules.threshold }
-      else {
-        const options = (opts['options'] ?? '').split(',').map((x) => x.trim()).filter(Boolean)
-        if (options.length < 2) throw new UsageError('--options needs at least two comma-separated options.')
-        method = { type: opts['method'] as 'approval' | 'irv', options, quorum }
-      }
       let action: ProposalActionInput
-      const kind = opts['kind']
-      if (kind === 'amend') action = { type: 'amend', charter: opts['charterFile'] ? await readFile(opts['charterFile'], 'utf8') : s.charter.draft }
-      else if (kind === 'admit' || kind === 'remove') action = { type: kind, member: required(opts['member'], '--member') }
-      else if (kind === 'role') action = { type: 'role', member: required(opts['member'], '--member'), role: required(opts['role'], '--role') as Role }
-      else if (kind === 'rules') throw new UsageError('Changing rules by proposal is available in the app; the CLI takes --rule on create only.')
+      const kind = o['kind']
+      if (kind === 'amend') action = { type: 'amend', charter: o['charterFile'] ? await readFile(o['charterFile'], 'utf8') : s.charter.draft }
+      else if (kind === 'admit' || kind === 'remove') action = { type: kind, member: required(o['member'], '--member') }
+      else if (kind === 'role') action = { type: 'role', member: required(o['member'], '--member'), role: required(o['role'], '--role') as Role }
+      else if (kind === 'rules') action = { type: 'rules', rules: applyRules(s.rules, (opts['rule'] as string[] | undefined) ?? []) }
       else action = { type: 'resolution' }
+      // GOV-1: the floor for this kind is the default; the node refuses less (GOV-2, GOV-3) with the rule.
+      const versions = s.charter.versions
+      const floor = requirementOf(s.rules, (action.type === 'amend' ? { ...action, base: versions.length - 1 } : action) as ProposalAction, versions)
+      const quorum = o['quorum'] ? parseFraction(o['quorum'], '--quorum') : [...floor.quorum] as [number, number]
+      let method: Method
+      if (o['method'] === 'yesno') method = { type: 'yesno', quorum, threshold: o['threshold'] ? parseFraction(o['threshold'], '--threshold') : [...floor.threshold] as [number, number] }
+      else {
+        const options = (o['options'] ?? '').split(',').map((x) => x.trim()).filter(Boolean)
+        if (options.length < 2) throw new UsageError('--options needs at least two comma-separated options.')
+        method = { type: o['method'] as 'approval' | 'irv', options, quorum }
+      }
       const pid = await node.createProposal({
-        community: id, title: required(opts['title'], '--title'), text: opts['text'] ?? '', action, method,
-        ...(opts['deadlineHours'] !== undefined ? { deadlineInHours: Number(opts['deadlineHours']) } : {}),
+        community: id, title: required(o['title'], '--title'), text: o['text'] ?? '', action, method,
+        ...(o['deadlineHours'] !== undefined ? { deadlineInHours: Number(o['deadlineHours']) } : {}),
       })
       print({ proposal: pid }, () => `Proposal created: ${pid}`)
     }),

@@ -2,7 +2,7 @@
 import type { CommunityState, OpId, ProposalView } from '@polity/api'
 
 const short = (id: string): string => id.slice(0, 12)
-const pct = ([n, d]: [number, number]): string => `${Math.round((n / d) * 1000) / 10}%`
+const pct = ([n, d]: readonly [number, number]): string => `${Math.round((n / d) * 1000) / 10}%`
 
 export function formatCommunity(s: CommunityState): string {
   const lines = [
@@ -15,6 +15,13 @@ export function formatCommunity(s: CommunityState): string {
     ...(s.former.length ? ['', 'Former members:', ...s.former.map((f) => `  ${(f.name ?? short(f.id)).padEnd(20)} ${f.how}`)] : []),
     '',
     `Charter: ${s.charter.versions.length} ratified version(s); draft ${s.charter.draft.length} characters.`,
+    '',
+    // GOV-1: what every proposal of each kind needs at least.
+    `Rules: invite ${s.rules.invite}, remove ${s.rules.remove}, roles ${s.rules.roles}, propose ${s.rules.propose}, edit draft ${s.rules.editDraft}; entrenched clauses ${pct(s.rules.entrenchedThreshold)}`,
+    ...(['resolution', 'roster', 'rules', 'charter'] as const).map((c) => {
+      const d = s.rules.decisions[c]
+      return `  ${c.padEnd(10)} quorum ≥ ${pct(d.quorum)}, more yes than ${pct(d.threshold)} of those not abstaining, ≥ ${Math.round((d.period / 86_400_000) * 100) / 100} days`
+    }),
     '',
     formatProposals(s),
   ]

@@ -57,6 +57,30 @@ describe('polity CLI', () => {
     expect(badKey.stderr).toMatch(/did:key/)
   }, 120_000)
 
+  it('CLI-GOV: --rule sets per-class floors; proposals default to the floor and a looser one is refused naming the rule (GOV-1..3)', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'polity-cli-')), 'g')
+    await json(dir, 'identity', 'create')
+    const bad = await polity(dir, 'community', 'create', '--name', 'X', '--rule', 'quorum=1/2')
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/Unknown rule "quorum".*roster/)
+    expect((await polity(dir, 'community', 'create', '--name', 'X', '--rule', 'roster.threshold=1/1')).stderr).toMatch(/below 100%/)
+    const { community } = await json<{ community: string }>(dir, 'community', 'create', '--name', 'Floors', '--rule', 'roster.threshold=3/5', 'all.days=0', 'charter.days=14', 'invite=member')
+    const shown = await json<{ rules: { invite: string; decisions: Record<string, { quorum: number[]; threshold: number[]; period: number }> } }>(dir, 'community', 'show', community)
+    expect(shown.rules.invite).toBe('member')
+    expect(shown.rules.decisions.roster).toEqual({ quorum: [1, 2], threshold: [3, 5], period: 0 })
+    expect(shown.rules.decisions.charter?.period).toBe(14 * 86_400_000)
+    const me = (await json<{ member: string }>(dir, 'identity', 'show')).member
+    const loose = await polity(dir, 'proposal', 'create', community, '--title', 'Me', '--kind', 'role', '--member', me, '--role', 'founder', '--threshold', '1/2')
+    expect(loose.code).toBe(1)
+    expect(loose.stderr).toMatch(/threshold 1\/2 is below the 3\/5 .*rule GOV-2/)
+    const { proposal } = await json<{ proposal: string }>(dir, 'proposal', 'create', community, '--title', 'Me', '--kind', 'role', '--member', me, '--role', 'founder')
+    const p = (await json<{ proposals: { id: string; method: { quorum: number[]; threshold: number[] } }[] }>(dir, 'community', 'show', community)).proposals.find((x) => x.id === proposal)!
+    expect(p.method).toMatchObject({ quorum: [1, 2], threshold: [3, 5] })
+    const { proposal: rules } = await json<{ proposal: string }>(dir, 'proposal', 'create', community, '--title', 'Stricter', '--kind', 'rules', '--rule', 'resolution.threshold=2/3')
+    const r = (await json<{ proposals: { id: string; action: { rules: { decisions: { resolution: { threshold: number[] } } } } }[] }>(dir, 'community', 'show', community)).proposals.find((x) => x.id === rules)!
+    expect(r.action.rules.decisions.resolution.threshold).toEqual([2, 3])
+  }, 120_000)
+
   it('CLI-2: clear errors and exit codes for bad input; --help everywhere', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'polity-cli-')), 'x')
     const noId = await polity(dir, 'community', 'list')

@@ -7,10 +7,15 @@
  * recovery phrase is returned once, at creation, for the member to write down.
  */
 import type {
-  Ballot, CommunityId, CommunityState, MemberId, Method, OpId, ProposalAction, Role, Rules,
+  Ballot, CommunityId, CommunityState, Decision, DecisionClass, MemberId, Method, OpId, ProposalAction, Role, Rules,
 } from '@polity/protocol'
 
-export type { Ballot, CommunityId, CommunityState, MemberId, Method, OpId, ProposalAction, Role, Rules }
+export type { Ballot, CommunityId, CommunityState, Decision, DecisionClass, MemberId, Method, OpId, ProposalAction, Role, Rules }
+
+/** Rules to found a community with: any field left out takes DEFAULT_RULES' value, per decision class and per field. */
+export type RulesInput = Partial<Omit<Rules, 'decisions'>> & {
+  readonly decisions?: { readonly [K in DecisionClass]?: Partial<Decision> }
+}
 export type {
   MemberView, FormerMemberView, ProposalView, ActionView, Outcome,
 } from '@polity/protocol'
@@ -48,7 +53,7 @@ export interface CreateCommunityInput {
   readonly name: string
   readonly purpose: string
   readonly charter: string
-  readonly rules?: Partial<Rules>
+  readonly rules?: RulesInput
   readonly founderName?: string
 }
 
@@ -83,7 +88,11 @@ export interface ProposalInput {
   readonly text: string
   readonly action: ProposalActionInput
   readonly method: Method
-  /** Hours until the advisory deadline (default: the community's voting period). */
+  /**
+   * Hours until the advisory deadline (default: the voting period the rules
+   * set for the action's class). Fewer hours than that period are refused
+   * (GOV-3), as are a quorum or threshold below the rules' (GOV-2).
+   */
   readonly deadlineInHours?: number
 }
 

@@ -10,7 +10,7 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import * as Y from 'yjs'
 import {
   Replica, createOp, certifyDevice, didKeyOf, generateKeyPair, identityFromRecoveryPhrase, joinProofMessage,
-  recoveryPhraseOf, sign, toHex, fromHex, decodeOpUnverified, innerSignatureChecks, signatureError, signedBytesOf, encodeDossier, verifyDossier, keyPairFromSecret, DEFAULT_RULES,
+  recoveryPhraseOf, sign, toHex, fromHex, decodeOpUnverified, innerSignatureChecks, signatureError, signedBytesOf, encodeDossier, verifyDossier, keyPairFromSecret, DEFAULT_RULES, requirementOf, checkRequested, yesNoRank,
   DRAFT_TEXT, MAX_DEPS, publicKeyFromDidKey, ProtocolError, DecodeError,
   type UncheckedOp,
   type AnyOp, type ReplicaLimits, type BodyOf, type CborValue, type CommunityId, type CryptoSuite, type MemberId, type OpId, type OpKind,
@@ -19,7 +19,7 @@ import {
 import type {
   AcceptedInvite, CommunitySummary, CreateCommunityInput, CreatedIdentity, DiffHunk, DossierReport, DraftState,
   IdentityStatus, ImportResult, Invite, PolityClient, PolityEvent, ProposalActionInput, SyncStatus, ForkInput,
-  ProposalInput, InviteInput, Ballot, Role, WebrtcRoom, EnvelopeBatch,
+  ProposalInput, InviteInput, Ballot, Role, WebrtcRoom, EnvelopeBatch, RulesInput,
 } from '@polity/api'
 import { parseAddress, peerIdOfAddress, webrtcRoom } from '@polity/net'
 import {
@@ -624,15 +624,20 @@ export class PolityNode implements PolityClient {
     this.emit({ type: 'community', community: rt.id, ops: rt.replica.size })
   }
 
-  /** Author one op as this device on top of everything this replica holds. */
-  private async author<K extends OpKind>(rt: CommunityRuntime, kind: K, body: BodyOf<K>): Promise<AnyOp> {
+  /**
+   * Author one op as this device on top of everything this replica holds.
+   * `body` may depend on the claimed time; a proposal claims at least the
+   * time floor of its causal past (GOV-4).
+   */
+  private async author<K extends OpKind>(rt: CommunityRuntime, kind: K, body: BodyOf<K> | ((time: number) => BodyOf<K>), opts: { proposal?: boolean } = {}): Promise<AnyOp> {
     const secrets = this.requireSecrets()
     const deviceKey = toHex(secrets.device.publicKey) as AnyOp['author']
     const last = rt.replica.dag.lastOf(deviceKey)
     const heads = rt.replica.heads()
     const deps = [...new Set([...(last ? [last.op.id] : []), ...heads.slice(-(MAX_DEPS - 1))])]
+    const time = opts.proposal ? Math.max(this.now(), rt.replica.governance.timeFloor(deps)) : this.now()
     const op = createOp(
-      { community: kind === 'genesis' ? null : rt.id, seq: (last?.op.seq ?? 0) + 1, deps: kind === 'genesis' ? [] : deps, time: this.now(), kind, body },
+      { community: kind === 'genesis' ? null : rt.id, seq: (last?.op.seq ?? 0) + 1, deps: kind === 'genesis' ? [] : deps, time, kind, body: typeof body === 'function' ? body(time) : body },
       secrets.device,
       this.crypto,
     ) as AnyOp
@@ -690,7 +695,7 @@ export class PolityNode implements PolityClient {
   async createCommunity(input: CreateCommunityInput): Promise<CommunityId> {
     const secrets = this.requireSecrets()
     const name = requireText(input.name, 'The community needs a name', 1, 120)
-    const rules: Rules = { ...DEFAULT_RULES, ...(input.rules ?? {}) }
+    const rules = rulesFrom(input.rules)
     const op = createOp(
       {
         community: null, seq: 1, deps: [], time: this.now(), kind: 'genesis',
@@ -905,24 +910,46 @@ export class PolityNode implements PolityClient {
 
   // ---- proposals --------------------------------------------------------------
 
+  /**
+   * GOV-1..4: the rules bind the proposal. Its quorum and threshold must be at
+   * least the rules' for the action's class and its voting period at least the
+   * class's period, refused here with the rule before anything is signed; it
+   * claims the later of now and the time floor of its causal past (GOV-4), so
+   * honest clock skew never makes our own proposal invalid.
+   */
   async createProposal(input: { community: CommunityId } & ProposalInput): Promise<OpId> {
     const rt = await this.joined(input.community)
     const roster = rt.replica.roster()
     const hours = input.deadlineInHours
     if (hours !== undefined && !(hours >= 0 && hours <= 24 * 366)) throw new InvalidInputError('The deadline must be 0 hours to a year away.')
-    const deadline = this.now() + (hours !== undefined ? Math.round(hours * HOUR) : (roster.rules?.votingPeriod ?? 7 * 24 * HOUR))
-    const op = await this.author(rt, 'proposal.create', {
+    const action = toAction(input.action, roster.charterVersions.length - 1)
+    const req = requirementOf(roster.rules ?? DEFAULT_RULES, action, roster.charterVersions)
+    const period = hours !== undefined ? Math.round(hours * HOUR) : req.period
+    try {
+      checkRequested(req, input.method, 0, period)
+    } catch (e) {
+      throw new InvalidInputError(humanRule((e as Error).message))
+    }
+    const op = await this.author(rt, 'proposal.create', (time) => ({
       title: requireText(input.title, 'The title', 1, 200),
       text: requireText(input.text ?? '', 'The text', 0, 20_000),
-      action: toAction(input.action, roster.charterVersions.length - 1),
+      action,
       method: input.method,
-      deadline,
-    })
+      deadline: time + period,
+    }), { proposal: true })
     return op.id
   }
 
   async vote(input: { community: CommunityId; proposal: OpId; ballot: Ballot }): Promise<void> {
-    await this.author(await this.joined(input.community), 'vote.cast', { proposal: opRef(input.proposal), ballot: input.ballot })
+    const rt = await this.joined(input.community)
+    // VOTE-6: a yes/no vote counts only as the member's strongest; a lower one could never count, so it is not signed.
+    const b = input.ballot
+    const live = b?.type === 'yesno' ? rt.replica.contentFold().proposals.get(input.proposal)?.votes.get(this.member) : undefined
+    const prev = live ? (live.op as { body: { ballot: Ballot } }).body.ballot : undefined
+    if (prev?.type === 'yesno' && yesNoRank(prev) > yesNoRank(b)) {
+      throw new InvalidInputError(`A yes/no vote can only be raised (no, then abstain, then yes): your ${prev.choice} stands (rule VOTE-6).`)
+    }
+    await this.author(rt, 'vote.cast', { proposal: opRef(input.proposal), ballot: input.ballot })
   }
 
   async comment(input: { community: CommunityId; proposal: OpId; text: string; replyTo?: OpId }): Promise<void> {
@@ -1153,6 +1180,14 @@ function toAction(a: ProposalActionInput, currentVersion: number): ProposalActio
 }
 
 /** "ROSTER-9: no one may change their own role" → a sentence with the rule kept for reference. */
+/** Rules to found a community with: DEFAULT_RULES, overridden per field and per decision class. */
+function rulesFrom(input: RulesInput | undefined): Rules {
+  const { decisions, ...rest } = input ?? {}
+  const d = DEFAULT_RULES.decisions
+  const pick = (k: keyof Rules['decisions']): Rules['decisions'][typeof k] => ({ ...d[k], ...(decisions?.[k] ?? {}) })
+  return { ...DEFAULT_RULES, ...rest, decisions: { resolution: pick('resolution'), roster: pick('roster'), rules: pick('rules'), charter: pick('charter') } }
+}
+
 function humanRule(message: string): string {
   const m = /^([A-Z]+-[0-9A-Z]+): (.*)$/.exec(message)
   if (!m) return message

@@ -196,7 +196,7 @@ describe('PolityNode: communities offline (I7)', () => {
 describe('PolityNode: dossiers (DOSSIER-*)', () => {
   async function honestDossier(): Promise<{ bytes: Uint8Array; node: PolityNode }> {
     const a = await withIdentity('f')
-    const community = await a.node.createCommunity({ name: 'Audit Me', purpose: 'Transparency', charter: '# Charter\n' })
+    const community = await a.node.createCommunity({ name: 'Audit Me', purpose: 'Transparency', charter: '# Charter\n', rules: { decisions: { charter: { period: 0 } } } })
     const p = await a.node.createProposal({ community, title: 'Adopt v1', text: '', action: { type: 'amend', charter: '# Charter v1\n' }, method: { type: 'yesno', quorum: [1, 2], threshold: [1, 2] }, deadlineInHours: 0 })
     await a.node.vote({ community, proposal: p, ballot: { type: 'yesno', choice: 'yes' } })
     await a.node.closeProposal({ community, proposal: p })

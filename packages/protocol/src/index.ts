@@ -18,8 +18,8 @@ export {
 export type { OpId, CommunityId, DeviceKey, MemberId, Role } from './op/ids'
 export { ROLES, roleRank } from './op/ids'
 export {
-  DEFAULT_RULES, OP_KINDS, isOpKind, checkBody,
-  type Rules, type Method, type ProposalAction, type Ballot, type OpKind, type BodyOf, type AnyBody,
+  DEFAULT_RULES, OP_KINDS, DECISION_CLASSES, MAX_VOTING_PERIOD, isOpKind, checkBody,
+  type Rules, type Decision, type DecisionClass, type Method, type ProposalAction, type Ballot, type OpKind, type BodyOf, type AnyBody,
 } from './op/kinds'
 export {
   createOp, decodeOp, decodeOpUnverified, signatureError, signedBytesOf, referencedOps, pureCrypto, PROTOCOL_VERSION, MAX_ENVELOPE_BYTES, MAX_DEPS,
@@ -31,6 +31,8 @@ export { inviteOpen, contestedJoins, type InviteRecord, type ContestedJoin, type
 export type { CommunityState, MemberView, FormerMemberView, ProposalView, ActionView, InviteView } from './replica/snapshot'
 export { decideOutcome, tallyYesNo, tallyApproval, tallyIrv, quorumMet, type Outcome, type YesNoDetail, type ApprovalDetail, type IrvDetail, type IrvRound } from './replica/outcome'
 export { entrenchedClauses, touchesEntrenched } from './replica/entrenched'
+export { decisionClassOf, requirementOf, checkRequested, effectiveValues, atLeast, stricter, type Requirement, type Fraction } from './replica/decisions'
+export { yesNoRank } from './replica/vote-order'
 export { DRAFT_TEXT } from './replica/content'
 export { encodeDossier, verifyDossier, censusOf, type Census, type DossierVerification } from './dossier'
 export { verifyForkLineage, type LineageProof } from './lineage'

@@ -8,7 +8,7 @@ import * as Y from 'yjs'
 import { DEFAULT_RULES, Replica, type AnyOp, type OpId } from '../src/index'
 import { fromHex } from '../src/encoding/bytes'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { Actor, seedKeys, testKeyPair } from './harness'
+import { Actor, flatRules, floorMethod, proposalTime, seedKeys, testKeyPair } from './harness'
 import { nodeCrypto } from './node-crypto'
 import { forSeeds, range, type Rng } from './random'
 
@@ -35,18 +35,25 @@ function governanceStep(rng: Rng, a: Actor, step: number): void {
   const open = s.proposals.filter((p) => p.status === 'open')
   const pick = rng.int(6)
   if (pick === 0 || open.length === 0) {
-    const kinds = ['resolution', 'amend', 'remove', 'role'] as const
+    const kinds = ['resolution', 'amend', 'remove', 'role', 'rules'] as const
     const kind = rng.pick(kinds)
     const target = rng.pick(s.members)
+    const frac = (): [number, number] => rng.pick([[1, 3], [1, 2], [2, 3]] as [number, number][])
     const action = kind === 'amend'
       ? { type: 'amend' as const, charter: `# Charter ${step}\n\n${s.charter.draft.slice(0, 200)}`, base: s.charter.versions.length - 1 }
       : kind === 'remove' ? { type: 'remove' as const, member: fromHex(target.id) }
         : kind === 'role' ? { type: 'role' as const, member: fromHex(target.id), role: rng.pick(['member', 'steward'] as const) }
-          : { type: 'resolution' as const }
+          : kind === 'rules' ? { type: 'rules' as const, rules: { ...s.rules, ...flatRules([1, 3], frac(), 0), entrenchedThreshold: frac() } as typeof s.rules }
+            : { type: 'resolution' as const }
+    // GOV-2: the floor of the rules the author sees, sometimes stricter.
+    const floor = floorMethod(a, action) as { type: 'yesno'; quorum: [number, number]; threshold: [number, number] }
+    const quorum = rng.chance(0.3) ? [2, 3] as [number, number] : floor.quorum
     const method = kind === 'resolution' && rng.chance(0.5)
-      ? (rng.chance(0.5) ? { type: 'approval' as const, options: ['a', 'b', 'c'], quorum: [1, 3] as [number, number] } : { type: 'irv' as const, options: ['a', 'b', 'c'], quorum: [1, 3] as [number, number] })
-      : { type: 'yesno' as const, quorum: [1, 3] as [number, number], threshold: [1, 2] as [number, number] }
-    tryAct(a, () => a.make('proposal.create', { title: `P${step}`, text: '', action, method, deadline: 0 }))
+      ? (rng.chance(0.5) ? { type: 'approval' as const, options: ['a', 'b', 'c'], quorum } : { type: 'irv' as const, options: ['a', 'b', 'c'], quorum })
+      : { ...floor, quorum }
+    // GOV-4: claim at least the floor of the causal past; GOV-3: these rules' periods are 0.
+    const time = proposalTime(a)
+    if (tryAct(a, () => a.make('proposal.create', { title: `P${step}`, text: '', action, method, deadline: time }, { time }))) a.time = Math.max(a.time, time)
   } else if (pick <= 2) {
     const p = rng.pick(open)
     const ballot = p.method.type === 'yesno'
@@ -55,7 +62,9 @@ function governanceStep(rng: Rng, a: Actor, step: number): void {
         : { type: 'irv' as const, rank: rng.shuffle([0, 1, 2]).slice(0, 1 + rng.int(3)) }
     tryAct(a, () => a.make('vote.cast', { proposal: fromHex(p.id), ballot }))
   } else if (pick === 3) {
-    tryAct(a, () => a.make('proposal.close', { proposal: fromHex(rng.pick(open).id) }))
+    const p = rng.pick(open)
+    const time = Math.max(a.time + 1000, p.deadline)
+    if (tryAct(a, () => a.make('proposal.close', { proposal: fromHex(p.id) }, { time }))) a.time = time
   } else if (pick === 4) {
     tryAct(a, () => a.make('comment.add', { proposal: fromHex(rng.pick(open).id), text: `c${step}`, replyTo: undefined }))
   } else {
@@ -85,7 +94,7 @@ let governance = false
 
 export function randomHistory(rng: Rng, steps = 60): { ops: AnyOp[]; authors: Actor[] } {
   const founder = new Actor('founder')
-  founder.found('Fuzz', { remove: 'steward', roles: 'steward' })
+  founder.found('Fuzz', flatRules([1, 3], [1, 2], 0, { remove: 'steward', roles: 'steward' }))
   const authors: Actor[] = [founder]
   const identities: Actor[] = []
   // Five more members join through invites.

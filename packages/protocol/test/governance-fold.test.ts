@@ -5,11 +5,12 @@
 import { describe, expect, it } from 'vitest'
 import { Replica, type AnyOp, type Ballot, type Method, type ProposalAction } from '../src/index'
 import { fromHex } from '../src/encoding/bytes'
-import { Actor, close, community, propose, syncAll, vote, yesno } from './harness'
+import { Actor, close, community, flatRules, propose, syncAll, vote, yesno } from './harness'
 import { nodeCrypto } from './node-crypto'
 
 const yes: Ballot = { type: 'yesno', choice: 'yes' }
 const no: Ballot = { type: 'yesno', choice: 'no' }
+const abstain: Ballot = { type: 'yesno', choice: 'abstain' }
 
 function everyOrder(ops: AnyOp[], base: Replica): Replica[] {
   const orders = [ops, [...ops].reverse(), [...ops.slice(1), ops[0]!]]
@@ -40,18 +41,52 @@ describe('governance fold', () => {
     expect(new Set(all.map((a) => JSON.stringify(a.replica.state()))).size).toBe(1)
   })
 
-  it('VOTE-5: a member may change their vote; the latest in causal order counts', () => {
+  it('VOTE-6: on a yes/no proposal a member\'s strongest vote counts (yes > abstain > no); a later, lower vote does not undo a yes', () => {
     const { founder, members, all } = community(2)
     const p = propose(founder, { type: 'resolution' })
     syncAll(all)
-    vote(members[0]!, p, yes)
     vote(members[0]!, p, no)
+    vote(members[0]!, p, abstain)
+    vote(members[0]!, p, yes)
+    vote(members[0]!, p, no) // valid, but a closer that omitted it would count the yes: so it never counts over the yes
+    vote(members[1]!, p, abstain)
     vote(members[1]!, p, no)
+    vote(founder, p, yes)
     syncAll(all)
     close(founder, p)
     const s = founder.replica.state()
-    expect(s.proposals[0]?.votes.find((v) => v.member === members[0]!.member)?.ballot).toEqual(no)
-    expect(s.proposals[0]?.outcome?.passed).toBe(false)
+    expect(s.proposals[0]?.votes.find((v) => v.member === members[0]!.member)?.ballot).toEqual(yes)
+    expect(s.proposals[0]?.votes.find((v) => v.member === members[1]!.member)?.ballot).toEqual(abstain)
+    // 2 yes of 3 eligible, 1 abstaining: 2 > 1/2 × 2.
+    expect(s.proposals[0]?.outcome).toMatchObject({ passed: true, detail: { yes: 2, no: 0, abstain: 1 } })
+  })
+
+  it('VOTE-5: approval and ranked-choice votes can be changed freely; the latest in causal order counts', () => {
+    const { founder, members, all } = community(2, flatRules([0, 1], [1, 2]))
+    const p = propose(founder, { type: 'resolution' }, { type: 'approval', options: ['a', 'b'], quorum: [0, 1] })
+    syncAll(all)
+    vote(members[0]!, p, { type: 'approval', approve: [0] })
+    vote(members[0]!, p, { type: 'approval', approve: [1] })
+    syncAll(all)
+    close(founder, p)
+    expect(founder.replica.state().proposals[0]?.outcome?.detail).toMatchObject({ approvals: [0, 1], winners: [1] })
+  })
+
+  it('VOTE-5/VOTE-6: concurrent yes/no votes by two devices of one member: the stronger counts, in every order', () => {
+    const { founder, members, all } = community(2)
+    const p = propose(founder, { type: 'resolution' })
+    syncAll(all)
+    const second = new Actor('m0-laptop', undefined, members[0]!.identity)
+    second.pull(founder)
+    second.act('device.link', { member: members[0]!.identity.publicKey, cert: second.cert() })
+    founder.pull(second)
+    members[0]!.pull(second)
+    const v1 = vote(members[0]!, p, yes)
+    const v2 = vote(second, p, no)
+    const states = everyOrder([v1, v2], founder.replica).map((r) => r.state())
+    for (const s of states) expect(s).toEqual(states[0])
+    expect(states[0]?.proposals[0]?.votes.find((v) => v.member === members[0]!.member)?.ballot).toEqual(yes)
+    void all
   })
 
   it('ADV-late-member (VOTE-2): a member admitted after the proposal may not vote on it', () => {
@@ -96,8 +131,9 @@ describe('governance fold', () => {
   })
 
   it('ADV-vote-vs-close: a vote concurrent with the close is not in its tally, on every replica', () => {
-    const { founder, members, all } = community(2)
-    const p = propose(founder, { type: 'resolution' }, { type: 'yesno', quorum: [1, 3], threshold: [1, 2] })
+    // Threshold 1/4 of 3: one yes would pass if it were counted.
+    const { founder, members, all } = community(2, flatRules([0, 1], [1, 4]))
+    const p = propose(founder, { type: 'resolution' })
     syncAll(all)
     const v = vote(members[0]!, p, yes)
     const c = close(founder, p)
@@ -108,9 +144,9 @@ describe('governance fold', () => {
   })
 
   it('ADV-vote-vs-removal (ROSTER-10): a vote concurrent with the voter\'s removal does not count once the close sees both', () => {
-    const { founder, members, all } = community(2)
+    const { founder, members, all } = community(2, flatRules([0, 1], [1, 4]))
     const x = members[0]!
-    const p = propose(founder, { type: 'resolution' }, { type: 'yesno', quorum: [1, 3], threshold: [1, 2] })
+    const p = propose(founder, { type: 'resolution' })
     syncAll(all)
     const v = vote(x, p, yes)
     const r = founder.act('member.remove', { member: x.identity.publicKey, reason: '' })

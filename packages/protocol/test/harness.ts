@@ -3,7 +3,7 @@
  * ops against their own replica (so deps are the heads they know).
  */
 import {
-  Replica, certifyDevice, createOp, generateKeyPair, joinProofMessage, sign, toHex, DEFAULT_RULES,
+  Replica, certifyDevice, createOp, generateKeyPair, joinProofMessage, sign, toHex, DEFAULT_RULES, requirementOf,
   type AnyOp, type Ballot, type Method, type ProposalAction, type BodyOf, type CommunityId, type KeyPair, type MemberId, type OpId, type OpKind, type Rules,
 } from '../src/index'
 import { fromHex } from '../src/encoding/bytes'
@@ -124,9 +124,9 @@ export class Actor {
 }
 
 /** A founder plus n members, all synced. */
-export function community(n: number, rules: Partial<Rules> = {}): { founder: Actor; members: Actor[]; all: Actor[] } {
+export function community(n: number, rules: Partial<Rules> = {}, charter?: string): { founder: Actor; members: Actor[]; all: Actor[] } {
   const founder = new Actor('founder')
-  founder.found('Test Community', rules)
+  founder.found('Test Community', rules, charter)
   const members: Actor[] = []
   for (let i = 0; i < n; i++) {
     const inv = founder.invite()
@@ -147,10 +147,63 @@ export function syncAll(actors: Actor[]): void {
 
 export const memberIds = (r: Replica): string[] => r.state().members.map((m) => m.id).sort()
 
+/**
+ * Author an op the actor's replica should refuse, and return the refusal's
+ * message ("RULE: why"); the actor's seq and last op are restored, so it can
+ * keep acting. Throws if the op was applied.
+ */
+export function refusal(a: Actor, build: () => AnyOp): string {
+  const seq = a.seq
+  const last = a.last
+  const time = a.time
+  const op = build()
+  const r = a.replica.receive(op)
+  a.seq = seq
+  a.last = last
+  a.time = time
+  if (r.status !== 'rejected') throw new Error(`${a.label}: expected a refusal, got ${r.status}`)
+  return r.error.message
+}
+
 export const yesno: Method = { type: 'yesno', quorum: [1, 2], threshold: [1, 2] }
 
-export function propose(a: Actor, action: ProposalAction, method: Method = yesno, deadline = 0): AnyOp {
-  return a.act('proposal.create', { title: 'P', text: '', action, method, deadline })
+/** Rules with every decision class set to the same floor (tests that do not care about classes). */
+export function flatRules(quorum: [number, number], threshold: [number, number], period = 0, extra: Partial<Rules> = {}): Partial<Rules> {
+  const d = { quorum, threshold, period }
+  return { decisions: { resolution: d, roster: d, rules: d, charter: d }, ...extra }
+}
+
+/** GOV-4: the time an honest author claims for a proposal — its clock, or the floor of its causal past when that is later. */
+export function proposalTime(a: Actor): number {
+  const deps = [...new Set([...a.replica.heads(), ...(a.last ? [a.last] : [])])]
+  return Math.max(a.time + 1000, a.replica.governance.timeFloor(deps))
+}
+
+/** GOV-1: the floor's own values for an action under the actor's current rules, as a yes/no method. */
+export function floorMethod(a: Actor, action: ProposalAction): Method {
+  const roster = a.replica.roster()
+  const req = requirementOf(roster.rules!, action, roster.charterVersions)
+  return { type: 'yesno', quorum: [...req.quorum] as [number, number], threshold: [...req.threshold] as [number, number] }
+}
+
+/**
+ * Open a proposal as an honest node would: the time per GOV-4, and by default
+ * the floor's quorum and threshold (GOV-2) and the shortest deadline (GOV-3).
+ */
+export function propose(a: Actor, action: ProposalAction, method?: Method, deadline?: number): AnyOp {
+  const roster = a.replica.roster()
+  const time = proposalTime(a)
+  const period = requirementOf(roster.rules!, action, roster.charterVersions).period
+  const op = a.act('proposal.create', { title: 'P', text: '', action, method: method ?? floorMethod(a, action), deadline: deadline ?? time + period }, { time })
+  a.time = Math.max(a.time, time)
+  return op
 }
 export const vote = (a: Actor, p: AnyOp, ballot: Ballot): AnyOp => a.act('vote.cast', { proposal: fromHex(p.id), ballot })
-export const close = (a: Actor, p: AnyOp): AnyOp => a.act('proposal.close', { proposal: fromHex(p.id) })
+/** Close, claiming at least the proposal's deadline (time is advisory; a test's clock is not the wall clock). */
+export function close(a: Actor, p: AnyOp): AnyOp {
+  const deadline = p.kind === 'proposal.create' ? p.body.deadline : 0
+  const time = Math.max(a.time + 1000, deadline)
+  const op = a.act('proposal.close', { proposal: fromHex(p.id) }, { time })
+  a.time = Math.max(a.time, time)
+  return op
+}

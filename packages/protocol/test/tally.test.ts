@@ -16,11 +16,14 @@ describe('yes/no/abstain (TALLY-YN, TALLY-Q)', () => {
     expect(tallyYesNo(yn(5, 0, 0), 10, half, half).detail.quorumMet).toBe(true)
     expect(tallyYesNo(yn(4, 0, 0), 10, half, half)).toMatchObject({ passed: false, detail: { quorumMet: false } })
   })
-  it('TALLY-YN: abstentions count toward quorum but not toward support', () => {
-    // 3 yes, 2 no, 5 abstain of 10: quorum 10/10 met; support 3/5 > 1/2.
-    expect(tallyYesNo(yn(3, 2, 5), 10, half, half)).toMatchObject({ passed: true, detail: { yes: 3, no: 2, abstain: 5, quorumMet: true } })
-    // 1 yes, 0 no, 4 abstain of 10: quorum met only thanks to abstentions; support 1/1.
-    expect(tallyYesNo(yn(1, 0, 4), 10, half, half).passed).toBe(true)
+  it('TALLY-YN: abstentions count toward quorum and lower the bar; members who did not vote count as not in favour', () => {
+    // 3 yes, 2 no, 5 abstain of 10: quorum met; 3 > 1/2 × (10 − 5).
+    expect(tallyYesNo(yn(3, 2, 5), 10, half, half)).toMatchObject({ passed: true, detail: { yes: 3, no: 2, abstain: 5, quorumMet: true, quorum: half, threshold: half } })
+    // 1 yes, 0 no, 4 abstain of 10: quorum met thanks to abstentions, but 1 is not > 1/2 × 6 (the five who did not vote are not in favour).
+    expect(tallyYesNo(yn(1, 0, 4), 10, half, half).passed).toBe(false)
+    // 4 yes, no other ballots, of 10 (quorum 2/5): the old "share of votes cast" rule passed this; 4 is not > 5.
+    expect(tallyYesNo(yn(4, 0, 0), 10, [2, 5], half).passed).toBe(false)
+    expect(tallyYesNo(yn(6, 0, 0), 10, [2, 5], half).passed).toBe(true)
   })
   it('TALLY-YN: a threshold exactly met does not pass (strictly more than); one more yes does', () => {
     expect(tallyYesNo(yn(5, 5, 0), 10, half, half).passed).toBe(false)
@@ -47,7 +50,7 @@ describe('yes/no/abstain (TALLY-YN, TALLY-Q)', () => {
 describe('approval (TALLY-AP)', () => {
   it('TALLY-AP: the option with the most approvals wins', () => {
     const ballots: Ballot[] = [{ type: 'approval', approve: [0, 1] }, { type: 'approval', approve: [1] }, { type: 'approval', approve: [1, 2] }, { type: 'approval', approve: [] }]
-    expect(tallyApproval(ballots, 3, 4, half)).toEqual({ passed: true, detail: { eligible: 4, ballots: 4, quorumMet: true, approvals: [1, 3, 1], winners: [1] } })
+    expect(tallyApproval(ballots, 3, 4, half)).toEqual({ passed: true, detail: { eligible: 4, ballots: 4, quorumMet: true, quorum: half, approvals: [1, 3, 1], winners: [1] } })
   })
   it('TALLY-AP: a tie for first place names both and does not pass', () => {
     const r = tallyApproval([{ type: 'approval', approve: [0] }, { type: 'approval', approve: [2] }], 3, 2, half)

@@ -3,6 +3,7 @@
  * A body with a missing, extra or out-of-range field is rejected at decode
  * time, before any rule looks at it.
  */
+import { DecodeError } from '../errors'
 import {
   blob, bytes, fraction, list, oneOf, optional, record, text, uint, variant,
   type Check, type Infer,
@@ -12,6 +13,37 @@ const key = bytes(32)
 const sig = bytes(64)
 const opRef = bytes(32)
 const role = oneOf('founder', 'steward', 'member')
+
+/**
+ * GOV-5: a pass threshold is a fraction below 1. Under TALLY-YN a proposal
+ * passes when yes × den > (eligible − abstain) × num, so a threshold of 1
+ * could never be met: rules holding one would lock that class of decision
+ * (and a rules change to one would lock the rules) for good.
+ */
+export const threshold: Check<[number, number]> = (v, p) => {
+  const f = fraction(v, p)
+  if (f[0] >= f[1]) throw new DecodeError(`Field "${p}" must be below 1 (GOV-5: a threshold of 1 or more can never be met).`)
+  return f
+}
+
+/** The longest voting period rules may set (GOV-5): 366 days, in milliseconds. */
+export const MAX_VOTING_PERIOD = 366 * 24 * 3600 * 1000
+
+/** What every proposal of one decision class needs at least (GOV-1..3). */
+const decisionShape = {
+  /** Share of the eligible members who must cast a ballot (abstentions count). */
+  quorum: fraction,
+  /** Share of the eligible members, less those who abstain, who must vote yes — strictly more than it (TALLY-YN). */
+  threshold,
+  /** Shortest voting period in milliseconds: deadline ≥ the proposal's time + period. */
+  period: uint(MAX_VOTING_PERIOD),
+}
+export const decision = record(decisionShape)
+export type Decision = Infer<typeof decisionShape>
+
+/** GOV-1: the decision classes, each with its own floor. */
+export const DECISION_CLASSES = ['resolution', 'roster', 'rules', 'charter'] as const
+export type DecisionClass = (typeof DECISION_CLASSES)[number]
 
 /** The governance rules a community starts with and may change by proposal. */
 export const rulesShape = {
@@ -25,16 +57,18 @@ export const rulesShape = {
   propose: role,
   /** Minimum role that may edit the charter draft. */
   editDraft: role,
-  /** Default yes/no quorum and pass threshold. */
-  quorum: fraction,
-  threshold: fraction,
-  /** Pass threshold for amendments that touch entrenched clauses. */
-  entrenchedThreshold: fraction,
-  /** Default voting period in milliseconds (advisory deadline). */
-  votingPeriod: uint(),
+  /**
+   * The floor every proposal of each class must meet (GOV-1..3): resolutions;
+   * roster changes (admit, remove, role); rules changes; charter amendments.
+   */
+  decisions: record({ resolution: decision, roster: decision, rules: decision, charter: decision }),
+  /** Pass threshold for amendments that touch entrenched clauses, and for rules changes that lower it (GOV-1). */
+  entrenchedThreshold: threshold,
 }
 export const rules = record(rulesShape)
 export type Rules = Infer<typeof rulesShape>
+
+const DAY = 24 * 3600 * 1000
 
 export const DEFAULT_RULES: Rules = {
   invite: 'steward',
@@ -42,10 +76,13 @@ export const DEFAULT_RULES: Rules = {
   roles: 'founder',
   propose: 'member',
   editDraft: 'member',
-  quorum: [1, 2],
-  threshold: [1, 2],
+  decisions: {
+    resolution: { quorum: [1, 2], threshold: [1, 2], period: 7 * DAY },
+    roster: { quorum: [1, 2], threshold: [1, 2], period: 7 * DAY },
+    rules: { quorum: [1, 2], threshold: [2, 3], period: 7 * DAY },
+    charter: { quorum: [1, 2], threshold: [1, 2], period: 7 * DAY },
+  },
   entrenchedThreshold: [2, 3],
-  votingPeriod: 7 * 24 * 3600 * 1000,
 }
 
 const methodShapes = {

@@ -12,6 +12,7 @@ import type { MemberId, OpId } from '../op/ids'
 import { toHex } from '../encoding/bytes'
 import { canonicalCompare, type DagEntry } from './dag'
 import type { Replica } from './replica'
+import { countsOver } from './vote-order'
 
 export interface ProposalFold {
   readonly entry: DagEntry
@@ -108,9 +109,10 @@ export class ContentFold {
   private attach(p: ProposalFold, e: DagEntry): void {
     switch (e.op.kind) {
       case 'vote.cast': {
+        // VOTE-5/VOTE-6: the same rule a close counts by (yes/no: the strongest ballot).
         const m = this.replica.memberOf(e)
         const prev = p.votes.get(m)
-        if (!prev || canonicalCompare(prev, e) < 0) p.votes.set(m, e)
+        if (!prev || countsOver(prev, e)) p.votes.set(m, e)
         return
       }
       case 'comment.add':

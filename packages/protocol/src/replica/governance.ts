@@ -9,12 +9,15 @@ import type { Ballot } from '../op/kinds'
 import type { MemberId, OpId } from '../op/ids'
 import { toHex } from '../encoding/bytes'
 import type { DagEntry } from './dag'
-import { canonicalCompare } from './dag'
 import type { Frontier } from './frontier'
 import type { RosterState } from './roster'
 import { violation, type RosterAction } from './roster-rules'
 import type { Replica } from './replica'
 import { decideOutcome, type Outcome } from './outcome'
+import { checkRequested, requirementOf } from './decisions'
+import { TimeFloor } from './time-floor'
+import { ProposalInfo } from './proposal-info'
+import { countsOver } from './vote-order'
 import { checkDraftEdit, type DraftClock } from './draft'
 import { genesisDraft } from './content'
 
@@ -33,6 +36,10 @@ export class Governance {
   private readonly withdrawsOf = new Map<OpId, DagEntry[]>()
   private readonly outcomes = new Map<OpId, Outcome>()
   private readonly votesOf = new Map<OpId, DagEntry[]>()
+  /** GOV-4: the time a proposal must claim at least. */
+  readonly times = new TimeFloor()
+  /** Display-only facts for the proposal view (eligible count, stale members, uncounted votes). */
+  readonly info: ProposalInfo
   /** Draft state vector after each op (shared between ops, copied only when it changes). */
   private readonly clockAfter: DraftClock[] = []
   /** Per device: the end clock after each of its edits, by seq. */
@@ -45,7 +52,9 @@ export class Governance {
    */
   private readonly clocks = new Map<string, DraftClock>()
 
-  constructor(private readonly replica: Replica) {}
+  constructor(private readonly replica: Replica) {
+    this.info = new ProposalInfo(replica)
+  }
 
   proposalEntry(op: AnyOp, proposal: Uint8Array, rule: string): DagEntry {
     const id = toHex(proposal) as OpId
@@ -88,6 +97,9 @@ export class Governance {
         const m = op.body.method
         if (a.type !== 'resolution' && m.type !== 'yesno') violation('PROP-4', 'only resolutions may use approval or ranked-choice voting')
         if (m.type !== 'yesno' && new Set(m.options).size !== m.options.length) violation('PROP-5', 'options must be distinct')
+        const floor = this.timeFloor(op.deps)
+        if (op.time < floor) violation('GOV-4', `a proposal must claim a time no earlier than ${floor}, the latest time at least two members claimed in its causal past`)
+        checkRequested(requirementOf(rules, a, past.charterVersions), m, op.time, op.body.deadline)
         return { rosterEffect: false }
       }
       case 'vote.cast': {
@@ -143,9 +155,15 @@ export class Governance {
     }
   }
 
+  /** GOV-4: the earliest time a proposal with these deps may claim. */
+  timeFloor(deps: readonly OpId[]): number {
+    return this.times.floorOf(deps.map((d) => (this.replica.dag.get(d) as DagEntry).index))
+  }
+
   /** After insertion: index the op and remember the draft clock after it. */
   inserted(entry: DagEntry): void {
     const op = entry.op
+    this.times.inserted(entry.index, op.deps.map((d) => (this.replica.dag.get(d) as DagEntry).index), op.time, this.replica.memberOf(entry))
     if (op.kind === 'charter.edit') {
       this.clockAfter[entry.index] = this.pendingClock
       const list = this.editEnds.get(op.author) ?? []
@@ -247,7 +265,7 @@ export class Governance {
       if (this.replica.isCutInPastOf(e, close)) continue
       const m = this.replica.memberOf(e)
       const prev = latest.get(m)
-      if (!prev || canonicalCompare(prev, e) < 0) latest.set(m, e)
+      if (!prev || countsOver(prev, e)) latest.set(m, e)
     }
     const ballots = new Map<MemberId, Ballot>()
     for (const [m, e] of latest) ballots.set(m, (e.op as Op<'vote.cast'>).body.ballot)

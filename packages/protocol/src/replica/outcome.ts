@@ -5,11 +5,13 @@
  *
  * - TALLY-Q: quorum is met when (ballots cast, abstentions included) ×
  *   quorum.den ≥ eligible × quorum.num.
- * - TALLY-YN: yes/no/abstain passes when the quorum is met, yes + no > 0 and
- *   yes × threshold.den > (yes + no) × threshold.num (strictly more than the
- *   threshold; abstentions count toward quorum, not toward support). An
- *   amendment that touches entrenched clauses uses the larger of its own
- *   threshold and the rules' entrenchedThreshold (CHARTER-V3).
+ * - TALLY-YN: yes/no/abstain passes when the quorum is met and
+ *   yes × threshold.den > (eligible − abstain) × threshold.num: strictly more
+ *   than the threshold of the eligible members who did not abstain. Members
+ *   who did not vote count as not in favour, so a closer who leaves ballots
+ *   out of its causal past can only make passing harder (omission safety).
+ * - GOV-6: the quorum and threshold applied are the stricter of the
+ *   proposal's own and the rules' floor at the close (decisions.ts).
  * - TALLY-AP: approval — the option(s) with the most approvals win; a tie
  *   for first place is a tie: the outcome names every tied option and the
  *   proposal does not pass (a decision nobody can break without a rule
@@ -26,7 +28,7 @@ import type { Ballot, Method, Rules } from '../op/kinds'
 import type { Op } from '../op/envelope'
 import type { MemberId } from '../op/ids'
 import type { CharterVersion } from './roster'
-import { touchesEntrenched } from './entrenched'
+import { effectiveValues, requirementOf } from './decisions'
 
 export interface Outcome {
   readonly passed: boolean
@@ -41,8 +43,11 @@ export interface YesNoDetail {
   readonly no: number
   readonly abstain: number
   readonly quorumMet: boolean
-  /** The threshold that applied, as [num, den]. */
+  /** The quorum that applied (GOV-6), as [num, den]. */
+  readonly quorum: readonly [number, number]
+  /** The threshold that applied (GOV-6), as [num, den]. */
   readonly threshold: readonly [number, number]
+  /** The entrenched threshold applied (GOV-1). */
   readonly entrenched: boolean
 }
 
@@ -50,6 +55,8 @@ export interface ApprovalDetail {
   readonly eligible: number
   readonly ballots: number
   readonly quorumMet: boolean
+  /** The quorum that applied (GOV-6). */
+  readonly quorum: readonly [number, number]
   readonly approvals: readonly number[]
   /** Winning option indexes (more than one = a tie, which does not pass). */
   readonly winners: readonly number[]
@@ -65,6 +72,8 @@ export interface IrvDetail {
   readonly eligible: number
   readonly ballots: number
   readonly quorumMet: boolean
+  /** The quorum that applied (GOV-6). */
+  readonly quorum: readonly [number, number]
   readonly rounds: readonly IrvRound[]
   readonly winner: number | null
   readonly tie: readonly number[]
@@ -75,6 +84,7 @@ export interface OutcomeInput {
   /** The members at the proposal's causal past (a roster's member map works as is: no copy per tally). */
   readonly eligible: readonly MemberId[] | { has(m: MemberId): boolean; readonly size: number }
   readonly ballots: ReadonlyMap<MemberId, Ballot>
+  /** The rules at the close's causal past (GOV-6). */
   readonly rulesAtClose: Rules | null
   readonly charterAtClose: readonly CharterVersion[]
 }
@@ -85,9 +95,6 @@ const big = BigInt
 export function quorumMet(cast: number, eligible: number, quorum: readonly [number, number]): boolean {
   return big(cast) * big(quorum[1]) >= big(eligible) * big(quorum[0])
 }
-
-/** a/b > c/d for non-negative integers, exactly. */
-const greater = (a: number, b: number, c: number, d: number): boolean => big(a) * big(d) > big(c) * big(b)
 
 export function tallyYesNo(ballots: readonly Ballot[], eligible: number, quorum: readonly [number, number], threshold: readonly [number, number], entrenched = false): { passed: boolean; detail: YesNoDetail } {
   let yes = 0
@@ -100,8 +107,9 @@ export function tallyYesNo(ballots: readonly Ballot[], eligible: number, quorum:
     else abstain++
   }
   const q = quorumMet(yes + no + abstain, eligible, quorum)
-  const passed = q && yes + no > 0 && greater(yes, yes + no, threshold[0], threshold[1])
-  return { passed, detail: { eligible, yes, no, abstain, quorumMet: q, threshold, entrenched } }
+  // TALLY-YN: yes × den > (eligible − abstain) × num; members who did not vote are not in favour.
+  const passed = q && big(yes) * big(threshold[1]) > big(Math.max(0, eligible - abstain)) * big(threshold[0])
+  return { passed, detail: { eligible, yes, no, abstain, quorumMet: q, quorum, threshold, entrenched } }
 }
 
 export function tallyApproval(ballots: readonly Ballot[], options: number, eligible: number, quorum: readonly [number, number]): { passed: boolean; detail: ApprovalDetail } {
@@ -115,7 +123,7 @@ export function tallyApproval(ballots: readonly Ballot[], options: number, eligi
   const q = quorumMet(cast, eligible, quorum)
   const top = Math.max(0, ...approvals)
   const winners = top === 0 ? [] : approvals.flatMap((n, i) => (n === top ? [i] : []))
-  return { passed: q && winners.length === 1, detail: { eligible, ballots: cast, quorumMet: q, approvals, winners } }
+  return { passed: q && winners.length === 1, detail: { eligible, ballots: cast, quorumMet: q, quorum, approvals, winners } }
 }
 
 export function tallyIrv(ballots: readonly Ballot[], options: number, eligible: number, quorum: readonly [number, number]): { passed: boolean; detail: IrvDetail } {
@@ -210,32 +218,37 @@ export function tallyIrv(ballots: readonly Ballot[], options: number, eligible: 
     holders[out] = []
     for (const b of moving) place(b)
   }
-  return { passed: q && winner !== null, detail: { eligible, ballots: ballotCount, quorumMet: q, rounds, winner, tie } }
+  return { passed: q && winner !== null, detail: { eligible, ballots: ballotCount, quorumMet: q, quorum, rounds, winner, tie } }
 }
 
-/** CLOSE-5: the outcome a close produces. */
+/**
+ * CLOSE-5: the outcome a close produces. GOV-6: the quorum and threshold are
+ * the stricter of the proposal's own and the floor of the rules at the close
+ * (which may have been raised since the proposal was made).
+ */
 export function decideOutcome(input: OutcomeInput): Outcome {
   const m = input.proposal.method
   const eligible = Array.isArray(input.eligible) ? new Set(input.eligible) : (input.eligible as { has(m: MemberId): boolean; readonly size: number })
   const ballots = [...input.ballots.entries()].filter(([member]) => eligible.has(member)).map(([, b]) => b)
   const n = Array.isArray(input.eligible) ? input.eligible.length : eligible.size
+  let quorum: readonly [number, number] = m.quorum
+  let threshold: readonly [number, number] | null = m.type === 'yesno' ? m.threshold : null
+  let entrenched = false
+  if (input.rulesAtClose) {
+    const req = requirementOf(input.rulesAtClose, input.proposal.action, input.charterAtClose)
+    const e = effectiveValues(m, req)
+    quorum = e.quorum
+    threshold = e.threshold
+    entrenched = req.entrenched
+  }
   if (m.type === 'yesno') {
-    let threshold: readonly [number, number] = m.threshold
-    let entrenched = false
-    const a = input.proposal.action
-    if (a.type === 'amend' && input.rulesAtClose) {
-      const current = input.charterAtClose[input.charterAtClose.length - 1]?.text ?? ''
-      entrenched = touchesEntrenched(current, a.charter)
-      const e = input.rulesAtClose.entrenchedThreshold
-      if (entrenched && greater(e[0], e[1], threshold[0], threshold[1])) threshold = e
-    }
-    const r = tallyYesNo(ballots, n, m.quorum, threshold, entrenched)
+    const r = tallyYesNo(ballots, n, quorum, threshold ?? m.threshold, entrenched)
     return { passed: r.passed, method: 'yesno', detail: r.detail }
   }
   if (m.type === 'approval') {
-    const r = tallyApproval(ballots, m.options.length, n, m.quorum)
+    const r = tallyApproval(ballots, m.options.length, n, quorum)
     return { passed: r.passed, method: 'approval', detail: r.detail }
   }
-  const r = tallyIrv(ballots, m.options.length, n, m.quorum)
+  const r = tallyIrv(ballots, m.options.length, n, quorum)
   return { passed: r.passed, method: 'irv', detail: r.detail }
 }

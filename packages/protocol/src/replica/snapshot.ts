@@ -57,6 +57,14 @@ export interface ProposalView {
   /** The op that settled it (first counted close or withdraw in canonical order). */
   settledBy: OpId | null
   outcome: Outcome | null
+  /** Members in the roster at the proposal's causal past: who may vote (VOTE-2). */
+  eligible: number
+  /** What passing needs (GOV-6): the stricter of its own values and the rules' floor — now if open, at the close if closed. */
+  required: { quorum: readonly [number, number]; threshold: readonly [number, number] | null; entrenched: boolean }
+  /** Closed: live votes that are not in the close's causal past, so the close did not count them. */
+  uncounted: OpId[]
+  /** Open: members active now who were admitted concurrently with the proposal, so cannot vote on it (an old view of the roster). */
+  staleMembers: MemberId[]
 }
 
 export interface InviteView {
@@ -185,6 +193,13 @@ function proposalView(
     status = first.op.kind === 'proposal.close' ? 'closed' : 'withdrawn'
     if (status === 'closed') outcome = replica.governance.outcomeOf(first)
   }
+  const info = replica.governance.info
+  let required: ProposalView['required']
+  if (outcome) {
+    const d = outcome.detail
+    required = { quorum: d.quorum, threshold: 'threshold' in d ? d.threshold : null, entrenched: 'entrenched' in d ? d.entrenched : false }
+  } else required = info.requiredNow(entry)
+  if (status !== 'open') info.settled(op.id)
   return {
     id: op.id,
     author: replica.memberOf(entry),
@@ -210,5 +225,9 @@ function proposalView(
     }),
     settledBy: first ? first.op.id : null,
     outcome,
+    eligible: outcome ? outcome.detail.eligible : info.eligibleCount(entry),
+    required,
+    uncounted: status === 'closed' && first ? info.uncounted(first, votes.values()) : [],
+    staleMembers: status === 'open' ? info.staleMembers(entry) : [],
   }
 }

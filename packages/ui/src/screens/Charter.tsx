@@ -20,7 +20,8 @@ import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next'
 import type { CommunityId, CommunityState, DiffHunk } from '@polity/api'
 import { messageOf, useApi } from '../api-context'
 import { ErrorText, Field } from './widgets'
-import { DiffView, lineDiff, MethodFields, methodDraftOf, methodOf, nameOf, useMe, VersionSelect, When, type MethodDraft } from './common'
+import { DiffView, lineDiff, nameOf, useMe, VersionSelect, When } from './common'
+import { floorOf, MethodFields, methodDraftOf, methodOf, touchesEntrenched, type MethodDraft } from './rules-form'
 
 /** Enter inserts a line break (the editor has no command package; typing, deletion and arrows are the browser's). */
 const newline: Command = (view) => {
@@ -201,14 +202,16 @@ function ProposeAmendment({ id, state, draft, onDone }: { id: CommunityId; state
   const [open, setOpen] = useState(false)
   const [title, setTitle] = useState('')
   const [text, setText] = useState('')
-  const [method, setMethod] = useState<MethodDraft>(() => methodDraftOf(state.rules))
+  const current = state.charter.versions[next - 1]?.text ?? ''
+  // GOV-1: an amendment touching an entrenched clause needs the entrenched threshold too.
+  const floor = floorOf(state.rules, 'amend', { entrenchedAmend: touchesEntrenched(current, draft) })
+  const [method, setMethod] = useState<MethodDraft>(() => methodDraftOf(floor))
   const [note, setNote] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
-  const current = state.charter.versions[next - 1]?.text ?? ''
   const submit = async (): Promise<void> => {
     setError(null)
-    const m = methodOf(method)
-    if ('problem' in m) return setError(t(m.problem))
+    const m = methodOf(method, floor)
+    if ('problem' in m) return setError(t(m.problem, m.values))
     try {
       await api.flushDraft({ community: id })
       await api.createProposal({
@@ -225,6 +228,7 @@ function ProposeAmendment({ id, state, draft, onDone }: { id: CommunityId; state
   return (
     <div>
       {!open && <button type="button" data-testid="propose-draft" disabled={draft === current} onClick={() => {
+        setMethod(methodDraftOf(floor))
         setOpen(true)
         setNote(null)
       }}>{t('charter.propose')}</button>}
@@ -234,7 +238,7 @@ function ProposeAmendment({ id, state, draft, onDone }: { id: CommunityId; state
           <h3>{t('charter.propose')}</h3>
           <Field label={t('proposals.titleField')} testid="amend-title" value={title} onChange={setTitle} />
           <Field label={t('proposals.text')} testid="amend-text" value={text} onChange={setText} multiline />
-          <MethodFields value={method} onChange={setMethod} allowChoice={false} />
+          <MethodFields value={method} onChange={setMethod} allowChoice={false} floor={floor} />
           <button type="button" data-testid="submit-amendment" onClick={() => void submit()}>{t('proposals.submit')}</button>
           <button type="button" className="secondary" onClick={() => setOpen(false)}>{t('common.cancel')}</button>
         </div>

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next'
 import type { CommunityId, CommunitySummary } from '@polity/api'
 import { messageOf, useApi } from '../api-context'
 import { ErrorText, Field } from './widgets'
-import { rulesDraftOf, RulesFields, rulesOf, UI_DEFAULT_RULES, type RulesDraft } from './common'
+import { rulesDraftOf, RulesFields, rulesOf, UI_DEFAULT_RULES, type RulesDraft } from './rules-form'
 
 /** The invite link inside whatever was pasted or scanned (a QR payload is the link itself, perhaps with spaces around it). */
 export function inviteLinkIn(text: string): string {
@@ -103,7 +103,7 @@ export function Communities({ onOpen }: { onOpen: (id: CommunityId) => void }): 
           <Field label={t('create.charter')} testid="community-charter" value={charter} onChange={setCharter} multiline />
           <Field label={t('create.yourName')} testid="my-name" value={myName} onChange={setMyName} />
           <details>
-            <summary>{t('create.rules')}</summary>
+            <summary data-testid="show-rules">{t('create.rules')}</summary>
             <RulesFields value={rules} onChange={setRules} />
           </details>
           <button type="button" data-testid="create-community" onClick={() => void create()}>{t('create.submit')}</button>

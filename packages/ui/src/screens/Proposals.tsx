@@ -9,10 +9,11 @@ import { useTranslation } from 'react-i18next'
 import type { Ballot, CommunityId, CommunityState, MemberId, OpId, ProposalActionInput, ProposalView, Role } from '@polity/api'
 import { messageOf, useApi } from '../api-context'
 import { ErrorText, Field } from './widgets'
+import { DiffView, formatFraction, lineDiff, nameOf, quorumNeeded, roleRank, ROLES, useMe, When, yesNeeded } from './common'
 import {
-  DiffView, formatFraction, lineDiff, MethodFields, methodDraftOf, methodOf, nameOf, quorumNeeded, roleRank, ROLES,
-  rulesDraftOf, RulesFields, rulesOf, RulesSummary, useMe, When, type MethodDraft, type RulesDraft,
-} from './common'
+  floorOf, MethodFields, methodDraftOf, methodOf, rulesDraftOf, RulesFields, rulesOf, RulesSummary, touchesEntrenched,
+  type MethodDraft, type RulesDraft,
+} from './rules-form'
 
 type Kind = ProposalActionInput['type']
 const KINDS: readonly Kind[] = ['resolution', 'amend', 'admit', 'remove', 'role', 'rules']
@@ -45,22 +46,19 @@ function rowsOf(p: ProposalView, t: (k: string) => string): Row[] {
   return options.map((label, i) => ({ label, count: counts[i] ?? 0, tone: 'option' }))
 }
 
-function eligibleOf(p: ProposalView, state: CommunityState): number {
-  // Eligibility is frozen at the proposal (VOTE-2); before the close we estimate it from admission times.
-  if (p.outcome) return p.outcome.detail.eligible
-  return state.members.filter((m) => m.since <= p.created).length || state.members.length
-}
-
-/** Live (or counted) tally as a bar chart with the numbers in text, and quorum progress. */
-function Tally({ p, state }: { p: ProposalView; state: CommunityState }): React.JSX.Element {
+/** Live (or counted) tally as a bar chart with the numbers in text, quorum progress, and what passing needs (GOV-6, TALLY-YN). */
+function Tally({ p }: { p: ProposalView }): React.JSX.Element {
   const { t } = useTranslation()
   const id = useId()
   const rows = rowsOf(p, t)
   const max = Math.max(1, ...rows.map((r) => r.count))
   const total = rows.reduce((s, r) => s + r.count, 0)
-  const eligible = eligibleOf(p, state)
+  // Eligibility is frozen at the proposal (VOTE-2); the view counts it exactly.
+  const eligible = p.eligible
   const cast = p.outcome ? ('ballots' in p.outcome.detail ? p.outcome.detail.ballots : p.outcome.detail.yes + p.outcome.detail.no + p.outcome.detail.abstain) : p.votes.length
-  const needed = Math.max(quorumNeeded(eligible, p.method.quorum), 0)
+  const needed = Math.max(quorumNeeded(eligible, p.required.quorum), 0)
+  const count = (c: 'yes' | 'abstain'): number => (p.outcome && 'yes' in p.outcome.detail ? p.outcome.detail[c] : p.votes.filter((v) => v.ballot.type === 'yesno' && v.ballot.choice === c).length)
+  const threshold = p.required.threshold
   return (
     <div className="tally">
       <figure className="chart" data-testid="tally">
@@ -76,9 +74,17 @@ function Tally({ p, state }: { p: ProposalView; state: CommunityState }): React.
         </ul>
       </figure>
       <div className="field quorum" data-testid="quorum" data-cast={cast} data-needed={needed}>
-        <label htmlFor={`${id}-q`}>{t('tally.quorum', { cast, needed, eligible, fraction: formatFraction(p.method.quorum) })}</label>
+        <label htmlFor={`${id}-q`}>{t('tally.quorum', { cast, needed, eligible, fraction: formatFraction(p.required.quorum) })}</label>
         <progress id={`${id}-q`} max={Math.max(1, needed)} value={Math.min(cast, Math.max(1, needed))} />
       </div>
+      {threshold && (
+        <p className="muted" data-testid="yes-needed" data-needed={yesNeeded(eligible, count('abstain'), threshold)} data-yes={count('yes')}>
+          {t('tally.yesNeeded', { needed: yesNeeded(eligible, count('abstain'), threshold), yes: count('yes'), fraction: formatFraction(threshold) })}
+          {p.required.entrenched ? ` ${t('outcome.entrenched')}` : ''}
+        </p>
+      )}
+      {p.staleMembers.length > 0 && <p className="warning" role="note" data-testid="stale-members">{t('proposals.stale', { count: p.staleMembers.length })}</p>}
+      {p.uncounted.length > 0 && <p className="warning" role="note" data-testid="uncounted">{t('proposals.uncounted', { count: p.uncounted.length })}</p>}
     </div>
   )
 }
@@ -161,11 +167,16 @@ function VoteControl({ p, mine, onVote }: { p: ProposalView; mine: Ballot | unde
   const { t } = useTranslation()
   if (p.method.type === 'yesno') {
     const choice = mine?.type === 'yesno' ? mine.choice : null
+    // VOTE-6: a yes/no vote only moves toward yes (no → abstain → yes).
+    const rank = (c: string | null): number => (c === 'yes' ? 2 : c === 'abstain' ? 1 : c === 'no' ? 0 : -1)
     return (
-      <div className="row" role="group" aria-label={t('vote.yourVote')}>
-        {(['yes', 'no', 'abstain'] as const).map((k) => (
-          <button key={k} type="button" className={choice === k ? '' : 'secondary'} aria-pressed={choice === k} data-testid={`vote-${k}`} onClick={() => onVote({ type: 'yesno', choice: k })}>{t(`proposals.${k}`)}</button>
-        ))}
+      <div>
+        <div className="row" role="group" aria-label={t('vote.yourVote')}>
+          {(['yes', 'no', 'abstain'] as const).map((k) => (
+            <button key={k} type="button" className={choice === k ? '' : 'secondary'} aria-pressed={choice === k} disabled={rank(k) < rank(choice)} data-testid={`vote-${k}`} onClick={() => onVote({ type: 'yesno', choice: k })}>{t(`proposals.${k}`)}</button>
+          ))}
+        </div>
+        <p className="muted small">{t('vote.raiseOnly')}</p>
       </div>
     )
   }
@@ -372,8 +383,8 @@ function ProposalItem({ id, p, state, me, onChange }: { id: CommunityId; p: Prop
         </p>
         {p.text && <p className="proposal-text">{p.text}</p>}
         <ActionDetails p={p} state={state} />
-        <Tally p={p} state={state} />
-        {mine && <p className="muted" data-testid="my-vote">{t('vote.yours', { ballot: ballotText(p, mine, t) })}</p>}
+        <Tally p={p} />
+        {mine && <p className="muted" data-testid="my-vote">{t('vote.yours', { ballot: ballotText(p, mine, t) })}{p.method.type !== 'yesno' && p.status === 'open' ? ` ${t('vote.changeable')}` : ''}</p>}
         {p.status === 'open' && eligible && <VoteControl p={p} mine={mine} onVote={(ballot) => void run(() => api.vote({ community: id, proposal: p.id, ballot }))} />}
         {p.status === 'open' && (
           <div className="row">
@@ -400,16 +411,19 @@ function NewProposal({ id, state, onChange }: { id: CommunityId; state: Communit
   const [member, setMember] = useState('')
   const [role, setRole] = useState<Role>('steward')
   const [rules, setRules] = useState<RulesDraft>(() => rulesDraftOf(state.rules))
-  const [method, setMethod] = useState<MethodDraft>(() => methodDraftOf(state.rules))
+  const current = state.charter.versions[state.charter.versions.length - 1]?.text ?? ''
+  // GOV-1: the floor for this kind under the rules in force; the form starts there and refuses less.
+  const floorFor = (k: Kind): ReturnType<typeof floorOf> => floorOf(state.rules, k, { entrenchedAmend: k === 'amend' && touchesEntrenched(current, state.charter.draft), newRules: k === 'rules' ? rulesOf(rules) : null })
+  const floor = floorFor(kind)
+  const [method, setMethod] = useState<MethodDraft>(() => methodDraftOf(floorOf(state.rules, 'resolution')))
   const [note, setNote] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
-  const current = state.charter.versions[state.charter.versions.length - 1]?.text ?? ''
   const others = state.members
   const create = async (): Promise<void> => {
     setError(null)
     setNote(null)
-    const m = methodOf(kind === 'resolution' ? method : { ...method, type: 'yesno' })
-    if ('problem' in m) return setError(t(m.problem))
+    const m = methodOf(kind === 'resolution' ? method : { ...method, type: 'yesno' }, floor)
+    if ('problem' in m) return setError(t(m.problem, m.values))
     let action: ProposalActionInput
     switch (kind) {
       case 'resolution':
@@ -453,8 +467,10 @@ function NewProposal({ id, state, onChange }: { id: CommunityId; state: Communit
       <div className="field">
         <label htmlFor="proposal-kind">{t('proposals.kind')}</label>
         <select id="proposal-kind" data-testid="proposal-kind" value={kind} onChange={(e) => {
-          setKind(e.target.value as Kind)
+          const k = e.target.value as Kind
+          setKind(k)
           setMember('')
+          setMethod(methodDraftOf(floorFor(k)))
         }}>
           {KINDS.map((k) => <option key={k} value={k}>{t(`proposals.kind.${k}`)}</option>)}
         </select>
@@ -484,7 +500,7 @@ function NewProposal({ id, state, onChange }: { id: CommunityId; state: Communit
         </div>
       )}
       {kind === 'rules' && <RulesFields value={rules} onChange={setRules} />}
-      <MethodFields value={method} onChange={setMethod} allowChoice={kind === 'resolution'} />
+      <MethodFields value={method} onChange={setMethod} allowChoice={kind === 'resolution'} floor={floor} />
       <button type="button" data-testid="create-proposal" disabled={title.trim() === ''} onClick={() => void create()}>{t('proposals.submit')}</button>
       {note && <p role="status">{note}</p>}
       <ErrorText error={error} />

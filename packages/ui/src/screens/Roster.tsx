@@ -34,7 +34,8 @@ function MemberActions({ id, state, m, me, onNote }: { id: CommunityId; state: C
   const [confirm, setConfirm] = useState(false)
   const myRole = state.members.find((x) => x.id === me)?.role ?? null
   const name = m.name ?? m.id.slice(0, 8)
-  const method = { type: 'yesno' as const, quorum: state.rules.quorum, threshold: state.rules.threshold }
+  // GOV-1: the roster class's own floor (the node gives it the class's voting period).
+  const method = { type: 'yesno' as const, quorum: state.rules.decisions.roster.quorum, threshold: state.rules.decisions.roster.threshold }
   const run = async (f: () => Promise<unknown>, note: string): Promise<void> => {
     onNote(null, null)
     try {

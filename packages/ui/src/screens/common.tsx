@@ -1,25 +1,12 @@
 /**
  * Shared pieces of the community screens: who the local member is, member
- * names, fractions as people type them, a client-side line diff, the
- * governance-rules fields and the voting-method fields.
+ * names, fractions as people type them, a client-side line diff, role and
+ * fraction fields (the rules and method forms are in rules-form.tsx).
  */
 import { useEffect, useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { CommunityState, MemberId, Method, Role, Rules } from '@polity/api'
+import type { CommunityState, MemberId, Role } from '@polity/api'
 import { useApi } from '../api-context'
-
-/** Mirrors DEFAULT_RULES in packages/protocol (the UI imports only the API's types). */
-export const UI_DEFAULT_RULES: Rules = {
-  invite: 'steward',
-  remove: 'steward',
-  roles: 'founder',
-  propose: 'member',
-  editDraft: 'member',
-  quorum: [1, 2],
-  threshold: [1, 2],
-  entrenchedThreshold: [2, 3],
-  votingPeriod: 7 * 24 * 3600 * 1000,
-}
 
 export const ROLES: readonly Role[] = ['member', 'steward', 'founder']
 export const roleRank = (r: Role | null | undefined): number => (r === 'founder' ? 3 : r === 'steward' ? 2 : r === 'member' ? 1 : 0)
@@ -73,6 +60,8 @@ export const formatFraction = (f: readonly [number, number]): string => `${f[0]}
 export const percent = (f: readonly [number, number]): number => Math.round((f[0] / f[1]) * 1000) / 10
 /** Ballots needed for quorum (TALLY-Q): the least n with n × den ≥ eligible × num. */
 export const quorumNeeded = (eligible: number, q: readonly [number, number]): number => Math.ceil((eligible * q[0]) / q[1])
+/** Yes votes needed (TALLY-YN): the least yes with yes × den > (eligible − abstain) × num. */
+export const yesNeeded = (eligible: number, abstain: number, t: readonly [number, number]): number => Math.floor((Math.max(0, eligible - abstain) * t[0]) / t[1]) + 1
 
 export interface DiffLine {
   readonly kind: 'same' | 'add' | 'del'
@@ -123,7 +112,7 @@ export function DiffView({ lines, testid }: { lines: readonly DiffLine[]; testid
   )
 }
 
-function RoleSelect({ label, value, onChange, testid }: { label: string; value: Role; onChange: (r: Role) => void; testid: string }): React.JSX.Element {
+export function RoleSelect({ label, value, onChange, testid }: { label: string; value: Role; onChange: (r: Role) => void; testid: string }): React.JSX.Element {
   const { t } = useTranslation()
   const id = useId()
   return (
@@ -136,7 +125,7 @@ function RoleSelect({ label, value, onChange, testid }: { label: string; value: 
   )
 }
 
-function FractionField({ label, value, onChange, testid }: { label: string; value: string; onChange: (v: string) => void; testid: string }): React.JSX.Element {
+export function FractionField({ label, value, onChange, testid }: { label: string; value: string; onChange: (v: string) => void; testid: string }): React.JSX.Element {
   const { t } = useTranslation()
   const id = useId()
   const parsed = parseFraction(value)
@@ -146,152 +135,6 @@ function FractionField({ label, value, onChange, testid }: { label: string; valu
       <input id={id} data-testid={testid} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={parsed === null} aria-describedby={`${id}-hint`} inputMode="decimal" />
       <span id={`${id}-hint`} className={parsed === null ? 'error' : 'muted'}>{parsed === null ? t('fraction.invalid') : t('fraction.shown', { percent: percent(parsed) })}</span>
     </div>
-  )
-}
-
-/** Editable rules as text fields; `rules` is null while any field does not parse. */
-export interface RulesDraft {
-  readonly invite: Role
-  readonly remove: Role
-  readonly roles: Role
-  readonly propose: Role
-  readonly editDraft: Role
-  readonly quorum: string
-  readonly threshold: string
-  readonly entrenchedThreshold: string
-  readonly votingDays: string
-}
-
-export const rulesDraftOf = (r: Rules): RulesDraft => ({
-  invite: r.invite, remove: r.remove, roles: r.roles, propose: r.propose, editDraft: r.editDraft,
-  quorum: formatFraction(r.quorum), threshold: formatFraction(r.threshold), entrenchedThreshold: formatFraction(r.entrenchedThreshold),
-  votingDays: String(Math.round((r.votingPeriod / (24 * 3600 * 1000)) * 100) / 100),
-})
-
-export function rulesOf(d: RulesDraft): Rules | null {
-  const quorum = parseFraction(d.quorum)
-  const threshold = parseFraction(d.threshold)
-  const entrenchedThreshold = parseFraction(d.entrenchedThreshold)
-  const days = Number(d.votingDays)
-  if (!quorum || !threshold || !entrenchedThreshold || !(days > 0 && days <= 366)) return null
-  return { invite: d.invite, remove: d.remove, roles: d.roles, propose: d.propose, editDraft: d.editDraft, quorum, threshold, entrenchedThreshold, votingPeriod: Math.round(days * 24 * 3600 * 1000) }
-}
-
-export function RulesFields({ value, onChange }: { value: RulesDraft; onChange: (d: RulesDraft) => void }): React.JSX.Element {
-  const { t } = useTranslation()
-  const set = <K extends keyof RulesDraft>(k: K) => (v: RulesDraft[K]): void => onChange({ ...value, [k]: v })
-  return (
-    <fieldset className="fieldset" data-testid="rules-fields">
-      <legend>{t('rules.title')}</legend>
-      <p className="muted">{t('rules.help')}</p>
-      <div className="grid">
-        <RoleSelect label={t('rules.invite')} value={value.invite} onChange={set('invite')} testid="rule-invite" />
-        <RoleSelect label={t('rules.remove')} value={value.remove} onChange={set('remove')} testid="rule-remove" />
-        <RoleSelect label={t('rules.roles')} value={value.roles} onChange={set('roles')} testid="rule-roles" />
-        <RoleSelect label={t('rules.propose')} value={value.propose} onChange={set('propose')} testid="rule-propose" />
-        <RoleSelect label={t('rules.editDraft')} value={value.editDraft} onChange={set('editDraft')} testid="rule-edit-draft" />
-        <FractionField label={t('rules.quorum')} value={value.quorum} onChange={set('quorum')} testid="rule-quorum" />
-        <FractionField label={t('rules.threshold')} value={value.threshold} onChange={set('threshold')} testid="rule-threshold" />
-        <FractionField label={t('rules.entrenched')} value={value.entrenchedThreshold} onChange={set('entrenchedThreshold')} testid="rule-entrenched" />
-        <div className="field">
-          <label htmlFor="rule-voting-days">{t('rules.votingDays')}</label>
-          <input id="rule-voting-days" data-testid="rule-voting-days" type="number" min="0.01" step="any" value={value.votingDays} onChange={(e) => set('votingDays')(e.target.value)} />
-        </div>
-      </div>
-    </fieldset>
-  )
-}
-
-/** One rules object in words (for a rules proposal and its outcome). */
-export function RulesSummary({ rules }: { rules: Rules }): React.JSX.Element {
-  const { t } = useTranslation()
-  const role = (r: Role): string => t(`roster.role.${r}`)
-  return (
-    <dl className="facts small">
-      <dt>{t('rules.invite')}</dt><dd>{role(rules.invite)}</dd>
-      <dt>{t('rules.remove')}</dt><dd>{role(rules.remove)}</dd>
-      <dt>{t('rules.roles')}</dt><dd>{role(rules.roles)}</dd>
-      <dt>{t('rules.propose')}</dt><dd>{role(rules.propose)}</dd>
-      <dt>{t('rules.editDraft')}</dt><dd>{role(rules.editDraft)}</dd>
-      <dt>{t('rules.quorum')}</dt><dd>{formatFraction(rules.quorum)}</dd>
-      <dt>{t('rules.threshold')}</dt><dd>{formatFraction(rules.threshold)}</dd>
-      <dt>{t('rules.entrenched')}</dt><dd>{formatFraction(rules.entrenchedThreshold)}</dd>
-      <dt>{t('rules.votingDays')}</dt><dd>{Math.round((rules.votingPeriod / (24 * 3600 * 1000)) * 100) / 100}</dd>
-    </dl>
-  )
-}
-
-export type MethodType = Method['type']
-
-/** How a proposal is decided, as the person fills it in. */
-export interface MethodDraft {
-  readonly type: MethodType
-  readonly quorum: string
-  readonly threshold: string
-  /** One option per line (approval and ranked choice). */
-  readonly options: string
-  readonly hours: string
-}
-
-export const methodDraftOf = (rules: Rules, type: MethodType = 'yesno'): MethodDraft => ({
-  type, quorum: formatFraction(rules.quorum), threshold: formatFraction(rules.threshold), options: '',
-  hours: String(Math.round((rules.votingPeriod / 3_600_000) * 100) / 100),
-})
-
-export const optionsOf = (d: MethodDraft): string[] => d.options.split('\n').map((s) => s.trim()).filter((s) => s !== '')
-
-/** The API's method, or a reason (an i18n key) it cannot be built yet. */
-export function methodOf(d: MethodDraft): { method: Method } | { problem: string } {
-  const quorum = parseFraction(d.quorum)
-  if (!quorum) return { problem: 'method.badQuorum' }
-  if (d.type === 'yesno') {
-    const threshold = parseFraction(d.threshold)
-    if (!threshold) return { problem: 'method.badThreshold' }
-    return { method: { type: 'yesno', quorum, threshold } }
-  }
-  const options = optionsOf(d)
-  if (options.length < 2 || options.length > 64) return { problem: 'method.needOptions' }
-  if (new Set(options).size !== options.length) return { problem: 'method.distinctOptions' }
-  if (options.some((o) => o.length > 200)) return { problem: 'method.longOption' }
-  return { method: { type: d.type, quorum, options } }
-}
-
-/**
- * Method, quorum, threshold or options, and the deadline. Only resolutions may
- * use approval or ranked choice (PROP-4); the choice is disabled otherwise.
- */
-export function MethodFields({ value, onChange, allowChoice }: { value: MethodDraft; onChange: (d: MethodDraft) => void; allowChoice: boolean }): React.JSX.Element {
-  const { t } = useTranslation()
-  const id = useId()
-  const set = <K extends keyof MethodDraft>(k: K) => (v: MethodDraft[K]): void => onChange({ ...value, [k]: v })
-  const type = allowChoice ? value.type : 'yesno'
-  return (
-    <fieldset className="fieldset" data-testid="method-fields">
-      <legend>{t('method.title')}</legend>
-      <div className="field">
-        <label htmlFor={`${id}-m`}>{t('method.label')}</label>
-        <select id={`${id}-m`} data-testid="proposal-method" value={type} disabled={!allowChoice} aria-describedby={allowChoice ? undefined : `${id}-why`} onChange={(e) => set('type')(e.target.value as MethodType)}>
-          <option value="yesno">{t('method.yesno')}</option>
-          <option value="approval">{t('method.approval')}</option>
-          <option value="irv">{t('method.irv')}</option>
-        </select>
-        {!allowChoice && <span id={`${id}-why`} className="muted">{t('method.onlyResolutions')}</span>}
-      </div>
-      {type !== 'yesno' && (
-        <div className="field">
-          <label htmlFor={`${id}-o`}>{t('method.options')}</label>
-          <textarea id={`${id}-o`} data-testid="proposal-options" rows={4} value={value.options} onChange={(e) => set('options')(e.target.value)} />
-        </div>
-      )}
-      <div className="grid">
-        <FractionField label={t('method.quorum')} value={value.quorum} onChange={set('quorum')} testid="proposal-quorum" />
-        {type === 'yesno' && <FractionField label={t('method.threshold')} value={value.threshold} onChange={set('threshold')} testid="proposal-threshold" />}
-        <div className="field">
-          <label htmlFor={`${id}-h`}>{t('proposals.deadline')}</label>
-          <input id={`${id}-h`} data-testid="proposal-deadline" type="number" min="0" step="any" value={value.hours} onChange={(e) => set('hours')(e.target.value)} />
-        </div>
-      </div>
-    </fieldset>
   )
 }
 
