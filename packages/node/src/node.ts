@@ -440,7 +440,7 @@ export class PolityNode implements PolityClient {
     const pj = m['pendingJoin'] as Record<string, CborValue> | null
     if (pj && typeof pj['invite'] === 'string' && pj['inviteSecret'] instanceof Uint8Array) {
       const addresses = Array.isArray(pj['addresses']) ? (pj['addresses'] as CborValue[]).filter((a): a is string => typeof a === 'string') : []
-      rt.pendingJoin = { invite: pj['invite'] as OpId, inviteSecret: pj['inviteSecret'], name: String(pj['name'] ?? ''), addresses }
+      rt.pendingJoin = { invite: pj['invite'] as OpId, inviteSecret: pj['inviteSecret'], name: typeof pj['name'] === 'string' ? pj['name'] : '', addresses }
     }
     const peers = Array.isArray(m['peers']) ? (m['peers'] as CborValue[]) : []
     for (const p of peers.slice(0, KNOWN_PEERS_MAX)) {

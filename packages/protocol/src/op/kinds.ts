@@ -48,7 +48,7 @@ export const DEFAULT_RULES: Rules = {
   votingPeriod: 7 * 24 * 3600 * 1000,
 }
 
-const methodShapes = {
+export const methodShapes = {
   yesno: { quorum: fraction, threshold: fraction },
   approval: { options: list(text(1, 200), 2, 64), quorum: fraction },
   irv: { options: list(text(1, 200), 2, 64), quorum: fraction },
@@ -56,7 +56,7 @@ const methodShapes = {
 export const method = variant(methodShapes)
 export type Method = ReturnType<typeof method>
 
-const actionShapes = {
+export const actionShapes = {
   resolution: {},
   amend: { charter: text(0, 65_536), base: uint() },
   admit: { member: key },
@@ -67,7 +67,7 @@ const actionShapes = {
 export const action = variant(actionShapes)
 export type ProposalAction = ReturnType<typeof action>
 
-const ballotShapes = {
+export const ballotShapes = {
   yesno: { choice: oneOf('yes', 'no', 'abstain') },
   approval: { approve: list(uint(63), 0, 64) },
   irv: { rank: list(uint(63), 0, 64) },
