@@ -69,6 +69,11 @@ describe('polity CLI', () => {
     })
     expect(wrong.code).toBe(1)
     expect(wrong.stderr).toMatch(/passphrase/)
+    // BRIDGE-5: a rule key named after a built-in is an unknown rule, not a lookup that finds something.
+    const proto = await polity(dir, 'community', 'create', '--name', 'X', '--rule', 'constructor=1')
+    expect(proto.code).toBe(2)
+    expect(proto.stderr).toMatch(/Unknown rule "constructor"/)
+    expect(JSON.parse((await polity(dir, '--json', 'community', 'list')).stdout)).toEqual([])
     const missing = await polity(dir, 'dossier', 'verify', join(dir, 'nope'))
     expect(missing.code).toBe(1)
     void readFileSync

@@ -10,4 +10,5 @@ export type {
   Ballot, CommunityId, CommunityState, MemberId, Method, OpId, ProposalAction, Role, Rules,
   MemberView, FormerMemberView, ProposalView, ActionView, Outcome,
 } from './api'
+export { checkApiInput } from './inputs'
 export { encodeWire, decodeWire, ApiError, type WireRequest, type WireResponse, type WireEvent, type WireMessage } from './wire'

@@ -89,6 +89,8 @@ const MIN_PASSPHRASE = 8
 /** Envelopes per relay call (NET-RTC-4): bounds one bridge message. */
 const RELAY_BATCH = 1000
 const HOUR = 3600_000
+/** FORK-4: the most parent members a fork's genesis can name. */
+const MAX_FORK_MEMBERS = 4096
 /** Ops per batch when a bundle is imported: bounds one store write and its memory. */
 const INGEST_CHUNK = 4096
 
@@ -609,11 +611,11 @@ export class PolityNode implements PolityClient {
     const last = rt.replica.dag.lastOf(deviceKey)
     const heads = rt.replica.heads()
     const deps = [...new Set([...(last ? [last.op.id] : []), ...heads.slice(-(MAX_DEPS - 1))])]
-    const op = createOp(
+    const op = opFromInput(() => createOp(
       { community: kind === 'genesis' ? null : rt.id, seq: (last?.op.seq ?? 0) + 1, deps: kind === 'genesis' ? [] : deps, time: this.now(), kind, body },
       secrets.device,
       this.crypto,
-    ) as AnyOp
+    ) as AnyOp)
     const r = rt.replica.receive(op)
     if (r.status !== 'applied') {
       throw new RefusedError(r.status === 'rejected' ? humanRule(r.error.message) : `The op could not be applied (${r.status}).`)
@@ -669,7 +671,7 @@ export class PolityNode implements PolityClient {
     const secrets = this.requireSecrets()
     const name = requireText(input.name, 'The community needs a name', 1, 120)
     const rules: Rules = { ...DEFAULT_RULES, ...(input.rules ?? {}) }
-    const op = createOp(
+    const op = opFromInput(() => createOp(
       {
         community: null, seq: 1, deps: [], time: this.now(), kind: 'genesis',
         body: {
@@ -679,7 +681,7 @@ export class PolityNode implements PolityClient {
       },
       secrets.device,
       this.crypto,
-    ) as AnyOp
+    ) as AnyOp)
     const rt = this.runtime(op.community, true)
     rt.secret = randomBytes(32)
     await this.saveMeta(rt)
@@ -778,9 +780,13 @@ export class PolityNode implements PolityClient {
     const secrets = this.requireSecrets()
     const parent = await this.joined(input.community)
     const roster = parent.replica.roster()
-    const version = roster.charterVersions[input.version]
-    if (!version) throw new InvalidInputError(`The parent has no ratified charter version ${input.version}.`)
-    const members = [...roster.members.keys()].sort().slice(0, 4096).map((m) => fromHex(m, 32))
+    // FORK-2..4: the version and the members are the parent's at exactly the heads the fork cites (at most 64).
+    const heads = parent.replica.heads().slice(0, 64)
+    const at = parent.replica.rosterAt(parent.replica.frontierOfDeps(heads))
+    const version = versionAt(at.charterVersions, input.version)
+    if (!version) throw new InvalidInputError(`The parent has no ratified charter version ${String(input.version)}.`)
+    if (at.members.size > MAX_FORK_MEMBERS) throw new InvalidInputError(`A community of more than ${MAX_FORK_MEMBERS} members cannot be forked (FORK-4).`)
+    const members = [...at.members.keys()].sort().map((m) => fromHex(m, 32))
     const op = createOp(
       {
         community: null, seq: 1, deps: [], time: this.now(), kind: 'genesis',
@@ -793,7 +799,7 @@ export class PolityNode implements PolityClient {
           cert: certifyDevice(secrets.identity, secrets.device.publicKey),
           parent: {
             community: fromHex(parent.id, 32),
-            heads: parent.replica.heads().slice(0, 64).map((h) => fromHex(h, 32)),
+            heads: heads.map((h) => fromHex(h, 32)),
             version: version.version,
             charterHash: sha256(new TextEncoder().encode(version.text)),
             members,
@@ -874,8 +880,8 @@ export class PolityNode implements PolityClient {
 
   async charterDiff(input: { community: CommunityId; from: number; to: number }): Promise<DiffHunk[]> {
     const versions = (await this.ready(input.community)).replica.roster().charterVersions
-    const a = versions[input.from]
-    const b = versions[input.to]
+    const a = versionAt(versions, input.from)
+    const b = versionAt(versions, input.to)
     if (!a || !b) throw new InvalidInputError(`There are ratified versions 0 to ${versions.length - 1}.`)
     return lineDiff(a.text, b.text)
   }
@@ -1076,6 +1082,21 @@ export class PolityNode implements PolityClient {
 
 function checkPassphrase(p: unknown): void {
   if (typeof p !== 'string' || [...p].length < MIN_PASSPHRASE) throw new WeakPassphraseError()
+}
+
+/** A ratified version by number: only a whole number indexes the list (`versions["constructor"]` is not a version). */
+function versionAt<T>(versions: readonly T[], n: unknown): T | undefined {
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 && n < versions.length ? versions[n] : undefined
+}
+
+/** An op built from a caller's input: a body the schema refuses is the caller's mistake, said as such. */
+function opFromInput(make: () => AnyOp): AnyOp {
+  try {
+    return make()
+  } catch (e) {
+    if (e instanceof DecodeError) throw new InvalidInputError(`The input does not fit the op: ${e.message}`)
+    throw e
+  }
 }
 
 function requireText(v: unknown, what: string, min: number, max: number): string {
