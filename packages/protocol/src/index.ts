@@ -32,4 +32,4 @@ export { decideOutcome, tallyYesNo, tallyApproval, tallyIrv, quorumMet, type Out
 export { entrenchedClauses, touchesEntrenched } from './replica/entrenched'
 export { DRAFT_TEXT } from './replica/content'
 export { encodeDossier, verifyDossier, censusOf, type Census, type DossierVerification } from './dossier'
-export { verifyForkLineage, type LineageProof } from './lineage'
+export { verifyForkLineage, checkForkLineage, type LineageProof, type LineageCheck, type LineageProblem, type ForkGenesis } from './lineage'
