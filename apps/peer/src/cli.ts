@@ -12,7 +12,7 @@ import type { Ballot, CommunityId, Method, OpId, ProposalActionInput, Role } fro
 import { DRAFT_TEXT, verifyDossier } from '@polity/protocol'
 import { defaultDataDir } from './data-dir'
 import { readPassphrase } from './passphrase'
-import { formatCommunity, formatProposal, formatProposals } from './format'
+import { formatCommunity, formatLineage, formatProposal, formatProposals } from './format'
 import { startUiServer } from './ui-server'
 import { readPeerConfig } from './config'
 import { parseFraction, parseOptionNumbers, parseRules, parseWhole, UsageError } from './parse'
@@ -143,7 +143,7 @@ community.command('create').description('found a new community')
 community.command('list').description('the communities on this device').action(() =>
   withNode(async (node) => {
     const list = await node.listCommunities()
-    print(list, () => (list.length === 0 ? 'No communities yet.' : list.map((c) => `${c.id.slice(0, 12)}  ${c.name}  ${c.memberCount} members  ${c.role ?? (c.pendingJoin ? 'joining…' : 'not a member')}  ${c.openProposals} open proposals`).join('\n')))
+    print(list, () => (list.length === 0 ? 'No communities yet.' : list.map((c) => `${c.id.slice(0, 12)}  ${c.name}  ${c.memberCount} members  ${c.role ?? (c.pendingJoin ? 'joining…' : 'not a member')}  ${c.openProposals} open proposals${c.lineage ? `\n              ${formatLineage(c.lineage)}` : ''}`).join('\n')))
   }),
 )
 

@@ -7,6 +7,7 @@ export type {
   PolityApi, PolityClient, PolityEvent, ApiMethod, IdentityStatus, CreatedIdentity, CommunitySummary,
   CreateCommunityInput, InviteInput, Invite, AcceptedInvite, ProposalInput, ProposalActionInput, ForkInput,
   DiffHunk, DraftState, ImportResult, DossierReport, PeerStatus, SyncStatus, WebrtcRoom, EnvelopeBatch,
+  ForkLineage, CommunityView, LineageProblem,
   Ballot, CommunityId, CommunityState, MemberId, Method, OpId, ProposalAction, Role, Rules,
   MemberView, FormerMemberView, ProposalView, ActionView, Outcome,
 } from './api'

@@ -19,7 +19,7 @@ import {
 import type {
   AcceptedInvite, CommunitySummary, CreateCommunityInput, CreatedIdentity, DiffHunk, DossierReport, DraftState,
   IdentityStatus, ImportResult, Invite, PolityClient, PolityEvent, ProposalActionInput, SyncStatus, ForkInput,
-  ProposalInput, InviteInput, Ballot, Role, WebrtcRoom, EnvelopeBatch,
+  ProposalInput, InviteInput, Ballot, Role, WebrtcRoom, EnvelopeBatch, CommunityView, ForkLineage,
 } from '@polity/api'
 import { parseAddress, peerIdOfAddress, webrtcRoom } from '@polity/net'
 import {
@@ -35,6 +35,7 @@ import { decodeBundle, encodeBundle } from './bundle'
 import { decodeCheckpointState, encodeCheckpointState } from './checkpoint'
 import { lineDiff } from './diff'
 import { NodeNetwork, type NetworkHost, type NetworkOptions } from './network'
+import { ForkLineages, LINEAGE_META_PREFIX, decodeLineage, encodeLineage, loadingLineage } from './lineage'
 import type { SessionStats } from '@polity/sync'
 import { StoreCorruptError } from '@polity/store'
 
@@ -109,6 +110,8 @@ export class PolityNode implements PolityClient {
   private readonly now: () => number
   private closed = false
   private network: NodeNetwork | undefined
+  /** FORK-5: each fork's lineage as this device can tell it (see lineage.ts for when it is asked). */
+  private readonly lineages = new ForkLineages((fork, value) => this.keepLineage(fork, value))
 
   private constructor(
     private readonly paths: NodePaths,
@@ -214,6 +217,7 @@ export class PolityNode implements PolityClient {
     this.secrets = undefined
     for (const rt of this.communities.values()) if (rt.draftTimer) clearTimeout(rt.draftTimer)
     this.communities.clear()
+    this.lineages.clear()
   }
 
   private async unlockWith(secrets: NodeSecrets): Promise<void> {
@@ -322,6 +326,7 @@ export class PolityNode implements PolityClient {
   // ---- loading and persisting -----------------------------------------------
 
   private async loadCommunities(): Promise<void> {
+    await this.restoreLineages()
     for (const id of await this.store.listCommunities()) {
       const cid = toHex(id) as CommunityId
       const rt = this.runtime(cid, true)
@@ -339,6 +344,8 @@ export class PolityNode implements PolityClient {
         rt.loading = this.replay(rt, id).finally(() => {
           rt.loading = undefined
           rt.snapshot = undefined
+          // FORK-5: the community is whole now: its own lineage and its forks' can be asked.
+          if (this.communities.get(rt.id) === rt) this.refreshLineages(rt.id)
         })
         rt.loading.catch(() => undefined)
       } else {
@@ -350,6 +357,7 @@ export class PolityNode implements PolityClient {
       const rt = this.runtime(cid, true)
       await this.loadMeta(rt)
     }
+    this.refreshLineages()
   }
 
   /** Replay a community's stored ops into its replica, yielding now and then so the node stays responsive. */
@@ -602,6 +610,7 @@ export class PolityNode implements PolityClient {
       }
     }
     this.emit({ type: 'community', community: rt.id, ops: rt.replica.size })
+    this.refreshLineages(rt.id)
   }
 
   /** Author one op as this device on top of everything this replica holds. */
@@ -641,17 +650,19 @@ export class PolityNode implements PolityClient {
     for (const rt of this.communities.values()) {
       if (rt.loading && rt.snapshot) {
         const s = rt.snapshot
+        const lineage = this.lineageOf(rt)
         out.push({
           id: rt.id, name: s.name, purpose: s.purpose, memberCount: s.members.length,
           role: s.members.find((m) => m.id === this.member)?.role ?? null,
           openProposals: s.proposals.filter((p) => p.status === 'open').length, opCount: s.opCount,
-          parent: s.parent?.community ?? null, pendingJoin: false,
+          parent: lineage?.status === 'verified' ? lineage.parent : null, lineage, pendingJoin: false,
         })
         continue
       }
       const roster = rt.replica.roster()
       const g = roster.genesis
       const state = g ? rt.replica.state() : undefined
+      const lineage = this.lineageOf(rt)
       out.push({
         id: rt.id,
         name: g?.name ?? rt.pendingJoin?.name ?? '',
@@ -660,7 +671,9 @@ export class PolityNode implements PolityClient {
         role: roster.members.get(this.member)?.role ?? null,
         openProposals: state ? state.proposals.filter((p) => p.status === 'open').length : 0,
         opCount: rt.replica.size,
-        parent: g?.parent?.community ?? null,
+        // FORK-5: a fork is presented as its parent's only when its lineage is verified.
+        parent: lineage?.status === 'verified' ? lineage.parent : null,
+        lineage,
         pendingJoin: rt.pendingJoin !== undefined,
       })
     }
@@ -692,13 +705,73 @@ export class PolityNode implements PolityClient {
     return op.community
   }
 
-  async getCommunity(input: { community: CommunityId }): Promise<CommunityState> {
+  async getCommunity(input: { community: CommunityId }): Promise<CommunityView> {
     this.requireSecrets()
     const pending = this.runtime(input.community)
-    if (pending.loading && pending.snapshot) return pending.snapshot
+    if (pending.loading && pending.snapshot) return this.view(pending, pending.snapshot)
     const rt = await this.ready(input.community)
     if (!rt.replica.roster().genesis) throw new InvalidInputError('This community\'s ops have not arrived yet: sync with a member or import a bundle.')
-    return rt.replica.state()
+    return this.view(rt, rt.replica.state())
+  }
+
+  /** FORK-5: a fork's state carries its lineage, and names its parent only when that is verified. */
+  private view(rt: CommunityRuntime, state: CommunityState): CommunityView {
+    const lineage = this.lineageOf(rt)
+    if (!lineage) return state
+    return { ...state, parent: lineage.status === 'verified' ? state.parent : null, lineage }
+  }
+
+  // ---- fork lineage (FORK-5) -------------------------------------------------------
+
+  /** A fork's lineage as this device can tell it; null for a community that is not a fork (or whose genesis is not here yet). */
+  private lineageOf(rt: CommunityRuntime): ForkLineage | null {
+    const final = this.lineages.final(rt.id)
+    if (final) return final
+    if (rt.loading) {
+      const p = rt.snapshot?.parent
+      return p ? loadingLineage(p.community, p.version) : null
+    }
+    const g = rt.replica.dag.get(rt.id as unknown as OpId)?.op
+    if (!g || g.kind !== 'genesis' || !g.body.parent) return null
+    const parent = this.communities.get(toHex(g.body.parent.community) as CommunityId)
+    return this.lineages.of(rt.id, g, parent ? { replica: parent.replica, loading: parent.loading !== undefined } : undefined)
+  }
+
+  /** Ask again for the forks that `changed` is (or is the parent of), or for every fork; tell UIs if an answer moved. */
+  private refreshLineages(changed?: CommunityId): void {
+    let moved = false
+    for (const rt of this.communities.values()) {
+      if (rt.loading || this.lineages.final(rt.id)) continue
+      const g = rt.replica.dag.get(rt.id as unknown as OpId)?.op
+      if (!g || g.kind !== 'genesis' || !g.body.parent) continue
+      if (changed !== undefined && rt.id !== changed && toHex(g.body.parent.community) !== changed) continue
+      const before = this.lineages.last(rt.id)
+      const after = this.lineageOf(rt)
+      if (before?.status !== after?.status || before?.unchecked !== after?.unchecked || before?.missingHeads !== after?.missingHeads) moved = true
+    }
+    if (moved) this.emit({ type: 'communities' })
+  }
+
+  /** Keep a final answer, sealed, so a restarted device shows it before its replicas reload. */
+  private keepLineage(fork: CommunityId, value: ForkLineage): void {
+    if (!this.secrets) return
+    const name = `${LINEAGE_META_PREFIX}${fork}`
+    void this.store.putMeta(name, seal(this.secrets.dataKey, name, encodeLineage(value))).catch(() => undefined)
+  }
+
+  private async restoreLineages(): Promise<void> {
+    const dataKey = this.requireSecrets().dataKey
+    for (const name of await this.store.listMeta(LINEAGE_META_PREFIX)) {
+      const fork = name.slice(LINEAGE_META_PREFIX.length) as CommunityId
+      const raw = await this.store.getMeta(name)
+      let value: ForkLineage | undefined
+      try {
+        value = raw ? decodeLineage(unseal(dataKey, name, raw)) : undefined
+      } catch {
+        value = undefined // damaged: it is simply asked again
+      }
+      if (value) this.lineages.restore(fork, value)
+    }
   }
 
   async createInvite(input: { community: CommunityId } & InviteInput): Promise<Invite> {
