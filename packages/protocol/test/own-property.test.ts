@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import {
-  DecodeError, OP_KINDS, createOp, decodeCanonical, decodeOp, encodeCanonical, fromHex, generateKeyPair, sign,
+  DecodeError, OP_KINDS, checkBody, createOp, isOpKind, decodeCanonical, decodeOp, encodeCanonical, fromHex, generateKeyPair, sign,
   type CborValue, type OpKind,
 } from '../src/index'
 import { concatBytes, utf8 } from '../src/encoding/bytes'
@@ -188,6 +188,14 @@ describe('own-property lookups of untrusted keys (ENV-5a, ENC-4)', () => {
     }
     expect(message).toMatch(/not allowed/)
     expect(message.length).toBeLessThan(120)
+  })
+
+  it('ENV-5a: an op kind named after a built-in is unknown, through decodeOp and checkBody', () => {
+    for (const kind of [...Object.getOwnPropertyNames(Object.prototype), '__proto__', 'prototype']) {
+      expect(isOpKind(kind), kind).toBe(false)
+      expect(() => checkBody(kind as OpKind, {}), kind).toThrow(DecodeError)
+      expect(() => decodeOp(envelope(kind as OpKind, {})), kind).toThrow(/ENV-5: unknown op kind/)
+    }
   })
 
   it('ENC-4: decoded maps have no prototype, so inherited names read as absent', () => {

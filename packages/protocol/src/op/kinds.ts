@@ -3,6 +3,7 @@
  * A body with a missing, extra or out-of-range field is rejected at decode
  * time, before any rule looks at it.
  */
+import { DecodeError } from '../errors'
 import {
   blob, bytes, fraction, list, oneOf, optional, record, text, uint, variant,
   type Check, type Infer,
@@ -126,14 +127,15 @@ export type AnyBody = { [K in OpKind]: BodyOf<K> }[OpKind]
 
 export const OP_KINDS = Object.keys(bodyShapes) as OpKind[]
 
-const bodyChecks = Object.fromEntries(
-  Object.entries(bodyShapes).map(([k, s]) => [k, record(s as never)]),
-) as unknown as { [K in OpKind]: Check<BodyOf<K>> }
+/** One check per kind, in a Map: a kind from the wire is never a property lookup (ENV-5a). */
+const bodyChecks = new Map<string, Check<unknown>>(Object.entries(bodyShapes).map(([k, s]) => [k, record(s as never)]))
 
 export function isOpKind(k: unknown): k is OpKind {
-  return typeof k === 'string' && Object.hasOwn(bodyShapes, k)
+  return typeof k === 'string' && bodyChecks.has(k)
 }
 
 export function checkBody<K extends OpKind>(kind: K, body: unknown): BodyOf<K> {
-  return bodyChecks[kind](body as never, 'body')
+  const check = bodyChecks.get(kind)
+  if (!check) throw new DecodeError(`ENV-5: unknown op kind ${JSON.stringify(String(kind).slice(0, 40))}.`)
+  return check(body as never, 'body') as BodyOf<K>
 }
