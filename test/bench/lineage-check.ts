@@ -6,7 +6,7 @@
  * beside `verifyForkLineage` from the ops alone (the standalone check).
  * `npx -y pnpm@10 exec tsx test/bench/lineage-check.ts [ops]`
  */
-import { DEFAULT_RULES, Replica, certifyDevice, checkForkLineage, createOp, fromHex, generateKeyPair, sha256, verifyForkLineage, type AnyOp, type OpId } from '@polity/protocol'
+import { DEFAULT_RULES, Replica, certifyDevice, checkForkLineage, createOp, fromHex, generateKeyPair, sha256, verifyForkLineage, type AnyOp, type Op, type OpId } from '@polity/protocol'
 import { createNativeCrypto } from '@polity/node'
 import { generateCommunity, sizesFor } from './generate'
 
@@ -20,7 +20,7 @@ const parent = new Replica({ community: g.community, crypto, keepEnvelopes: fals
 for (const op of g.ops) parent.receive(op)
 console.log(`parent folded in ${((performance.now() - t) / 1000).toFixed(1)} s; ${parent.roster().members.size} members`)
 
-function fork(heads: OpId[], lie: boolean): AnyOp {
+function fork(heads: OpId[], lie: boolean): Op<'genesis'> {
   const past = parent.rosterAt(parent.frontierOfDeps(heads))
   const text = (past.charterVersions[0] as { text: string }).text
   const members = [...past.members.keys()].sort().slice(0, 4096).map((m) => fromHex(m, 32))
@@ -33,7 +33,7 @@ function fork(heads: OpId[], lie: boolean): AnyOp {
       name: 'Fork', purpose: '', charter: text, rules: DEFAULT_RULES, founder: id.publicKey, cert: certifyDevice(id, device.publicKey),
       parent: { community: fromHex(g.community, 32), heads: heads.map((h) => fromHex(h, 32)), version: 0, charterHash: sha256(new TextEncoder().encode(text)), members },
     },
-  }, device, crypto) as AnyOp
+  }, device, crypto)
 }
 
 const ms = (f: () => unknown): [number, unknown] => {
