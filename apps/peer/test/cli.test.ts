@@ -79,6 +79,19 @@ describe('polity CLI', () => {
     void readFileSync
   }, 120_000)
 
+  it('CLI-4 (FORK-5): community list and show say whether a fork\'s lineage is verified', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'polity-cli-')), 'x')
+    await json(dir, 'identity', 'create')
+    const { community } = await json<{ community: string }>(dir, 'community', 'create', '--name', 'Harbor')
+    const { community: fork } = await json<{ community: string }>(dir, 'community', 'fork', community, '--name', 'Harbor North')
+    const list = await polity(dir, 'community', 'list')
+    expect(list.stdout).toMatch(/Harbor North[^\n]*\n\s+fork of "Harbor" \([0-9a-f]{12}\) at charter version 0 — lineage verified/)
+    const show = await polity(dir, 'community', 'show', fork)
+    expect(show.stdout).toMatch(/fork of "Harbor" .* — lineage verified/)
+    const listed = await json<{ id: string; parent: string | null; lineage: { status: string } | null }[]>(dir, 'community', 'list')
+    expect(listed.find((c) => c.id === fork)).toMatchObject({ parent: community, lineage: { status: 'verified' } })
+  }, 120_000)
+
   it('CLI-3: config.json and relay flags: a malformed setting names itself and nothing starts', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'polity-cli-')), 'x')
     mkdirSync(dir, { recursive: true })
