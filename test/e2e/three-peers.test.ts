@@ -62,7 +62,8 @@ async function restartPeer(i: number, uiArgs?: readonly string[]): Promise<void>
 /** Read a community's state over the page's own bridge connection rules (its origin, its launch token), as the UI would. */
 async function stateByName(page: Page, name: string): Promise<{ community: string; heads: string[]; members: { id: string }[]; charter: { versions: { text: string }[] } }> {
   return page.evaluate(async (wanted) => {
-    const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? ''
+    // The page keeps its launch token in sessionStorage once it has read it from the address.
+    const token = sessionStorage.getItem('polity.token') ?? new URLSearchParams(location.hash.slice(1)).get('token') ?? ''
     const ws = new WebSocket(`ws://${location.host}/api?token=${encodeURIComponent(token)}`)
     await new Promise((ok, fail) => {
       ws.onopen = ok
@@ -95,7 +96,8 @@ async function join(page: Page, link: string, name: string): Promise<void> {
   const deadline = Date.now() + 90_000
   while (Date.now() < deadline && !(await page.getByTestId('community-title').isVisible())) {
     const items = page.getByTestId('community-list').locator('li')
-    if ((await items.count()) > 0 && !((await items.first().textContent()) ?? '').includes('Joining')) await page.getByTestId('open-community').first().click()
+    // The join may complete (and open the community) while we click: a click on a button that went away is retried, not fatal.
+    if ((await items.count()) > 0 && !((await items.first().textContent()) ?? '').includes('Joining')) await page.getByTestId('open-community').first().click({ timeout: 2_000 }).catch(() => undefined)
     else await page.waitForTimeout(500)
   }
   await page.getByTestId('community-title').waitFor({ timeout: 30_000 })
