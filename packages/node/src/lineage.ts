@@ -18,14 +18,29 @@
  * per fork for a final answer; an unchecked fork costs ≤ 64 lookups per batch
  * of parent ops applied.
  */
-import { checkForkLineage, toHex, type CborValue, type CommunityId, type ForkGenesis, type LineageProblem, type Replica } from '@polity/protocol'
+import { checkForkLineage, toHex, type CborValue, type CommunityId, type CommunityState, type ForkGenesis, type LineageProblem, type OpId, type Replica } from '@polity/protocol'
 import type { ForkLineage } from '@polity/api'
+import type { Store } from './storage'
+import { seal, unseal } from './secrets'
 
-/** The parent as this device holds it, if at all. */
-export interface HeldParent {
+/** What lineage needs of a community the node holds (a CommunityRuntime fits). */
+export interface LineageRuntime {
+  readonly id: CommunityId
   readonly replica: Replica
-  /** Still replaying its stored ops behind a checkpoint: not whole yet. */
-  readonly loading: boolean
+  /** Set while the replica replays its stored ops behind a checkpoint. */
+  readonly loading: Promise<void> | undefined
+  readonly snapshot: CommunityState | undefined
+}
+
+export interface LineageHost {
+  runtimes(): Iterable<LineageRuntime>
+  runtime(id: CommunityId): LineageRuntime | undefined
+  /** The node's metadata store, where final answers are kept sealed. */
+  readonly meta: Pick<Store, 'getMeta' | 'putMeta' | 'listMeta'>
+  /** The data key, while unlocked. */
+  dataKey(): Uint8Array | undefined
+  /** An answer moved: UIs should list the communities again. */
+  changed(): void
 }
 
 interface Entry {
@@ -37,21 +52,21 @@ interface Entry {
 const unchecked = (parent: CommunityId, parentName: string | null, version: number, why: NonNullable<ForkLineage['unchecked']>, missingHeads = 0): ForkLineage =>
   ({ parent, parentName, version, status: 'unchecked', unchecked: why, missingHeads, problems: [] })
 
+/** The genesis op of a fork, when the community's replica holds it. */
+function forkGenesisOf(rt: LineageRuntime): ForkGenesis | undefined {
+  const g = rt.replica.dag.get(rt.id as unknown as OpId)?.op
+  return g && g.kind === 'genesis' && g.body.parent ? g : undefined
+}
+
 export class ForkLineages {
   private readonly entries = new Map<CommunityId, Entry>()
 
-  /** `onFinal` is told each verified or false answer once, to keep it (sealed) across restarts. */
-  constructor(private readonly onFinal: (fork: CommunityId, value: ForkLineage) => void) {}
+  constructor(private readonly host: LineageHost) {}
 
-  /** A final answer, if there is one. */
+  /** A final answer (verified or false), if there is one. */
   final(fork: CommunityId): ForkLineage | undefined {
     const e = this.entries.get(fork)
     return e && e.value.status !== 'unchecked' ? e.value : undefined
-  }
-
-  /** The last answer (final or not). */
-  last(fork: CommunityId): ForkLineage | undefined {
-    return this.entries.get(fork)?.value
   }
 
   /** A final answer kept from an earlier run. */
@@ -63,34 +78,75 @@ export class ForkLineages {
     this.entries.clear()
   }
 
-  /** FORK-5: the fork's lineage against the parent as held here; asked again only when the parent changed. */
-  of(fork: CommunityId, genesis: ForkGenesis, parent: HeldParent | undefined): ForkLineage {
-    const claim = genesis.body.parent
-    if (!claim) throw new Error('not a fork')
-    const known = this.entries.get(fork)
-    if (known && known.value.status !== 'unchecked') return known.value
-    const key = parent ? `${parent.loading ? 'loading' : 'whole'}:${parent.replica.size}` : 'none'
-    if (known && known.key === key) return known.value
+  /** FORK-5: a community's lineage as this device can tell it; null when it is not a fork (or its genesis is not here yet). */
+  of(rt: LineageRuntime): ForkLineage | null {
+    const final = this.final(rt.id)
+    if (final) return final
+    if (rt.loading) {
+      const p = rt.snapshot?.parent
+      return p ? unchecked(p.community, null, p.version, 'loading') : null
+    }
+    const genesis = forkGenesisOf(rt)
+    if (!genesis) return null
+    const claim = genesis.body.parent as NonNullable<ForkGenesis['body']['parent']>
     const parentId = toHex(claim.community) as CommunityId
+    const parent = this.host.runtime(parentId)
+    // Asked again only when the parent changed (its op count, or whether it is still loading).
+    const key = parent ? `${parent.loading ? 'loading' : 'whole'}:${parent.replica.size}` : 'none'
+    const known = this.entries.get(rt.id)
+    if (known && known.key === key) return known.value
     let value: ForkLineage
     if (parent?.loading) value = unchecked(parentId, null, claim.version, 'loading')
     else if (!parent || parent.replica.roster().genesis === null) value = unchecked(parentId, null, claim.version, 'parent-not-held')
     else {
       const check = checkForkLineage(genesis, parent.replica)
-      const parentName = parent.replica.roster().genesis?.name ?? null
       value = check.status === 'unchecked'
-        ? unchecked(parentId, parentName, claim.version, 'parent-ops-missing', check.missingHeads.length)
+        ? unchecked(parentId, parent.replica.roster().genesis?.name ?? null, claim.version, 'parent-ops-missing', check.missingHeads.length)
         : { parent: parentId, parentName: check.parentName, version: claim.version, status: check.status, unchecked: null, missingHeads: 0, problems: check.status === 'false' ? check.problems : [] }
     }
-    this.entries.set(fork, { value, key })
-    if (value.status !== 'unchecked') this.onFinal(fork, value)
+    this.entries.set(rt.id, { value, key })
+    if (value.status !== 'unchecked') this.keep(rt.id, value)
     return value
   }
-}
 
-/** What a fork shows while its own replica is still loading and no final answer is kept. */
-export function loadingLineage(parent: CommunityId, version: number): ForkLineage {
-  return unchecked(parent, null, version, 'loading')
+  /** Ask again for the forks that `changed` is (or is the parent of), or for every fork; tell UIs if an answer moved. */
+  refresh(changed?: CommunityId): void {
+    let moved = false
+    for (const rt of this.host.runtimes()) {
+      if (rt.loading || this.final(rt.id)) continue
+      const genesis = forkGenesisOf(rt)
+      if (!genesis) continue
+      if (changed !== undefined && rt.id !== changed && toHex((genesis.body.parent as { community: Uint8Array }).community) !== changed) continue
+      const before = this.entries.get(rt.id)?.value
+      const after = this.of(rt)
+      if (before?.status !== after?.status || before?.unchecked !== after?.unchecked || before?.missingHeads !== after?.missingHeads) moved = true
+    }
+    if (moved) this.host.changed()
+  }
+
+  /** Keep a final answer, sealed, so a restarted device shows it before its replicas reload. */
+  private keep(fork: CommunityId, value: ForkLineage): void {
+    const dataKey = this.host.dataKey()
+    if (!dataKey) return
+    const name = `${LINEAGE_META_PREFIX}${fork}`
+    void this.host.meta.putMeta(name, seal(dataKey, name, encodeLineage(value))).catch(() => undefined)
+  }
+
+  /** Restore the kept final answers (on unlock, before the replicas load); a damaged one is simply asked again. */
+  async restoreKept(): Promise<void> {
+    const dataKey = this.host.dataKey()
+    if (!dataKey) return
+    for (const name of await this.host.meta.listMeta(LINEAGE_META_PREFIX)) {
+      const raw = await this.host.meta.getMeta(name)
+      let value: ForkLineage | undefined
+      try {
+        value = raw ? decodeLineage(unseal(dataKey, name, raw)) : undefined
+      } catch {
+        value = undefined
+      }
+      if (value) this.restore(name.slice(LINEAGE_META_PREFIX.length) as CommunityId, value)
+    }
+  }
 }
 
 // ---- keeping final answers -------------------------------------------------------

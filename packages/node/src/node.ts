@@ -35,7 +35,7 @@ import { decodeBundle, encodeBundle } from './bundle'
 import { decodeCheckpointState, encodeCheckpointState } from './checkpoint'
 import { lineDiff } from './diff'
 import { NodeNetwork, type NetworkHost, type NetworkOptions } from './network'
-import { ForkLineages, LINEAGE_META_PREFIX, decodeLineage, encodeLineage, loadingLineage } from './lineage'
+import { ForkLineages } from './lineage'
 import type { SessionStats } from '@polity/sync'
 import { StoreCorruptError } from '@polity/store'
 
@@ -111,7 +111,13 @@ export class PolityNode implements PolityClient {
   private closed = false
   private network: NodeNetwork | undefined
   /** FORK-5: each fork's lineage as this device can tell it (see lineage.ts for when it is asked). */
-  private readonly lineages = new ForkLineages((fork, value) => this.keepLineage(fork, value))
+  private readonly lineages = new ForkLineages({
+    runtimes: () => this.communities.values(),
+    runtime: (id) => this.communities.get(id),
+    meta: { getMeta: (k) => this.store.getMeta(k), putMeta: (k, v) => this.store.putMeta(k, v), listMeta: (p) => this.store.listMeta(p) },
+    dataKey: () => this.secrets?.dataKey,
+    changed: () => this.emit({ type: 'communities' }),
+  })
 
   private constructor(
     private readonly paths: NodePaths,
@@ -326,7 +332,7 @@ export class PolityNode implements PolityClient {
   // ---- loading and persisting -----------------------------------------------
 
   private async loadCommunities(): Promise<void> {
-    await this.restoreLineages()
+    await this.lineages.restoreKept()
     for (const id of await this.store.listCommunities()) {
       const cid = toHex(id) as CommunityId
       const rt = this.runtime(cid, true)
@@ -345,7 +351,7 @@ export class PolityNode implements PolityClient {
           rt.loading = undefined
           rt.snapshot = undefined
           // FORK-5: the community is whole now: its own lineage and its forks' can be asked.
-          if (this.communities.get(rt.id) === rt) this.refreshLineages(rt.id)
+          if (this.communities.get(rt.id) === rt) this.lineages.refresh(rt.id)
         })
         rt.loading.catch(() => undefined)
       } else {
@@ -357,7 +363,7 @@ export class PolityNode implements PolityClient {
       const rt = this.runtime(cid, true)
       await this.loadMeta(rt)
     }
-    this.refreshLineages()
+    this.lineages.refresh()
   }
 
   /** Replay a community's stored ops into its replica, yielding now and then so the node stays responsive. */
@@ -610,7 +616,7 @@ export class PolityNode implements PolityClient {
       }
     }
     this.emit({ type: 'community', community: rt.id, ops: rt.replica.size })
-    this.refreshLineages(rt.id)
+    this.lineages.refresh(rt.id)
   }
 
   /** Author one op as this device on top of everything this replica holds. */
@@ -650,7 +656,7 @@ export class PolityNode implements PolityClient {
     for (const rt of this.communities.values()) {
       if (rt.loading && rt.snapshot) {
         const s = rt.snapshot
-        const lineage = this.lineageOf(rt)
+        const lineage = this.lineages.of(rt)
         out.push({
           id: rt.id, name: s.name, purpose: s.purpose, memberCount: s.members.length,
           role: s.members.find((m) => m.id === this.member)?.role ?? null,
@@ -662,7 +668,7 @@ export class PolityNode implements PolityClient {
       const roster = rt.replica.roster()
       const g = roster.genesis
       const state = g ? rt.replica.state() : undefined
-      const lineage = this.lineageOf(rt)
+      const lineage = this.lineages.of(rt)
       out.push({
         id: rt.id,
         name: g?.name ?? rt.pendingJoin?.name ?? '',
@@ -716,62 +722,9 @@ export class PolityNode implements PolityClient {
 
   /** FORK-5: a fork's state carries its lineage, and names its parent only when that is verified. */
   private view(rt: CommunityRuntime, state: CommunityState): CommunityView {
-    const lineage = this.lineageOf(rt)
+    const lineage = this.lineages.of(rt)
     if (!lineage) return state
     return { ...state, parent: lineage.status === 'verified' ? state.parent : null, lineage }
-  }
-
-  // ---- fork lineage (FORK-5) -------------------------------------------------------
-
-  /** A fork's lineage as this device can tell it; null for a community that is not a fork (or whose genesis is not here yet). */
-  private lineageOf(rt: CommunityRuntime): ForkLineage | null {
-    const final = this.lineages.final(rt.id)
-    if (final) return final
-    if (rt.loading) {
-      const p = rt.snapshot?.parent
-      return p ? loadingLineage(p.community, p.version) : null
-    }
-    const g = rt.replica.dag.get(rt.id as unknown as OpId)?.op
-    if (!g || g.kind !== 'genesis' || !g.body.parent) return null
-    const parent = this.communities.get(toHex(g.body.parent.community) as CommunityId)
-    return this.lineages.of(rt.id, g, parent ? { replica: parent.replica, loading: parent.loading !== undefined } : undefined)
-  }
-
-  /** Ask again for the forks that `changed` is (or is the parent of), or for every fork; tell UIs if an answer moved. */
-  private refreshLineages(changed?: CommunityId): void {
-    let moved = false
-    for (const rt of this.communities.values()) {
-      if (rt.loading || this.lineages.final(rt.id)) continue
-      const g = rt.replica.dag.get(rt.id as unknown as OpId)?.op
-      if (!g || g.kind !== 'genesis' || !g.body.parent) continue
-      if (changed !== undefined && rt.id !== changed && toHex(g.body.parent.community) !== changed) continue
-      const before = this.lineages.last(rt.id)
-      const after = this.lineageOf(rt)
-      if (before?.status !== after?.status || before?.unchecked !== after?.unchecked || before?.missingHeads !== after?.missingHeads) moved = true
-    }
-    if (moved) this.emit({ type: 'communities' })
-  }
-
-  /** Keep a final answer, sealed, so a restarted device shows it before its replicas reload. */
-  private keepLineage(fork: CommunityId, value: ForkLineage): void {
-    if (!this.secrets) return
-    const name = `${LINEAGE_META_PREFIX}${fork}`
-    void this.store.putMeta(name, seal(this.secrets.dataKey, name, encodeLineage(value))).catch(() => undefined)
-  }
-
-  private async restoreLineages(): Promise<void> {
-    const dataKey = this.requireSecrets().dataKey
-    for (const name of await this.store.listMeta(LINEAGE_META_PREFIX)) {
-      const fork = name.slice(LINEAGE_META_PREFIX.length) as CommunityId
-      const raw = await this.store.getMeta(name)
-      let value: ForkLineage | undefined
-      try {
-        value = raw ? decodeLineage(unseal(dataKey, name, raw)) : undefined
-      } catch {
-        value = undefined // damaged: it is simply asked again
-      }
-      if (value) this.lineages.restore(fork, value)
-    }
   }
 
   async createInvite(input: { community: CommunityId } & InviteInput): Promise<Invite> {

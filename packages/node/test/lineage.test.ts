@@ -147,7 +147,10 @@ describe('fork lineage in the node (FORK-5)', () => {
     const { v: _v, ...noVersion } = base
     expect(back(noVersion)).toBeUndefined()
     // Restored answers are final; unchecked ones are never restored.
-    const cache = new ForkLineages(() => undefined)
+    const cache = new ForkLineages({
+      runtimes: () => [], runtime: () => undefined, dataKey: () => undefined, changed: () => undefined,
+      meta: { getMeta: async () => undefined, putMeta: async () => undefined, listMeta: async () => [] },
+    })
     cache.restore(value.parent, { ...value, status: 'unchecked', problems: [] })
     expect(cache.final(value.parent)).toBeUndefined()
     cache.restore(value.parent, value)
