@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
+import { DEFAULT_RULES, certifyDevice, createOp, fromHex, generateKeyPair, sha256 } from '@polity/protocol'
+import { encodeBundle } from '@polity/node'
 import { axeSerious, launch, onboard, SHOTS, startPeer, stopPeer, type Peer } from './browser-mode'
 
 const PASSPHRASE = 'e2e passphrase ok'
@@ -57,6 +59,33 @@ async function restartPeer(i: number, uiArgs?: readonly string[]): Promise<void>
   await page.getByTestId('community-title').waitFor({ timeout: 30_000 })
 }
 
+/** Read a community's state over the page's own bridge connection rules (its origin, its launch token), as the UI would. */
+async function stateByName(page: Page, name: string): Promise<{ community: string; heads: string[]; members: { id: string }[]; charter: { versions: { text: string }[] } }> {
+  return page.evaluate(async (wanted) => {
+    // The page keeps its launch token in sessionStorage once it has read it from the address.
+    const token = sessionStorage.getItem('polity.token') ?? new URLSearchParams(location.hash.slice(1)).get('token') ?? ''
+    const ws = new WebSocket(`ws://${location.host}/api?token=${encodeURIComponent(token)}`)
+    await new Promise((ok, fail) => {
+      ws.onopen = ok
+      ws.onerror = fail
+    })
+    let next = 1
+    const call = (method: string, input?: unknown): Promise<unknown> => new Promise((ok, fail) => {
+      const id = next++
+      ws.addEventListener('message', (e) => {
+        const m = JSON.parse(String(e.data)) as { kind: string; id: number; ok: boolean; value: unknown; error?: { message: string } }
+        if (m.kind === 'response' && m.id === id) (m.ok ? ok(m.value) : fail(new Error(m.error?.message)))
+      })
+      ws.send(JSON.stringify({ kind: 'request', id, method, ...(input === undefined ? {} : { input }) }))
+    })
+    const list = await call('listCommunities') as { id: string; name: string }[]
+    const id = (list.find((x) => x.name === wanted) as { id: string }).id
+    const state = await call('getCommunity', { community: id })
+    ws.close()
+    return state as { community: string; heads: string[]; members: { id: string }[]; charter: { versions: { text: string }[] } }
+  }, name)
+}
+
 async function join(page: Page, link: string, name: string): Promise<void> {
   await page.getByTestId('show-join').click()
   await page.getByTestId('invite-input').fill(link)
@@ -67,7 +96,8 @@ async function join(page: Page, link: string, name: string): Promise<void> {
   const deadline = Date.now() + 90_000
   while (Date.now() < deadline && !(await page.getByTestId('community-title').isVisible())) {
     const items = page.getByTestId('community-list').locator('li')
-    if ((await items.count()) > 0 && !((await items.first().textContent()) ?? '').includes('Joining')) await page.getByTestId('open-community').first().click()
+    // The join may complete (and open the community) while we click: a click on a button that went away is retried, not fatal.
+    if ((await items.count()) > 0 && !((await items.first().textContent()) ?? '').includes('Joining')) await page.getByTestId('open-community').first().click({ timeout: 2_000 }).catch(() => undefined)
     else await page.waitForTimeout(500)
   }
   await page.getByTestId('community-title').waitFor({ timeout: 30_000 })
@@ -190,9 +220,54 @@ describe('browser mode, three peers (E2E)', () => {
     expect(steps[1]).toContain('Harbor Commons North')
     expect(steps[1]).toMatch(/version 1/i)
     await c.screenshot({ path: `${SHOTS}06-fork-lineage-c.png` })
+    // FORK-5: C holds the parent, so the fork's lineage is verified, in the lineage and under the title.
+    expect(steps[1]).toMatch(/lineage verified/)
+    expect(await c.getByTestId('lineage-status').first().getAttribute('data-status')).toBe('verified')
     // The fork starts from version 1 of the parent's charter, and only C is in it.
     await c.getByTestId('tab-roster').click()
     expect(await c.getByTestId('member').count()).toBe(1)
+  }, 120_000)
+
+  it('E2E-4b (FORK-5): a fork genesis with a made-up member list at the parent\'s real heads is imported and shown as a false lineage, never as a fork', async () => {
+    const c = pages[2] as Page
+    const parentState = await stateByName(c, 'Harbor Commons')
+    const charter = (parentState.charter.versions[1] as { text: string }).text
+    const identity = generateKeyPair()
+    const device = generateKeyPair()
+    const forged = createOp({
+      community: null, seq: 1, deps: [], time: Date.now(), kind: 'genesis',
+      body: {
+        name: 'Harbor Commons (official fork)', purpose: '', charter, rules: DEFAULT_RULES, founder: identity.publicKey,
+        cert: certifyDevice(identity, device.publicKey),
+        parent: {
+          community: fromHex(parentState.community, 32), heads: parentState.heads.map((h) => fromHex(h, 32)), version: 1,
+          charterHash: sha256(new TextEncoder().encode(charter)), members: [fromHex((parentState.members[0] as { id: string }).id, 32), generateKeyPair().publicKey],
+        },
+      },
+    }, device)
+    await c.getByTestId('tab-settings').click()
+    await c.getByTestId('import-bundle').setInputFiles({ name: 'forged.polity-bundle', mimeType: 'application/octet-stream', buffer: Buffer.from(encodeBundle([forged.bytes])) })
+    await c.getByRole('status').waitFor({ timeout: 30_000 })
+    await c.getByTestId('back').click()
+    const item = c.getByTestId('community-list').locator('li').filter({ hasText: 'Harbor Commons (official fork)' })
+    await item.locator('[data-testid="lineage-status"][data-status="false"]').waitFor({ timeout: 30_000 })
+    expect(await item.textContent()).toMatch(/false lineage/i)
+    expect(await item.textContent()).not.toMatch(/lineage verified/)
+    const real = c.getByTestId('community-list').locator('li').filter({ hasText: 'Harbor Commons North' })
+    expect(await real.locator('[data-testid="lineage-status"]').getAttribute('data-status')).toBe('verified')
+    expect(await axeSerious(c), 'communities screen with a false lineage').toEqual([])
+    await c.screenshot({ path: `${SHOTS}07-false-lineage-list-c.png` })
+    await item.getByTestId('open-community').click()
+    await c.getByTestId('community-title').filter({ hasText: 'official fork' }).waitFor({ timeout: 30_000 })
+    await c.getByTestId('tab-fork').click()
+    const step = c.getByTestId('lineage-step').filter({ hasText: 'official fork' })
+    await step.locator('[data-status="false"]').waitFor({ timeout: 30_000 })
+    expect(await step.textContent()).not.toMatch(/forked from/)
+    expect(await axeSerious(c), 'fork screen with a false lineage').toEqual([])
+    await c.screenshot({ path: `${SHOTS}07-false-lineage-fork-c.png` })
+    await c.getByTestId('back').click()
+    await c.getByTestId('community-list').locator('li').filter({ hasText: 'Harbor Commons North' }).getByTestId('open-community').click()
+    await c.getByTestId('community-title').filter({ hasText: 'Harbor Commons North' }).waitFor({ timeout: 30_000 })
   }, 120_000)
 
   it('E2E-5/6: Arabic renders the community screen right-to-left; axe finds no serious violations on any screen', async () => {

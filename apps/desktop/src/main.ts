@@ -8,7 +8,7 @@ import { app, BrowserWindow, ipcMain, Menu, session, shell, type IpcMainInvokeEv
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { PolityNode } from '@polity/node'
-import { API_METHODS } from '@polity/api'
+import { API_METHODS, checkApiInput } from '@polity/api'
 import { EVENT_CHANNEL, INVOKE_PREFIX } from './ipc'
 
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
@@ -63,8 +63,9 @@ function registerIpc(n: PolityNode): void {
   for (const method of API_METHODS) {
     ipcMain.handle(`${INVOKE_PREFIX}${method}`, async (e, input: unknown) => {
       if (!trusted(e)) throw new Error('Refused: this window may not call Polity.')
-      const fn = (n as unknown as Record<string, (x: unknown) => Promise<unknown>>)[method] as (x: unknown) => Promise<unknown>
-      return fn.call(n, input)
+      // BRIDGE-5: every input key is one the method takes (checked as own names) before the node sees it.
+      checkApiInput(method, input)
+      return (n[method] as (x: unknown) => Promise<unknown>).call(n, input)
     })
   }
   n.subscribe((event) => {

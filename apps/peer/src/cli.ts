@@ -8,13 +8,14 @@ import { Command, CommanderError, Option } from 'commander'
 import * as Y from 'yjs'
 import { PolityNode } from '@polity/node'
 import { startSignalingServer } from '@polity/net'
-import type { Ballot, CommunityId, Method, OpId, ProposalActionInput, Role, Rules } from '@polity/api'
+import type { Ballot, CommunityId, Method, OpId, ProposalActionInput, Role } from '@polity/api'
 import { DEFAULT_RULES, DRAFT_TEXT, requirementOf, verifyDossier, type ProposalAction } from '@polity/protocol'
 import { defaultDataDir } from './data-dir'
 import { readPassphrase } from './passphrase'
-import { formatCommunity, formatProposal, formatProposals } from './format'
+import { formatCommunity, formatLineage, formatProposal, formatProposals } from './format'
 import { startUiServer } from './ui-server'
 import { readPeerConfig } from './config'
+import { applyRules, parseFraction, parseOptionNumbers, parseWhole, RULE_KEYS, UsageError } from './parse'
 import { fileURLToPath } from 'node:url'
 
 interface GlobalOptions {
@@ -23,8 +24,6 @@ interface GlobalOptions {
   passphraseFile?: string
   kdfLogN?: string
 }
-
-class UsageError extends Error {}
 
 const program = new Command()
 program
@@ -73,58 +72,6 @@ async function proposalId(node: PolityNode, community: CommunityId, ref: string)
   const hits = s.proposals.filter((p) => p.id === ref || (ref.length >= 4 && p.id.startsWith(ref)))
   if (hits.length === 1) return (hits[0] as { id: OpId }).id
   throw new Error(hits.length === 0 ? `No proposal matches "${ref}".` : `"${ref}" matches ${hits.length} proposals; give more of the id.`)
-}
-
-const CLASSES = ['resolution', 'roster', 'rules', 'charter'] as const
-const RULE_KEYS = 'invite, remove, roles, propose, editDraft = a role; <class>.quorum, <class>.threshold = a fraction; <class>.days = the shortest voting period; entrenchedThreshold = a fraction; <class> is resolution, roster, rules, charter or all'
-
-/** `--rule key=value` pairs over some rules (GOV-1): roles, per-class quorum/threshold/days, the entrenched threshold. */
-function applyRules(base: Rules, pairs: readonly string[]): Rules {
-  const rules = { ...base, decisions: { ...base.decisions } } as { -readonly [K in keyof Rules]: Rules[K] }
-  for (const kv of pairs) {
-    const [k, v] = kv.split('=') as [string, string | undefined]
-    if (v === undefined) throw new UsageError(`--rule needs key=value, got "${kv}".`)
-    const [cls, field] = k.split('.') as [string, string | undefined]
-    if (['invite', 'remove', 'roles', 'propose', 'editDraft'].includes(k)) {
-      if (!['member', 'steward', 'founder'].includes(v)) throw new UsageError(`--rule ${k} must be member, steward or founder.`)
-      ;(rules as Record<string, unknown>)[k] = v as Role
-    } else if (k === 'entrenchedThreshold') rules.entrenchedThreshold = parseThreshold(v, k)
-    else if (field !== undefined && (cls === 'all' || (CLASSES as readonly string[]).includes(cls)) && ['quorum', 'threshold', 'days'].includes(field)) {
-      for (const c of cls === 'all' ? CLASSES : [cls as (typeof CLASSES)[number]]) {
-        const d = { ...rules.decisions[c] }
-        if (field === 'quorum') d.quorum = parseFraction(v, k)
-        else if (field === 'threshold') d.threshold = parseThreshold(v, k)
-        else {
-          const days = Number(v)
-          if (!(days >= 0 && days <= 366)) throw new UsageError(`--rule ${k} must be 0 to 366 days.`)
-          d.period = Math.round(days * 86_400_000)
-        }
-        rules.decisions[c] = d
-      }
-    } else throw new UsageError(`Unknown rule "${k}". Rules: ${RULE_KEYS}.`)
-  }
-  return rules
-}
-
-/** A threshold is a fraction below 1 (GOV-5). */
-function parseThreshold(s: string, what: string): [number, number] {
-  const f = parseFraction(s, what)
-  if (f[0] >= f[1]) throw new UsageError(`${what} must be below 100% (a threshold of 100% could never be met).`)
-  return f
-}
-
-function parseFraction(s: string, what: string): [number, number] {
-  const m = /^(\d+)\/(\d+)$/.exec(s) ?? /^(\d+(?:\.\d+)?)%$/.exec(s)
-  if (!m) throw new UsageError(`${what} must look like 1/2 or 50%.`)
-  if (s.endsWith('%')) {
-    const pct = Number(m[1])
-    if (!(pct >= 0 && pct <= 100)) throw new UsageError(`${what} must be between 0% and 100%.`)
-    return [Math.round(pct * 100), 10_000]
-  }
-  const num = Number(m[1])
-  const den = Number(m[2])
-  if (!(den >= 1 && num <= den)) throw new UsageError(`${what} must be a fraction between 0 and 1.`)
-  return [num, den]
 }
 
 // ---- identity ---------------------------------------------------------------
@@ -213,7 +160,7 @@ community.command('create').description('found a new community')
 community.command('list').description('the communities on this device').action(() =>
   withNode(async (node) => {
     const list = await node.listCommunities()
-    print(list, () => (list.length === 0 ? 'No communities yet.' : list.map((c) => `${c.id.slice(0, 12)}  ${c.name}  ${c.memberCount} members  ${c.role ?? (c.pendingJoin ? 'joining…' : 'not a member')}  ${c.openProposals} open proposals`).join('\n')))
+    print(list, () => (list.length === 0 ? 'No communities yet.' : list.map((c) => `${c.id.slice(0, 12)}  ${c.name}  ${c.memberCount} members  ${c.role ?? (c.pendingJoin ? 'joining…' : 'not a member')}  ${c.openProposals} open proposals${c.lineage ? `\n              ${formatLineage(c.lineage)}` : ''}`).join('\n')))
   }),
 )
 
@@ -232,7 +179,7 @@ community.command('fork <community>').description('start a new community from a 
     withNode(async (node) => {
       const parent = await communityId(node, ref)
       const versions = (await node.getCommunity({ community: parent })).charter.versions
-      const version = opts.version !== undefined ? Number(opts.version) : versions.length - 1
+      const version = opts.version !== undefined ? parseWhole(opts.version, '--version') : versions.length - 1
       const id = await node.forkCommunity({ community: parent, name: opts.name, version, ...(opts.purpose ? { purpose: opts.purpose } : {}) })
       print({ community: id }, () => `Fork created: ${id} (from version ${version} of ${parent.slice(0, 12)})`)
     }),
@@ -299,7 +246,7 @@ const charter = program.command('charter').description('the charter: draft, rati
 charter.command('show <community>').option('--version <n>', 'a ratified version instead of the draft').action((ref: string, opts: { version?: string }) =>
   withNode(async (node) => {
     const s = await node.getCommunity({ community: await communityId(node, ref) })
-    const text = opts.version !== undefined ? s.charter.versions[Number(opts.version)]?.text : s.charter.draft
+    const text = opts.version !== undefined ? s.charter.versions[parseWhole(opts.version, '--version')]?.text : s.charter.draft
     if (text === undefined) throw new Error(`There are ratified versions 0 to ${s.charter.versions.length - 1}.`)
     print({ text }, () => text)
   }),
@@ -314,7 +261,7 @@ charter.command('versions <community>').action((ref: string) =>
 
 charter.command('diff <community> <from> <to>').action((ref: string, from: string, to: string) =>
   withNode(async (node) => {
-    const hunks = await node.charterDiff({ community: await communityId(node, ref), from: Number(from), to: Number(to) })
+    const hunks = await node.charterDiff({ community: await communityId(node, ref), from: parseWhole(from, '<from>'), to: parseWhole(to, '<to>') })
     print(hunks, () => hunks.map((h) => h.text.split('\n').filter((l, i, a) => i < a.length - 1 || l !== '').map((l) => `${h.kind === 'add' ? '+' : h.kind === 'del' ? '-' : ' '} ${l}`).join('\n')).join('\n'))
   }),
 )
@@ -428,10 +375,9 @@ program.command('vote <community> <proposal> [choice]').description('vote: yes|n
     withNode(async (node) => {
       const id = await communityId(node, ref)
       const pid = await proposalId(node, id, p)
-      const nums = (s: string): number[] => s.split(',').map((x) => Number(x.trim()))
       let ballot: Ballot
-      if (opts.approve !== undefined) ballot = { type: 'approval', approve: nums(opts.approve) }
-      else if (opts.rank !== undefined) ballot = { type: 'irv', rank: nums(opts.rank) }
+      if (opts.approve !== undefined) ballot = { type: 'approval', approve: parseOptionNumbers(opts.approve, '--approve') }
+      else if (opts.rank !== undefined) ballot = { type: 'irv', rank: parseOptionNumbers(opts.rank, '--rank') }
       else if (choice === 'yes' || choice === 'no' || choice === 'abstain') ballot = { type: 'yesno', choice }
       else throw new UsageError('Say yes, no or abstain (or --approve / --rank).')
       await node.vote({ community: id, proposal: pid, ballot })

@@ -1,14 +1,25 @@
 /** Human-readable renderings of the state for the terminal. */
-import type { CommunityState, OpId, ProposalView } from '@polity/api'
+import type { CommunityState, CommunityView, ForkLineage, OpId, ProposalView } from '@polity/api'
 
 const short = (id: string): string => id.slice(0, 12)
 const pct = ([n, d]: readonly [number, number]): string => `${Math.round((n / d) * 1000) / 10}%`
 
-export function formatCommunity(s: CommunityState): string {
+/** FORK-5: a fork's lineage in words; a false one is a warning, never "forked from". */
+export function formatLineage(l: ForkLineage): string {
+  const parent = l.parentName ? `"${l.parentName}" (${short(l.parent)})` : short(l.parent)
+  if (l.status === 'verified') return `fork of ${parent} at charter version ${l.version} — lineage verified`
+  if (l.status === 'false') return `WARNING: false lineage — claims to fork ${parent}, but ${l.problems.map((p) => p.message).join(' ')}`
+  const why = l.unchecked === 'parent-not-held' ? 'this device does not hold the parent community'
+    : l.unchecked === 'parent-ops-missing' ? `${l.missingHeads} of the parent ops it cites are not on this device yet`
+    : 'this device is still loading'
+  return `claims to fork ${parent} at charter version ${l.version} — cannot be checked yet (${why})`
+}
+
+export function formatCommunity(s: CommunityView): string {
   const lines = [
     `${s.name}  (${s.community})`,
     s.purpose ? `  ${s.purpose}` : '',
-    s.parent ? `  forked from ${short(s.parent.community)} at charter version ${s.parent.version}` : '',
+    s.lineage ? `  ${formatLineage(s.lineage)}` : '',
     '',
     `Members (${s.members.length}):`,
     ...s.members.map((m) => `  ${(m.name ?? '(no name)').padEnd(20)} ${m.role.padEnd(8)} ${short(m.id)}  since ${new Date(m.since).toISOString().slice(0, 10)}`),

@@ -10,18 +10,18 @@ import { readFile, stat } from 'node:fs/promises'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { API_METHODS, decodeWire, encodeWire, type PolityClient, type WireRequest } from '@polity/api'
+import { API_METHODS, ApiError, checkApiInput, decodeWire, encodeWire, type ApiMethod, type PolityClient, type WireRequest } from '@polity/api'
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.ico': 'image/x-icon',
-}
+const TYPES = new Map<string, string>([
+  ['.html', 'text/html; charset=utf-8'],
+  ['.js', 'text/javascript; charset=utf-8'],
+  ['.css', 'text/css; charset=utf-8'],
+  ['.json', 'application/json'],
+  ['.svg', 'image/svg+xml'],
+  ['.png', 'image/png'],
+  ['.woff2', 'font/woff2'],
+  ['.ico', 'image/x-icon'],
+])
 
 /** connect-src also lists the node's signaling servers, so the WebRTC relay may reach them (NET-RTC-3). */
 const csp = (connect: readonly string[]): string =>
@@ -89,10 +89,12 @@ function closeAll(server: Server, wss: WebSocketServer): Promise<void> {
   })
 }
 
-const methods = new Set<string>(API_METHODS)
-
 /** One socket: requests in, responses and events out. A bad message gets an error reply; it never stops the node. */
 function bridge(ws: WebSocket, api: PolityClient): void {
+  // Dispatch through a Map of the API's own methods: a method name from the page is never a property lookup.
+  const handlers = new Map<string, (input: unknown) => Promise<unknown>>(
+    API_METHODS.map((m) => [m, (input: unknown) => (api[m] as (x: unknown) => Promise<unknown>).call(api, input)]),
+  )
   const unsubscribe = api.subscribe((event) => {
     if (ws.readyState === ws.OPEN) ws.send(encodeWire({ kind: 'event', event }))
   })
@@ -108,13 +110,18 @@ function bridge(ws: WebSocket, api: PolityClient): void {
       ws.send(encodeWire({ kind: 'response', id: -1, ok: false, error: { name: 'BridgeError', code: 'ERR_BRIDGE_MESSAGE', message: (e as Error).message } }))
       return
     }
-    if (!methods.has(req.method)) {
-      ws.send(encodeWire({ kind: 'response', id: req.id, ok: false, error: { name: 'BridgeError', code: 'ERR_UNKNOWN_METHOD', message: `Unknown API method "${req.method}".` } }))
+    let method: ApiMethod
+    try {
+      // BRIDGE-5: the method and every input key are checked against what the API takes, as own names.
+      method = checkApiInput(req.method, req.input)
+    } catch (e) {
+      const err = e instanceof ApiError ? e : new ApiError('BridgeError', 'ERR_BRIDGE_MESSAGE', String(e))
+      ws.send(encodeWire({ kind: 'response', id: req.id, ok: false, error: { name: err.name, code: err.code, message: err.message } }))
       return
     }
-    const call = (api as unknown as Record<string, (input: unknown) => Promise<unknown>>)[req.method] as (input: unknown) => Promise<unknown>
+    const call = handlers.get(method) as (input: unknown) => Promise<unknown>
     Promise.resolve()
-      .then(() => call.call(api, req.input))
+      .then(() => call(req.input))
       .then(
         (value) => ws.send(encodeWire({ kind: 'response', id: req.id, ok: true, value: value ?? null })),
         (e: unknown) => {
@@ -144,7 +151,7 @@ async function serveStatic(root: string, req: IncomingMessage, res: ServerRespon
     return
   }
   res.writeHead(200, {
-    'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+    'content-type': TYPES.get(extname(file)) ?? 'application/octet-stream',
     'content-security-policy': CSP,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',

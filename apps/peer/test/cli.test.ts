@@ -100,6 +100,11 @@ describe('polity CLI', () => {
     })
     expect(wrong.code).toBe(1)
     expect(wrong.stderr).toMatch(/does not unlock this keystore/)
+    // BRIDGE-5: a rule key named after a built-in is an unknown rule, not a lookup that finds something.
+    const proto = await polity(dir, 'community', 'create', '--name', 'X', '--rule', 'constructor=1')
+    expect(proto.code).toBe(2)
+    expect(proto.stderr).toMatch(/Unknown rule "constructor"/)
+    expect(JSON.parse((await polity(dir, '--json', 'community', 'list')).stdout)).toEqual([])
     const missing = await polity(dir, 'dossier', 'verify', join(dir, 'nope'))
     expect(missing.code).toBe(1)
     void readFileSync
@@ -125,6 +130,19 @@ describe('polity CLI', () => {
     expect((await run(['community', 'list'], {})).stderr).toMatch(/does not unlock this keystore/)
     const ok = await run(['community', 'list'], { POLITY_PASSPHRASE: 'a new long passphrase' })
     expect(ok.code, ok.stderr).toBe(0)
+  }, 120_000)
+
+  it('CLI-4 (FORK-5): community list and show say whether a fork\'s lineage is verified', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'polity-cli-')), 'x')
+    await json(dir, 'identity', 'create')
+    const { community } = await json<{ community: string }>(dir, 'community', 'create', '--name', 'Harbor')
+    const { community: fork } = await json<{ community: string }>(dir, 'community', 'fork', community, '--name', 'Harbor North')
+    const list = await polity(dir, 'community', 'list')
+    expect(list.stdout).toMatch(/Harbor North[^\n]*\n\s+fork of "Harbor" \([0-9a-f]{12}\) at charter version 0 — lineage verified/)
+    const show = await polity(dir, 'community', 'show', fork)
+    expect(show.stdout).toMatch(/fork of "Harbor" .* — lineage verified/)
+    const listed = await json<{ id: string; parent: string | null; lineage: { status: string } | null }[]>(dir, 'community', 'list')
+    expect(listed.find((c) => c.id === fork)).toMatchObject({ parent: community, lineage: { status: 'verified' } })
   }, 120_000)
 
   it('CLI-3: config.json and relay flags: a malformed setting names itself and nothing starts', async () => {

@@ -7,10 +7,10 @@
  * recovery phrase is returned once, at creation, for the member to write down.
  */
 import type {
-  Ballot, CommunityId, CommunityState, Decision, DecisionClass, MemberId, Method, OpId, ProposalAction, Role, Rules,
+  Ballot, CommunityId, CommunityState, Decision, LineageProblem, DecisionClass, MemberId, Method, OpId, ProposalAction, Role, Rules,
 } from '@polity/protocol'
 
-export type { Ballot, CommunityId, CommunityState, Decision, DecisionClass, MemberId, Method, OpId, ProposalAction, Role, Rules }
+export type { Ballot, CommunityId, CommunityState, Decision, LineageProblem, DecisionClass, MemberId, Method, OpId, ProposalAction, Role, Rules }
 
 /** Rules to found a community with: any field left out takes DEFAULT_RULES' value, per decision class and per field. */
 export type RulesInput = Partial<Omit<Rules, 'decisions'>> & {
@@ -35,6 +35,40 @@ export interface CreatedIdentity {
   readonly recoveryPhrase: string
 }
 
+/**
+ * A fork's lineage as this device can tell it (FORK-5): whether the parent's
+ * ops held here prove what the fork's genesis claims (FORK-2..4).
+ */
+export interface ForkLineage {
+  /** The community the fork's genesis names as its parent: a claim unless `status` is 'verified'. */
+  readonly parent: CommunityId
+  /** The parent's name, when this device holds the parent. */
+  readonly parentName: string | null
+  /** The parent's ratified charter version the fork says it starts from. */
+  readonly version: number
+  /**
+   * `verified`: the parent's ops here prove the claim. `unchecked`: it cannot
+   * be checked yet (see `unchecked`). `false`: the parent's ops here contradict
+   * it (see `problems`); such a fork is never presented as a fork of its parent.
+   */
+  readonly status: 'verified' | 'unchecked' | 'false'
+  /**
+   * Why it is unchecked: this device does not hold the parent; it holds the
+   * parent but not every op the fork cites (`missingHeads` of them); or it is
+   * still loading the communities. Null unless unchecked.
+   */
+  readonly unchecked: 'parent-not-held' | 'parent-ops-missing' | 'loading' | null
+  readonly missingHeads: number
+  /** What the claim gets wrong (FORK-2..4); empty unless false. */
+  readonly problems: readonly LineageProblem[]
+}
+
+/** A community's state as the API shows it: `parent` only when the lineage is verified; the claim is in `lineage`. */
+export type CommunityView = CommunityState & {
+  /** Present for a fork only. */
+  readonly lineage?: ForkLineage
+}
+
 export interface CommunitySummary {
   readonly id: CommunityId
   readonly name: string
@@ -44,7 +78,10 @@ export interface CommunitySummary {
   readonly role: Role | null
   readonly openProposals: number
   readonly opCount: number
+  /** The parent community, only when the fork's lineage is verified (FORK-5). */
   readonly parent: CommunityId | null
+  /** For a fork: its lineage as this device can tell it (verified, unchecked or false); null otherwise. */
+  readonly lineage: ForkLineage | null
   /** Waiting to receive the community's ops before the invite can be used. */
   readonly pendingJoin: boolean
 }
@@ -214,7 +251,7 @@ export interface PolityApi {
 
   listCommunities(): Promise<CommunitySummary[]>
   createCommunity(input: CreateCommunityInput): Promise<CommunityId>
-  getCommunity(input: { community: CommunityId }): Promise<CommunityState>
+  getCommunity(input: { community: CommunityId }): Promise<CommunityView>
   createInvite(input: { community: CommunityId } & InviteInput): Promise<Invite>
   acceptInvite(input: { link: string; name?: string }): Promise<AcceptedInvite>
   forkCommunity(input: { community: CommunityId } & ForkInput): Promise<CommunityId>

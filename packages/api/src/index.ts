@@ -7,7 +7,9 @@ export type {
   PolityApi, PolityClient, PolityEvent, ApiMethod, IdentityStatus, CreatedIdentity, CommunitySummary,
   CreateCommunityInput, InviteInput, Invite, AcceptedInvite, ProposalInput, ProposalActionInput, ForkInput,
   DiffHunk, DraftState, ImportResult, DossierReport, PeerStatus, SyncStatus, WebrtcRoom, EnvelopeBatch,
+  ForkLineage, CommunityView, LineageProblem,
   Ballot, CommunityId, CommunityState, Decision, DecisionClass, MemberId, Method, OpId, ProposalAction, Role, Rules, RulesInput,
   MemberView, FormerMemberView, ProposalView, ActionView, Outcome,
 } from './api'
+export { checkApiInput } from './inputs'
 export { encodeWire, decodeWire, ApiError, type WireRequest, type WireResponse, type WireEvent, type WireMessage } from './wire'

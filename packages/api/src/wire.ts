@@ -64,7 +64,7 @@ export function decodeWire(text: string, maxLength = 64 * 1024 * 1024): WireMess
     msg = JSON.parse(text, (_k, v: unknown) => {
       if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
         const o = v as Record<string, unknown>
-        if (typeof o['$bytes'] === 'string' && Object.keys(o).length === 1) return fromBase64(o['$bytes'])
+        if (Object.hasOwn(o, '$bytes') && typeof o['$bytes'] === 'string' && Object.keys(o).length === 1) return fromBase64(o['$bytes'])
       }
       return v
     })
@@ -72,7 +72,7 @@ export function decodeWire(text: string, maxLength = 64 * 1024 * 1024): WireMess
     throw new ApiError('BridgeError', 'ERR_BRIDGE_MESSAGE', 'The bridge message is not valid JSON.')
   }
   const m = msg as Partial<WireMessage>
-  if (m === null || typeof m !== 'object' || !['request', 'response', 'event'].includes(m.kind as string)) {
+  if (m === null || typeof m !== 'object' || Array.isArray(m) || !Object.hasOwn(m, 'kind') || !['request', 'response', 'event'].includes(m.kind as string)) {
     throw new ApiError('BridgeError', 'ERR_BRIDGE_MESSAGE', 'Unknown bridge message kind.')
   }
   return m as WireMessage

@@ -19,7 +19,7 @@ import {
 import type {
   AcceptedInvite, CommunitySummary, CreateCommunityInput, CreatedIdentity, DiffHunk, DossierReport, DraftState,
   IdentityStatus, ImportResult, Invite, PolityClient, PolityEvent, ProposalActionInput, SyncStatus, ForkInput,
-  ProposalInput, InviteInput, Ballot, Role, WebrtcRoom, EnvelopeBatch, RulesInput,
+  ProposalInput, InviteInput, Ballot, Role, WebrtcRoom, EnvelopeBatch, RulesInput, CommunityView, ForkLineage,
 } from '@polity/api'
 import { parseAddress, peerIdOfAddress, webrtcRoom } from '@polity/net'
 import {
@@ -35,6 +35,7 @@ import { decodeBundle, encodeBundle } from './bundle'
 import { decodeCheckpointState, encodeCheckpointState } from './checkpoint'
 import { lineDiff } from './diff'
 import { NodeNetwork, type NetworkHost, type NetworkOptions } from './network'
+import { ForkLineages } from './lineage'
 import type { SessionStats } from '@polity/sync'
 import { DEFAULT_KDF_LOG_N, StoreCorruptError } from '@polity/store'
 
@@ -91,6 +92,8 @@ const MIN_PASSPHRASE = 8
 /** Envelopes per relay call (NET-RTC-4): bounds one bridge message. */
 const RELAY_BATCH = 1000
 const HOUR = 3600_000
+/** FORK-4: the most parent members a fork's genesis can name. */
+const MAX_FORK_MEMBERS = 4096
 /** Ops per batch when a bundle is imported: bounds one store write and its memory. */
 const INGEST_CHUNK = 4096
 
@@ -115,6 +118,14 @@ export class PolityNode implements PolityClient {
   private readonly now: () => number
   private closed = false
   private network: NodeNetwork | undefined
+  /** FORK-5: each fork's lineage as this device can tell it (see lineage.ts for when it is asked). */
+  private readonly lineages = new ForkLineages({
+    runtimes: () => this.communities.values(),
+    runtime: (id) => this.communities.get(id),
+    meta: { getMeta: (k) => this.store.getMeta(k), putMeta: (k, v) => this.store.putMeta(k, v), listMeta: (p) => this.store.listMeta(p) },
+    dataKey: () => this.secrets?.dataKey,
+    changed: () => this.emit({ type: 'communities' }),
+  })
 
   private constructor(
     private readonly paths: NodePaths,
@@ -231,6 +242,7 @@ export class PolityNode implements PolityClient {
     this.secrets = undefined
     for (const rt of this.communities.values()) if (rt.draftTimer) clearTimeout(rt.draftTimer)
     this.communities.clear()
+    this.lineages.clear()
   }
 
   private async unlockWith(secrets: NodeSecrets): Promise<void> {
@@ -339,6 +351,7 @@ export class PolityNode implements PolityClient {
   // ---- loading and persisting -----------------------------------------------
 
   private async loadCommunities(): Promise<void> {
+    await this.lineages.restoreKept()
     for (const id of await this.store.listCommunities()) {
       const cid = toHex(id) as CommunityId
       const rt = this.runtime(cid, true)
@@ -356,6 +369,8 @@ export class PolityNode implements PolityClient {
         rt.loading = this.replay(rt, id).finally(() => {
           rt.loading = undefined
           rt.snapshot = undefined
+          // FORK-5: the community is whole now: its own lineage and its forks' can be asked.
+          if (this.communities.get(rt.id) === rt) this.lineages.refresh(rt.id)
         })
         rt.loading.catch(() => undefined)
       } else {
@@ -367,6 +382,7 @@ export class PolityNode implements PolityClient {
       const rt = this.runtime(cid, true)
       await this.loadMeta(rt)
     }
+    this.lineages.refresh()
   }
 
   /** Replay a community's stored ops into its replica, yielding now and then so the node stays responsive. */
@@ -459,7 +475,7 @@ export class PolityNode implements PolityClient {
     const pj = m['pendingJoin'] as Record<string, CborValue> | null
     if (pj && typeof pj['invite'] === 'string' && pj['inviteSecret'] instanceof Uint8Array) {
       const addresses = Array.isArray(pj['addresses']) ? (pj['addresses'] as CborValue[]).filter((a): a is string => typeof a === 'string') : []
-      rt.pendingJoin = { invite: pj['invite'] as OpId, inviteSecret: pj['inviteSecret'], name: String(pj['name'] ?? ''), addresses }
+      rt.pendingJoin = { invite: pj['invite'] as OpId, inviteSecret: pj['inviteSecret'], name: typeof pj['name'] === 'string' ? pj['name'] : '', addresses }
     }
     const peers = Array.isArray(m['peers']) ? (m['peers'] as CborValue[]) : []
     for (const p of peers.slice(0, KNOWN_PEERS_MAX)) {
@@ -622,6 +638,7 @@ export class PolityNode implements PolityClient {
       }
     }
     this.emit({ type: 'community', community: rt.id, ops: rt.replica.size })
+    this.lineages.refresh(rt.id)
   }
 
   /**
@@ -636,11 +653,11 @@ export class PolityNode implements PolityClient {
     const heads = rt.replica.heads()
     const deps = [...new Set([...(last ? [last.op.id] : []), ...heads.slice(-(MAX_DEPS - 1))])]
     const time = opts.proposal ? Math.max(this.now(), rt.replica.governance.timeFloor(deps)) : this.now()
-    const op = createOp(
+    const op = opFromInput(() => createOp(
       { community: kind === 'genesis' ? null : rt.id, seq: (last?.op.seq ?? 0) + 1, deps: kind === 'genesis' ? [] : deps, time, kind, body: typeof body === 'function' ? body(time) : body },
       secrets.device,
       this.crypto,
-    ) as AnyOp
+    ) as AnyOp)
     const r = rt.replica.receive(op)
     if (r.status !== 'applied') {
       throw new RefusedError(r.status === 'rejected' ? humanRule(r.error.message) : `The op could not be applied (${r.status}).`)
@@ -666,17 +683,19 @@ export class PolityNode implements PolityClient {
     for (const rt of this.communities.values()) {
       if (rt.loading && rt.snapshot) {
         const s = rt.snapshot
+        const lineage = this.lineages.of(rt)
         out.push({
           id: rt.id, name: s.name, purpose: s.purpose, memberCount: s.members.length,
           role: s.members.find((m) => m.id === this.member)?.role ?? null,
           openProposals: s.proposals.filter((p) => p.status === 'open').length, opCount: s.opCount,
-          parent: s.parent?.community ?? null, pendingJoin: false,
+          parent: lineage?.status === 'verified' ? lineage.parent : null, lineage, pendingJoin: false,
         })
         continue
       }
       const roster = rt.replica.roster()
       const g = roster.genesis
       const state = g ? rt.replica.state() : undefined
+      const lineage = this.lineages.of(rt)
       out.push({
         id: rt.id,
         name: g?.name ?? rt.pendingJoin?.name ?? '',
@@ -685,7 +704,9 @@ export class PolityNode implements PolityClient {
         role: roster.members.get(this.member)?.role ?? null,
         openProposals: state ? state.proposals.filter((p) => p.status === 'open').length : 0,
         opCount: rt.replica.size,
-        parent: g?.parent?.community ?? null,
+        // FORK-5: a fork is presented as its parent's only when its lineage is verified.
+        parent: lineage?.status === 'verified' ? lineage.parent : null,
+        lineage,
         pendingJoin: rt.pendingJoin !== undefined,
       })
     }
@@ -696,7 +717,7 @@ export class PolityNode implements PolityClient {
     const secrets = this.requireSecrets()
     const name = requireText(input.name, 'The community needs a name', 1, 120)
     const rules = rulesFrom(input.rules)
-    const op = createOp(
+    const op = opFromInput(() => createOp(
       {
         community: null, seq: 1, deps: [], time: this.now(), kind: 'genesis',
         body: {
@@ -706,7 +727,7 @@ export class PolityNode implements PolityClient {
       },
       secrets.device,
       this.crypto,
-    ) as AnyOp
+    ) as AnyOp)
     const rt = this.runtime(op.community, true)
     rt.secret = randomBytes(32)
     await this.saveMeta(rt)
@@ -717,13 +738,20 @@ export class PolityNode implements PolityClient {
     return op.community
   }
 
-  async getCommunity(input: { community: CommunityId }): Promise<CommunityState> {
+  async getCommunity(input: { community: CommunityId }): Promise<CommunityView> {
     this.requireSecrets()
     const pending = this.runtime(input.community)
-    if (pending.loading && pending.snapshot) return pending.snapshot
+    if (pending.loading && pending.snapshot) return this.view(pending, pending.snapshot)
     const rt = await this.ready(input.community)
     if (!rt.replica.roster().genesis) throw new InvalidInputError('This community\'s ops have not arrived yet: sync with a member or import a bundle.')
-    return rt.replica.state()
+    return this.view(rt, rt.replica.state())
+  }
+
+  /** FORK-5: a fork's state carries its lineage, and names its parent only when that is verified. */
+  private view(rt: CommunityRuntime, state: CommunityState): CommunityView {
+    const lineage = this.lineages.of(rt)
+    if (!lineage) return state
+    return { ...state, parent: lineage.status === 'verified' ? state.parent : null, lineage }
   }
 
   async createInvite(input: { community: CommunityId } & InviteInput): Promise<Invite> {
@@ -806,9 +834,13 @@ export class PolityNode implements PolityClient {
     const secrets = this.requireSecrets()
     const parent = await this.joined(input.community)
     const roster = parent.replica.roster()
-    const version = roster.charterVersions[input.version]
-    if (!version) throw new InvalidInputError(`The parent has no ratified charter version ${input.version}.`)
-    const members = [...roster.members.keys()].sort().slice(0, 4096).map((m) => fromHex(m, 32))
+    // FORK-2..4: the version and the members are the parent's at exactly the heads the fork cites (at most 64).
+    const heads = parent.replica.heads().slice(0, 64)
+    const at = parent.replica.rosterAt(parent.replica.frontierOfDeps(heads))
+    const version = versionAt(at.charterVersions, input.version)
+    if (!version) throw new InvalidInputError(`The parent has no ratified charter version ${String(input.version)}.`)
+    if (at.members.size > MAX_FORK_MEMBERS) throw new InvalidInputError(`A community of more than ${MAX_FORK_MEMBERS} members cannot be forked (FORK-4).`)
+    const members = [...at.members.keys()].sort().map((m) => fromHex(m, 32))
     const op = createOp(
       {
         community: null, seq: 1, deps: [], time: this.now(), kind: 'genesis',
@@ -821,7 +853,7 @@ export class PolityNode implements PolityClient {
           cert: certifyDevice(secrets.identity, secrets.device.publicKey),
           parent: {
             community: fromHex(parent.id, 32),
-            heads: parent.replica.heads().slice(0, 64).map((h) => fromHex(h, 32)),
+            heads: heads.map((h) => fromHex(h, 32)),
             version: version.version,
             charterHash: sha256(new TextEncoder().encode(version.text)),
             members,
@@ -902,8 +934,8 @@ export class PolityNode implements PolityClient {
 
   async charterDiff(input: { community: CommunityId; from: number; to: number }): Promise<DiffHunk[]> {
     const versions = (await this.ready(input.community)).replica.roster().charterVersions
-    const a = versions[input.from]
-    const b = versions[input.to]
+    const a = versionAt(versions, input.from)
+    const b = versionAt(versions, input.to)
     if (!a || !b) throw new InvalidInputError(`There are ratified versions 0 to ${versions.length - 1}.`)
     return lineDiff(a.text, b.text)
   }
@@ -1129,6 +1161,21 @@ export class PolityNode implements PolityClient {
 
 function checkPassphrase(p: unknown): void {
   if (typeof p !== 'string' || [...p].length < MIN_PASSPHRASE) throw new WeakPassphraseError()
+}
+
+/** A ratified version by number: only a whole number indexes the list (`versions["constructor"]` is not a version). */
+function versionAt<T>(versions: readonly T[], n: unknown): T | undefined {
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 && n < versions.length ? versions[n] : undefined
+}
+
+/** An op built from a caller's input: a body the schema refuses is the caller's mistake, said as such. */
+function opFromInput(make: () => AnyOp): AnyOp {
+  try {
+    return make()
+  } catch (e) {
+    if (e instanceof DecodeError) throw new InvalidInputError(`The input does not fit the op: ${e.message}`)
+    throw e
+  }
 }
 
 function requireText(v: unknown, what: string, min: number, max: number): string {

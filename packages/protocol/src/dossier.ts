@@ -5,7 +5,7 @@
  * but the file. The census is a claim; `verifyDossier` recomputes it from the
  * ops and reports, in words, everything that does not match.
  */
-import { decodeCanonical, encodeCanonical, type CborValue } from './encoding/cbor'
+import { decodeCanonical, describeValue, encodeCanonical, type CborValue } from './encoding/cbor'
 import { toHex, utf8 } from './encoding/bytes'
 import { sha256 } from './crypto/hash'
 import { decodeOp, pureCrypto, type CryptoSuite, type AnyOp } from './op/envelope'
@@ -104,10 +104,13 @@ export function verifyDossier(bytes: Uint8Array, crypto: CryptoSuite = pureCrypt
 
 function compareCensus(claimed: Census, actual: Census, problems: string[]): void {
   if (claimed.community !== actual.community) problems.push('The census names a different community than the ops.')
-  if (claimed.name !== actual.name) problems.push(`The census names the community "${String(claimed.name)}", the ops say "${actual.name}".`)
-  const missingHeads = (claimed.heads ?? []).filter((h) => !actual.heads.includes(h))
+  if (claimed.name !== actual.name) problems.push(`The census names the community "${describeValue(claimed.name)}", the ops say "${actual.name}".`)
+  const heads: unknown = claimed.heads
+  const claimedHeads = Array.isArray(heads) && heads.every((h) => typeof h === 'string') ? (heads as string[]) : []
+  if (claimedHeads.length === 0) problems.push('The census does not list the heads it was taken at.')
+  const missingHeads = claimedHeads.filter((h) => !actual.heads.includes(h))
   if (missingHeads.length > 0) problems.push(`The census was taken at ops that are not in the file (${missingHeads.map((h) => `${h.slice(0, 12)}…`).join(', ')}): ops were removed.`)
-  const extraHeads = actual.heads.filter((h) => !(claimed.heads ?? []).includes(h))
+  const extraHeads = actual.heads.filter((h) => !claimedHeads.includes(h))
   if (missingHeads.length === 0 && extraHeads.length > 0) problems.push('The file holds ops the census does not cover: ops were added.')
   // Compare canonically: the claimed census comes back from CBOR with its map keys sorted.
   const key = (x: unknown): string => {

@@ -35,4 +35,4 @@ export { decisionClassOf, requirementOf, checkRequested, effectiveValues, atLeas
 export { yesNoRank } from './replica/vote-order'
 export { DRAFT_TEXT } from './replica/content'
 export { encodeDossier, verifyDossier, censusOf, type Census, type DossierVerification } from './dossier'
-export { verifyForkLineage, type LineageProof } from './lineage'
+export { verifyForkLineage, checkForkLineage, type LineageProof, type LineageCheck, type LineageProblem, type ForkGenesis } from './lineage'

@@ -6,6 +6,10 @@
  * undefined. Decoding is strict and then re-encodes: any input whose
  * re-encoding differs from the input bytes is rejected, so every value has
  * exactly one accepted byte form and the op id (a hash of bytes) is unique.
+ *
+ * ENC-4: every decoded map is an object with a null prototype, so a lookup of
+ * a key the peer did not send (`constructor`, `toString`, …) finds nothing,
+ * whatever code reads it.
  */
 import { decode as cborDecode, encode as cborEncode, rfc8949EncodeOptions } from 'cborg'
 import { DecodeError } from '../errors'
@@ -51,11 +55,32 @@ export function decodeCanonical(bytes: Uint8Array, maxBytes: number, what = 'val
   // One pass over the bytes decides canonical form (ENC-2..4) before anything is decoded.
   const problem = canonicalProblem(bytes)
   if (problem !== undefined) throw new DecodeError(`The ${what} is not canonically encoded: ${problem}.`)
+  let value: CborValue
   try {
-    return cborDecode(bytes, decodeOptions) as CborValue
+    value = cborDecode(bytes, decodeOptions) as CborValue
   } catch (e) {
     throw new DecodeError(`The ${what} is not valid CBOR: ${(e as Error).message}`)
   }
+  withoutPrototypes(value)
+  return value
+}
+
+/** ENC-4: give every map of a freshly decoded value a null prototype (in place; depth ≤ 16 by ENC-2). */
+function withoutPrototypes(v: CborValue): void {
+  if (v === null || typeof v !== 'object' || v instanceof Uint8Array) return
+  if (Array.isArray(v)) {
+    for (const x of v) withoutPrototypes(x)
+    return
+  }
+  Object.setPrototypeOf(v, null)
+  for (const k in v) withoutPrototypes(v[k] as CborValue)
+}
+
+/** A decoded value in an error message, whatever it is (String() throws on a map without a prototype). */
+export function describeValue(v: unknown): string {
+  if (v === null || typeof v !== 'object') return String(v).slice(0, 40)
+  if (v instanceof Uint8Array) return `${v.length} bytes`
+  return Array.isArray(v) ? 'a list' : 'a map'
 }
 
 /**
@@ -83,6 +108,7 @@ export function decodeCanonicalByReencoding(bytes: Uint8Array, maxBytes: number,
   }
   if (!equalBytes(again, bytes)) throw new DecodeError(`The ${what} is not canonically encoded.`)
   if (hasProtoKey(value)) throw new DecodeError(`The ${what} is not canonically encoded: the map key "__proto__" is not allowed.`)
+  withoutPrototypes(value)
   return value
 }
 

@@ -3,6 +3,11 @@
  * and bound, and a body with a missing, extra or out-of-bound field is a
  * DecodeError that says which field. (A general validation library would be
  * bigger than the whole set of rules it checks here.)
+ *
+ * ENV-5a: every key a peer chose is looked up as an own property only
+ * (`Object.hasOwn`), never with `in` or a bare `obj[key]`: a field or variant
+ * named after a built-in (`constructor`, `toString`, `__proto__`, …) must not
+ * match what every JavaScript object inherits.
  */
 import { DecodeError } from '../errors'
 import type { CborValue } from './cbor'
@@ -12,6 +17,16 @@ export type Check<T> = (v: CborValue | undefined, path: string) => T
 const fail = (path: string, what: string): never => {
   throw new DecodeError(`Field "${path}" ${what}.`)
 }
+
+/** A key chosen by a peer, as it appears in an error message: quoted and cut short. */
+export const keyForMessage = (k: string): string => (k.length > 40 ? `${JSON.stringify(k.slice(0, 40)).slice(0, -1)}…"` : JSON.stringify(k))
+
+/** The value of an own property; inherited ones read as absent. */
+export const ownValue = (obj: object, k: string): CborValue | undefined =>
+  Object.hasOwn(obj, k) ? (obj as Record<string, CborValue>)[k] : undefined
+
+const isMap = (v: CborValue | undefined): v is { [key: string]: CborValue } =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array)
 
 export const bytes = (len: number): Check<Uint8Array> => (v, p) =>
   v instanceof Uint8Array && v.length === len ? v : fail(p, `must be ${len} bytes`)
@@ -43,27 +58,35 @@ export const optional = <T>(c: Check<T>): Check<T | undefined> => (v, p) => (v =
 export type Shape = Record<string, Check<unknown>>
 export type Infer<S extends Shape> = { [K in keyof S]: S[K] extends Check<infer T> ? T : never }
 
-export const record = <S extends Shape>(shape: S): Check<Infer<S>> => (v, p) => {
-  if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Uint8Array) return fail(p, 'must be a map')
-  const obj = v as Record<string, CborValue>
-  for (const k of Object.keys(obj)) if (!(k in shape)) fail(`${p}.${k}`, 'is not allowed')
-  const out: Record<string, unknown> = {}
-  for (const [k, check] of Object.entries(shape)) {
-    const r = check(obj[k], p ? `${p}.${k}` : k)
-    if (r !== undefined) out[k] = r
+export const record = <S extends Shape>(shape: S): Check<Infer<S>> => {
+  const fields = Object.entries(shape)
+  return (v, p) => {
+    if (!isMap(v)) return fail(p, 'must be a map')
+    for (const k of Object.keys(v)) {
+      if (!Object.hasOwn(shape, k)) throw new DecodeError(`Field "${p}" has a field ${keyForMessage(k)} that is not allowed.`)
+    }
+    const out: Record<string, unknown> = {}
+    for (const [k, check] of fields) {
+      const r = check(ownValue(v, k), p ? `${p}.${k}` : k)
+      if (r !== undefined) out[k] = r
+    }
+    return out as Infer<S>
   }
-  return out as Infer<S>
 }
 
 /** A discriminated union on the `type` field. */
-export const variant = <M extends Record<string, Shape>>(shapes: M): Check<{ [K in keyof M]: { type: K } & Infer<M[K]> }[keyof M]> =>
-  (v, p) => {
-    if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Uint8Array) return fail(p, 'must be a map')
-    const t = (v as Record<string, CborValue>)['type']
-    if (typeof t !== 'string' || !(t in shapes)) return fail(`${p}.type`, `must be one of ${Object.keys(shapes).join(', ')}`)
-    const shape = shapes[t] as Shape
-    return { ...record({ ...shape, type: oneOf(t) })(v, p) } as never
+export const variant = <M extends Record<string, Shape>>(shapes: M): Check<{ [K in keyof M]: { type: K } & Infer<M[K]> }[keyof M]> => {
+  // One record check per alternative, built once, in a Map: a `type` can only name an alternative.
+  const checks = new Map<string, Check<unknown>>(Object.entries(shapes).map(([t, shape]) => [t, record({ ...shape, type: oneOf(t) })]))
+  const names = [...checks.keys()].join(', ')
+  return (v, p) => {
+    if (!isMap(v)) return fail(p, 'must be a map')
+    const t = ownValue(v, 'type')
+    const check = typeof t === 'string' ? checks.get(t) : undefined
+    if (!check) return fail(`${p}.type`, `must be one of ${names}`)
+    return check(v, p) as never
   }
+}
 
 /** A fraction num/den with 0 ≤ num ≤ den, den ≥ 1, as a two-item list. */
 export const fraction: Check<[number, number]> = (v, p) => {

@@ -10,7 +10,7 @@
  * whatever its transport; it checks size, canonical form, shape and
  * signature, and returns a typed Op or throws a named error.
  */
-import { decodeCanonical, encodeCanonical, type CborValue } from '../encoding/cbor'
+import { decodeCanonical, describeValue, encodeCanonical, type CborValue } from '../encoding/cbor'
 import { compareBytes, concatBytes, fromHex, toHex, utf8 } from '../encoding/bytes'
 import { DecodeError, SignatureError } from '../errors'
 import { failedSignatureRule, sign, verifyStrict, type Verifier } from '../crypto/ed25519'
@@ -188,7 +188,7 @@ function decodeEnvelope(bytes: Uint8Array, crypto: CryptoSuite, verifySignature:
   }
   const keys = Object.keys(p).sort()
   if (keys.join() !== PAYLOAD_KEYS.join()) throw new DecodeError(`ENV-3: the payload must have exactly the fields ${PAYLOAD_KEYS.join(', ')}.`)
-  if (p['v'] !== PROTOCOL_VERSION) throw new DecodeError(`ENV-3: unsupported protocol version ${String(p['v'])}.`)
+  if (p['v'] !== PROTOCOL_VERSION) throw new DecodeError(`ENV-3: unsupported protocol version ${describeValue(p['v'])}.`)
   const author = p['author']
   if (!(author instanceof Uint8Array) || author.length !== 32) throw new DecodeError('ENV-3: author must be a 32-byte key.')
   const seq = p['seq']

@@ -85,7 +85,7 @@ export const DEFAULT_RULES: Rules = {
   entrenchedThreshold: [2, 3],
 }
 
-const methodShapes = {
+export const methodShapes = {
   yesno: { quorum: fraction, threshold: fraction },
   approval: { options: list(text(1, 200), 2, 64), quorum: fraction },
   irv: { options: list(text(1, 200), 2, 64), quorum: fraction },
@@ -93,7 +93,7 @@ const methodShapes = {
 export const method = variant(methodShapes)
 export type Method = ReturnType<typeof method>
 
-const actionShapes = {
+export const actionShapes = {
   resolution: {},
   amend: { charter: text(0, 65_536), base: uint() },
   admit: { member: key },
@@ -104,7 +104,7 @@ const actionShapes = {
 export const action = variant(actionShapes)
 export type ProposalAction = ReturnType<typeof action>
 
-const ballotShapes = {
+export const ballotShapes = {
   yesno: { choice: oneOf('yes', 'no', 'abstain') },
   approval: { approve: list(uint(63), 0, 64) },
   irv: { rank: list(uint(63), 0, 64) },
@@ -164,14 +164,15 @@ export type AnyBody = { [K in OpKind]: BodyOf<K> }[OpKind]
 
 export const OP_KINDS = Object.keys(bodyShapes) as OpKind[]
 
-const bodyChecks = Object.fromEntries(
-  Object.entries(bodyShapes).map(([k, s]) => [k, record(s as never)]),
-) as unknown as { [K in OpKind]: Check<BodyOf<K>> }
+/** One check per kind, in a Map: a kind from the wire is never a property lookup (ENV-5a). */
+const bodyChecks = new Map<string, Check<unknown>>(Object.entries(bodyShapes).map(([k, s]) => [k, record(s as never)]))
 
 export function isOpKind(k: unknown): k is OpKind {
-  return typeof k === 'string' && Object.hasOwn(bodyShapes, k)
+  return typeof k === 'string' && bodyChecks.has(k)
 }
 
 export function checkBody<K extends OpKind>(kind: K, body: unknown): BodyOf<K> {
-  return bodyChecks[kind](body as never, 'body')
+  const check = bodyChecks.get(kind)
+  if (!check) throw new DecodeError(`ENV-5: unknown op kind ${JSON.stringify(String(kind).slice(0, 40))}.`)
+  return check(body as never, 'body') as BodyOf<K>
 }

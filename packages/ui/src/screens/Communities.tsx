@@ -5,6 +5,7 @@ import type { CommunityId, CommunitySummary } from '@polity/api'
 import { messageOf, useApi } from '../api-context'
 import { ErrorText, Field } from './widgets'
 import { rulesDraftOf, RulesFields, rulesOf, UI_DEFAULT_RULES, type RulesDraft } from './rules-form'
+import { LineageNote, parentLabel } from './lineage'
 
 /** The invite link inside whatever was pasted or scanned (a QR payload is the link itself, perhaps with spaces around it). */
 export function inviteLinkIn(text: string): string {
@@ -77,7 +78,7 @@ export function Communities({ onOpen }: { onOpen: (id: CommunityId) => void }): 
       setError(messageOf(e))
     }
   }
-  const nameOf = (id: CommunityId | null): string => list?.find((c) => c.id === id)?.name ?? `${(id ?? '').slice(0, 12)}…`
+  const knownName = (id: CommunityId): string | null => list?.find((c) => c.id === id)?.name || null
   return (
     <section className="card">
       <h1>{t('communities.title')}</h1>
@@ -87,7 +88,7 @@ export function Communities({ onOpen }: { onOpen: (id: CommunityId) => void }): 
             <li key={c.id}>
               <button type="button" className="link" data-testid="open-community" onClick={() => onOpen(c.id)}>{c.name || c.id.slice(0, 12)}</button>
               <span className="muted"> · {c.pendingJoin ? t('communities.joining') : `${t('communities.members', { count: c.memberCount })} · ${t('communities.openProposals', { count: c.openProposals })}`}</span>
-              {c.parent && <span className="muted" data-testid="fork-of"> · {t('communities.forkOf', { name: nameOf(c.parent) })}</span>}
+              {c.lineage && <span className="muted" data-testid="fork-of"> · <LineageNote lineage={c.lineage} name={parentLabel(c.lineage, knownName(c.lineage.parent))} /></span>}
             </li>
           ))}
         </ul>

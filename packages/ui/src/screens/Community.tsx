@@ -1,7 +1,7 @@
 /** One community: home, roster, proposals, charter, network and settings. */
 import { useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { CommunityId, CommunityState, SyncStatus } from '@polity/api'
+import type { CommunityId, CommunityView, SyncStatus } from '@polity/api'
 import { messageOf, useApi } from '../api-context'
 import { ErrorText } from './widgets'
 import { useRelayStatus } from '../relays'
@@ -11,6 +11,7 @@ import { Roster } from './Roster'
 import { Settings } from './Settings'
 import { Home } from './Home'
 import { Fork } from './Fork'
+import { LineageNote, parentLabel } from './lineage'
 
 type Tab = 'home' | 'roster' | 'proposals' | 'charter' | 'fork' | 'network' | 'settings'
 const TABS: Tab[] = ['home', 'roster', 'proposals', 'charter', 'fork', 'network', 'settings']
@@ -19,7 +20,7 @@ export function CommunityScreen({ id, onBack, onLock, onOpen }: { id: CommunityI
   const api = useApi()
   const { t } = useTranslation()
   const [tab, setTab] = useState<Tab>('home')
-  const [state, setState] = useState<CommunityState | null>(null)
+  const [state, setState] = useState<CommunityView | null>(null)
   const [sync, setSync] = useState<SyncStatus | null>(null)
   const [error, setError] = useState<string | null>(null)
   const relay = useRelayStatus(id)
@@ -42,6 +43,7 @@ export function CommunityScreen({ id, onBack, onLock, onOpen }: { id: CommunityI
     <section className="card">
       <button type="button" className="link" data-testid="back" onClick={onBack}>← {t('nav.communities')}</button>
       <h1 data-testid="community-title">{state?.name ?? t('common.loading')}</h1>
+      {state?.lineage && <p className={state.lineage.status === 'false' ? 'banner' : 'muted'}><LineageNote lineage={state.lineage} name={parentLabel(state.lineage)} /></p>}
       <nav className="tabs" aria-label={state?.name ?? ''}>
         {TABS.map((x) => (
           <button key={x} type="button" aria-current={tab === x ? 'page' : undefined} data-testid={`tab-${x}`} onClick={() => setTab(x)}>{t(`nav.${x}`)}</button>

@@ -1,24 +1,29 @@
 /**
  * Fork: start a new community from one ratified charter version of this one,
  * and see the lineage — the chain of parents this community was forked from
- * (each at a charter version) and the forks of it this device holds.
+ * (each at a charter version) and the forks of it this device holds. Only
+ * verified links are drawn as a chain (FORK-5); a claim that cannot be
+ * checked yet, or is false, is shown as such and goes no further.
  */
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { CommunityId, CommunityState, CommunitySummary } from '@polity/api'
+import type { CommunityId, CommunitySummary, CommunityView, ForkLineage } from '@polity/api'
 import { messageOf, useApi } from '../api-context'
 import { ErrorText, Field } from './widgets'
 import { VersionSelect } from './common'
+import { LineageNote, parentLabel } from './lineage'
 
 interface Step {
   readonly id: CommunityId
   readonly name: string | null
   /** The charter version of this step's parent it started from (null for the root). */
   readonly version: number | null
+  /** This step's own lineage when it is a fork whose link to its parent is not verified. */
+  readonly claim: ForkLineage | null
 }
 
-/** Walk the parent chain as far as this device holds the communities (at most 32 steps). */
-function useLineage(state: CommunityState): { ancestors: Step[]; forks: CommunitySummary[]; complete: boolean } {
+/** Walk the verified parent chain as far as this device holds the communities (at most 32 steps). */
+function useLineage(state: CommunityView): { ancestors: Step[]; forks: CommunitySummary[]; complete: boolean } {
   const api = useApi()
   const [ancestors, setAncestors] = useState<Step[]>([])
   const [forks, setForks] = useState<CommunitySummary[]>([])
@@ -34,7 +39,8 @@ function useLineage(state: CommunityState): { ancestors: Step[]; forks: Communit
         const at = parent.community
         const held = list.find((c) => c.id === at && !c.pendingJoin)
         const s = held ? await api.getCommunity({ community: at }).catch(() => null) : null
-        chain.push({ id: at, name: held?.name ?? null, version: s?.parent?.version ?? null })
+        const claim = s?.lineage && s.lineage.status !== 'verified' ? s.lineage : null
+        chain.push({ id: at, name: held?.name ?? null, version: s?.parent?.version ?? null, claim })
         if (!s) {
           whole = false
           break
@@ -45,7 +51,8 @@ function useLineage(state: CommunityState): { ancestors: Step[]; forks: Communit
       if (!live) return
       setAncestors(chain)
       setComplete(whole)
-      setForks(list.filter((c) => c.parent === state.community))
+      // Forks of this community: only those whose lineage this device verified.
+      setForks(list.filter((c) => c.parent === state.community && c.lineage?.status === 'verified'))
     })()
     return () => {
       live = false
@@ -54,7 +61,7 @@ function useLineage(state: CommunityState): { ancestors: Step[]; forks: Communit
   return { ancestors, forks, complete }
 }
 
-export function Fork({ id, state, onOpen }: { id: CommunityId; state: CommunityState; onOpen: (id: CommunityId) => void }): React.JSX.Element {
+export function Fork({ id, state, onOpen }: { id: CommunityId; state: CommunityView; onOpen: (id: CommunityId) => void }): React.JSX.Element {
   const api = useApi()
   const { t } = useTranslation()
   const versions = state.charter.versions
@@ -73,18 +80,21 @@ export function Fork({ id, state, onOpen }: { id: CommunityId; state: CommunityS
     }
   }
   const chosen = versions[version]
-  const lineage: Step[] = [...ancestors, { id, name: state.name, version: state.parent?.version ?? null }]
+  const claim = state.lineage && state.lineage.status !== 'verified' ? state.lineage : null
+  const lineage: Step[] = [...ancestors, { id, name: state.name, version: state.parent?.version ?? null, claim }]
+  const label = (s: Step | undefined): string => s?.name ?? `${s?.id.slice(0, 12) ?? ''}…`
   return (
     <div>
       <h2>{t('fork.lineage')}</h2>
-      {state.parent === null && forks.length === 0 && <p className="muted">{t('fork.noLineage')}</p>}
-      {(state.parent !== null || forks.length > 0) && (
+      {state.parent === null && claim === null && forks.length === 0 && <p className="muted">{t('fork.noLineage')}</p>}
+      {(state.parent !== null || claim !== null || forks.length > 0) && (
         <ol className="lineage" data-testid="lineage">
           {lineage.map((s, i) => (
             <li key={s.id} data-testid="lineage-step" aria-current={s.id === id ? 'true' : undefined}>
-              <strong>{s.name ?? `${s.id.slice(0, 12)}…`}</strong>
+              <strong>{label(s)}</strong>
               {s.id === id && <span className="muted"> {t('fork.thisOne')}</span>}
-              {i > 0 && s.version !== null && <span className="muted"> · {t('fork.fromVersion', { n: s.version, parent: lineage[i - 1]?.name ?? `${lineage[i - 1]?.id.slice(0, 12) ?? ''}…` })}</span>}
+              {i > 0 && s.version !== null && s.claim === null && <span className="muted"> · {t('fork.fromVersion', { n: s.version, parent: label(lineage[i - 1]) })} · {t('lineage.verifiedShort')}</span>}
+              {s.claim !== null && <span> · <LineageNote lineage={s.claim} name={parentLabel(s.claim)} /></span>}
               {s.name === null && <span className="muted"> · {t('fork.notHeld')}</span>}
             </li>
           ))}

@@ -1,0 +1,59 @@
+/**
+ * The CLI's parsers look up what the user typed in Maps (BRIDGE-5 for the
+ * terminal): every name on Object.prototype, `__proto__`, `prototype` and
+ * seeded random strings as a rule key or a role is a UsageError naming it.
+ */
+import { describe, expect, it } from 'vitest'
+import { DEFAULT_RULES } from '@polity/protocol'
+import { applyRules, parseFraction, parseOptionNumbers, parseWhole, UsageError } from '../src/parse'
+
+const parseRules = (pairs: string[]) => applyRules(DEFAULT_RULES, pairs)
+
+const SEED = 7031
+function seededNames(seed: number, n: number): string[] {
+  let s = seed
+  const next = (): number => ((s = (s * 48271) % 2147483647) / 2147483647)
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz_$ABC0123456789-.é漢'
+  return Array.from({ length: n }, () => Array.from({ length: 1 + Math.floor(next() * 12) }, () => alphabet[Math.floor(next() * alphabet.length)]).join(''))
+}
+const NAMES = [...new Set([...Object.getOwnPropertyNames(Object.prototype), '__proto__', 'prototype', ...seededNames(SEED, 16)])]
+
+describe('CLI parsers (BRIDGE-5)', () => {
+  it('BRIDGE-5: well-formed rules parse (the control)', () => {
+    const r = parseRules(['invite=member', 'roster.quorum=1/3', 'rules.threshold=60%', 'all.days=2', 'entrenchedThreshold=3/4'])
+    expect(r).toMatchObject({ invite: 'member', entrenchedThreshold: [3, 4] })
+    expect(r.decisions.roster.quorum).toEqual([1, 3])
+    expect(r.decisions.rules.threshold).toEqual([6000, 10_000])
+    for (const c of ['resolution', 'roster', 'rules', 'charter'] as const) expect(r.decisions[c].period).toBe(2 * 86_400_000)
+    expect(r.decisions.charter.quorum).toEqual(DEFAULT_RULES.decisions.charter.quorum)
+    expect(parseOptionNumbers('0, 2,3', '--rank')).toEqual([0, 2, 3])
+    expect(parseWhole('12', '--version')).toBe(12)
+  })
+
+  it(`BRIDGE-5: every built-in or random name as a rule key or a role is a named usage error (seed ${SEED})`, () => {
+    let cases = 0
+    for (const name of NAMES) {
+      expect(() => parseRules([`${name}=1`]), name).toThrow(UsageError)
+      expect(() => parseRules([`${name}=1`]), name).toThrow(/Unknown rule/)
+      expect(() => parseRules([`roster.${name}=1`]), name).toThrow(/Unknown rule/)
+      expect(() => parseRules([`${name}.quorum=1/2`]), name).toThrow(/Unknown rule/)
+      expect(() => parseRules([`invite=${name}`]), name).toThrow(/must be founder, steward or member/)
+      expect(() => parseOptionNumbers(name, '--approve'), name).toThrow(UsageError)
+      expect(() => parseWhole(name, '--version'), name).toThrow(UsageError)
+      cases += 4
+    }
+    console.log(`BRIDGE-5 CLI: seed ${SEED}, ${NAMES.length} names, ${cases} inputs refused`)
+    // Nothing leaked onto the prototype of plain objects along the way.
+    expect(({} as Record<string, unknown>)['invite']).toBeUndefined()
+  })
+
+  it('BRIDGE-5: regressions: --rule constructor=1, a value with "=" in it, a repeated rule, a fraction over the protocol bound', () => {
+    expect(() => parseRules(['constructor=1'])).toThrow(/^Unknown rule "constructor"\. Rules: /)
+    expect(() => parseRules(['roster.quorum=1/2=3'])).toThrow(/more than one "="/)
+    expect(() => parseRules(['roster.quorum=1/2', 'roster.quorum=2/3'])).toThrow(/given twice/)
+    expect(() => parseFraction('1/2000000', 'x')).toThrow(/at most 1,000,000/)
+    expect(() => parseRules(['charter.days=abc'])).toThrow(/charter\.days must be 0 to 366 days/)
+    expect(() => parseRules(['rules.threshold=1/1'])).toThrow(/below 100%/)
+    expect(() => parseOptionNumbers('1,64', '--rank')).toThrow(/"64"/)
+  })
+})
