@@ -46,7 +46,7 @@ beforeAll(async () => {
   await node.createIdentity({ passphrase: 'bridge passphrase' })
   community = await node.createCommunity({ name: 'Bridge Town', purpose: '', charter: '# C\n', founderName: 'Ana' })
   server = await startUiServer({ api: node, uiDir: mkdtempSync(join(tmpdir(), 'polity-ui-')) })
-  ws = new WebSocket(`ws://127.0.0.1:${server.port}/api?token=${server.token}`)
+  ws = new WebSocket(`ws://127.0.0.1:${server.port}/api?token=${server.token}`, { headers: { origin: `http://127.0.0.1:${server.port}` } })
   ws.on('message', (data) => {
     const m = decodeWire(String(data))
     if (m.kind === 'response') waiting.get(m.id)?.(m)

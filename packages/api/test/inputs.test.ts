@@ -30,7 +30,7 @@ const withKey = (o: object, k: string): Record<string, unknown> => JSON.parse(JS
 
 const C = 'ab'.repeat(32)
 const valid: Record<string, unknown> = {
-  createCommunity: { name: 'n', purpose: '', charter: '', rules: { quorum: [1, 2] } },
+  createCommunity: { name: 'n', purpose: '', charter: '', rules: { invite: 'member', decisions: { roster: { quorum: [1, 2] } } } },
   setProfile: { community: C, name: 'Ana' },
   createProposal: { community: C, title: 't', text: '', action: { type: 'rules', rules: { invite: 'member' } }, method: { type: 'yesno', quorum: [1, 2], threshold: [1, 2] } },
   vote: { community: C, proposal: C, ballot: { type: 'irv', rank: [0] } },
@@ -62,7 +62,9 @@ describe('API input checks (BRIDGE-5)', () => {
         cases++
       }
       const nested: [string, (k: string) => Record<string, unknown>][] = [
-        ['createCommunity.rules', (k) => ({ ...(valid['createCommunity'] as object), rules: withKey({ quorum: [1, 2] }, k) })],
+        ['createCommunity.rules', (k) => ({ ...(valid['createCommunity'] as object), rules: withKey({ invite: 'member' }, k) })],
+        ['createCommunity.rules.decisions', (k) => ({ ...(valid['createCommunity'] as object), rules: { decisions: withKey({ roster: { quorum: [1, 2] } }, k) } })],
+        ['createCommunity.rules.decisions.roster', (k) => ({ ...(valid['createCommunity'] as object), rules: { decisions: { roster: withKey({ quorum: [1, 2] }, k) } } })],
         ['createProposal.action', (k) => ({ ...(valid['createProposal'] as object), action: withKey({ type: 'resolution' }, k) })],
         ['createProposal.action.rules', (k) => ({ ...(valid['createProposal'] as object), action: { type: 'rules', rules: withKey({ invite: 'member' }, k) } })],
         ['createProposal.method', (k) => ({ ...(valid['createProposal'] as object), method: withKey({ type: 'yesno', quorum: [1, 2], threshold: [1, 2] }, k) })],
