@@ -1,0 +1,131 @@
+/**
+ * NET-2 / NET-3 through PolityNetwork, the code PolityNode runs on the
+ * network (real libp2p nodes on 127.0.0.1): DHT rendezvous with the provider
+ * cap, and community gossip with the validator, its timeout and the topic
+ * score. The hosts stand in for the node's side of NetworkHost only.
+ */
+import { afterAll, describe, expect, it } from 'vitest'
+import { randomBytes } from 'node:crypto'
+import { communityTopic, type PolityNetwork } from '@polity/net'
+import { directAddress, NetworkSet, TestHost } from './network-helpers'
+import { until } from './libp2p-helpers'
+
+const set = new NetworkSet()
+afterAll(async () => {
+  const t = Date.now()
+  await set.stopAll()
+  console.log(`stopped all networks in ${Date.now() - t} ms`)
+})
+
+/** Connect n[i] to n[i+1] only: each network knows one neighbour's address. */
+async function chain(nets: PolityNetwork[]): Promise<void> {
+  for (let i = 0; i + 1 < nets.length; i++) expect(await nets[i]!.connect([directAddress(nets[i + 1]!)])).toHaveLength(1)
+}
+
+const sameCommunity = (n: number): TestHost[] => {
+  const first = new TestHost()
+  return [first, ...Array.from({ length: n - 1 }, () => new TestHost({ community: first.community, secret: first.secretBytes }))]
+}
+
+describe('DHT rendezvous (NET-2)', () => {
+  it('NET-2: six networks in a chain find each other under the community rendezvous key and end up connected', async () => {
+    const hosts = sameCommunity(6)
+    const nets = await Promise.all(hosts.map(async (h) => set.add(h)))
+    await chain(nets)
+    await until(10_000, () => nets.every((n) => n.connectedPeers().length >= 1), 'chain connected')
+    const started = Date.now()
+    const found = await Promise.all(nets.map(async (n, i) => n.discover(hosts[i]!.community)))
+    // Each lookup runs while the others may still be advertising; a second round finds every provider.
+    const again = await Promise.all(nets.map(async (n, i) => n.discover(hosts[i]!.community)))
+    const ids = nets.map((n) => n.peerId)
+    nets.forEach((n) => {
+      const connected = new Set(n.connectedPeers())
+      for (const id of ids) if (id !== n.peerId) expect(connected.has(id)).toBe(true)
+    })
+    expect(again.every((f) => f === 5)).toBe(true)
+    console.log(`NET-2: rendezvous in ${Date.now() - started} ms; providers found per network, first round ${found.join(',')}, second ${again.join(',')}`)
+  })
+
+  it('NET-2: a network with another secret finds no one; the same secret finds the advertiser', async () => {
+    const [ha, hb] = sameCommunity(2)
+    const a = await set.add(ha!)
+    const stranger = new TestHost({ community: ha!.community })
+    const b = await set.add(stranger)
+    await b.connect([directAddress(a)])
+    await a.discover(ha!.community, AbortSignal.timeout(10_000))
+    expect(await b.discover(stranger.community, AbortSignal.timeout(3_000))).toBe(0)
+    const c = await set.add(hb!)
+    await c.connect([directAddress(b)])
+    expect(await c.discover(hb!.community, AbortSignal.timeout(10_000))).toBe(1)
+    expect(c.connectedPeers()).toContain(a.peerId)
+  })
+
+  it('NET-2: one lookup takes at most maxRendezvousPeers providers (a hostile DHT peer could list thousands)', async () => {
+    const hosts = sameCommunity(7)
+    // A hub that never advertises, four providers around it, and two lookers that know only the hub: one capped at 2.
+    const hub = await set.add(hosts[0]!)
+    const providers = await Promise.all(hosts.slice(1, 5).map(async (h) => set.add(h)))
+    for (const p of providers) await p.connect([directAddress(hub)])
+    await Promise.all(providers.map(async (p, i) => p.discover(hosts[i + 1]!.community)))
+    const capped = await set.add(hosts[5]!, { maxRendezvousPeers: 2 })
+    const uncapped = await set.add(hosts[6]!)
+    await capped.connect([directAddress(hub)])
+    await uncapped.connect([directAddress(hub)])
+    expect(await capped.discover(hosts[5]!.community)).toBe(2)
+    // The same lookup without the cap takes more (up to the four and the capped looker, which advertised too).
+    expect(await uncapped.discover(hosts[6]!.community)).toBeGreaterThan(2)
+  })
+})
+
+describe('community gossip (NET-3)', () => {
+  it('NET-3: a valid message reaches all four networks; an invalid one stops at the first hop and costs the sender score', async () => {
+    const hosts = sameCommunity(4).map((h, i) => (i === 0 ? h : new TestHost({
+      community: h.community,
+      secret: h.secretBytes,
+      ingest: async (envs) => ({ applied: 0, rejected: envs.filter((e) => e[0] === 0xff).length }),
+    })))
+    const nets = await Promise.all(hosts.map(async (h) => set.add(h)))
+    await chain(nets) // 0 - 1 - 2 - 3: network 0's only neighbour is network 1
+    const topic = communityTopic(hosts[0]!.secretBytes)
+    const pubsub = (n: PolityNetwork): { getSubscribers(t: string): unknown[]; getMeshPeers(t: string): string[]; getScore(p: string): number } => n.libp2p.services.pubsub as never
+    // The topic was joined at start (every community the host has ready) and through joinGossip: its score weights are set.
+    await until(10_000, () => nets.every((n, i) => (i > 0 ? pubsub(n).getSubscribers(topic).length >= 1 : true)), 'subscriptions known')
+    await until(10_000, () => nets.slice(1, 3).every((n) => (pubsub(n).getMeshPeers(topic) ?? []).length >= 2), 'meshes formed')
+
+    nets[0]!.publish(hosts[0]!.community, new Uint8Array([1, 2, 3]))
+    await until(10_000, () => hosts.slice(1).every((h) => h.ingested.length === 1), 'valid message everywhere')
+    expect(hosts[0]!.ingested).toEqual([])
+    expect(hosts.slice(1).map((h) => [...h.ingested[0]!])).toEqual([[1, 2, 3], [1, 2, 3], [1, 2, 3]])
+
+    nets[0]!.publish(hosts[0]!.community, new Uint8Array([0xff, 1]))
+    await until(5_000, () => hosts[1]!.ingested.length === 2, 'first hop checked the invalid message')
+    await new Promise((r) => setTimeout(r, 1500)) // time in which it would have been forwarded
+    expect(hosts.map((h) => h.ingested.length)).toEqual([0, 2, 1, 1]) // never past network 1
+    expect(pubsub(nets[1]!).getScore(nets[0]!.peerId)).toBeLessThan(0)
+  })
+
+  it('NET-3: a check slower than the validator timeout drops the message quietly (not forwarded, no penalty); an over-cap message is never sent', async () => {
+    const [h0, h1raw, h2] = sameCommunity(3)
+    const stuck = new TestHost({
+      community: h1raw!.community,
+      secret: h1raw!.secretBytes,
+      // The node's ingest never answers for 0xee (as a hung check would).
+      ingest: async (envs) => (envs[0]![0] === 0xee ? new Promise(() => undefined) : { applied: envs.length, rejected: 0 }),
+    })
+    const nets = [await set.add(h0!), await set.add(stuck, { gossipValidateTimeoutMs: 300 }), await set.add(h2!)]
+    await chain(nets)
+    const topic = communityTopic(h0!.secretBytes)
+    const ps = (n: PolityNetwork): { getMeshPeers(t: string): string[]; getScore(p: string): number } => n.libp2p.services.pubsub as never
+    await until(10_000, () => (ps(nets[1]!).getMeshPeers(topic) ?? []).length >= 2, 'mesh formed')
+    nets[0]!.publish(h0!.community, new Uint8Array([0xee]))
+    await until(5_000, () => stuck.ingested.length === 1, 'the slow check started')
+    nets[0]!.publish(h0!.community, new Uint8Array(256 * 1024 + 1)) // over GOSSIP_MAX_MESSAGE_BYTES: refused at publish
+    await new Promise((r) => setTimeout(r, 1500))
+    expect(h2!.ingested).toEqual([])
+    expect(stuck.ingested).toHaveLength(1)
+    expect(ps(nets[1]!).getScore(nets[0]!.peerId)).toBeGreaterThanOrEqual(0)
+    nets[0]!.publish(h0!.community, new Uint8Array([7]))
+    await until(5_000, () => h2!.ingested.length === 1, 'a later message still flows')
+    expect([...h2!.ingested[0]!]).toEqual([7])
+  })
+})
