@@ -6,8 +6,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import { randomBytes } from 'node:crypto'
-import { communityTopic, type PolityNetwork } from '@polity/net'
-import { directAddress, NetworkSet, TestHost } from './network-helpers'
+import { communityTopic, NetworkStartError, PolityNetwork } from '@polity/net'
+import { directAddress, NetworkSet, QUIET, TestHost } from './network-helpers'
 import { until } from './libp2p-helpers'
 
 const set = new NetworkSet()
@@ -128,5 +128,24 @@ describe('community gossip (NET-3)', () => {
     nets[0]!.publish(h0!.community, new Uint8Array([7]))
     await until(5_000, () => h2!.ingested.length === 1, 'a later message still flows')
     expect([...h2!.ingested[0]!]).toEqual([7])
+  })
+})
+
+describe('starting (NET-1)', () => {
+  it('NET-1: a listen address already in use fails with NetworkStartError; the network already on it is untouched', async () => {
+    const first = await set.add(new TestHost())
+    const taken = directAddress(first).split('/p2p/')[0]!
+    const err = await PolityNetwork.start(new TestHost(), { ...QUIET, listen: [taken] }).then(
+      async (n) => {
+        await n.stop()
+        return undefined
+      },
+      (e: unknown) => e,
+    )
+    expect(err).toBeInstanceOf(NetworkStartError)
+    expect((err as NetworkStartError).code).toBe('ERR_NETWORK_START')
+    // The first network is untouched and still reachable.
+    const probe = await set.add(new TestHost())
+    expect(await probe.connect([directAddress(first)])).toHaveLength(1)
   })
 })

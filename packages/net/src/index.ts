@@ -33,4 +33,5 @@ export {
   GossipMessageTooLargeError,
   TopicAlreadyJoinedError,
   RendezvousError,
+  NetworkStartError,
 } from './errors'

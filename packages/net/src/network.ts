@@ -16,7 +16,7 @@ import type { CommunityId } from '@polity/protocol'
 import type { SessionStats } from '@polity/sync'
 import { parseAddress, peerIdOfAddress, shareableAddresses } from './addresses'
 import { BanList } from './ban-list'
-import { TopicAlreadyJoinedError } from './errors'
+import { NetError, NetworkStartError, TopicAlreadyJoinedError } from './errors'
 import { joinGossip, type GossipTopic } from './gossip'
 import { createPolityLibp2p, type PolityLibp2p, type PolityLibp2pOptions } from './libp2p-node'
 import { communityTopic, rendezvousKey } from './names'
@@ -81,16 +81,23 @@ export class PolityNetwork {
     )
   }
 
-  /** Start libp2p and join every community the host has ready. */
+  /** Start libp2p and join every community the host has ready. Throws NetworkStartError (or InvalidAddressError for a bad bootstrap address). */
   static async start(host: NetworkHost, init: PolityNetworkInit = {}): Promise<PolityNetwork> {
     const bans = new BanList(init.banMs ?? NETWORK_DEFAULTS.banMs)
-    const libp2p = await createPolityLibp2p({ ...init, isBanned: (p) => bans.isBanned(p) })
+    let libp2p: PolityLibp2p
+    try {
+      libp2p = await createPolityLibp2p({ ...init, isBanned: (p) => bans.isBanned(p) })
+    } catch (e) {
+      // An address from outside that parseAddress refused keeps its own error; anything else (a port in use) is this one.
+      if (e instanceof NetError) throw e
+      throw new NetworkStartError(e)
+    }
     const net = new PolityNetwork(libp2p, host, init, bans)
     try {
       await net.begin()
     } catch (e) {
-      await net.stop()
-      throw e
+      await net.stop().catch(() => undefined)
+      throw e instanceof NetError ? e : new NetworkStartError(e)
     }
     return net
   }
@@ -205,7 +212,7 @@ export class PolityNetwork {
           out.push(held.remotePeer)
           continue
         }
-        const s = AbortSignal.any([this.stopping.signal, signal ?? AbortSignal.timeout(NETWORK_DEFAULTS.dialTimeoutMs)])
+        const s = AbortSignal.any([this.stopping.signal, AbortSignal.timeout(NETWORK_DEFAULTS.dialTimeoutMs), ...(signal ? [signal] : [])])
         const conn = await this.libp2p.dial(ma, { signal: s })
         out.push(conn.remotePeer)
       } catch {
@@ -221,15 +228,18 @@ export class PolityNetwork {
   }
 
   /** Dial pending inviters and due remembered members, then reconcile every community with every connected peer. */
-  async syncAll(): Promise<void> {
+  async syncAll(signal?: AbortSignal): Promise<void> {
     const connected = new Set(this.connectedPeers())
     const retry = this.host.retryTargets().filter((a) => ![...connected].some((p) => a.endsWith(p)))
     const known = this.init.redialKnownPeers === false ? [] : this.redial.due(this.host.knownPeerTargets(), connected)
-    if (retry.length > 0 || known.length > 0) await this.connect([...retry, ...known])
+    if (retry.length > 0 || known.length > 0) await this.connect([...retry, ...known], signal)
     const peers = this.libp2p.getPeers()
     for (const c of this.host.communities()) {
       this.joinCommunity(c)
-      for (const p of peers) await this.sync.sync(c, p)
+      for (const p of peers) {
+        if (signal?.aborted) return
+        await this.sync.sync(c, p, signal)
+      }
     }
   }
 
