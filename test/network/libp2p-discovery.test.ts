@@ -1,132 +1,151 @@
 /**
- * NET-2 / NET-3 / NET-5 on real libp2p nodes on 127.0.0.1:
- * DHT rendezvous in a chain of six, community gossip with a validator, and a
- * stream through a circuit-relay-v2 server between two nodes that cannot dial
- * each other.
+ * NET-2 / NET-3 through PolityNetwork, the code PolityNode runs on the
+ * network (real libp2p nodes on 127.0.0.1): DHT rendezvous with the provider
+ * cap, and community gossip with the validator, its timeout and the topic
+ * score. The hosts stand in for the node's side of NetworkHost only.
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import { randomBytes } from 'node:crypto'
-import {
-  advertise,
-  communityTopic,
-  dialProtocol,
-  findRendezvousPeers,
-  handleProtocol,
-  joinGossip,
-  parseAddress,
-  rendezvousKey,
-  type PolityLibp2p,
-} from '@polity/net'
-import { NodeSet, tcpAddress, until } from './libp2p-helpers'
+import { communityTopic, NetworkStartError, PolityNetwork } from '@polity/net'
+import { directAddress, NetworkSet, QUIET, TestHost } from './network-helpers'
+import { until } from './libp2p-helpers'
 
-const set = new NodeSet()
+const set = new NetworkSet()
 afterAll(async () => {
   const t = Date.now()
   await set.stopAll()
-  console.log(`stopped all nodes in ${Date.now() - t} ms`)
+  console.log(`stopped all networks in ${Date.now() - t} ms`)
 })
 
-/** Connect a[i] to a[i+1] only: each node knows one neighbour's address. */
-async function chain(nodes: PolityLibp2p[]): Promise<void> {
-  for (let i = 0; i + 1 < nodes.length; i++) {
-    await nodes[i]!.dial(parseAddress(tcpAddress(nodes[i + 1]!)), { signal: AbortSignal.timeout(10_000) })
-  }
+/** Connect n[i] to n[i+1] only: each network knows one neighbour's address. */
+async function chain(nets: PolityNetwork[]): Promise<void> {
+  for (let i = 0; i + 1 < nets.length; i++) expect(await nets[i]!.connect([directAddress(nets[i + 1]!)])).toHaveLength(1)
+}
+
+const sameCommunity = (n: number): TestHost[] => {
+  const first = new TestHost()
+  return [first, ...Array.from({ length: n - 1 }, () => new TestHost({ community: first.community, secret: first.secretBytes }))]
 }
 
 describe('DHT rendezvous (NET-2)', () => {
-  it('NET-2: six nodes in a chain find each other under the rendezvous key and end up connected', async () => {
-    const nodes = await Promise.all(Array.from({ length: 6 }, async () => set.add({ dhtMode: 'server' })))
-    await chain(nodes)
-    // Routing tables fill once identify has told each side the other speaks our DHT protocol.
-    await until(10_000, () => nodes.every((n) => n.getPeers().length >= 1), 'chain connected')
-    const key = rendezvousKey(randomBytes(32))
+  it('NET-2: six networks in a chain find each other under the community rendezvous key and end up connected', async () => {
+    const hosts = sameCommunity(6)
+    const nets = await Promise.all(hosts.map(async (h) => set.add(h)))
+    await chain(nets)
+    await until(10_000, () => nets.every((n) => n.connectedPeers().length >= 1), 'chain connected')
     const started = Date.now()
-    await Promise.all(nodes.map(async (n) => advertise(n, key, AbortSignal.timeout(20_000))))
-    const advertised = Date.now() - started
-    const found = await Promise.all(nodes.map(async (n) => findRendezvousPeers(n, key, AbortSignal.timeout(20_000))))
-    const ids = nodes.map((n) => n.peerId.toString())
-    found.forEach((peers, i) => {
-      const got = new Set(peers.map((p) => p.id.toString()))
-      expect(got.size).toBe(5)
-      for (const id of ids) if (id !== ids[i]) expect(got.has(id)).toBe(true)
-      expect(peers.every((p) => p.connected)).toBe(true)
+    const ids = nets.map((n) => n.peerId)
+    const allConnected = (): boolean => nets.every((n) => {
+      const connected = new Set(n.connectedPeers())
+      return ids.every((id) => id === n.peerId || connected.has(id))
     })
-    for (const n of nodes) for (const id of ids) if (id !== n.peerId.toString()) expect(n.getConnections().some((c) => c.remotePeer.toString() === id)).toBe(true)
-    console.log(`rendezvous: advertise ${advertised} ms, find+dial ${Date.now() - started - advertised} ms`)
+    // Every network looks at once, as members do; a lookup that ran before the others advertised finds them next round.
+    const rounds: number[][] = []
+    while (!allConnected() && rounds.length < 3) rounds.push(await Promise.all(nets.map(async (n, i) => n.discover(hosts[i]!.community))))
+    expect(allConnected()).toBe(true)
+    expect(rounds.flat().every((f) => f <= 5)).toBe(true)
+    console.log(`NET-2: all six connected through the rendezvous in ${Date.now() - started} ms; providers found per network, by round: ${rounds.map((r) => r.join(',')).join(' | ')}`)
   })
 
-  it('NET-2: a different secret gives a different key, and no one is found under it', async () => {
-    const a = await set.add()
-    const b = await set.add()
-    await a.dial(parseAddress(tcpAddress(b)), { signal: AbortSignal.timeout(10_000) })
-    const secret = randomBytes(32)
-    expect(rendezvousKey(secret).equals(rendezvousKey(Buffer.from(secret)))).toBe(true)
-    await advertise(a, rendezvousKey(secret), AbortSignal.timeout(10_000))
-    const other = await findRendezvousPeers(b, rendezvousKey(randomBytes(32)), AbortSignal.timeout(3_000))
-    expect(other).toEqual([])
-    const same = await findRendezvousPeers(b, rendezvousKey(secret), AbortSignal.timeout(10_000))
-    expect(same.map((p) => p.id.toString())).toEqual([a.peerId.toString()])
+  it('NET-2: a network with another secret finds no one; the same secret finds the advertiser', async () => {
+    const [ha, hb] = sameCommunity(2)
+    const a = await set.add(ha!)
+    const stranger = new TestHost({ community: ha!.community })
+    const b = await set.add(stranger)
+    await b.connect([directAddress(a)])
+    await a.discover(ha!.community, AbortSignal.timeout(10_000))
+    expect(await b.discover(stranger.community, AbortSignal.timeout(3_000))).toBe(0)
+    const c = await set.add(hb!)
+    await c.connect([directAddress(b)])
+    expect(await c.discover(hb!.community, AbortSignal.timeout(10_000))).toBe(1)
+    expect(c.connectedPeers()).toContain(a.peerId)
+  })
+
+  it('NET-2: one lookup takes at most maxRendezvousPeers providers (a hostile DHT peer could list thousands)', async () => {
+    const hosts = sameCommunity(7)
+    // A hub that never advertises, four providers around it, and two lookers that know only the hub: one capped at 2.
+    const hub = await set.add(hosts[0]!)
+    const providers = await Promise.all(hosts.slice(1, 5).map(async (h) => set.add(h)))
+    for (const p of providers) await p.connect([directAddress(hub)])
+    await Promise.all(providers.map(async (p, i) => p.discover(hosts[i + 1]!.community)))
+    const capped = await set.add(hosts[5]!, { maxRendezvousPeers: 2 })
+    const uncapped = await set.add(hosts[6]!)
+    await capped.connect([directAddress(hub)])
+    await uncapped.connect([directAddress(hub)])
+    expect(await capped.discover(hosts[5]!.community)).toBe(2)
+    // The same lookup without the cap takes more (up to the four and the capped looker, which advertised too).
+    expect(await uncapped.discover(hosts[6]!.community)).toBeGreaterThan(2)
   })
 })
 
 describe('community gossip (NET-3)', () => {
-  it('NET-3: a valid message reaches all four nodes; an invalid one stops at the first hop and costs the sender score', async () => {
-    const nodes = await Promise.all(Array.from({ length: 4 }, async () => set.add()))
-    await chain(nodes) // 0 - 1 - 2 - 3: node 0's only neighbour is node 1
-    const topic = communityTopic(randomBytes(32))
-    const received: Array<Uint8Array[]> = nodes.map(() => [])
-    const validated: number[] = nodes.map(() => 0)
-    const gossip = nodes.map((n, i) =>
-      joinGossip(n, topic, {
-        validate: (data) => {
-          validated[i]!++
-          return data[0] === 0xff ? 'reject' : 'accept'
-        },
-        onMessage: (data) => received[i]!.push(data),
-      }),
-    )
-    // Wait for the subscriptions to reach each neighbour and for meshes to form (gossipsub heartbeat: 1 s).
-    await until(10_000, () => nodes.every((n, i) => (i > 0 ? n.services.pubsub.getSubscribers(topic).length >= 1 : true)), 'subscriptions known')
-    await until(10_000, () => nodes.slice(1, 3).every((n) => ((n.services.pubsub as unknown as { getMeshPeers(t: string): string[] }).getMeshPeers(topic) ?? []).length >= 2), 'meshes formed')
+  it('NET-3: a valid message reaches all four networks; an invalid one stops at the first hop and costs the sender score', async () => {
+    const hosts = sameCommunity(4).map((h, i) => (i === 0 ? h : new TestHost({
+      community: h.community,
+      secret: h.secretBytes,
+      ingest: async (envs) => ({ applied: 0, rejected: envs.filter((e) => e[0] === 0xff).length }),
+    })))
+    const nets = await Promise.all(hosts.map(async (h) => set.add(h)))
+    await chain(nets) // 0 - 1 - 2 - 3: network 0's only neighbour is network 1
+    const topic = communityTopic(hosts[0]!.secretBytes)
+    const pubsub = (n: PolityNetwork): { getSubscribers(t: string): unknown[]; getMeshPeers(t: string): string[]; getScore(p: string): number } => n.libp2p.services.pubsub as never
+    // The topic was joined at start (every community the host has ready) and through joinGossip: its score weights are set.
+    await until(10_000, () => nets.every((n, i) => (i > 0 ? pubsub(n).getSubscribers(topic).length >= 1 : true)), 'subscriptions known')
+    await until(10_000, () => nets.slice(1, 3).every((n) => (pubsub(n).getMeshPeers(topic) ?? []).length >= 2), 'meshes formed')
 
-    expect(await gossip[0]!.publish(new Uint8Array([1, 2, 3]))).toBe(1)
-    await until(10_000, () => received.slice(1).every((r) => r.length === 1), 'valid message everywhere')
-    expect(received[0]).toEqual([])
-    expect(received.slice(1).map((r) => [...r[0]!])).toEqual([[1, 2, 3], [1, 2, 3], [1, 2, 3]])
+    nets[0]!.publish(hosts[0]!.community, new Uint8Array([1, 2, 3]))
+    await until(10_000, () => hosts.slice(1).every((h) => h.ingested.length === 1), 'valid message everywhere')
+    expect(hosts[0]!.ingested).toEqual([])
+    expect(hosts.slice(1).map((h) => [...h.ingested[0]!])).toEqual([[1, 2, 3], [1, 2, 3], [1, 2, 3]])
 
-    const before = [...validated]
-    await gossip[0]!.publish(new Uint8Array([0xff, 1]))
-    await until(5_000, () => validated[1]! > before[1]!, 'first hop validated the invalid message')
+    nets[0]!.publish(hosts[0]!.community, new Uint8Array([0xff, 1]))
+    await until(5_000, () => hosts[1]!.ingested.length === 2, 'first hop checked the invalid message')
     await new Promise((r) => setTimeout(r, 1500)) // time in which it would have been forwarded
-    expect(validated[2]).toBe(before[2]) // never forwarded past node 1
-    expect(validated[3]).toBe(before[3])
-    expect(received.map((r) => r.length)).toEqual([0, 1, 1, 1])
-    const score = (nodes[1]!.services.pubsub as unknown as { getScore(p: string): number }).getScore(nodes[0]!.peerId.toString())
-    expect(score).toBeLessThan(0)
-    for (const g of gossip) g.leave()
+    expect(hosts.map((h) => h.ingested.length)).toEqual([0, 2, 1, 1]) // never past network 1
+    expect(pubsub(nets[1]!).getScore(nets[0]!.peerId)).toBeLessThan(0)
+  })
+
+  it('NET-3: a check slower than the validator timeout drops the message quietly (not forwarded, no penalty); an over-cap message is never sent', async () => {
+    const [h0, h1raw, h2] = sameCommunity(3)
+    const stuck = new TestHost({
+      community: h1raw!.community,
+      secret: h1raw!.secretBytes,
+      // The node's ingest never answers for 0xee (as a hung check would).
+      ingest: async (envs) => (envs[0]![0] === 0xee ? new Promise(() => undefined) : { applied: envs.length, rejected: 0 }),
+    })
+    const nets = [await set.add(h0!), await set.add(stuck, { gossipValidateTimeoutMs: 300 }), await set.add(h2!)]
+    await chain(nets)
+    const topic = communityTopic(h0!.secretBytes)
+    const ps = (n: PolityNetwork): { getMeshPeers(t: string): string[]; getScore(p: string): number } => n.libp2p.services.pubsub as never
+    await until(10_000, () => (ps(nets[1]!).getMeshPeers(topic) ?? []).length >= 2, 'mesh formed')
+    nets[0]!.publish(h0!.community, new Uint8Array([0xee]))
+    await until(5_000, () => stuck.ingested.length === 1, 'the slow check started')
+    nets[0]!.publish(h0!.community, new Uint8Array(256 * 1024 + 1)) // over GOSSIP_MAX_MESSAGE_BYTES: refused at publish
+    await new Promise((r) => setTimeout(r, 1500))
+    expect(h2!.ingested).toEqual([])
+    expect(stuck.ingested).toHaveLength(1)
+    expect(ps(nets[1]!).getScore(nets[0]!.peerId)).toBeGreaterThanOrEqual(0)
+    nets[0]!.publish(h0!.community, new Uint8Array([7]))
+    await until(5_000, () => h2!.ingested.length === 1, 'a later message still flows')
+    expect([...h2!.ingested[0]!]).toEqual([7])
   })
 })
 
-describe('circuit relay v2 (NET-5)', () => {
-  it('NET-5: two nodes that only know a relay open a stream to each other through it', async () => {
-    const relay = await set.add({ relayServer: true })
-    const relayAddr = tcpAddress(relay)
-    // No direct listen addresses: these two can only be reached through the relay.
-    const a = await set.add({ listen: [`${relayAddr}/p2p-circuit`] })
-    const b = await set.add({ listen: [`${relayAddr}/p2p-circuit`] })
-    await until(15_000, () => [a, b].every((n) => n.getMultiaddrs().some((m) => m.toString().includes('/p2p-circuit'))), 'relay reservations')
-    expect(b.getMultiaddrs().every((m) => m.toString().includes('/p2p-circuit'))).toBe(true)
-    await handleProtocol(b, '/polity-test/relay-echo/1', async (s) => {
-      for await (const f of s.frames) await s.send(f)
-    })
-    const bCircuit = `${relayAddr}/p2p-circuit/p2p/${b.peerId.toString()}`
-    const s = await dialProtocol(a, parseAddress(bCircuit), '/polity-test/relay-echo/1', AbortSignal.timeout(15_000))
-    await s.send(new TextEncoder().encode('through the relay'))
-    const r = await s.frames[Symbol.asyncIterator]().next()
-    expect(new TextDecoder().decode(r.value as Uint8Array)).toBe('through the relay')
-    await s.close()
-    const conns = a.getConnections(b.peerId)
-    expect(conns.length).toBeGreaterThan(0)
-    expect(conns.every((c) => c.remoteAddr.toString().includes('/p2p-circuit'))).toBe(true)
+describe('starting (NET-1)', () => {
+  it('NET-1: a listen address already in use fails with NetworkStartError; the network already on it is untouched', async () => {
+    const first = await set.add(new TestHost())
+    const taken = directAddress(first).split('/p2p/')[0]!
+    const err = await PolityNetwork.start(new TestHost(), { ...QUIET, listen: [taken] }).then(
+      async (n) => {
+        await n.stop()
+        return undefined
+      },
+      (e: unknown) => e,
+    )
+    expect(err).toBeInstanceOf(NetworkStartError)
+    expect((err as NetworkStartError).code).toBe('ERR_NETWORK_START')
+    // The first network is untouched and still reachable.
+    const probe = await set.add(new TestHost())
+    expect(await probe.connect([directAddress(first)])).toHaveLength(1)
   })
 })

@@ -454,7 +454,7 @@ program.command('status <community>').description('sync status').action((ref: st
 program.command('ui').description('browser mode: serve the app on 127.0.0.1 and print the address to open')
   .option('--port <n>', 'port (default: any free port)')
   .option('--ui-dir <dir>', 'the built UI (default: packages/ui/dist)')
-  .option('--listen <addr...>', 'libp2p listen addresses', ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp/0/ws'])
+  .option('--listen <addr...>', 'libp2p listen addresses (/p2p-circuit: reserve a slot on a relay, so peers that cannot dial this device reach it through one)', ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp/0/ws', '/p2p-circuit'])
   .option('--no-network', 'stay offline (bundles only)')
   .option('--mdns', 'find peers on the local network', false)
   .option('--signaling <url...>', 'y-webrtc signaling servers for the browser relay (e.g. ws://127.0.0.1:4444 from `polity serve`)', [])

@@ -89,3 +89,10 @@ export class InvalidSecretError extends NetError {
     super('ERR_INVALID_SECRET', 'A community secret must be at least 16 random bytes (32 are used by invites).')
   }
 }
+
+/** The network could not start (e.g. a listen address is in use or not ours); nothing is left running. */
+export class NetworkStartError extends NetError {
+  constructor(cause: unknown) {
+    super('ERR_NETWORK_START', `The network could not start: ${(cause as Error)?.message ?? String(cause)}`, { cause })
+  }
+}

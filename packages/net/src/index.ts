@@ -1,10 +1,17 @@
 /**
- * @polity/net — the libp2p node around Polity's sync protocol: transports
- * and limits, DHT rendezvous and gossip under names derived from community
- * secrets, length-prefixed frame streams, and address checks for untrusted
- * input. The sync protocol itself runs over these streams (see @polity/sync).
+ * @polity/net — a Polity node on the network: PolityNetwork (what the node
+ * runs), built from this package's helpers — the libp2p node with its
+ * transports and limits, DHT rendezvous and gossip under names derived from
+ * community secrets, length-prefixed frame streams carrying the sync
+ * protocol (see @polity/sync), and address checks for untrusted input.
  */
-export { createPolityLibp2p, NODE_LIMITS, POLITY_DHT_PROTOCOL, type PolityLibp2p, type PolityLibp2pOptions, type PolityServices } from './libp2p-node'
+export { PolityNetwork, NETWORK_DEFAULTS, type PolityNetworkInit } from './network'
+export type { NetworkHost, ChannelBinding, SyncSessionView } from './network-host'
+export { breaksProtocol } from './sync-service'
+export { BanList } from './ban-list'
+export { RedialSchedule, KNOWN_PEER_BACKOFF_MIN_MS, KNOWN_PEER_BACKOFF_MAX_MS } from './redial'
+export { transportOf, MAX_STATUS_PEERS, type PeerSyncStatus, type PeerTransport } from './peer-status'
+export { createPolityLibp2p, NODE_LIMITS, POLITY_DHT_PROTOCOL, DEFAULT_LISTEN, CIRCUIT_LISTEN, type PolityLibp2p, type PolityLibp2pOptions, type PolityServices } from './libp2p-node'
 export { generatePeerKey, peerKeyToBytes, peerKeyFromBytes, peerIdOfKey } from './peer-key'
 export { parseAddress, parseAddresses, peerIdOfAddress, shareableAddresses, MAX_ADDRESS_LENGTH, MAX_ADDRESSES, type ShareableAddressOptions } from './addresses'
 export { streamFrames, MAX_FRAME_BYTES, DEFAULT_IDLE_TIMEOUT_MS, type FrameStream, type FrameStreamOptions } from './frames'
@@ -26,4 +33,5 @@ export {
   GossipMessageTooLargeError,
   TopicAlreadyJoinedError,
   RendezvousError,
+  NetworkStartError,
 } from './errors'

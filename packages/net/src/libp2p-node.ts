@@ -43,7 +43,10 @@ export const POLITY_DHT_PROTOCOL = '/polity/kad/1.0.0'
 export interface PolityLibp2pOptions {
   /** The node's libp2p key (generatePeerKey/peerKeyFromBytes); a fresh one when absent. */
   readonly privateKey?: PrivateKey
-  /** Listen addresses. Default all interfaces, TCP and WebSockets. Tests: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws']. */
+  /**
+   * Listen addresses. Default DEFAULT_LISTEN: all interfaces, TCP and WebSockets, and `/p2p-circuit`
+   * (reserve a slot on a relay this node meets, NET-5). Tests: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'].
+   */
   readonly listen?: readonly string[]
   /** Addresses to announce instead of the listen addresses (e.g. a port-forwarded public address). */
   readonly announce?: readonly string[]
@@ -53,6 +56,11 @@ export interface PolityLibp2pOptions {
   readonly mdns?: boolean
   /** Serve circuit relay v2 for others, with raised limits (`polity serve`, always-on peers). Default false. */
   readonly relayServer?: boolean
+  /**
+   * What each relayed connection through this relay may use (both directions together) and for how
+   * long; the relay resets it after. Default NODE_LIMITS (1 GiB, 30 min); at most those.
+   */
+  readonly relayLimits?: { readonly dataBytes?: bigint; readonly durationMs?: number }
   /**
    * DHT mode. 'server' (default) answers DHT queries: in a small private
    * network nobody may have a public address, and a DHT of clients only has
@@ -68,6 +76,17 @@ export interface PolityLibp2pOptions {
   readonly isBanned?: (peerId: string) => boolean
 }
 
+/**
+ * `/p2p-circuit` alone asks the circuit relay transport to find relays (peers
+ * that speak the hop protocol, met through bootstrap, invites, mDNS or the
+ * DHT) and reserve a slot on one, so peers that cannot dial us reach us
+ * through it (NET-5).
+ */
+export const CIRCUIT_LISTEN = '/p2p-circuit'
+
+/** Listen addresses when none are given: every interface, TCP and WebSockets on free ports, and a relay reservation. */
+export const DEFAULT_LISTEN: readonly string[] = ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp/0/ws', CIRCUIT_LISTEN]
+
 /** Limits a hostile peer meets; exported so tests and docs cite the same numbers. */
 export const NODE_LIMITS = {
   maxConnections: 128,
@@ -81,11 +100,16 @@ export const NODE_LIMITS = {
   maxStreamWriteBuffer: 8 * 1024 * 1024,
   /** Yamux flow-control window: below the read buffer, so a paused stream never overflows it. */
   maxStreamWindow: 2 * 1024 * 1024,
-  /** Relay server (raised from libp2p's 2 min / 128 KiB, which only suit hole-punch signalling). */
+  /**
+   * Relay server, per relayed connection: bytes in both directions together, and time (raised from
+   * libp2p's 128 KiB / 2 min, which only suit hole-punch signalling: one sync batch is up to 1 MiB).
+   */
   relayReservations: 128,
   relayDurationMs: 30 * 60_000,
   relayDataBytes: 1n << 30n,
 } as const
+
+const min = (a: bigint, b: bigint): bigint => (a < b ? a : b)
 
 export async function createPolityLibp2p(o: PolityLibp2pOptions = {}): Promise<PolityLibp2p> {
   const dhtMode = o.dhtMode ?? 'server'
@@ -125,8 +149,10 @@ export async function createPolityLibp2p(o: PolityLibp2pOptions = {}): Promise<P
     services['relay'] = circuitRelayServer({
       reservations: {
         maxReservations: NODE_LIMITS.relayReservations,
-        defaultDurationLimit: NODE_LIMITS.relayDurationMs,
-        defaultDataLimit: NODE_LIMITS.relayDataBytes,
+        // Always limited (applyDefaultLimit): a relay's bandwidth is someone's, and a relayed connection says so.
+        applyDefaultLimit: true,
+        defaultDurationLimit: Math.min(o.relayLimits?.durationMs ?? NODE_LIMITS.relayDurationMs, NODE_LIMITS.relayDurationMs),
+        defaultDataLimit: min(o.relayLimits?.dataBytes ?? NODE_LIMITS.relayDataBytes, NODE_LIMITS.relayDataBytes),
       },
     })
   }
@@ -137,7 +163,7 @@ export async function createPolityLibp2p(o: PolityLibp2pOptions = {}): Promise<P
   const node = await createLibp2p({
     ...(o.privateKey ? { privateKey: o.privateKey } : {}),
     addresses: {
-      listen: [...(o.listen ?? ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp/0/ws'])],
+      listen: [...(o.listen ?? DEFAULT_LISTEN)],
       ...(o.announce ? { announce: [...o.announce] } : {}),
     },
     transports: [tcp(), webSockets(), circuitRelayTransport()],

@@ -4,7 +4,7 @@
  * escape (a hostile peer cannot crash the node through them); they reset the
  * stream and are reported to `onError`.
  */
-import type { Connection, Libp2p, PeerId } from '@libp2p/interface'
+import { isPeerId, type Connection, type Libp2p, type PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { NetAbortedError, ProtocolDialError } from './errors'
 import { streamFrames, type FrameStream, type FrameStreamOptions } from './frames'
@@ -113,15 +113,29 @@ export interface DialProtocolOptions extends FrameStreamOptions {
   readonly maxOutboundStreamsPerConnection?: number
 }
 
+/**
+ * The open connection to a peer a stream should use: an unlimited one (direct first), else — when the
+ * protocol may run on limited connections — a relayed one. libp2p's own dialProtocol(peerId) never reuses a
+ * limited connection: it dials the peer again, and for a peer reachable only through a relay that makes a
+ * second relayed connection, which may be closed during opening ("Remote closed connection") — so a peer
+ * id is resolved here first.
+ */
+export function connectionFor(node: Libp2p, peer: PeerId, runOnLimitedConnection: boolean): Connection | undefined {
+  const open = node.getConnections(peer).filter((c) => c.status === 'open')
+  return open.find((c) => c.limits === undefined && c.direct) ?? open.find((c) => c.limits === undefined) ?? (runOnLimitedConnection ? open[0] : undefined)
+}
+
 /** Open `protocolId` to a peer (id or addresses) as a FrameStream. Throws ProtocolDialError or NetAbortedError. */
 export async function dialProtocol(node: Libp2p, peer: PeerId | Multiaddr | Multiaddr[], protocolId: string, signal: AbortSignal, o: DialProtocolOptions = {}): Promise<FrameStream> {
+  const options = {
+    signal,
+    runOnLimitedConnection: o.runOnLimitedConnection ?? DEFAULT_PROTOCOL_LIMITS.runOnLimitedConnection,
+    maxOutboundStreams: o.maxOutboundStreamsPerConnection ?? DEFAULT_PROTOCOL_LIMITS.maxOutboundStreamsPerConnection,
+  }
   let stream
   try {
-    stream = await node.dialProtocol(peer, protocolId, {
-      signal,
-      runOnLimitedConnection: o.runOnLimitedConnection ?? DEFAULT_PROTOCOL_LIMITS.runOnLimitedConnection,
-      maxOutboundStreams: o.maxOutboundStreamsPerConnection ?? DEFAULT_PROTOCOL_LIMITS.maxOutboundStreamsPerConnection,
-    })
+    const existing = isPeerId(peer) ? connectionFor(node, peer, options.runOnLimitedConnection) : undefined
+    stream = existing ? await existing.newStream(protocolId, options) : await node.dialProtocol(peer, protocolId, options)
   } catch (e) {
     if (signal.aborted) throw new NetAbortedError(`Opening ${protocolId}`, e)
     throw new ProtocolDialError(protocolId, Array.isArray(peer) ? peer.map(String).join(',') : peer.toString(), e)

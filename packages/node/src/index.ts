@@ -10,4 +10,4 @@ export {
 export { createNativeCrypto } from './native-crypto'
 export { encodeInviteLink, decodeInviteLink, type InviteLinkData } from './invite-link'
 export { encodeBundle, decodeBundle } from './bundle'
-export type { NetworkOptions } from './network'
+export type { PolityNetworkInit as NetworkOptions } from '@polity/net'

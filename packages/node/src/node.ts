@@ -21,7 +21,7 @@ import type {
   IdentityStatus, ImportResult, Invite, PolityClient, PolityEvent, ProposalActionInput, SyncStatus, ForkInput,
   ProposalInput, InviteInput, Ballot, Role, WebrtcRoom, EnvelopeBatch, RulesInput, CommunityView, ForkLineage,
 } from '@polity/api'
-import { parseAddress, peerIdOfAddress, webrtcRoom } from '@polity/net'
+import { PolityNetwork, parseAddress, peerIdOfAddress, webrtcRoom, type NetworkHost, type PolityNetworkInit } from '@polity/net'
 import {
   IdentityExistsError, InvalidInputError, InvalidInviteError, LockedError, NoIdentityError, NotAMemberError,
   RefusedError, UnknownCommunityError, WeakPassphraseError,
@@ -34,9 +34,8 @@ import { decodeInviteLink, encodeInviteLink } from './invite-link'
 import { decodeBundle, encodeBundle } from './bundle'
 import { decodeCheckpointState, encodeCheckpointState } from './checkpoint'
 import { lineDiff } from './diff'
-import { NodeNetwork, type NetworkHost, type NetworkOptions } from './network'
 import { ForkLineages } from './lineage'
-import type { SessionStats } from '@polity/sync'
+import { rosterAccess, type SessionStats } from '@polity/sync'
 import { DEFAULT_KDF_LOG_N, StoreCorruptError } from '@polity/store'
 
 export interface PolityNodeOptions {
@@ -48,7 +47,7 @@ export interface PolityNodeOptions {
   readonly now?: () => number
   readonly crypto?: CryptoSuite
   /** Join the network whenever the node is unlocked (and leave it when locked). */
-  readonly network?: NetworkOptions
+  readonly network?: PolityNetworkInit
   /** y-webrtc signaling servers (`ws://…`) for browser-mode UIs' WebRTC relay (NET-RTC-1); none: relay off. */
   readonly signaling?: readonly string[]
   /** Per-community replica limits (DAG-5's buffer); defaults are the protocol's. Tests lower them. */
@@ -117,7 +116,7 @@ export class PolityNode implements PolityClient {
   private readonly crypto: CryptoSuite
   private readonly now: () => number
   private closed = false
-  private network: NodeNetwork | undefined
+  private network: PolityNetwork | undefined
   /** FORK-5: each fork's lineage as this device can tell it (see lineage.ts for when it is asked). */
   private readonly lineages = new ForkLineages({
     runtimes: () => this.communities.values(),
@@ -255,9 +254,9 @@ export class PolityNode implements PolityClient {
   // ---- network ----------------------------------------------------------------
 
   /** Join the network (libp2p): serve sync, gossip, reconcile periodically. Returns our addresses. */
-  async startNetwork(options: NetworkOptions = {}): Promise<string[]> {
+  async startNetwork(options: PolityNetworkInit = {}): Promise<string[]> {
     this.requireSecrets()
-    if (!this.network) this.network = await NodeNetwork.start(this.networkHost(), options)
+    if (!this.network) this.network = await PolityNetwork.start(this.networkHost(), options)
     return this.network.addresses()
   }
 
@@ -269,7 +268,7 @@ export class PolityNode implements PolityClient {
 
   /** Peer ids we are connected to right now. */
   connectedPeers(): string[] {
-    return this.network ? this.network.libp2p.getPeers().map((p) => p.toString()) : []
+    return this.network?.connectedPeers() ?? []
   }
 
   /** Our libp2p addresses (empty when offline). */
@@ -323,16 +322,22 @@ export class PolityNode implements PolityClient {
     return {
       // A community still reloading behind its checkpoint is not served or synced until it is whole.
       communities: () => [...this.communities.values()].filter((rt) => !rt.loading).map((rt) => rt.id),
-      replica: (c) => (this.communities.get(c)?.loading ? undefined : this.communities.get(c)?.replica),
       secret: (c) => this.communities.get(c)?.secret,
-      identity: () => this.secrets?.identity,
-      pendingInvite: (c) => {
-        const pj = this.communities.get(c)?.pendingJoin
-        return pj ? { id: pj.invite, key: keyPairFromSecret(pj.inviteSecret) } : undefined
+      // SYNC-3: the keys stay here; the network only gets the session's target and access control.
+      syncSession: (c, binding) => {
+        const rt = this.communities.get(c)
+        if (!rt || rt.loading || !this.secrets) return undefined
+        const pj = rt.pendingJoin
+        return {
+          target: { replica: rt.replica, ingest: (envs) => this.receiveOps(c, envs), envelopes: (ids) => this.envelopesOf(c, ids) },
+          access: rosterAccess({
+            replica: rt.replica, community: c, identity: this.secrets.identity,
+            ...(pj ? { invite: { id: pj.invite, key: keyPairFromSecret(pj.inviteSecret) } } : {}),
+            localBinding: binding.local, remoteBinding: binding.remote, verify: this.crypto.verify,
+          }),
+        }
       },
       ingest: (c, envs) => this.receiveOps(c, envs),
-      envelopes: (c, ids) => this.envelopesOf(c, ids),
-      verify: this.crypto.verify,
       retryTargets: () => [...this.communities.values()].flatMap((rt) => (rt.pendingJoin ? [...rt.pendingJoin.addresses] : [])),
       knownPeerTargets: () => [...new Set([...this.communities.values()].flatMap((rt) => [...rt.knownPeers.values()].flatMap((p) => p.addrs)))],
       rememberPeer: (c, peer, addresses) => this.rememberPeer(c, peer, addresses),
@@ -665,7 +670,7 @@ export class PolityNode implements PolityClient {
     // Our own op, made just now on top of everything we hold: it cannot be stored yet (no lookup first).
     await this.store.putOps([recordOf(rt.replica, op)], { fresh: true })
     this.afterApplied(rt, [op])
-    this.network?.publish(rt.id, op)
+    this.network?.publish(rt.id, op.bytes)
     return op
   }
 
@@ -732,7 +737,7 @@ export class PolityNode implements PolityClient {
     rt.secret = randomBytes(32)
     await this.saveMeta(rt)
     await this.ingest(rt, [op])
-    this.network?.joinTopic(rt.id)
+    this.network?.joinCommunity(rt.id)
     if (input.founderName) await this.author(rt, 'profile.set', { name: requireText(input.founderName, 'The name', 1, 80) })
     this.emit({ type: 'communities' })
     return op.community
@@ -766,7 +771,7 @@ export class PolityNode implements PolityClient {
     const op = await this.author(rt, 'invite.create', { key: key.publicKey, uses, expires, member })
     const link = encodeInviteLink({
       community: rt.id, invite: op.id, inviteSecret: key.secretKey, communitySecret: rt.secret ?? new Uint8Array(32),
-      name: rt.replica.roster().genesis?.name ?? '', addresses: this.networkAddresses().filter((a) => !a.includes('/p2p-circuit')).slice(0, 8),
+      name: rt.replica.roster().genesis?.name ?? '', addresses: this.network?.inviteAddresses() ?? [],
     })
     return { link, expires, uses }
   }
@@ -782,7 +787,7 @@ export class PolityNode implements PolityClient {
     let joined = await this.tryCompleteJoin(rt)
     if (!joined && this.network) {
       // Online: fetch the community from the inviter (the invite key proves access), join, and send the join back.
-      this.network.joinTopic(rt.id)
+      this.network.joinCommunity(rt.id)
       // A few attempts with backoff: the inviter may be busy or the first dial may race its setup.
       for (let attempt = 0; attempt < 4 && !joined; attempt++) {
         if (attempt > 0) await new Promise((r) => setTimeout(r, 500 * 2 ** attempt))
@@ -1073,8 +1078,9 @@ export class PolityNode implements PolityClient {
 
   async syncStatus(input: { community: CommunityId }): Promise<SyncStatus> {
     const rt = await this.ready(input.community)
-    if (this.network) return this.network.statusOf(rt.id, rt.replica)
-    return { online: false, peers: [], received: rt.replica.size, known: rt.replica.size + rt.replica.pendingCount(), pendingOps: rt.replica.pendingCount() }
+    const r = rt.replica
+    if (!this.network) return { online: false, peers: [], received: r.size, known: r.size + r.pendingCount(), pendingOps: r.pendingCount() }
+    return { online: this.network.online(), peers: this.network.peerStatus(rt.id), received: r.size, known: r.size + r.pendingCount() + r.missing().length, pendingOps: r.pendingCount() }
   }
 
   // ---- the browser WebRTC relay (NET-RTC-1..5) ------------------------------------
@@ -1134,7 +1140,7 @@ export class PolityNode implements PolityClient {
       if (errors.length < 10) errors.push((e as Error).message)
     })
     // Bridge small batches onto gossip; a large catch-up reaches libp2p peers by reconciliation instead.
-    if (r.applied.length <= 50) for (const op of r.applied) this.network?.publish(rt.id, op)
+    if (r.applied.length <= 50) for (const op of r.applied) this.network?.publish(rt.id, op.bytes)
     if (wasPending && rt.pendingJoin === undefined) this.emit({ type: 'communities' })
     return { applied: r.applied.length, duplicates: r.duplicates, rejected, pending: stillWaiting(rt.replica, r.waiting), dropped: r.dropped, communities: [rt.id], errors }
   }

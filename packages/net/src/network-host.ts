@@ -1,0 +1,38 @@
+/**
+ * What PolityNetwork needs from the node, and nothing more: which
+ * communities are ready, their secrets (for names), what a sync session
+ * reads, writes and proves (SYNC-3), the ingest every op from the network
+ * goes through, and the peers to keep dialing (NET-P1). Keys stay in the
+ * node: access proofs are built there, bound to the channel given here.
+ */
+import type { CommunityId } from '@polity/protocol'
+import type { AccessControl, SyncTarget } from '@polity/sync'
+
+/** The two ends of a connection, as access proofs bind them (SYNC-3): each side's libp2p peer id bytes. */
+export interface ChannelBinding {
+  readonly local: Uint8Array
+  readonly remote: Uint8Array
+}
+
+/** What one sync session of a community uses. */
+export interface SyncSessionView {
+  readonly target: SyncTarget
+  readonly access: AccessControl
+}
+
+export interface NetworkHost {
+  /** Communities to serve, sync and gossip now (one still reloading behind its checkpoint is left out). */
+  communities(): readonly CommunityId[]
+  /** The community's secret, which names its gossip topic and rendezvous key (NET-2, NET-3); undefined when none is held. */
+  secret(c: CommunityId): Uint8Array | undefined
+  /** A sync session's target and access control over the connection `binding`; undefined when `c` is unknown or not ready. */
+  syncSession(c: CommunityId, binding: ChannelBinding): SyncSessionView | undefined
+  /** Verify, store and apply envelopes that came from the network (the gossip validator ends here). */
+  ingest(c: CommunityId, envelopes: Uint8Array[]): Promise<{ applied: number; rejected: number }>
+  /** Addresses to keep dialing until they answer (the inviters of joins still pending). */
+  retryTargets(): readonly string[]
+  /** Addresses of members this device synced with before (NET-P1), re-dialed with backoff while not connected. */
+  knownPeerTargets(): readonly string[]
+  /** A session with `peer` for `c` completed (it passed SYNC-3): where it listens, each address ending in /p2p/<peer> (NET-P1). */
+  rememberPeer(c: CommunityId, peer: string, addresses: readonly string[]): void
+}
