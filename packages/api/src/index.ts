@@ -10,4 +10,5 @@ export type {
   Ballot, CommunityId, CommunityState, MemberId, Method, OpId, ProposalAction, Role, Rules,
   MemberView, FormerMemberView, ProposalView, ActionView, Outcome,
 } from './api'
+export { DEVICE_SETTING_KEYS, DEFAULT_DEVICE_SETTINGS, type DeviceSettings, type DeviceInfo, type PolityDevice } from './device'
 export { encodeWire, decodeWire, ApiError, type WireRequest, type WireResponse, type WireEvent, type WireMessage } from './wire'
