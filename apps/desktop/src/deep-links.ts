@@ -5,7 +5,7 @@
  * Links that come before the UI listens wait for it. Any web page can open a
  * polity:// link, so a link only fills in the Join screen: nothing joins until
  * the member presses Join. Other polity:// links, oversized links and links
- * with spaces or control characters are ignored.
+ * with spaces, control or formatting (bidi) characters are ignored.
  */
 export const MAX_LINK_LENGTH = 8192
 /** Links kept while the UI is not listening; older ones are dropped. */
@@ -14,7 +14,7 @@ export const MAX_WAITING_LINKS = 4
 /** The join link in `s`, normalised (`polity://join/?…` as some launchers pass it), or undefined. */
 export function joinLink(s: unknown): string | undefined {
   if (typeof s !== 'string' || s.length > MAX_LINK_LENGTH) return undefined
-  const m = /^polity:\/\/join\/?\?([^\s\p{Cc}]*)$/iu.exec(s)
+  const m = /^polity:\/\/join\/?\?([^\s\p{Cc}\p{Cf}]*)$/iu.exec(s)
   return m && m[1] !== '' ? `polity://join?${m[1]}` : undefined
 }
 

@@ -14,6 +14,9 @@ const root = join(here, '..', '..', '..')
 const desktop = join(root, 'apps', 'desktop')
 const pnpm = ['-y', 'pnpm@10']
 const win = process.platform === 'win32'
+// Arguments after `pnpm start --` go to the app (or to `polity ui` in browser mode).
+const args = process.argv.slice(2)
+if (args[0] === '--') args.shift()
 
 function run(cmd, args, { cwd = root, capture = false } = {}) {
   return new Promise((resolve) => {
@@ -54,7 +57,7 @@ function whyNot() {
 
 async function browserMode(why) {
   console.log(`The desktop window cannot open here (${why}), so Polity starts in browser mode.`)
-  const { code } = await run(process.execPath, [join(here, 'polity.mjs'), 'ui', ...process.argv.slice(2)])
+  const { code } = await run(process.execPath, [join(here, 'polity.mjs'), 'ui', ...args])
   process.exit(code)
 }
 
@@ -72,7 +75,7 @@ const built = await run('npx', [...pnpm, '--filter', '@polity/desktop', 'build']
 if (built.code !== 0) process.exit(built.code)
 console.log('Opening the Polity desktop app (Electron)…')
 const started = Date.now()
-const app = await run(e.bin, [desktop, ...process.argv.slice(2)], { capture: true })
+const app = await run(e.bin, [desktop, ...args], { capture: true })
 // Some Linux systems refuse Electron's sandbox (no user namespaces, no SUID helper): say so and use the browser.
 if (app.code !== 0 && Date.now() - started < 15_000 && /sandbox|namespace/i.test(app.err)) await browserMode('Electron\'s sandbox cannot start on this system')
 process.exit(app.code)
