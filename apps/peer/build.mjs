@@ -11,7 +11,7 @@
  *
  *   node apps/peer/build.mjs      (or: pnpm build:cli)
  */
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -91,18 +91,33 @@ export async function buildCli({ quiet = false } = {}) {
   }
 }
 
-/** mkdir is atomic: whoever creates the folder builds; the others wait for it (a lock older than 2 min is stale). */
+/**
+ * mkdir is atomic: whoever creates the folder builds; the others wait for it.
+ * A lock whose builder is gone (killed mid-build) or that is older than a
+ * minute is stale and removed.
+ */
 async function acquireLock() {
   for (;;) {
     try {
       await mkdir(lockDir)
+      await writeFile(join(lockDir, 'pid'), String(process.pid))
       return
     } catch (e) {
       if (e.code !== 'EEXIST') throw e
       const age = await stat(lockDir).then((s) => Date.now() - s.mtimeMs, () => 0)
-      if (age > 120_000) await rm(lockDir, { recursive: true, force: true })
+      const pid = Number(await readFile(join(lockDir, 'pid'), 'utf8').catch(() => ''))
+      if (age > 60_000 || (pid > 0 && !alive(pid))) await rm(lockDir, { recursive: true, force: true })
       else await new Promise((r) => setTimeout(r, 100))
     }
+  }
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return e.code === 'EPERM'
   }
 }
 
