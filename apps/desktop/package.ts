@@ -115,7 +115,16 @@ async function main(): Promise<void> {
   }
   await buildDesktop(true)
   if (checking) return check()
-  await build({ projectDir: here, publish: 'never', config, targets: Platform.current().createTarget() })
+  try {
+    await build({ projectDir: here, publish: 'never', config, targets: Platform.current().createTarget() })
+  } catch (e) {
+    const m = (e as Error).message
+    // The first download is Electron's own zip; electron-builder's tools (fpm, the AppImage runtime, NSIS) come later.
+    if (/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ECONNRESET|getaddrinfo/.test(m)) {
+      throw new Error(`Packaging stopped at a download (${m}): electron-builder fetches Electron's zip and its packaging tools from their release hosts, which this machine cannot reach. \`npx -y pnpm@10 package:check\` verifies everything up to that step.`)
+    }
+    throw e
+  }
   console.log(`Installers are in ${relative(root, join(here, 'dist-electron'))}/.`)
 }
 
