@@ -87,9 +87,11 @@ export function DeviceSettingsPanel(): React.JSX.Element | null {
         onChange={(v) => (v ? setConfirming(true) : (setConfirming(false), void change({ rememberPassphrase: false })))} />
       <p className="muted">{info.canRemember ? t('device.rememberRisk') : t('device.rememberUnavailable')}</p>
       {confirming && (
-        <div className="field">
-          <label htmlFor={passId}>{t('device.rememberConfirm')}</label>
-          <input id={passId} type="password" data-testid="remember-confirm" autoComplete="current-password" value={pass} onChange={(e) => setPass(e.target.value)} />
+        <div>
+          <div className="field">
+            <label htmlFor={passId}>{t('device.rememberConfirm')}</label>
+            <input id={passId} type="password" data-testid="remember-confirm" autoComplete="current-password" value={pass} onChange={(e) => setPass(e.target.value)} />
+          </div>
           <button type="button" data-testid="remember-save" onClick={() => void remember()}>{t('device.rememberSave')}</button>
           <ErrorText error={confirmError} />
         </div>
