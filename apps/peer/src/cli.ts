@@ -6,17 +6,17 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { Command, CommanderError, Option } from 'commander'
 import * as Y from 'yjs'
-import { PolityNode } from '@polity/node'
-import { startSignalingServer } from '@polity/net'
+import { PolityNode, startSignalingServer, startUiServer } from './lazy'
 import type { Ballot, CommunityId, Method, OpId, ProposalActionInput, Role } from '@polity/api'
 import { DEFAULT_RULES, DRAFT_TEXT, requirementOf, verifyDossier, type ProposalAction } from '@polity/protocol'
 import { defaultDataDir } from './data-dir'
 import { readPassphrase } from './passphrase'
 import { formatCommunity, formatLineage, formatProposal, formatProposals } from './format'
-import { startUiServer } from './ui-server'
 import { readPeerConfig } from './config'
 import { applyRules, parseFraction, parseOptionNumbers, parseWhole, RULE_KEYS, UsageError } from './parse'
 import { fileURLToPath } from 'node:url'
+import { VERSION } from './version'
+import { forgetRememberedPassphrase } from './remembered'
 
 interface GlobalOptions {
   dataDir: string
@@ -33,8 +33,12 @@ program
   .option('--json', 'print results as JSON for scripts', false)
   .option('--passphrase-file <file>', 'read the passphrase from a file (else $POLITY_PASSPHRASE, else a prompt)')
   .addOption(new Option('--kdf-log-n <n>', 'scrypt cost for new keystores (testing only)').hideHelp())
+  .version(VERSION, '-V, --version', 'print the version of polity')
   .showHelpAfterError()
   .exitOverride()
+// With --json, errors are one JSON object on stderr (see main), so commander's own message is held back.
+const jsonRequested = process.argv.includes('--json')
+if (jsonRequested) program.configureOutput({ outputError: () => undefined, writeErr: () => undefined })
 
 const g = (): GlobalOptions => program.opts<GlobalOptions>()
 
@@ -49,7 +53,7 @@ async function withNode<T>(fn: (node: PolityNode) => Promise<T>, opts: { unlock?
   try {
     if (opts.unlock !== false) {
       const status = await node.identityStatus()
-      if (status.state === 'none') throw new Error('There is no identity in this data directory yet: run `polity identity create` or `polity identity restore`.')
+      if (status.state === 'none') throw Object.assign(new Error('There is no identity in this data directory yet: run `polity identity create` or `polity identity restore`.'), { code: 'ERR_NO_IDENTITY' })
       await node.unlock({ passphrase: await readPassphrase(o) })
     }
     return await fn(node)
@@ -138,6 +142,11 @@ identity.command('show').description('unlock and show your did:key').action(() =
   }),
 )
 
+program.command('lock').description('forget the passphrase the desktop app remembers on this device; a running app locks (DESK-5)').action(async () => {
+  const forgotten = await forgetRememberedPassphrase(g().dataDir)
+  print({ forgotten }, () => (forgotten ? 'The remembered passphrase is forgotten; Polity asks for it again.' : 'No passphrase was remembered on this device.'))
+})
+
 // ---- communities --------------------------------------------------------------
 
 const community = program.command('community').description('create, list, show and fork communities')
@@ -219,13 +228,13 @@ invite.command('accept <link>').description('join a community with an invite lin
   )
 
 const member = program.command('member').description('manage members directly (where the rules allow)')
-member.command('remove <community> <member>').option('--reason <text>', 'why', '').action((ref: string, m: string, opts: { reason: string }) =>
+member.command('remove <community> <member>').description('remove a member (where the rules let you do it directly)').option('--reason <text>', 'why', '').action((ref: string, m: string, opts: { reason: string }) =>
   withNode(async (node) => {
     await node.removeMember({ community: await communityId(node, ref), member: m, reason: opts.reason })
     print({ ok: true }, () => 'Member removed.')
   }),
 )
-member.command('role <community> <member> <role>').action((ref: string, m: string, role: string) =>
+member.command('role <community> <member> <role>').description('give a member another role: member, steward or founder').action((ref: string, m: string, role: string) =>
   withNode(async (node) => {
     await node.changeRole({ community: await communityId(node, ref), member: m, role: role as Role })
     print({ ok: true }, () => `Role set to ${role}.`)
@@ -243,7 +252,7 @@ program.command('profile <community> <name>').description('set your display name
 
 const charter = program.command('charter').description('the charter: draft, ratified versions, diffs')
 
-charter.command('show <community>').option('--version <n>', 'a ratified version instead of the draft').action((ref: string, opts: { version?: string }) =>
+charter.command('show <community>').description('print the draft charter, or a ratified version').option('--version <n>', 'a ratified version instead of the draft').action((ref: string, opts: { version?: string }) =>
   withNode(async (node) => {
     const s = await node.getCommunity({ community: await communityId(node, ref) })
     const text = opts.version !== undefined ? s.charter.versions[parseWhole(opts.version, '--version')]?.text : s.charter.draft
@@ -252,14 +261,14 @@ charter.command('show <community>').option('--version <n>', 'a ratified version 
   }),
 )
 
-charter.command('versions <community>').action((ref: string) =>
+charter.command('versions <community>').description('list the ratified charter versions').action((ref: string) =>
   withNode(async (node) => {
     const s = await node.getCommunity({ community: await communityId(node, ref) })
     print(s.charter.versions, () => s.charter.versions.map((v) => `v${v.version}  ${new Date(v.time).toISOString()}  ${v.proposal ? `by proposal ${v.proposal.slice(0, 12)}` : 'founding charter'}`).join('\n'))
   }),
 )
 
-charter.command('diff <community> <from> <to>').action((ref: string, from: string, to: string) =>
+charter.command('diff <community> <from> <to>').description('show what changed between two ratified versions').action((ref: string, from: string, to: string) =>
   withNode(async (node) => {
     const hunks = await node.charterDiff({ community: await communityId(node, ref), from: parseWhole(from, '<from>'), to: parseWhole(to, '<to>') })
     print(hunks, () => hunks.map((h) => h.text.split('\n').filter((l, i, a) => i < a.length - 1 || l !== '').map((l) => `${h.kind === 'add' ? '+' : h.kind === 'del' ? '-' : ' '} ${l}`).join('\n')).join('\n'))
@@ -307,7 +316,7 @@ function applyTextChange(text: Y.Text, next: string): void {
 
 const proposal = program.command('proposal').description('propose, discuss, vote and close')
 
-proposal.command('create <community>')
+proposal.command('create <community>').description('put a proposal to a vote')
   .requiredOption('--title <text>', 'a short title')
   .option('--text <text>', 'the proposal in full', '')
   .addOption(new Option('--kind <kind>', 'what it does').choices(['resolution', 'amend', 'admit', 'remove', 'role', 'rules']).default('resolution'))
@@ -351,14 +360,14 @@ proposal.command('create <community>')
     }),
   )
 
-proposal.command('list <community>').action((ref: string) =>
+proposal.command('list <community>').description('the proposals, open and closed').action((ref: string) =>
   withNode(async (node) => {
     const s = await node.getCommunity({ community: await communityId(node, ref) })
     print(s.proposals, () => formatProposals(s))
   }),
 )
 
-proposal.command('show <community> <proposal>').action((ref: string, p: string) =>
+proposal.command('show <community> <proposal>').description('one proposal: text, votes, discussion, outcome').action((ref: string, p: string) =>
   withNode(async (node) => {
     const id = await communityId(node, ref)
     const pid = await proposalId(node, id, p)
@@ -385,7 +394,7 @@ program.command('vote <community> <proposal> [choice]').description('vote: yes|n
     }),
   )
 
-program.command('comment <community> <proposal> <text>').action((ref: string, p: string, text: string) =>
+program.command('comment <community> <proposal> <text>').description('add to a proposal\'s discussion').action((ref: string, p: string, text: string) =>
   withNode(async (node) => {
     const id = await communityId(node, ref)
     await node.comment({ community: id, proposal: await proposalId(node, id, p), text })
@@ -403,7 +412,7 @@ program.command('close <community> <proposal>').description('close a proposal af
   }),
 )
 
-program.command('withdraw <community> <proposal>').action((ref: string, p: string) =>
+program.command('withdraw <community> <proposal>').description('withdraw your own open proposal').action((ref: string, p: string) =>
   withNode(async (node) => {
     const id = await communityId(node, ref)
     await node.withdrawProposal({ community: id, proposal: await proposalId(node, id, p) })
@@ -414,14 +423,14 @@ program.command('withdraw <community> <proposal>').action((ref: string, p: strin
 // ---- bundles and dossiers -----------------------------------------------------------
 
 const bundle = program.command('bundle').description('carry ops on a USB stick: no network needed')
-bundle.command('export <community> <file>').action((ref: string, file: string) =>
+bundle.command('export <community> <file>').description('write every op of a community to a file').action((ref: string, file: string) =>
   withNode(async (node) => {
     const bytes = await node.exportBundle({ community: await communityId(node, ref) })
     await writeFile(file, bytes)
     print({ file, bytes: bytes.length }, () => `Wrote ${bytes.length} bytes to ${file}.`)
   }),
 )
-bundle.command('import <file>').action((file: string) =>
+bundle.command('import <file>').description('read ops from a bundle file (each is checked like ops from the network)').action((file: string) =>
   withNode(async (node) => {
     const r = await node.importBundle({ bytes: new Uint8Array(await readFile(file)) })
     print(r, () => [`Applied ${r.applied} ops (${r.duplicates} already here, ${r.pending} waiting for missing ops, ${r.dropped} not kept: too many waiting, ${r.rejected} rejected).`, ...r.errors.map((e) => `  rejected: ${e}`)].join('\n'))
@@ -429,7 +438,7 @@ bundle.command('import <file>').action((file: string) =>
 )
 
 const dossier = program.command('dossier').description('census, decisions and charter history anyone can verify offline')
-dossier.command('export <community> <file>').action((ref: string, file: string) =>
+dossier.command('export <community> <file>').description('write the community\'s verifiable dossier to a file').action((ref: string, file: string) =>
   withNode(async (node) => {
     const bytes = await node.exportDossier({ community: await communityId(node, ref) })
     await writeFile(file, bytes)
@@ -554,11 +563,25 @@ async function main(): Promise<void> {
   } catch (e) {
     if (e instanceof CommanderError) {
       process.exitCode = e.exitCode === 0 ? 0 : 2
+      if (e.exitCode !== 0 && jsonRequested) writeJsonError('ERR_USAGE', e.message.replace(/^error: /, ''), e.code)
       return
     }
-    process.stderr.write(`error: ${(e as Error).message}\n`)
+    const code = e instanceof UsageError ? 'ERR_USAGE' : errorCode(e)
+    if (jsonRequested) writeJsonError(code, (e as Error).message)
+    else process.stderr.write(`error: ${(e as Error).message}\n`)
     process.exitCode = e instanceof UsageError ? 2 : 1
   }
+}
+
+/** The error's own code (node errors carry ERR_…, file errors ENOENT…), else ERR_FAILED. */
+function errorCode(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code
+  return typeof code === 'string' && code !== '' ? code : 'ERR_FAILED'
+}
+
+/** CLI-5: with --json an error is `{"error": {"code", "message"}}` on stderr, one line, and nothing else. */
+function writeJsonError(code: string, message: string, detail?: string): void {
+  process.stderr.write(`${JSON.stringify({ error: { code, message, ...(detail ? { detail } : {}) } })}\n`)
 }
 
 await main()

@@ -132,7 +132,7 @@ describe('polity CLI', () => {
     expect(ok.code, ok.stderr).toBe(0)
   }, 120_000)
 
-  it('CLI-4 (FORK-5): community list and show say whether a fork\'s lineage is verified', async () => {
+  it('CLI-6 (FORK-5): community list and show say whether a fork\'s lineage is verified', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'polity-cli-')), 'x')
     await json(dir, 'identity', 'create')
     const { community } = await json<{ community: string }>(dir, 'community', 'create', '--name', 'Harbor')

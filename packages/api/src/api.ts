@@ -238,6 +238,12 @@ export type PolityEvent =
   /** A charter draft edit from another device; `member` is who signed it (null if the device is no longer on the roster). */
   | { readonly type: 'draft'; readonly community: CommunityId; readonly update: Uint8Array; readonly member: MemberId | null }
   | { readonly type: 'sync'; readonly community: CommunityId; readonly status: SyncStatus }
+  /**
+   * DESK-2: a `polity://join?…` link the operating system handed to the desktop app (a click in a
+   * browser or mail, cold start or while running). The UI opens the Join screen with it filled in;
+   * nothing joins until the member presses Join. Only the desktop host sends it, never the node.
+   */
+  | { readonly type: 'deepLink'; readonly url: string }
 
 /** Every command. Each takes one plain-data argument (or none) and returns a Promise. */
 export interface PolityApi {

@@ -12,4 +12,5 @@ export type {
   MemberView, FormerMemberView, ProposalView, ActionView, Outcome,
 } from './api'
 export { checkApiInput } from './inputs'
+export { DEVICE_SETTING_KEYS, DEFAULT_DEVICE_SETTINGS, type DeviceSettings, type DeviceInfo, type PolityDevice } from './device'
 export { encodeWire, decodeWire, ApiError, type WireRequest, type WireResponse, type WireEvent, type WireMessage } from './wire'

@@ -17,6 +17,8 @@ export function App(): React.JSX.Element {
   // Once onboarding starts it stays until the recovery phrase is confirmed, even though the node
   // reports the new identity as unlocked as soon as it exists.
   const [onboarding, setOnboarding] = useState(false)
+  // DESK-2: a polity://join link the desktop app was opened with, shown on the Join screen once unlocked.
+  const [joinLink, setJoinLink] = useState<string | null>(null)
   useEffect(() => {
     if (status?.state === 'none') setOnboarding(true)
   }, [status])
@@ -27,6 +29,10 @@ export function App(): React.JSX.Element {
     refresh()
     const un = api.subscribe((e) => {
       if (e.type === 'identity') setStatus(e.status)
+      else if (e.type === 'deepLink') {
+        setJoinLink(e.url)
+        setOpen(null)
+      }
     })
     const onConn = (api as { onConnection?: (l: (c: boolean) => void) => () => void }).onConnection
     const un2 = onConn?.((c) => {
@@ -55,7 +61,7 @@ export function App(): React.JSX.Element {
         {!onboarding && status?.state === 'locked' && <Unlock onDone={refresh} />}
         {!onboarding && status?.state === 'unlocked' && (open
           ? <CommunityScreen key={open} id={open} onBack={() => setOpen(null)} onLock={refresh} onOpen={setOpen} />
-          : <Communities onOpen={setOpen} />)}
+          : <Communities onOpen={setOpen} joinLink={joinLink} onJoinLinkShown={() => setJoinLink(null)} />)}
       </main>
       </RelayHost>
     </div>

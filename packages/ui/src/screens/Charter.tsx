@@ -30,7 +30,7 @@ const newline: Command = (view) => {
 }
 
 /** A stable colour per Yjs client, dark enough for white text. */
-export const colourOf = (client: number): string => `hsl(${(client * 137.508) % 360}deg 55% 32%)`
+export const colourOf = (client: number): string => `hsl(${(client * 137.508) % 360}deg 55% 28%)`
 
 /** Remote editors (member id, or a Yjs client id when the signer is unknown) with when their last edit arrived. */
 type Seen = ReadonlyMap<string, { readonly client: number; readonly member: string | null; readonly time: number }>

@@ -19,7 +19,7 @@ type BarcodeDetectorCtor = new (o: { formats: string[] }) => BarcodeDetectorLike
 /** Reading a QR code from a picture needs the browser's BarcodeDetector (not every browser has one). */
 const barcodeDetector = (): BarcodeDetectorCtor | undefined => (globalThis as unknown as { BarcodeDetector?: BarcodeDetectorCtor }).BarcodeDetector
 
-export function Communities({ onOpen }: { onOpen: (id: CommunityId) => void }): React.JSX.Element {
+export function Communities({ onOpen, joinLink = null, onJoinLinkShown }: { onOpen: (id: CommunityId) => void; joinLink?: string | null; onJoinLinkShown?: () => void }): React.JSX.Element {
   const api = useApi()
   const { t } = useTranslation()
   const [list, setList] = useState<CommunitySummary[] | null>(null)
@@ -79,6 +79,15 @@ export function Communities({ onOpen }: { onOpen: (id: CommunityId) => void }): 
     }
   }
   const knownName = (id: CommunityId): string | null => list?.find((c) => c.id === id)?.name || null
+  // DESK-2: a link the desktop app was opened with fills in the Join form; joining still takes the member's click.
+  useEffect(() => {
+    if (!joinLink) return
+    setForm('join')
+    setLink(inviteLinkIn(joinLink))
+    setNote(t('join.fromLink'))
+    onJoinLinkShown?.()
+  }, [joinLink, onJoinLinkShown, t])
+  const nameOf = (id: CommunityId | null): string => list?.find((c) => c.id === id)?.name ?? `${(id ?? '').slice(0, 12)}…`
   return (
     <section className="card">
       <h1>{t('communities.title')}</h1>

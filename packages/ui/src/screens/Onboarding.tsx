@@ -3,6 +3,7 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { messageOf, useApi } from '../api-context'
 import { Field, ErrorText } from './widgets'
+import { RememberOnUnlock } from './Device'
 
 /** Three distinct word positions (1-based) to confirm. */
 function positions(): number[] {
@@ -96,6 +97,7 @@ export function Unlock({ onDone }: { onDone: () => void }): React.JSX.Element {
     <section className="card">
       <h1>{t('unlock.title')}</h1>
       <Field label={t('onboarding.passphrase')} type="password" testid="unlock-passphrase" value={pass} onChange={setPass} />
+      <RememberOnUnlock />
       <ErrorText error={error} />
       <button type="button" data-testid="unlock" onClick={() => void submit()}>{t('unlock.button')}</button>
     </section>

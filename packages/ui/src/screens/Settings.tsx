@@ -4,6 +4,7 @@ import type { CommunityId } from '@polity/api'
 import { messageOf, useApi } from '../api-context'
 import { LANGUAGES } from '../i18n/index'
 import { ErrorText } from './widgets'
+import { DeviceSettingsPanel } from './Device'
 
 function download(bytes: Uint8Array, name: string): void {
   const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }))
@@ -99,6 +100,7 @@ export function Settings({ id, onLock }: { id: CommunityId; onLock: () => void }
       {note && <p role="status">{note}</p>}
       <ErrorText error={error} />
       <ChangePassphrase />
+      <DeviceSettingsPanel />
     </div>
   )
 }
