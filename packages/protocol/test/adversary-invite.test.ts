@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { Replica, certifyDevice, joinProofMessage, sign, toHex, type AnyOp, type CommunityId, type CommunityState, type KeyPair, type MemberId, type OpId } from '../src/index'
 import { fromHex } from '../src/encoding/bytes'
 import { canonicalCompare, type DagEntry } from '../src/replica/dag'
-import { Actor, memberIds, testKeyPair } from './harness'
+import { Actor, community, memberIds, testKeyPair } from './harness'
 import { nodeCrypto } from './node-crypto'
 import { Rng } from './random'
 
@@ -280,6 +280,27 @@ describe('adversary: invite links', () => {
     backdated.pull(founder)
     backdated.time = 0
     refused(backdated, () => backdated.join(inv), /expired/)
+  })
+})
+
+describe('invite expiry cannot be poisoned (ROSTER-5)', () => {
+  it('ADV-invite-time-poison (ROSTER-5): one member claiming the largest time there is does not expire anyone else\'s invites; the creator\'s own later times still do', () => {
+    const { founder, members: [mallory] } = community(1) as { founder: Actor; members: [Actor] }
+    const inv = founder.invite(3, founder.time + 3_600_000)
+    mallory.pull(founder)
+    mallory.act('profile.set', { name: 'Mallory' }, { time: Number.MAX_SAFE_INTEGER })
+    founder.pull(mallory)
+    // An honest joiner whose past holds Mallory's far-future op still gets in.
+    const ok = new Actor('ok')
+    ok.pull(founder)
+    ok.join(inv)
+    expect(ok.replica.roster().members.has(ok.member)).toBe(true)
+    // Two members claiming a later time, or the creator alone, still witness the expiry.
+    founder.act('profile.set', { name: 'Founder' }, { time: founder.time + 7_200_000 })
+    const late = new Actor('late')
+    late.pull(founder)
+    late.time = 0
+    refused(late, () => late.join(inv), /expired/)
   })
 })
 

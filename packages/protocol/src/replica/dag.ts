@@ -14,7 +14,6 @@ export interface DagEntry {
   readonly op: HeldOp
   readonly height: number
   /** Largest `time` claimed by any op in this op's causal past (0 for genesis). */
-  readonly pastMaxTime: number
   /** Every op stored before this one is in its causal past (it saw all heads): true along linear history. */
   readonly allBefore: boolean
 }
@@ -62,17 +61,15 @@ export class Dag {
   /** Precondition: every dep is present. */
   insert(op: HeldOp): DagEntry {
     let height = 1
-    let pastMaxTime = 0
     for (const d of op.deps) {
       const e = this.byId.get(d)
       if (!e) throw new Error(`insert before dep ${d}`)
       if (e.height + 1 > height) height = e.height + 1
-      pastMaxTime = Math.max(pastMaxTime, e.pastMaxTime, e.op.time)
     }
     // Every stored op is an ancestor of some head, so depending on all heads means depending on everything.
     let allBefore = this.headSet.size <= op.deps.length
     if (allBefore) for (const h of this.headSet) if (!op.deps.includes(h)) allBefore = false
-    const entry: DagEntry = { index: this.entries.length, op, height, pastMaxTime, allBefore }
+    const entry: DagEntry = { index: this.entries.length, op, height, allBefore }
     this.entries.push(entry)
     this.byId.set(op.id, entry)
     for (const d of op.deps) this.headSet.delete(d)

@@ -160,6 +160,11 @@ export class Governance {
     return this.times.floorOf(deps.map((d) => (this.replica.dag.get(d) as DagEntry).index))
   }
 
+  /** ROSTER-5: the latest time in the past of these deps that `trusted` or two members vouch for (see TimeFloor.witnessedFor). */
+  timeWitnessedFor(deps: readonly OpId[], trusted: MemberId): number {
+    return this.times.witnessedFor(deps.map((d) => (this.replica.dag.get(d) as DagEntry).index), trusted)
+  }
+
   /** After insertion: index the op and remember the draft clock after it. */
   inserted(entry: DagEntry): void {
     const op = entry.op

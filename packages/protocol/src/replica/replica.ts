@@ -415,7 +415,7 @@ export class Replica {
       frontier = this.frontierOfDeps(op.deps)
       const past = this.rosterAt(frontier)
       if (op.kind !== 'genesis' && past.genesis === null) violation('DAG-1', 'the genesis op is not in the causal past')
-      member = checkAuthor(op, past, { verify: this.crypto.verify, pastMaxTime: this.pastMaxTimeOfDeps(op.deps) })
+      member = checkAuthor(op, past, { verify: this.crypto.verify, timeWitnessedFor: (creator) => this.governance.timeWitnessedFor(op.deps, creator) })
       checkRosterOp(op, past, member)
       // A join's claim is weighed against the uses claimed at its past (ROSTER-13); read it before the tip moves.
       if (op.kind === 'member.join') usedAt = past.invites.get(toHex(op.body.invite) as OpId)?.used ?? 0
@@ -532,14 +532,6 @@ export class Replica {
     if (!hasPrev) violation('DAG-2', `seq ${op.seq} must list the device's op ${op.seq - 1} among its deps`)
   }
 
-  private pastMaxTimeOfDeps(deps: readonly OpId[]): number {
-    let t = 0
-    for (const d of deps) {
-      const e = this.dag.get(d) as DagEntry
-      t = Math.max(t, e.pastMaxTime, e.op.time)
-    }
-    return t
-  }
 
   /** Which member an op removes, if it is a removal (ROSTER-10, ROSTER-12). */
   private removedBy(op: HeldOp, action: RosterAction | undefined): MemberId | undefined {

@@ -28,7 +28,8 @@ export const violation = (rule: string, message: string): never => {
 
 export interface CheckContext {
   readonly verify: Verifier
-  readonly pastMaxTime: number
+  /** ROSTER-5: the latest time in the op's past that this member (an invite's creator) or two members claimed. */
+  readonly timeWitnessedFor: (member: MemberId) => number
 }
 
 /** Roster-affecting actions a passed proposal can carry. */
@@ -101,7 +102,7 @@ export function checkAuthor(op: AnyOp, past: RosterState, ctx: CheckContext): Me
       if (invite.revoked) violation('ROSTER-5', 'the invite was revoked')
       if (invite.contested !== null) violation('ROSTER-5', 'the invite is contested (joins used it concurrently beyond its uses); ask for a new one')
       if (invite.used >= invite.uses) violation('ROSTER-5', 'the invite has no uses left')
-      if (op.time > invite.expires || ctx.pastMaxTime > invite.expires) violation('ROSTER-5', 'the invite has expired')
+      if (op.time > invite.expires || ctx.timeWitnessedFor(invite.creator) > invite.expires) violation('ROSTER-5', 'the invite has expired')
       const community = (past.genesis as NonNullable<RosterState['genesis']>).id
       if (!ctx.verify(b.proof, joinProofMessage(community, inviteId, member), fromHex(invite.key, 32))) {
         violation('ROSTER-5', 'the invite proof is not signed by the invite key')

@@ -48,6 +48,20 @@ export class TimeFloor {
     return Math.max(0, this.merged(deps)[2])
   }
 
+  /**
+   * ROSTER-5: the latest time claimed in the past of these deps that `trusted`
+   * (an invite's creator, who set its expiry) or at least two members vouch
+   * for: the largest time if `trusted` claimed it, else the largest claimed
+   * by anyone but the member who claimed the largest. One member other than
+   * `trusted` can never raise it (no poisoning of others' invites), and a
+   * back-dated join is caught by any later time its creator claimed.
+   */
+  witnessedFor(deps: readonly number[], trusted: MemberId): number {
+    const [t1, m1, t2] = this.merged(deps)
+    const ord = this.ordinals.get(trusted)
+    return Math.max(0, ord !== undefined && m1 === ord ? t1 : t2)
+  }
+
   private merged(deps: readonly number[]): [number, number, number] {
     let t1 = -1
     let m1 = -1
