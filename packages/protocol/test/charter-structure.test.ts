@@ -167,8 +167,11 @@ describe('structure of draft edits', () => {
     const ranges = (n: number): [number, number][] => Array.from({ length: n }, (_, i): [number, number] => [2 * i, 1])
     refused(m, craftUpdate(2002, 0, many.slice(0, 300), [{ client: 0, ranges: ranges(15) }, { client: 2002, ranges: ranges(250) }]), /CHARTER-Y7/)
     refused(m, craftUpdate(2002, 0, [{ origin: { client: 0, clock: 1 }, len: 2 ** 50 }]), /CHARTER-Y7: an edit may add at most 65536 characters/)
-    // At the bound it applies.
-    m.act('charter.edit', { update: craftUpdate(2002, 0, many.slice(0, MAX_PARTS_PER_EDIT)) })
+    // At the bound it applies: a chain of one-character structs, each after the one before.
+    const chain = Array.from({ length: MAX_PARTS_PER_EDIT }, (_, i): CraftStruct => ({
+      origin: i === 0 ? { client: 0, clock: 1 } : { client: 2002, clock: i - 1 }, rightOrigin: { client: 0, clock: 2 }, text: 'a',
+    }))
+    m.act('charter.edit', { update: craftUpdate(2002, 0, chain) })
     expect(m.replica.state().charter.draft.length).toBe(GENESIS_LEN + MAX_PARTS_PER_EDIT)
     stillWorks(m, 2002)
   })

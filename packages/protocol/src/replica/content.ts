@@ -69,7 +69,12 @@ export class ContentFold {
     if (op.kind === 'charter.edit') {
       // Every valid edit is folded, counted or not, so the ids others name are always there (CHARTER-F1..F3).
       const clocks = this.replica.governance.draft
-      this.draftFold.apply(op.id, op.body.update, { counted: this.counts(e), clashed: (c) => clocks.clashed(c), past: clocks.pastOf(e) })
+      this.draftFold.apply(op.id, op.body.update, {
+        counted: this.counts(e),
+        clashed: (c) => clocks.clashed(c),
+        past: clocks.pastOf(e),
+        creation: (c, k) => clocks.creationOf(c, k),
+      })
       return
     }
     switch (op.kind) {

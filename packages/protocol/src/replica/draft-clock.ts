@@ -28,6 +28,12 @@ export class DraftClocks {
   private pending: PendingEdit | undefined
   /** Per client: the highest clock end of any held edit (CHARTER-F3). */
   private readonly heldEnd = new Map<number, number>()
+  /**
+   * Per client: the held edits' ranges in arrival order, each with the draft
+   * clock after it (its causal past plus its own range): where an id was
+   * written and what its writer had seen (CHARTER-F4).
+   */
+  private readonly claims = new Map<number, { start: number; end: number; after: DraftClock }[]>()
   /** Clients with two held edits claiming the same ids (CHARTER-F3). */
   private readonly clashedClients = new Set<number>()
   private clashNoticed = false
@@ -59,8 +65,16 @@ export class DraftClocks {
         this.clashNoticed = true
       }
       if (end > held) this.heldEnd.set(client, end)
+      if (end > start) {
+        const list = this.claims.get(client) ?? []
+        list.push({ start, end, after: clock })
+        this.claims.set(client, list)
+      }
     } else if (op.kind === 'genesis') {
-      this.clockAfter[entry.index] = new Map([[0, genesisDraft(op.body.charter).clock]])
+      const len = genesisDraft(op.body.charter).clock
+      const after: DraftClock = new Map([[0, len]])
+      this.clockAfter[entry.index] = after
+      if (len > 0) this.claims.set(0, [{ start: 0, end: len, after }])
     } else {
       this.clockAfter[entry.index] = this.clockOfDeps(op.deps)
     }
@@ -69,6 +83,27 @@ export class DraftClocks {
   /** The draft clock at an op's causal past. */
   pastOf(entry: DagEntry): DraftClock {
     return this.clockOfDeps(entry.op.deps)
+  }
+
+  /**
+   * The draft clock after the edit that wrote id (client, clock): the state
+   * its writer had seen. Undefined for a clashed client (ids written twice).
+   */
+  creationOf(client: number, clock: number): DraftClock | undefined {
+    if (this.clashedClients.has(client)) return undefined
+    const list = this.claims.get(client)
+    if (!list) return undefined
+    // Without a clash a client's ranges follow each other in arrival order: binary search on the start.
+    let lo = 0
+    let hi = list.length - 1
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      const r = list[mid] as { start: number; end: number; after: DraftClock }
+      if (clock < r.start) hi = mid - 1
+      else if (clock >= r.end) lo = mid + 1
+      else return r.after
+    }
+    return undefined
   }
 
   clashed(client: number): boolean {

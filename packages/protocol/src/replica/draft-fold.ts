@@ -11,9 +11,13 @@
  * - under a client id two held edits both claim (equivocation, a concurrent
  *   double binding) every edit is a tombstone: Yjs GC structs, no text, no
  *   place; text anchored to a tombstone becomes one too (F3);
- * - a struct placed between neighbours that more than MAX_SPAN characters of
- *   its causal past separate is a tombstone (F4): it bounds the scan Yjs makes
- *   to integrate it;
+ * - a struct whose neighbours were not next to each other in the state it
+ *   claims to have been made in — its creation state: the edits it names,
+ *   each with what its writer had seen, and its author's earlier text — is a
+ *   tombstone, as is one placed across more than MAX_SPAN characters of its
+ *   causal past (F4). Yjs converges only for items whose origin and right
+ *   origin were adjacent where they were made; this also bounds the scan Yjs
+ *   makes to place a struct;
  * - anything that still throws is recorded and the fold goes on (F5).
  */
 import * as Y from 'yjs'
@@ -38,6 +42,35 @@ export interface EditFold {
   readonly clashed: (client: number) => boolean
   /** The draft clock at the edit's causal past. */
   readonly past: DraftClock
+  /** The draft clock after the edit that wrote an id (what its writer had seen); undefined when unknown or clashed. */
+  readonly creation: (client: number, clock: number) => DraftClock | undefined
+}
+
+/** A struct's creation state: the author's ids below `own`, and for other clients the largest end in any of `maps`. */
+class CreationState {
+  private readonly maps: DraftClock[] = []
+  private readonly ends = new Map<number, number>()
+  own = 0
+
+  constructor(readonly client: number) {}
+
+  add(m: DraftClock | undefined, fallback: YId): void {
+    if (m === undefined) m = new Map([[fallback.client, fallback.clock + 1]])
+    if (this.maps.includes(m)) return
+    this.maps.push(m)
+    this.ends.clear()
+  }
+
+  end(c: number): number {
+    if (c === this.client) return this.own
+    let e = this.ends.get(c)
+    if (e === undefined) {
+      e = 0
+      for (const m of this.maps) e = Math.max(e, m.get(c) ?? 0)
+      this.ends.set(c, e)
+    }
+    return e
+  }
 }
 
 /** lib0 varUint, as Yjs writes it. */
@@ -87,7 +120,7 @@ export class DraftFold {
       if (client !== undefined && first) {
         if (how.clashed(client)) this.flush(client, first.clock, [{ gc: u.length }])
         else {
-          this.applyStructs(client, bytes, u, how.past)
+          this.applyStructs(client, bytes, u, how)
           // F2: an edit that does not count keeps its place; its text is hidden.
           if (!how.counted) this.deleteRanges([{ client, ranges: [[first.clock, u.length]] }])
         }
@@ -121,8 +154,10 @@ export class DraftFold {
   }
 
   /** Structs in order; a batch is applied before a struct that names one of its items. */
-  private applyStructs(client: number, bytes: Uint8Array, u: DraftUpdate, past: DraftClock): void {
+  private applyStructs(client: number, bytes: Uint8Array, u: DraftUpdate, how: EditFold): void {
     const start = (u.structs[0] as DraftStruct).clock
+    const state = new CreationState(client)
+    if (start > 0) state.add(how.creation(client, start - 1), { client, clock: start - 1 })
     let batch: Part[] = []
     let batchClock = start
     let applied = start
@@ -134,7 +169,9 @@ export class DraftFold {
         batchClock = s.clock
         applied = s.clock
       }
-      batch.push(this.withinSpan(s, client, start, past) ? { bytes: bytes.subarray(s.start, s.end) } : { gc: s.length })
+      for (const ref of [s.origin, s.rightOrigin]) if (ref && ref.client !== client) state.add(how.creation(ref.client, ref.clock), ref)
+      state.own = s.clock
+      batch.push(this.placeable(s, client, start, how.past, state) ? { bytes: bytes.subarray(s.start, s.end) } : { gc: s.length })
     }
     this.flush(client, batchClock, batch)
   }
@@ -166,15 +203,24 @@ export class DraftFold {
   }
 
   /**
-   * CHARTER-F4: at most MAX_SPAN characters of the edit's causal past lie
-   * between the struct's origin and right origin in the draft (the author's
-   * own ids from `start` on are not of its past). The walk visits what Yjs's
-   * integration would scan, stopping early.
+   * CHARTER-F4: no id of the struct's creation state lies between its origin
+   * and right origin in the draft, and at most MAX_SPAN characters of its
+   * causal past do (the author's own ids from `start` on are not of its
+   * past). The walk visits what Yjs's integration would scan, and stops at
+   * the first id of the creation state.
    */
-  private withinSpan(s: DraftStruct, client: number, start: number, past: DraftClock): boolean {
+  private placeable(s: DraftStruct, client: number, start: number, past: DraftClock, state: CreationState): boolean {
     const store = this.doc.store
     const pastEnd = (c: number): number => (c === client ? start : (past.get(c) ?? 0))
-    const units = (item: Y.Item, from: number, to: number): number => Math.max(0, Math.min(to, pastEnd(item.id.client)) - from)
+    let count = 0
+    /** Ids [from, to) of an item lie between the neighbours: false if that breaks the rule. */
+    const between = (item: Y.Item, from: number, to: number): boolean => {
+      if (from >= to) return true
+      const c = item.id.client
+      if (from < state.end(c)) return false
+      count += Math.max(0, Math.min(to, pastEnd(c)) - from)
+      return count <= MAX_SPAN
+    }
     let left: Y.Item | null = null
     let right: Y.Item | null = null
     if (s.origin) {
@@ -187,21 +233,19 @@ export class DraftFold {
       if (!(r instanceof Y.Item)) return true
       right = r
     }
-    let count = 0
     let o: Y.Item | null
     if (left && s.origin) {
-      if (left === right && s.rightOrigin && s.rightOrigin.clock > s.origin.clock) {
-        return units(left, s.origin.clock + 1, s.rightOrigin.clock) <= MAX_SPAN
-      }
-      count = units(left, s.origin.clock + 1, left.id.clock + left.length)
+      if (left === right && s.rightOrigin && s.rightOrigin.clock > s.origin.clock) return between(left, s.origin.clock + 1, s.rightOrigin.clock)
+      if (!between(left, s.origin.clock + 1, left.id.clock + left.length)) return false
       o = left.right
     } else o = this.text._start
-    while (o !== null && count <= MAX_SPAN) {
-      if (o === right && s.rightOrigin) return count + units(o, o.id.clock, s.rightOrigin.clock) <= MAX_SPAN
-      count += units(o, o.id.clock, o.id.clock + o.length)
+    while (o !== null) {
+      if (o === right && s.rightOrigin) return between(o, o.id.clock, s.rightOrigin.clock)
+      if (!between(o, o.id.clock, o.id.clock + o.length)) return false
       o = o.right
     }
-    return count <= MAX_SPAN
+    // No right origin, or it was not found to the right: the struct claims to end the text.
+    return s.rightOrigin === null
   }
 }
 
