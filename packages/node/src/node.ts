@@ -74,6 +74,8 @@ class CommunityRuntime {
   loading: Promise<void> | undefined
   /** The last ingest's apply step: the next one runs after it (ops apply and store in arrival order). */
   applying: Promise<void> = Promise.resolve()
+  /** Why loading or folding this community failed, if it did: shown in its summary; other communities carry on. */
+  failure: string | undefined
 
   /** Body signatures of ops in flight that verified ahead on the pool (see verified-ahead.ts). */
   readonly ahead = new VerifiedAhead()
@@ -323,30 +325,39 @@ export class PolityNode implements PolityClient {
     for (const id of await this.store.listCommunities()) {
       const cid = toHex(id) as CommunityId
       const rt = this.runtime(cid, true)
-      // A checkpoint that cannot be read is ignored like one that does not decode (CHECKPOINT-2).
-      const cp = await this.store.getCheckpoint(id).catch(() => undefined)
-      let snapshot: CommunityState | undefined
-      // CHECKPOINT-2: the store only ever adds ops, so the same op count means the same set of ops. (Listing
-      // the heads instead walked ~200k deleted head entries until LevelDB compacted them: ~100 ms.)
-      if (cp && cp.opCount === (await this.store.count(id))) {
-        snapshot = decodeCheckpointState(cp.state) // undefined when damaged: that only costs the fast path
-      }
-      if (snapshot) {
-        // CHECKPOINT-1: the state is ready now; the replica (needed to act) reloads in the background.
-        rt.snapshot = snapshot
-        rt.loading = this.replay(rt, id).finally(() => {
-          rt.loading = undefined
-          rt.snapshot = undefined
-        })
-        rt.loading.catch(() => undefined)
-      } else {
-        await this.replay(rt, id)
-      }
+      // One community that fails to load must not keep the node (or the other communities) from opening.
+      await this.loadCommunity(rt, id).catch((e: unknown) => {
+        rt.failure = `Loading failed: ${messageOf(e)}`
+      })
     }
     for (const key of await this.store.listMeta('community/')) {
       const cid = key.slice('community/'.length) as CommunityId
       const rt = this.runtime(cid, true)
       await this.loadMeta(rt)
+    }
+  }
+
+  private async loadCommunity(rt: CommunityRuntime, id: Uint8Array): Promise<void> {
+    // A checkpoint that cannot be read is ignored like one that does not decode (CHECKPOINT-2).
+    const cp = await this.store.getCheckpoint(id).catch(() => undefined)
+    let snapshot: CommunityState | undefined
+    // CHECKPOINT-2: the store only ever adds ops, so the same op count means the same set of ops. (Listing
+    // the heads instead walked ~200k deleted head entries until LevelDB compacted them: ~100 ms.)
+    if (cp && cp.opCount === (await this.store.count(id))) {
+      snapshot = decodeCheckpointState(cp.state) // undefined when damaged: that only costs the fast path
+    }
+    if (snapshot) {
+      // CHECKPOINT-1: the state is ready now; the replica (needed to act) reloads in the background.
+      rt.snapshot = snapshot
+      rt.loading = this.replay(rt, id).finally(() => {
+        rt.loading = undefined
+        rt.snapshot = undefined
+      })
+      rt.loading.catch((e: unknown) => {
+        rt.failure = `Loading failed: ${messageOf(e)}`
+      })
+    } else {
+      await this.replay(rt, id)
     }
   }
 
@@ -400,15 +411,21 @@ export class PolityNode implements PolityClient {
   private async writeCheckpoints(): Promise<void> {
     for (const rt of this.communities.values()) {
       if (rt.loading || !rt.replica.roster().genesis) continue
-      const state = rt.replica.state()
-      const height = Math.max(0, ...state.heads.map((h) => rt.replica.dag.get(h)?.height ?? 0))
-      await this.store.putCheckpoint(fromHex(rt.id, 32), {
-        heads: state.heads.map((h) => fromHex(h, 32)),
-        opCount: state.opCount,
-        height,
-        state: encodeCheckpointState(state),
+      await this.writeCheckpoint(rt).catch((e: unknown) => {
+        rt.failure = `Saving a checkpoint failed: ${messageOf(e)}`
       })
     }
+  }
+
+  private async writeCheckpoint(rt: CommunityRuntime): Promise<void> {
+    const state = rt.replica.state()
+    const height = Math.max(0, ...state.heads.map((h) => rt.replica.dag.get(h)?.height ?? 0))
+    await this.store.putCheckpoint(fromHex(rt.id, 32), {
+      heads: state.heads.map((h) => fromHex(h, 32)),
+      opCount: state.opCount,
+      height,
+      state: encodeCheckpointState(state),
+    })
   }
 
   /** True while any community is still reloading behind its checkpoint. */
@@ -637,32 +654,53 @@ export class PolityNode implements PolityClient {
     this.requireSecrets()
     const out: CommunitySummary[] = []
     for (const rt of this.communities.values()) {
-      if (rt.loading && rt.snapshot) {
-        const s = rt.snapshot
+      try {
+        out.push(this.summaryOf(rt))
+      } catch (e) {
+        // A community whose state cannot be read is listed with the reason; the others are unaffected.
+        rt.failure = `Reading its state failed: ${messageOf(e)}`
+        const g = rt.replica.roster().genesis
         out.push({
-          id: rt.id, name: s.name, purpose: s.purpose, memberCount: s.members.length,
-          role: s.members.find((m) => m.id === this.member)?.role ?? null,
-          openProposals: s.proposals.filter((p) => p.status === 'open').length, opCount: s.opCount,
-          parent: s.parent?.community ?? null, pendingJoin: false,
+          id: rt.id, name: g?.name ?? rt.pendingJoin?.name ?? '', purpose: g?.purpose ?? '', memberCount: rt.replica.roster().members.size,
+          role: rt.replica.roster().members.get(this.member)?.role ?? null, openProposals: 0, opCount: rt.replica.size,
+          parent: g?.parent?.community ?? null, pendingJoin: rt.pendingJoin !== undefined, error: rt.failure,
         })
-        continue
       }
-      const roster = rt.replica.roster()
-      const g = roster.genesis
-      const state = g ? rt.replica.state() : undefined
-      out.push({
-        id: rt.id,
-        name: g?.name ?? rt.pendingJoin?.name ?? '',
-        purpose: g?.purpose ?? '',
-        memberCount: roster.members.size,
-        role: roster.members.get(this.member)?.role ?? null,
-        openProposals: state ? state.proposals.filter((p) => p.status === 'open').length : 0,
-        opCount: rt.replica.size,
-        parent: g?.parent?.community ?? null,
-        pendingJoin: rt.pendingJoin !== undefined,
-      })
     }
     return out.sort((a, b) => a.name.localeCompare(b.name))
+  }
+
+  /** A community's summary; `error` says what failed while loading or folding it (CHARTER-F5). */
+  private summaryOf(rt: CommunityRuntime): CommunitySummary {
+    const failed = (): { error?: string } => {
+      const fold = rt.loading ? [] : rt.replica.foldErrors()
+      const error = rt.failure ?? (fold.length > 0 ? `Folding ${fold.length === 1 ? 'an edit' : `${fold.length} edits`} failed (first: op ${fold[0]?.op}: ${fold[0]?.error})` : undefined)
+      return error === undefined ? {} : { error }
+    }
+    if (rt.loading && rt.snapshot) {
+      const s = rt.snapshot
+      return {
+        id: rt.id, name: s.name, purpose: s.purpose, memberCount: s.members.length,
+        role: s.members.find((m) => m.id === this.member)?.role ?? null,
+        openProposals: s.proposals.filter((p) => p.status === 'open').length, opCount: s.opCount,
+        parent: s.parent?.community ?? null, pendingJoin: false, ...failed(),
+      }
+    }
+    const roster = rt.replica.roster()
+    const g = roster.genesis
+    const state = g ? rt.replica.state() : undefined
+    return {
+      id: rt.id,
+      name: g?.name ?? rt.pendingJoin?.name ?? '',
+      purpose: g?.purpose ?? '',
+      memberCount: roster.members.size,
+      role: roster.members.get(this.member)?.role ?? null,
+      openProposals: state ? state.proposals.filter((p) => p.status === 'open').length : 0,
+      opCount: rt.replica.size,
+      parent: g?.parent?.community ?? null,
+      pendingJoin: rt.pendingJoin !== undefined,
+      ...failed(),
+    }
   }
 
   async createCommunity(input: CreateCommunityInput): Promise<CommunityId> {
@@ -1073,6 +1111,10 @@ export class PolityNode implements PolityClient {
 }
 
 // ---- input checks ---------------------------------------------------------------
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e)
+}
 
 function checkPassphrase(p: unknown): void {
   if (typeof p !== 'string' || [...p].length < MIN_PASSPHRASE) throw new WeakPassphraseError()
