@@ -67,7 +67,7 @@ describe('PolityNode: a community whose fold fails (CHARTER-F5)', () => {
       expect(list.find((c) => c.id === bad)?.error).toMatch(/Cannot read properties of undefined/)
       expect(list.find((c) => c.id === good)?.error).toBeUndefined()
       expect((await node.getCommunity({ community: good as never })).charter.draft).toContain('# Good')
-      await node.createProposal({ community: good as never, title: 'Still here', action: { type: 'resolution' }, method: { type: 'yesno', quorum: [1, 2], threshold: [1, 2] } })
+      await node.createProposal({ community: good as never, title: 'Still here', text: '', action: { type: 'resolution' }, method: { type: 'yesno', quorum: [1, 2], threshold: [1, 2] } })
       await typeInto(node, good, 'more ')
       expect((await node.getDraft({ community: good as never })).text).toMatch(/^(more )+Hello /)
       const third = await node.createCommunity({ name: `Third ${list.length}`, purpose: '', charter: '' })
