@@ -5,7 +5,8 @@
  * accepts must fold without throwing or leaving structs pending, must apply
  * to raw Yjs without throwing, and the accepted ops delivered to fresh
  * replicas in seeded random orders must give the same state as each other
- * and as a full refold. The seed is fixed and printed; a seed that fails
+ * and as a full refold. Some edits are equivocated (CHARTER-F3) and once per
+ * run a member is removed concurrently with their edits (ROSTER-10, F2). The seed is fixed and printed; a seed that fails
  * becomes a named regression in charter-structure / charter-fold tests.
  */
 import { describe, expect, it } from 'vitest'
@@ -17,17 +18,25 @@ import { nodeCrypto } from './node-crypto'
 import { Rng } from './random'
 import { candidate, picker, type CandidateKind, type Pick } from './yjs-fuzz-gen'
 
-const SEED = 1_306_2025
+/** Fixed; CHARTER_FUZZ_SEED explores others (a seed that fails becomes a named regression). */
+const SEED = Number(process.env.CHARTER_FUZZ_SEED ?? 13_062_025)
 const RUNS = 12
-const CANDIDATES_PER_RUN = 450
+const CANDIDATES_PER_RUN = 480
 const CLIENTS = [1001, 2002, 3003]
 
-interface Stats { tried: number; accepted: number; byKind: Record<CandidateKind, [number, number]>; rules: Map<string, number> }
+interface Stats { tried: number; accepted: number; byKind: Record<CandidateKind, [number, number]>; rules: Map<string, number>; equivocations: [number, number]; removals: number }
 
-/** Sign `update` as `a`; keep it if the replica applies it, else undo the actor's seq. */
-function offer(a: Actor, update: Uint8Array): { op: AnyOp; applied: boolean; rule?: string } {
+/** Sign `update` as `a` (or, equivocating, again under its last seq); keep it if the replica applies it, else undo the actor's seq. */
+function offer(a: Actor, update: Uint8Array, equivocate = false): { op: AnyOp; applied: boolean; rule?: string } {
   const last = a.last
-  const op = a.make('charter.edit', { update })
+  const prev = equivocate && last ? a.replica.dag.get(last) : undefined
+  const op = prev
+    ? a.make('charter.edit', { update }, { seq: prev.op.seq, deps: [...prev.op.deps] })
+    : a.make('charter.edit', { update })
+  if (prev) {
+    const r = a.replica.receive(op)
+    return r.status === 'applied' ? { op, applied: true } : { op, applied: false, rule: 'equivocation refused' }
+  }
   const r = a.replica.receive(op)
   if (r.status === 'applied') return { op, applied: true }
   a.seq -= 1
@@ -71,10 +80,29 @@ function session(g: Pick, stats: Stats): void {
   const c = community(2)
   c.all.forEach((a, i) => a.act('charter.bind', { client: CLIENTS[i] as number }))
   syncAll(c.all)
+  // Once per run the founder removes the last member, concurrently with whatever of theirs it has not seen (ROSTER-10).
+  const removeAt = g.int(0, CANDIDATES_PER_RUN * 2)
+  const [founder, , removed] = c.all as [Actor, Actor, Actor]
   for (let i = 0; i < CANDIDATES_PER_RUN; i++) {
-    const k = g.int(0, 2)
+    if (i === removeAt) {
+      founder.act('member.remove', { member: removed.identity.publicKey, reason: '' })
+      stats.removals++
+    }
+    let k = g.int(0, 2)
+    // A member who has learnt of their removal can no longer edit: someone else writes.
+    if (!c.all[k]!.replica.roster().members.has(c.all[k]!.member)) k = 0
     const a = c.all[k] as Actor
     const draft = a.replica.contentFold().draft
+    // Now and then the device signs the edit again under its last seq (equivocation: CHARTER-F3).
+    if (g.int(0, 59) === 0) {
+      const { update } = candidate(g, { draft, client: CLIENTS[k] as number, clients: CLIENTS })
+      if (update.length === 0 || update.length > 64 * 1024) continue
+      const r = offer(a, update, true)
+      stats.equivocations[0]++
+      if (r.applied) stats.equivocations[1]++
+      expect(a.replica.foldErrors()).toEqual([])
+      continue
+    }
     const before = Y.encodeStateAsUpdate(draft)
     const { kind, update } = candidate(g, { draft, client: CLIENTS[k] as number, clients: CLIENTS })
     if (update.length === 0 || update.length > 64 * 1024) continue
@@ -99,11 +127,14 @@ function session(g: Pick, stats: Stats): void {
 describe('fuzzing draft edits (seeded)', () => {
   it(`CHARTER-Y*/F*/I1: ${RUNS * CANDIDATES_PER_RUN} generated and mutated updates through the replica; accepted ones fold, apply to raw Yjs and converge (seed ${SEED})`, () => {
     console.log(`charter fuzz: fast-check seed ${SEED}, ${RUNS} runs × ${CANDIDATES_PER_RUN} candidates`)
-    const stats: Stats = { tried: 0, accepted: 0, byKind: { honest: [0, 0], bytes: [0, 0], fields: [0, 0], craft: [0, 0] }, rules: new Map() }
+    const stats: Stats = { tried: 0, accepted: 0, byKind: { honest: [0, 0], bytes: [0, 0], fields: [0, 0], craft: [0, 0] }, rules: new Map(), equivocations: [0, 0], removals: 0 }
     fc.assert(fc.property(fc.gen(), (g) => session(picker(g), stats)), { seed: SEED, numRuns: RUNS, endOnFailure: true })
     console.log(`charter fuzz: ${stats.tried} updates tried, ${stats.accepted} accepted; by kind [tried, accepted]: ${JSON.stringify(stats.byKind)}`)
     console.log(`charter fuzz: refusals by rule: ${JSON.stringify(Object.fromEntries([...stats.rules].sort()))}`)
+    console.log(`charter fuzz: ${stats.equivocations[0]} equivocated edits (${stats.equivocations[1]} applied), ${stats.removals} concurrent removals`)
     expect(stats.tried).toBeGreaterThanOrEqual(5000)
+    expect(stats.equivocations[1]).toBeGreaterThan(0)
+    expect(stats.removals).toBeGreaterThan(0)
     // Each kind of candidate is exercised on both sides of the line.
     expect(stats.byKind.honest[1]).toBe(stats.byKind.honest[0])
     for (const k of ['bytes', 'fields', 'craft'] as const) {
