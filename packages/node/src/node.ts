@@ -907,7 +907,8 @@ export class PolityNode implements PolityClient {
     if (rt.draftUpdates.length === 0 || !this.secrets) return
     const updates = rt.draftUpdates
     rt.draftUpdates = []
-    await this.author(rt, 'charter.edit', { update: Y.mergeUpdates(updates) })
+    // One op per pause, or as few as the per-edit bounds allow (CHARTER-Y7): each a run of the updates, in order.
+    for (const update of draftBatches(updates)) await this.author(rt, 'charter.edit', { update })
   }
 
   async charterDiff(input: { community: CommunityId; from: number; to: number }): Promise<DiffHunk[]> {
@@ -1111,6 +1112,32 @@ export class PolityNode implements PolityClient {
 }
 
 // ---- input checks ---------------------------------------------------------------
+
+/** CHARTER-Y7 as the node signs: at most this many structs plus delete ranges, and 64 KiB, per edit. */
+const EDIT_PARTS = 512
+const EDIT_BYTES = 64 * 1024
+
+function partsOf(update: Uint8Array): number {
+  const u = Y.decodeUpdate(update)
+  let n = u.structs.length
+  for (const ranges of u.ds.clients.values()) n += ranges.length
+  return n
+}
+
+/** Merge consecutive draft updates into as few edits as fit CHARTER-Y7; an update that alone does not fit stays alone (and is refused). */
+function draftBatches(updates: readonly Uint8Array[]): Uint8Array[] {
+  const out: Uint8Array[] = []
+  let merged: Uint8Array | undefined
+  for (const u of updates) {
+    const next = merged ? Y.mergeUpdates([merged, u]) : Y.mergeUpdates([u])
+    if (merged && (next.length > EDIT_BYTES || partsOf(next) > EDIT_PARTS)) {
+      out.push(merged)
+      merged = Y.mergeUpdates([u])
+    } else merged = next
+  }
+  if (merged) out.push(merged)
+  return out
+}
 
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e)
