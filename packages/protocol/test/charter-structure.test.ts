@@ -5,7 +5,9 @@
  */
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { Replica } from '../src/index'
 import { Actor, community, syncAll } from './harness'
+import { nodeCrypto } from './node-crypto'
 import { craftUpdate, subdocContent, type CraftStruct } from './yjs-craft'
 import { MAX_CLIENT_CLOCK, MAX_CLIENT_PARTS, MAX_PARTS_PER_EDIT } from '../src/replica/draft'
 
@@ -129,12 +131,28 @@ describe('structure of draft edits', () => {
     stillWorks(m, 2002)
   })
 
-  it('CHARTER-Y2: the range starts where the client\'s range ends at the causal past, whatever else the device signed concurrently (DAG-4)', () => {
+  it('CHARTER-Y2: the range starts where the client\'s range ends at the causal past: no overlap, no gap', () => {
     const { m } = setup()
     m.act('charter.edit', { update: edit(m, 2002, (t) => t.insert(0, 'abc')) })
     refused(m, craftUpdate(2002, 0, [{ origin: { client: 0, clock: 1 }, text: 'again' }]), /CHARTER-Y2: the clock range must start at 3/)
     refused(m, craftUpdate(2002, 7, [{ origin: { client: 0, clock: 1 }, text: 'gap' }]), /CHARTER-Y2/)
     stillWorks(m, 2002)
+  })
+
+  it('CHARTER-Y2 (DAG-4): after an equivocation, an edit built on one branch gets the same verdict whether or not the other branch arrived first', () => {
+    const { founder, m } = setup()
+    const base = m.replica.ops()
+    const a = m.make('charter.edit', { update: edit(m, 2002, (t) => t.insert(0, 'abc')) })
+    const b = m.make('profile.set', { name: 'other branch' }, { seq: a.seq, deps: [...a.deps] })
+    const c = m.make('charter.edit', { update: craftUpdate(2002, 0, [{ origin: { client: 0, clock: 1 }, text: 'xy' }]) }, { seq: a.seq + 1, deps: [b.id] })
+    const late = new Replica({ crypto: nodeCrypto })
+    late.receiveAll(base)
+    for (const [r, order] of [[founder.replica, [a, b, c]], [late, [b, c, a]]] as const) {
+      for (const op of order) expect(r.receive(op).status).toBe('applied')
+    }
+    expect(late.state()).toEqual(founder.replica.state())
+    // Both edits claim (2002, 0…): a clash, folded as tombstones (CHARTER-F3).
+    expect(founder.replica.state().charter.draft).toBe('# Charter\n\nWe govern together.\n')
   })
 
   it('CHARTER-Y4/Y1/Y3: malformed updates are refused by the paired decoder', () => {
