@@ -126,6 +126,9 @@ export function generateCommunity(opts: GenerateOptions, crypto: CryptoSuite = c
   const editors = authors.slice(0, Math.min(10, authors.length))
   const doc = new Y.Doc()
   const text = doc.getText('draft')
+  // The draft starts as the genesis charter under client 0 (CHARTER-D0): edits are made on it, as a client makes them.
+  doc.clientID = 0
+  text.insert(0, (genesis.body as BodyOf<'genesis'>).charter)
   editors.forEach((a, i) => make(a, 'charter.bind', { client: 1000 + i }))
   let editsLeft = opts.edits
   const methods = ['yesno', 'approval', 'irv'] as const

@@ -283,12 +283,15 @@ charter.command('edit <community>').description('replace the draft with the cont
       const next = await readFile(opts.file, 'utf8')
       const draft = await node.getDraft({ community: id })
       const doc = new Y.Doc()
-      doc.clientID = draft.clientId
       Y.applyUpdate(doc, draft.update, 'remote')
+      // After the remote state: Yjs renames a doc whose own id arrives from remote (our earlier edits).
+      doc.clientID = draft.clientId
       const text = doc.getText(DRAFT_TEXT)
-      const before = Y.encodeStateVector(doc)
+      // Only this change, as its transaction's update (encodeStateAsUpdate would resend every deletion ever made).
+      const updates: Uint8Array[] = []
+      doc.on('update', (u: Uint8Array) => updates.push(u))
       applyTextChange(text, next)
-      await node.editDraft({ community: id, update: Y.encodeStateAsUpdate(doc, before) })
+      if (updates.length > 0) await node.editDraft({ community: id, update: Y.mergeUpdates(updates) })
       await node.flushDraft({ community: id })
       print({ ok: true }, () => 'Draft updated.')
     }),

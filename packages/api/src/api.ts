@@ -84,6 +84,11 @@ export interface CommunitySummary {
   readonly lineage: ForkLineage | null
   /** Waiting to receive the community's ops before the invite can be used. */
   readonly pendingJoin: boolean
+  /**
+   * Set when loading or folding this community failed (CHARTER-F5): what
+   * failed, in words. The node keeps serving it and every other community.
+   */
+  readonly error?: string
 }
 
 export interface CreateCommunityInput {

@@ -76,6 +76,8 @@ class CommunityRuntime {
   loading: Promise<void> | undefined
   /** The last ingest's apply step: the next one runs after it (ops apply and store in arrival order). */
   applying: Promise<void> = Promise.resolve()
+  /** Why loading or folding this community failed, if it did: shown in its summary; other communities carry on. */
+  failure: string | undefined
 
   /** Body signatures of ops in flight that verified ahead on the pool (see verified-ahead.ts). */
   readonly ahead = new VerifiedAhead()
@@ -360,27 +362,10 @@ export class PolityNode implements PolityClient {
     for (const id of await this.store.listCommunities()) {
       const cid = toHex(id) as CommunityId
       const rt = this.runtime(cid, true)
-      // A checkpoint that cannot be read is ignored like one that does not decode (CHECKPOINT-2).
-      const cp = await this.store.getCheckpoint(id).catch(() => undefined)
-      let snapshot: CommunityState | undefined
-      // CHECKPOINT-2: the store only ever adds ops, so the same op count means the same set of ops. (Listing
-      // the heads instead walked ~200k deleted head entries until LevelDB compacted them: ~100 ms.)
-      if (cp && cp.opCount === (await this.store.count(id))) {
-        snapshot = decodeCheckpointState(cp.state) // undefined when damaged: that only costs the fast path
-      }
-      if (snapshot) {
-        // CHECKPOINT-1: the state is ready now; the replica (needed to act) reloads in the background.
-        rt.snapshot = snapshot
-        rt.loading = this.replay(rt, id).finally(() => {
-          rt.loading = undefined
-          rt.snapshot = undefined
-          // FORK-5: the community is whole now: its own lineage and its forks' can be asked.
-          if (this.communities.get(rt.id) === rt) this.lineages.refresh(rt.id)
-        })
-        rt.loading.catch(() => undefined)
-      } else {
-        await this.replay(rt, id)
-      }
+      // One community that fails to load must not keep the node (or the other communities) from opening.
+      await this.loadCommunity(rt, id).catch((e: unknown) => {
+        rt.failure = `Loading failed: ${messageOf(e)}`
+      })
     }
     for (const key of await this.store.listMeta('community/')) {
       const cid = key.slice('community/'.length) as CommunityId
@@ -388,6 +373,32 @@ export class PolityNode implements PolityClient {
       await this.loadMeta(rt)
     }
     this.lineages.refresh()
+  }
+
+  private async loadCommunity(rt: CommunityRuntime, id: Uint8Array): Promise<void> {
+    // A checkpoint that cannot be read is ignored like one that does not decode (CHECKPOINT-2).
+    const cp = await this.store.getCheckpoint(id).catch(() => undefined)
+    let snapshot: CommunityState | undefined
+    // CHECKPOINT-2: the store only ever adds ops, so the same op count means the same set of ops. (Listing
+    // the heads instead walked ~200k deleted head entries until LevelDB compacted them: ~100 ms.)
+    if (cp && cp.opCount === (await this.store.count(id))) {
+      snapshot = decodeCheckpointState(cp.state) // undefined when damaged: that only costs the fast path
+    }
+    if (snapshot) {
+      // CHECKPOINT-1: the state is ready now; the replica (needed to act) reloads in the background.
+      rt.snapshot = snapshot
+      rt.loading = this.replay(rt, id).finally(() => {
+        rt.loading = undefined
+        rt.snapshot = undefined
+        // FORK-5: the community is whole now: its own lineage and its forks' can be asked.
+        if (this.communities.get(rt.id) === rt) this.lineages.refresh(rt.id)
+      })
+      rt.loading.catch((e: unknown) => {
+        rt.failure = `Loading failed: ${messageOf(e)}`
+      })
+    } else {
+      await this.replay(rt, id)
+    }
   }
 
   /** Replay a community's stored ops into its replica, yielding now and then so the node stays responsive. */
@@ -440,15 +451,21 @@ export class PolityNode implements PolityClient {
   private async writeCheckpoints(): Promise<void> {
     for (const rt of this.communities.values()) {
       if (rt.loading || !rt.replica.roster().genesis) continue
-      const state = rt.replica.state()
-      const height = Math.max(0, ...state.heads.map((h) => rt.replica.dag.get(h)?.height ?? 0))
-      await this.store.putCheckpoint(fromHex(rt.id, 32), {
-        heads: state.heads.map((h) => fromHex(h, 32)),
-        opCount: state.opCount,
-        height,
-        state: encodeCheckpointState(state),
+      await this.writeCheckpoint(rt).catch((e: unknown) => {
+        rt.failure = `Saving a checkpoint failed: ${messageOf(e)}`
       })
     }
+  }
+
+  private async writeCheckpoint(rt: CommunityRuntime): Promise<void> {
+    const state = rt.replica.state()
+    const height = Math.max(0, ...state.heads.map((h) => rt.replica.dag.get(h)?.height ?? 0))
+    await this.store.putCheckpoint(fromHex(rt.id, 32), {
+      heads: state.heads.map((h) => fromHex(h, 32)),
+      opCount: state.opCount,
+      height,
+      state: encodeCheckpointState(state),
+    })
   }
 
   /** True while any community is still reloading behind its checkpoint. */
@@ -686,36 +703,57 @@ export class PolityNode implements PolityClient {
     this.requireSecrets()
     const out: CommunitySummary[] = []
     for (const rt of this.communities.values()) {
-      if (rt.loading && rt.snapshot) {
-        const s = rt.snapshot
-        const lineage = this.lineages.of(rt)
+      try {
+        out.push(this.summaryOf(rt))
+      } catch (e) {
+        // A community whose state cannot be read is listed with the reason; the others are unaffected.
+        rt.failure = `Reading its state failed: ${messageOf(e)}`
+        const g = rt.replica.roster().genesis
         out.push({
-          id: rt.id, name: s.name, purpose: s.purpose, memberCount: s.members.length,
-          role: s.members.find((m) => m.id === this.member)?.role ?? null,
-          openProposals: s.proposals.filter((p) => p.status === 'open').length, opCount: s.opCount,
-          parent: lineage?.status === 'verified' ? lineage.parent : null, lineage, pendingJoin: false,
+          id: rt.id, name: g?.name ?? rt.pendingJoin?.name ?? '', purpose: g?.purpose ?? '', memberCount: rt.replica.roster().members.size,
+          role: rt.replica.roster().members.get(this.member)?.role ?? null, openProposals: 0, opCount: rt.replica.size,
+          parent: null, lineage: null, pendingJoin: rt.pendingJoin !== undefined, error: rt.failure,
         })
-        continue
       }
-      const roster = rt.replica.roster()
-      const g = roster.genesis
-      const state = g ? rt.replica.state() : undefined
-      const lineage = this.lineages.of(rt)
-      out.push({
-        id: rt.id,
-        name: g?.name ?? rt.pendingJoin?.name ?? '',
-        purpose: g?.purpose ?? '',
-        memberCount: roster.members.size,
-        role: roster.members.get(this.member)?.role ?? null,
-        openProposals: state ? state.proposals.filter((p) => p.status === 'open').length : 0,
-        opCount: rt.replica.size,
-        // FORK-5: a fork is presented as its parent's only when its lineage is verified.
-        parent: lineage?.status === 'verified' ? lineage.parent : null,
-        lineage,
-        pendingJoin: rt.pendingJoin !== undefined,
-      })
     }
     return out.sort((a, b) => a.name.localeCompare(b.name))
+  }
+
+  /** A community's summary; `error` says what failed while loading or folding it (CHARTER-F5). */
+  private summaryOf(rt: CommunityRuntime): CommunitySummary {
+    const failed = (): { error?: string } => {
+      const fold = rt.loading ? [] : rt.replica.foldErrors()
+      const error = rt.failure ?? (fold.length > 0 ? `Folding ${fold.length === 1 ? 'an edit' : `${fold.length} edits`} failed (first: op ${fold[0]?.op}: ${fold[0]?.error})` : undefined)
+      return error === undefined ? {} : { error }
+    }
+    // FORK-5: a fork is presented as its parent's only when its lineage is verified.
+    const lineage = this.lineages.of(rt)
+    const parent = lineage?.status === 'verified' ? lineage.parent : null
+    if (rt.loading && rt.snapshot) {
+      const s = rt.snapshot
+      return {
+        id: rt.id, name: s.name, purpose: s.purpose, memberCount: s.members.length,
+        role: s.members.find((m) => m.id === this.member)?.role ?? null,
+        openProposals: s.proposals.filter((p) => p.status === 'open').length, opCount: s.opCount,
+        parent, lineage, pendingJoin: false, ...failed(),
+      }
+    }
+    const roster = rt.replica.roster()
+    const g = roster.genesis
+    const state = g ? rt.replica.state() : undefined
+    return {
+      id: rt.id,
+      name: g?.name ?? rt.pendingJoin?.name ?? '',
+      purpose: g?.purpose ?? '',
+      memberCount: roster.members.size,
+      role: roster.members.get(this.member)?.role ?? null,
+      openProposals: state ? state.proposals.filter((p) => p.status === 'open').length : 0,
+      opCount: rt.replica.size,
+      parent,
+      lineage,
+      pendingJoin: rt.pendingJoin !== undefined,
+      ...failed(),
+    }
   }
 
   async createCommunity(input: CreateCommunityInput): Promise<CommunityId> {
@@ -934,7 +972,8 @@ export class PolityNode implements PolityClient {
     if (rt.draftUpdates.length === 0 || !this.secrets) return
     const updates = rt.draftUpdates
     rt.draftUpdates = []
-    await this.author(rt, 'charter.edit', { update: Y.mergeUpdates(updates) })
+    // One op per pause, or as few as the per-edit bounds allow (CHARTER-Y7): each a run of the updates, in order.
+    for (const update of draftBatches(updates)) await this.author(rt, 'charter.edit', { update })
   }
 
   async charterDiff(input: { community: CommunityId; from: number; to: number }): Promise<DiffHunk[]> {
@@ -1164,6 +1203,36 @@ export class PolityNode implements PolityClient {
 }
 
 // ---- input checks ---------------------------------------------------------------
+
+/** CHARTER-Y7 as the node signs: at most this many structs plus delete ranges, and 64 KiB, per edit. */
+const EDIT_PARTS = 512
+const EDIT_BYTES = 64 * 1024
+
+function partsOf(update: Uint8Array): number {
+  const u = Y.decodeUpdate(update)
+  let n = u.structs.length
+  for (const ranges of u.ds.clients.values()) n += ranges.length
+  return n
+}
+
+/** Merge consecutive draft updates into as few edits as fit CHARTER-Y7; an update that alone does not fit stays alone (and is refused). */
+function draftBatches(updates: readonly Uint8Array[]): Uint8Array[] {
+  const out: Uint8Array[] = []
+  let merged: Uint8Array | undefined
+  for (const u of updates) {
+    const next = merged ? Y.mergeUpdates([merged, u]) : Y.mergeUpdates([u])
+    if (merged && (next.length > EDIT_BYTES || partsOf(next) > EDIT_PARTS)) {
+      out.push(merged)
+      merged = Y.mergeUpdates([u])
+    } else merged = next
+  }
+  if (merged) out.push(merged)
+  return out
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e)
+}
 
 function checkPassphrase(p: unknown): void {
   if (typeof p !== 'string' || [...p].length < MIN_PASSPHRASE) throw new WeakPassphraseError()

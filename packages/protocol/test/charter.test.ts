@@ -110,8 +110,7 @@ describe('the charter draft', () => {
     encoding.writeUint8(bomb, 0) // GC
     encoding.writeVarUint(bomb, 2 ** 50)
     encoding.writeVarUint(bomb, 0)
-    const started = performance.now()
-    rejects(m, encoding.toUint8Array(bomb), /CHARTER-Y4/)
+    rejects(m, encoding.toUint8Array(bomb), /CHARTER-Y5/) // GC structs are not text (CHARTER-Y5)
     const ds = encoding.createEncoder()
     encoding.writeVarUint(ds, 0)
     encoding.writeVarUint(ds, 1)
@@ -120,7 +119,6 @@ describe('the charter draft', () => {
     encoding.writeVarUint(ds, 0)
     encoding.writeVarUint(ds, 2 ** 40)
     rejects(m, encoding.toUint8Array(ds), /CHARTER-Y3/)
-    expect(performance.now() - started).toBeLessThan(60_000) // a hang would time the test out long before
   })
 
   it('ADV-oversized-edit (ENV-5): an update over 64 KiB is refused at decode', () => {

@@ -13,6 +13,7 @@ import { toHex } from '../encoding/bytes'
 import { canonicalCompare, type DagEntry } from './dag'
 import type { Replica } from './replica'
 import { countsOver } from './vote-order'
+import { DraftFold, type FoldError } from './draft-fold'
 
 export interface ProposalFold {
   readonly entry: DagEntry
@@ -39,19 +40,42 @@ export function genesisDraft(charter: string): { update: Uint8Array; clock: numb
 export class ContentFold {
   readonly profiles = new Map<MemberId, DagEntry>()
   readonly proposals = new Map<OpId, ProposalFold>()
-  readonly draft = new Y.Doc()
+  /** The charter draft (CHARTER-D0, CHARTER-F*). */
+  private readonly draftFold = new DraftFold()
   /** Votes and comments whose proposal has not been counted (yet). */
   private readonly orphans = new Map<OpId, DagEntry[]>()
 
-  constructor(private readonly replica: Replica) {
-    this.draft.gc = false
+  constructor(private readonly replica: Replica) {}
+
+  get draft(): Y.Doc {
+    return this.draftFold.doc
   }
 
-  /** Count an op if it counts (not cut, author ever admitted), else ignore it. */
+  /** Edits whose folding threw (CHARTER-F5): kept so a node can show them; never thrown. */
+  get foldErrors(): readonly FoldError[] {
+    return this.draftFold.errors
+  }
+
+  /** Count an op if it counts (not cut, author ever admitted), else ignore it. Never throws (CHARTER-F5). */
   apply(e: DagEntry): void {
+    this.draftFold.guard(e.op.id, () => this.fold(e))
+  }
+
+  private fold(e: DagEntry): void {
     const op = e.op
     if (op.kind === 'genesis') {
-      Y.applyUpdate(this.draft, genesisDraft(op.body.charter).update, 'replica')
+      this.draftFold.seed(op.id, genesisDraft(op.body.charter).update)
+      return
+    }
+    if (op.kind === 'charter.edit') {
+      // Every valid edit is folded, counted or not, so the ids others name are always there (CHARTER-F1..F3).
+      const clocks = this.replica.governance.draft
+      this.draftFold.apply(op.id, op.body.update, {
+        counted: this.counts(e),
+        clashed: (c) => clocks.clashed(c),
+        past: clocks.pastOf(e),
+        creation: (c, k) => clocks.creationOf(c, k),
+      })
       return
     }
     switch (op.kind) {
@@ -61,7 +85,6 @@ export class ContentFold {
       case 'comment.add':
       case 'proposal.close':
       case 'proposal.withdraw':
-      case 'charter.edit':
         break
       default:
         return
@@ -95,9 +118,6 @@ export class ContentFold {
         }
         return
       }
-      case 'charter.edit':
-        Y.applyUpdate(this.draft, (op as Op<'charter.edit'>).body.update, 'replica')
-        return
     }
   }
 
@@ -124,6 +144,6 @@ export class ContentFold {
   }
 
   draftText(): string {
-    return this.draft.getText(DRAFT_TEXT).toString()
+    return this.draftFold.draftText()
   }
 }

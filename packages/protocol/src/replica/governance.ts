@@ -18,8 +18,7 @@ import { checkRequested, requirementOf } from './decisions'
 import { TimeFloor } from './time-floor'
 import { ProposalInfo } from './proposal-info'
 import { countsOver } from './vote-order'
-import { checkDraftEdit, type DraftClock } from './draft'
-import { genesisDraft } from './content'
+import { DraftClocks } from './draft-clock'
 
 export interface GovernanceCheck {
   /** The op changes the governance state (roster, rules, charter versions, bindings). */
@@ -28,8 +27,6 @@ export interface GovernanceCheck {
 
 /** Proposal actions whose passing changes the roster-level state. */
 const ROSTER_ACTIONS = new Set(['admit', 'remove', 'role', 'rules', 'amend'])
-
-const EMPTY_CLOCK: DraftClock = new Map()
 
 export class Governance {
   private readonly closesOf = new Map<OpId, DagEntry[]>()
@@ -40,20 +37,12 @@ export class Governance {
   readonly times = new TimeFloor()
   /** Display-only facts for the proposal view (eligible count, stale members, uncounted votes). */
   readonly info: ProposalInfo
-  /** Draft state vector after each op (shared between ops, copied only when it changes). */
-  private readonly clockAfter: DraftClock[] = []
-  /** Per device: the end clock after each of its edits, by seq. */
-  private readonly editEnds = new Map<string, { seq: number; end: number }[]>()
-  private pendingClock: DraftClock = EMPTY_CLOCK
-  /**
-   * One map per distinct clock value. Merging two deps' clocks makes a new map
-   * whenever they are concurrent, and most merges recur: at 60k ops, 12,710
-   * maps held 1,204 values (~29 MB of the heap at 219k ops).
-   */
-  private readonly clocks = new Map<string, DraftClock>()
+  /** The draft's state vector along the DAG (CHARTER-Y*, draft-clock.ts). */
+  readonly draft: DraftClocks
 
   constructor(private readonly replica: Replica) {
     this.info = new ProposalInfo(replica)
+    this.draft = new DraftClocks(replica)
   }
 
   proposalEntry(op: AnyOp, proposal: Uint8Array, rule: string): DagEntry {
@@ -78,7 +67,6 @@ export class Governance {
   check(op: AnyOp, past: RosterState, member: MemberId, _frontier: Frontier): GovernanceCheck {
     const rules = past.rules as NonNullable<RosterState['rules']>
     const me = past.members.get(member)
-    this.pendingClock = EMPTY_CLOCK
     switch (op.kind) {
       case 'proposal.create': {
         if (!past.hasRole(me, rules.propose)) violation('PROP-1', `opening proposals needs the ${rules.propose} role`)
@@ -142,12 +130,7 @@ export class Governance {
         if (!past.hasRole(me, rules.editDraft)) violation('CHARTER-E1', `editing the draft needs the ${rules.editDraft} role`)
         const client = past.deviceClients.get(op.author)
         if (client === undefined) violation('CHARTER-E2', 'the device has no Yjs client id bound in the causal past')
-        const clock = this.clockOfDeps(op.deps)
-        const expected = this.previousEditEnd(op)
-        const end = checkDraftEdit(op.body.update, { boundClientId: client as number, expectedClock: expected, stateVector: clock })
-        const next = new Map(clock)
-        next.set(client as number, end)
-        this.pendingClock = this.internClock(next)
+        this.draft.check(op, client as number)
         return { rosterEffect: false }
       }
       default:
@@ -169,60 +152,10 @@ export class Governance {
   inserted(entry: DagEntry): void {
     const op = entry.op
     this.times.inserted(entry.index, op.deps.map((d) => (this.replica.dag.get(d) as DagEntry).index), op.time, this.replica.memberOf(entry))
-    if (op.kind === 'charter.edit') {
-      this.clockAfter[entry.index] = this.pendingClock
-      const list = this.editEnds.get(op.author) ?? []
-      list.push({ seq: op.seq, end: this.pendingClock.get(this.replica.rosterBefore(entry).deviceClients.get(op.author) as number) as number })
-      list.sort((a, b) => a.seq - b.seq)
-      this.editEnds.set(op.author, list)
-    } else if (op.kind === 'genesis') {
-      this.clockAfter[entry.index] = new Map([[0, genesisDraft(op.body.charter).clock]])
-    } else {
-      this.clockAfter[entry.index] = this.clockOfDeps(op.deps)
-    }
+    this.draft.inserted(entry)
     if (op.kind === 'proposal.close') push(this.closesOf, toHex(op.body.proposal) as OpId, entry)
     if (op.kind === 'vote.cast') push(this.votesOf, toHex(op.body.proposal) as OpId, entry)
     if (op.kind === 'proposal.withdraw') push(this.withdrawsOf, toHex(op.body.proposal) as OpId, entry)
-  }
-
-  private clockOfDeps(deps: readonly OpId[]): DraftClock {
-    let out: DraftClock | undefined
-    let copied = false
-    for (const d of deps) {
-      const c = this.clockAfter[(this.replica.dag.get(d) as DagEntry).index] ?? EMPTY_CLOCK
-      if (out === undefined) {
-        out = c
-        continue
-      }
-      if (c === out) continue
-      for (const [client, end] of c) {
-        if ((out.get(client) ?? 0) < end) {
-          if (!copied) {
-            out = new Map(out)
-            copied = true
-          }
-          ;(out as Map<number, number>).set(client, end)
-        }
-      }
-    }
-    return copied ? this.internClock(out as DraftClock) : (out ?? EMPTY_CLOCK)
-  }
-
-  private internClock(c: DraftClock): DraftClock {
-    const key = [...c].sort((a, b) => a[0] - b[0]).join(';')
-    const known = this.clocks.get(key)
-    if (known) return known
-    this.clocks.set(key, c)
-    return c
-  }
-
-  /** CHARTER-Y2: where the device's next edit must start (end of its previous edit in its chain). */
-  private previousEditEnd(op: AnyOp): number {
-    const list = this.editEnds.get(op.author)
-    if (!list) return 0
-    let end = 0
-    for (const x of list) if (x.seq < op.seq) end = x.end
-    return end
   }
 
   /** The roster-level effect of a close or withdraw (computed once, after insertion). */

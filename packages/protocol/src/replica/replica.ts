@@ -252,6 +252,11 @@ export class Replica {
     return this.state()
   }
 
+  /** Draft edits whose folding threw (CHARTER-F5), recorded instead of thrown. Empty unless something is wrong. */
+  foldErrors(): readonly { op: OpId; error: string }[] {
+    return this.contentFold().foldErrors
+  }
+
   contentFold(): ContentFold {
     if (this.contentDirty) {
       this.content = new ContentFold(this)
@@ -429,6 +434,8 @@ export class Replica {
     const extendsTip = rosterOp && (this.tip ? frontier.items.length === 1 && frontier.items[0] === this.tip.ordinal : frontier.items.length === 0)
     this.verdicts[entry.index] = { member, frontier, rosterOrdinal: -1 }
     this.governance.inserted(entry)
+    // CHARTER-F3: a client id two edits claim is folded as tombstones from now on, and so must be its past edits.
+    if (this.governance.draft.takeClash()) this.contentDirty = true
     if (rosterOp) {
       // A close's effect is its outcome, a function of its causal past (CLOSE-5).
       const action = this.governance.actionFor(entry)

@@ -75,11 +75,11 @@ function DraftEditor({ id, state, onText }: { id: CommunityId; state: CommunityS
     const load = (): void => {
       api.getDraft({ community: id }).then((draft) => {
         if (!live) return
-        if (view === null) {
-          d.clientID = draft.clientId
-          setClientId(draft.clientId)
-        }
         Y.applyUpdate(d, draft.update, 'remote')
+        // After the remote state, not before: Yjs gives a doc a new random client id when a remote update
+        // carries structs under its own id (this device's earlier edits), and the node refuses those (CHARTER-Y1).
+        d.clientID = draft.clientId
+        if (view === null) setClientId(draft.clientId)
         onText(ytext.toString())
         if (view !== null || !host.current) return
         view = new EditorView({
