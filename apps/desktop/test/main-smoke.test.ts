@@ -137,7 +137,7 @@ describe('the built desktop main process (dist/main.cjs) under a stand-in Electr
     expect((await polity.identityStatus()).state).toBe('none')
     const created = await polity.createIdentity({ passphrase: PASS })
     expect(created.did).toMatch(/^did:key:z/)
-    community = await polity.createCommunity({ name: 'Free Town', purpose: 'Self-rule', charter: '# Free Town\n' })
+    community = await polity.createCommunity({ name: 'Free Town', purpose: 'Self-rule', charter: '# Free Town\n', rules: { decisions: { resolution: { period: 0 } } } })
     expect((await polity.listCommunities()).map((c) => c.name)).toEqual(['Free Town'])
     await expect(polity.unlock({ passphrase: 'not the passphrase' })).rejects.toThrow(/^(?!Error invoking).*does not unlock/)
     const handler = a.handlers.get('polity:api:listCommunities') as (e: unknown, i: unknown) => Promise<{ ok: boolean; error?: { code: string } }>

@@ -75,7 +75,7 @@ describe('PolityNode: a community whose fold fails (CHARTER-F5)', () => {
     }
     await check(a.node)
     await a.node.close()
-    const reopened = await PolityNode.open({ dataDir: a.dataDir })
+    const reopened = await PolityNode.open({ dataDir: a.dataDir, kdfLogN: 10 })
     await reopened.unlock({ passphrase: PASS })
     await check(reopened)
     expect((await reopened.getCommunity({ community: good as never })).proposals.map((p) => p.title)).toEqual(['Still here', 'Still here'])
