@@ -66,7 +66,7 @@ describe('circuit relay v2 (NET-5)', () => {
     expect((await c.acceptInvite({ link, name: 'C' })).status).toBe('joined')
     console.log(`NET-5: joined over the relay in ${Date.now() - joined} ms`)
     // Both sides edit; everything flows through R.
-    const proposal = await a.createProposal({ community, title: 'Meet through the relay', text: '', action: { type: 'resolution' }, method: { type: 'yesno', quorum: [1, 2], threshold: [1, 2] }, deadlineInHours: 1 })
+    const proposal = await a.createProposal({ community, title: 'Meet through the relay', text: '', action: { type: 'resolution' }, method: { type: 'yesno', quorum: [1, 2], threshold: [1, 2] } })
     await within(20_000, () => c.replicaOf(community).has(proposal), 'C receives A\'s proposal')
     await c.vote({ community, proposal, ballot: { type: 'yesno', choice: 'yes' } })
     await c.setProfile({ community, name: 'C, relayed' })
