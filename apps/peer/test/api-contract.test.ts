@@ -111,4 +111,11 @@ describe('one node, two hosts (BRIDGE-6)', () => {
       expect(await wsInvoke(method, input), method).toStrictEqual(plain(here))
     }
   })
+
+  it('BRIDGE-6: when the bridge goes away, the UI\'s client fails every call with ERR_DISCONNECTED under the same contract', async () => {
+    const gone = server
+    server = undefined as unknown as UiServer
+    await gone.close()
+    await expect(wsClient.identityStatus()).rejects.toMatchObject({ name: 'BridgeError', code: 'ERR_DISCONNECTED' })
+  })
 })

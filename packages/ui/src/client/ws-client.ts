@@ -56,8 +56,8 @@ export function createWsClient(url: string, options: { WebSocketImpl?: typeof We
         const answer = pending.get(msg.id)
         if (!answer) return
         pending.delete(msg.id)
-        // createClient checks the reply's shape and turns an error reply into an ApiError.
-        answer((msg.ok ? { ok: true, value: msg.value } : { ok: false, error: msg.error }) as ApiReply)
+        // As it came: createClient checks the reply's shape and turns an error reply into an ApiError.
+        answer({ ok: msg.ok, value: msg.value, error: msg.error } as ApiReply)
       }
     })
     ws.addEventListener('close', () => {
