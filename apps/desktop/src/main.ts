@@ -6,7 +6,7 @@
  */
 import { app, BrowserWindow, dialog, Menu, Notification, safeStorage, session, type Tray } from 'electron'
 import { PolityNode, type NetworkOptions } from '@polity/node'
-import { DEFAULT_DEVICE_SETTINGS, type ApiMethod, type DeviceInfo, type DeviceSettings, type PolityDevice, type PolityEvent } from '@polity/api'
+import { ApiError, DEFAULT_DEVICE_SETTINGS, type ApiMethod, type DeviceInfo, type DeviceSettings, type PolityDevice, type PolityEvent } from '@polity/api'
 import { defaultDataDir, readPeerConfig } from '@polity/peer'
 import { EVENT_CHANNEL } from './ipc'
 import { createWindow, isTrusted, secureSession, uiIndex } from './window'
@@ -123,7 +123,7 @@ async function start(): Promise<void> {
     getSettings: info,
     async setSettings(patch) {
       const change = checkPatch(patch)
-      if (change.rememberPassphrase && !(await remembered.available())) throw new Error(t('desktop.noKeychain'))
+      if (change.rememberPassphrase && !(await remembered.available())) throw new ApiError('KeychainError', 'ERR_NO_KEYCHAIN', t('desktop.noKeychain'))
       if (change.openAtLogin !== undefined) await applyOpenAtLogin(change.openAtLogin, loginHost())
       settings = { ...settings, ...change }
       await writeSettings(dataDir, settings)

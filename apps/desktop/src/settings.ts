@@ -6,7 +6,7 @@
  */
 import { readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { DEFAULT_DEVICE_SETTINGS, DEVICE_SETTING_KEYS, type DeviceSettings } from '@polity/api'
+import { ApiError, DEFAULT_DEVICE_SETTINGS, DEVICE_SETTING_KEYS, type DeviceSettings } from '@polity/api'
 
 export const SETTINGS_FILE = 'desktop.json'
 
@@ -33,13 +33,15 @@ export async function writeSettings(dataDir: string, settings: DeviceSettings): 
   await rename(tmp, file)
 }
 
-/** A change of settings from the UI or the file: known keys with boolean values only. */
+const invalid = (message: string): ApiError => new ApiError('InvalidInputError', 'ERR_INVALID_INPUT', message)
+
+/** A change of settings from the UI or the file: known keys with boolean values only (else ERR_INVALID_INPUT). */
 export function checkPatch(patch: unknown): Partial<DeviceSettings> {
-  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new TypeError('settings must be an object')
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw invalid('settings must be an object')
   const out: Partial<Record<keyof DeviceSettings, boolean>> = {}
   for (const [key, value] of Object.entries(patch)) {
-    if (!(DEVICE_SETTING_KEYS as readonly string[]).includes(key)) throw new TypeError(`unknown setting "${key.slice(0, 40)}"`)
-    if (typeof value !== 'boolean') throw new TypeError(`"${key}" must be true or false`)
+    if (!(DEVICE_SETTING_KEYS as readonly string[]).includes(key)) throw invalid(`unknown setting "${key.slice(0, 40)}"`)
+    if (typeof value !== 'boolean') throw invalid(`"${key}" must be true or false`)
     out[key as keyof DeviceSettings] = value
   }
   return out

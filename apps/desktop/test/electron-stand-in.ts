@@ -6,12 +6,46 @@
  * calls — and carries IPC between main and a "renderer" that loads the real
  * preload: invoke reaches the recorded handler with our window's main frame as
  * sender, webContents.send reaches the preload's listeners, and values are
- * structured-cloned both ways as Electron does.
+ * structured-cloned both ways as Electron does. What the preload exposes
+ * crosses into the page as Electron's context bridge passes it (acrossWorlds).
  */
 import { EventEmitter } from 'node:events'
 import { pathToFileURL } from 'node:url'
 
 type Handler = (e: unknown, input: unknown) => unknown
+
+/**
+ * A value crossing Electron's context bridge between the preload's world and
+ * the page's (docs/api/context-bridge.md, electron_api_context_bridge.cc):
+ * functions and promises are proxied, their arguments and results crossing
+ * too; an Error arrives as a bare Error carrying only its message (its name,
+ * code and other fields are lost); plain objects and arrays are copied;
+ * anything else is structured-cloned.
+ */
+export function acrossWorlds(v: unknown, depth = 0): unknown {
+  if (depth > 1000) throw new TypeError('Electron contextBridge recursion depth exceeded.')
+  if (typeof v === 'function') {
+    const fn = v as (...args: unknown[]) => unknown
+    return (...args: unknown[]): unknown => {
+      let result: unknown
+      try {
+        result = fn(...args.map((a) => acrossWorlds(a)))
+      } catch (e) {
+        throw new Error(e instanceof Error ? e.message : 'An unknown exception occurred in the isolated context.')
+      }
+      return acrossWorlds(result)
+    }
+  }
+  if (v === null || typeof v !== 'object') return v
+  if (v instanceof Promise) return v.then((x) => acrossWorlds(x), (e: unknown) => Promise.reject(acrossWorlds(e)))
+  if (v instanceof Error) return new Error(v.message)
+  if (Array.isArray(v)) return v.map((x) => acrossWorlds(x, depth + 1))
+  const proto = Object.getPrototypeOf(v) as unknown
+  if (proto === Object.prototype || proto === null) {
+    return Object.fromEntries(Object.keys(v).map((k) => [k, acrossWorlds((v as Record<string, unknown>)[k], depth + 1)]))
+  }
+  return structuredClone(v)
+}
 type Listener = (e: unknown, ...args: unknown[]) => void
 
 export class PreventableEvent {
@@ -229,7 +263,7 @@ export class StandIn {
     const event = (): unknown => ({ sender: wc, senderFrame: wc.mainFrame })
     return {
       ...mainModule,
-      contextBridge: { exposeInMainWorld: (key: string, value: unknown) => (this.exposed.set(win, { ...(this.exposed.get(win) ?? {}), [key]: value })) },
+      contextBridge: { exposeInMainWorld: (key: string, value: unknown) => (this.exposed.set(win, { ...(this.exposed.get(win) ?? {}), [key]: acrossWorlds(value) })) },
       ipcRenderer: {
         invoke: async (channel: string, input: unknown) => {
           const h = this.handlers.get(channel)

@@ -14,11 +14,13 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { API_METHODS, type DeviceInfo, type PolityClient, type PolityDevice, type PolityEvent } from '@polity/api'
-import { PolityNode } from '@polity/node'
+import { API_METHODS, errorInfo, type DeviceInfo, type PolityClient, type PolityDevice, type PolityEvent, type PolityTransport } from '@polity/api'
+import { NotAMemberError, PolityNode, UnknownCommunityError } from '@polity/node'
 import { buildDesktop } from '../build'
 import { autostartFile } from '../src/login'
 import { PreventableEvent, StandIn, type FakeWindow } from './electron-stand-in'
+import { desktopClient, desktopDevice } from '../../../packages/ui/src/client/desktop'
+import { apiContract, type ContractSetup } from '../../../packages/api/test/contract'
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url))
 const mainPath = join(dist, 'main.cjs')
@@ -51,15 +53,18 @@ function loadMain(standIn: StandIn): void {
   require(mainPath)
 }
 
-/** The page in `win`: the real preload, loaded as Electron would, exposing window.polity and window.polityDevice. */
-function renderer(win: FakeWindow): { polity: PolityClient; device: PolityDevice } {
+/**
+ * The page in `win`: the real preload, loaded as Electron would, exposing its transports window.polity and
+ * window.polityDevice across the (modelled) context bridge; the clients are the UI's own (client/desktop.ts).
+ */
+function renderer(win: FakeWindow): { polity: PolityClient; device: PolityDevice; transport: PolityTransport } {
   const standIn = (current as { standIn: StandIn }).standIn
   ;(current as { renderer?: FakeWindow }).renderer = win
   const preload = win.options.webPreferences['preload'] as string
   delete require.cache[preload]
   require(preload)
-  const exposed = standIn.exposed.get(win) as { polity: PolityClient; polityDevice: PolityDevice }
-  return { polity: exposed.polity, device: exposed.polityDevice }
+  const page = standIn.exposed.get(win) as { polity: PolityTransport }
+  return { polity: desktopClient(page) as PolityClient, device: desktopDevice(page) as PolityDevice, transport: page.polity }
 }
 
 function menuItem(standIn: StandIn, label: string): () => void {
@@ -76,6 +81,8 @@ let a: StandIn
 let win: FakeWindow
 let polity: PolityClient
 let device: PolityDevice
+let transport: PolityTransport
+let foreign: ContractSetup['foreign']
 const events: PolityEvent[] = []
 let community = ''
 
@@ -95,7 +102,13 @@ beforeAll(async () => {
   a.ready()
   win = await until('the window', () => a.windows[0])
   process.argv.pop()
-  ;({ polity, device } = renderer(win))
+  ;({ polity, device, transport } = renderer(win))
+  // Another device's community, for the API contract (its member is not this app's).
+  const other = await PolityNode.open({ dataDir: join(tmp, 'elsewhere'), kdfLogN: 10 })
+  await other.createIdentity({ passphrase: 'elsewhere passphrase' })
+  const c = await other.createCommunity({ name: 'Elsewhere', purpose: '', charter: '# Elsewhere\n' })
+  foreign = { community: c, name: 'Elsewhere', bundle: await other.exportBundle({ community: c }) }
+  await other.close()
 }, 120_000)
 
 afterAll(() => {
@@ -140,6 +153,8 @@ describe('the built desktop main process (dist/main.cjs) under a stand-in Electr
     community = await polity.createCommunity({ name: 'Free Town', purpose: 'Self-rule', charter: '# Free Town\n', rules: { decisions: { resolution: { period: 0 } } } })
     expect((await polity.listCommunities()).map((c) => c.name)).toEqual(['Free Town'])
     await expect(polity.unlock({ passphrase: 'not the passphrase' })).rejects.toThrow(/^(?!Error invoking).*does not unlock/)
+    // Name and code too (BRIDGE-6): they cross IPC in the reply and the context bridge as plain data, not as a thrown Error.
+    await expect(polity.unlock({ passphrase: 'not the passphrase' })).rejects.toMatchObject({ name: 'WrongPassphraseError', code: 'ERR_WRONG_PASSPHRASE' })
     const handler = a.handlers.get('polity:api:listCommunities') as (e: unknown, i: unknown) => Promise<{ ok: boolean; error?: { code: string } }>
     const other = { sender: {}, senderFrame: win.webContents.mainFrame }
     expect((await handler(other, undefined)).error?.code).toBe('ERR_UNTRUSTED_SENDER')
@@ -170,7 +185,15 @@ describe('the built desktop main process (dist/main.cjs) under a stand-in Electr
     expect(links()).toEqual([cold, 'polity://join?c=second&n=B', 'polity://join?c=mac&n=C'])
     polity = reloaded.polity
     device = reloaded.device
+    transport = reloaded.transport
   }, 120_000)
+
+  // BRIDGE-6 (after DESK-2: the contract's first subscriber would take the deep links that waited for the UI): the same contract suite the in-process host and the WebSocket bridge run (apps/peer/test/api-contract.test.ts).
+  apiContract('Electron IPC (the real preload and main bridge)', () => ({
+    host: { invoke: (method, input) => transport.invoke(method, input), client: polity },
+    foreign,
+    nodeErrors: { notAMember: errorInfo(new NotAMemberError()), unknownCommunity: (id) => errorInfo(new UnknownCommunityError(id)) },
+  }))
 
   it('DESK-4: notifications for a proposal closing within 24 h you have not voted on, a join whose first sync finished, and a new proposal by another member', async () => {
     await polity.createProposal({ community: community as never, title: 'Paint the hall', text: '', action: { type: 'resolution' }, method: { type: 'yesno', quorum: [1, 2], threshold: [1, 2] }, deadlineInHours: 3 })
@@ -228,13 +251,14 @@ describe('the built desktop main process (dist/main.cjs) under a stand-in Electr
   })
 
   it('DESK-3: closing the window keeps the node running in the tray; Open brings it back; Quit in the tray closes the node', async () => {
+    const held = (await polity.listCommunities()).length
     win.close()
     expect(a.quitCalls).toBe(0)
     expect(a.notifications.at(-1)?.title).toBe('Polity is still running')
     menuItem(a, 'Open Polity')()
     const again = await until('a new window', () => a.windows.find((w) => !w.destroyed))
     const page = renderer(again)
-    expect((await page.polity.listCommunities()).length).toBe(2)
+    expect((await page.polity.listCommunities()).length).toBe(held)
     menuItem(a, 'Quit Polity')()
     await until('the app to quit', () => a.quit)
     expect(a.trays[0]?.destroyed).toBe(true)

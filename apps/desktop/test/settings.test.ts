@@ -30,7 +30,7 @@ describe('device settings', () => {
   it('DESK-3..6: a change names known settings with true or false, or is refused whole', () => {
     expect(checkPatch({ keepRunning: false, notifications: true })).toEqual({ keepRunning: false, notifications: true })
     for (const bad of [null, [], 'x', { keepRunning: 1 }, { keepRunning: true, extra: true }, { __proto__: { x: 1 }, openAtLogin: 'true' }]) {
-      expect(() => checkPatch(bad), JSON.stringify(bad)).toThrow(TypeError)
+      expect(() => checkPatch(bad), JSON.stringify(bad)).toThrow(expect.objectContaining({ name: 'InvalidInputError', code: 'ERR_INVALID_INPUT' }))
     }
   })
 

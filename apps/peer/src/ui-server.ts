@@ -10,7 +10,7 @@ import { readFile, stat } from 'node:fs/promises'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { API_METHODS, ApiError, checkApiInput, decodeWire, encodeWire, type ApiMethod, type PolityClient, type WireRequest } from '@polity/api'
+import { ApiError, decodeWire, encodeWire, errorReply, serve, type PolityClient, type WireMessage, type WireRequest } from '@polity/api'
 
 const TYPES = new Map<string, string>([
   ['.html', 'text/html; charset=utf-8'],
@@ -89,46 +89,39 @@ function closeAll(server: Server, wss: WebSocketServer): Promise<void> {
   })
 }
 
-/** One socket: requests in, responses and events out. A bad message gets an error reply; it never stops the node. */
+/**
+ * One socket: requests in, responses and events out (BRIDGE-3). Each request
+ * is answered by `serve` — the same checks, dispatch and error contract as
+ * every host (BRIDGE-5, BRIDGE-6). A bad message gets an error reply; it never
+ * stops the node.
+ */
 function bridge(ws: WebSocket, api: PolityClient): void {
-  // Dispatch through a Map of the API's own methods: a method name from the page is never a property lookup.
-  const handlers = new Map<string, (input: unknown) => Promise<unknown>>(
-    API_METHODS.map((m) => [m, (input: unknown) => (api[m] as (x: unknown) => Promise<unknown>).call(api, input)]),
-  )
-  const unsubscribe = api.subscribe((event) => {
-    if (ws.readyState === ws.OPEN) ws.send(encodeWire({ kind: 'event', event }))
-  })
+  const send = (msg: WireMessage): void => {
+    if (ws.readyState !== ws.OPEN) return
+    let text: string
+    try {
+      text = encodeWire(msg)
+    } catch {
+      // A value JSON cannot carry: the caller still gets an answer, under the contract.
+      if (msg.kind !== 'response') return
+      text = encodeWire({ kind: 'response', id: msg.id, ...errorReply(new ApiError('BridgeError', 'ERR_BRIDGE_MESSAGE', 'The reply could not be encoded for the bridge.')) })
+    }
+    ws.send(text)
+  }
+  const unsubscribe = api.subscribe((event) => send({ kind: 'event', event }))
   ws.on('close', unsubscribe)
   ws.on('message', (data, isBinary) => {
     let req: WireRequest
     try {
-      if (isBinary) throw new Error('binary frames are not part of the bridge protocol')
+      if (isBinary) throw new ApiError('BridgeError', 'ERR_BRIDGE_MESSAGE', 'Binary frames are not part of the bridge protocol.')
       const msg = decodeWire(String(data))
-      if (msg.kind !== 'request' || typeof msg.id !== 'number' || typeof msg.method !== 'string') throw new Error('expected a request')
+      if (msg.kind !== 'request' || typeof msg.id !== 'number') throw new ApiError('BridgeError', 'ERR_BRIDGE_MESSAGE', 'Expected a request with a numeric id.')
       req = msg
     } catch (e) {
-      ws.send(encodeWire({ kind: 'response', id: -1, ok: false, error: { name: 'BridgeError', code: 'ERR_BRIDGE_MESSAGE', message: (e as Error).message } }))
+      send({ kind: 'response', id: -1, ...errorReply(e) })
       return
     }
-    let method: ApiMethod
-    try {
-      // BRIDGE-5: the method and every input key are checked against what the API takes, as own names.
-      method = checkApiInput(req.method, req.input)
-    } catch (e) {
-      const err = e instanceof ApiError ? e : new ApiError('BridgeError', 'ERR_BRIDGE_MESSAGE', String(e))
-      ws.send(encodeWire({ kind: 'response', id: req.id, ok: false, error: { name: err.name, code: err.code, message: err.message } }))
-      return
-    }
-    const call = handlers.get(method) as (input: unknown) => Promise<unknown>
-    Promise.resolve()
-      .then(() => call(req.input))
-      .then(
-        (value) => ws.send(encodeWire({ kind: 'response', id: req.id, ok: true, value: value ?? null })),
-        (e: unknown) => {
-          const err = e as { name?: string; code?: string; message?: string }
-          ws.send(encodeWire({ kind: 'response', id: req.id, ok: false, error: { name: err.name ?? 'Error', code: err.code ?? 'ERR_UNKNOWN', message: err.message ?? String(e) } }))
-        },
-      )
+    void serve(api, { method: req.method, input: req.input }).then((reply) => send({ kind: 'response', id: req.id, ...reply }))
   })
 }
 

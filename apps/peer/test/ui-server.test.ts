@@ -77,4 +77,18 @@ describe('browser-mode bridge (BRIDGE-*)', () => {
     expect(ok).toMatchObject({ ok: true, value: { state: 'none' } })
     ws.close()
   })
+
+  it('BRIDGE-3/BRIDGE-6: a frame that is not a request (binary, not JSON, no numeric id, another kind) gets an ERR_BRIDGE_MESSAGE reply with id -1; the socket keeps serving', async () => {
+    const ws = (await connect(`/api?token=${server.token}`, { origin })) as WebSocket
+    const replies: Record<string, unknown>[] = []
+    ws.on('message', (data) => replies.push(decodeWire(String(data)) as unknown as Record<string, unknown>))
+    ws.send(Buffer.from([1, 2, 3]))
+    for (const text of ['{', '{"kind":"request","id":"1","method":"identityStatus"}', '{"kind":"event","event":{}}', '{"kind":"response","id":1,"ok":true}']) ws.send(text)
+    const ok = await request(ws, 9, 'identityStatus')
+    expect(ok).toMatchObject({ ok: true, value: { state: 'none' } })
+    const errors = replies.filter((r) => r['id'] === -1)
+    expect(errors).toHaveLength(5)
+    for (const r of errors) expect(r).toMatchObject({ kind: 'response', ok: false, error: { name: 'BridgeError', code: 'ERR_BRIDGE_MESSAGE' } })
+    ws.close()
+  })
 })

@@ -4,6 +4,8 @@
  * browser mode has no such object, and the UI shows these settings only where
  * it exists. They live in `<data dir>/desktop.json`.
  */
+import { toApiError, unwrapReply, type ApiReply } from './reply'
+
 export interface DeviceSettings {
   /** DESK-3: closing the window keeps Polity running in the system tray, still syncing. Default on. */
   readonly keepRunning: boolean
@@ -32,3 +34,27 @@ export interface PolityDevice {
 export const DEVICE_SETTING_KEYS = ['keepRunning', 'openAtLogin', 'notifications', 'rememberPassphrase'] as const satisfies readonly (keyof DeviceSettings)[]
 
 export const DEFAULT_DEVICE_SETTINGS: DeviceSettings = { keepRunning: true, openAtLogin: false, notifications: true, rememberPassphrase: false }
+
+/** The device methods, for the preload's IPC channels; the check below fails to compile when PolityDevice gains one. */
+export const DEVICE_METHODS = ['getSettings', 'setSettings'] as const satisfies readonly (keyof PolityDevice)[]
+const allDeviceMethods: [Exclude<keyof PolityDevice, (typeof DEVICE_METHODS)[number]>] extends [never] ? true : false = true
+void allDeviceMethods
+
+/** What the Electron preload exposes as `window.polityDevice`: one call, answered with a reply (BRIDGE-6). */
+export interface DeviceTransport {
+  readonly invoke: (method: string, input: unknown) => Promise<ApiReply>
+}
+
+/** The page's PolityDevice over the preload's transport: error replies become ApiErrors with their name, code and message. */
+export function createDeviceClient(invoke: DeviceTransport['invoke']): PolityDevice {
+  const call = async (method: string, input: unknown): Promise<DeviceInfo> => {
+    let reply: unknown
+    try {
+      reply = await invoke(method, input)
+    } catch (e) {
+      throw toApiError(e)
+    }
+    return unwrapReply(reply) as DeviceInfo
+  }
+  return { getSettings: () => call('getSettings', undefined), setSettings: (patch) => call('setSettings', patch) }
+}

@@ -37,6 +37,8 @@ export interface PolityNetworkInit extends Omit<PolityLibp2pOptions, 'isBanned'>
   readonly maxRendezvousPeers?: number
   /** A gossip message whose check takes longer is dropped quietly, not forwarded (NET-3). Default 5 s. */
   readonly gossipValidateTimeoutMs?: number
+  /** A sync session of `community` with `peer` completed and its status (SYNC-7) was recorded; the node emits the API's `sync` event (BRIDGE-7). */
+  readonly onSyncStatus?: (community: CommunityId, peer: string) => void
 }
 
 export const NETWORK_DEFAULTS = {
@@ -73,6 +75,11 @@ export class PolityNetwork {
         signal: this.stopping.signal,
         onSession: (c, stats, connection) => {
           this.status.record(c, stats, connection)
+          try {
+            this.init.onSyncStatus?.(c, connection.remotePeer.toString())
+          } catch {
+            // A listener's failure never affects the network.
+          }
           this.remember(c, connection.remotePeer, connection.direction === 'outbound' ? connection.remoteAddr.toString() : undefined)
         },
         onBreach: (peer) => this.ban(peer),

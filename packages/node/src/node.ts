@@ -258,7 +258,8 @@ export class PolityNode implements PolityClient {
   /** Join the network (libp2p): serve sync, gossip, reconcile periodically. Returns our addresses. */
   async startNetwork(options: PolityNetworkInit = {}): Promise<string[]> {
     this.requireSecrets()
-    if (!this.network) this.network = await PolityNetwork.start(this.networkHost(), options)
+    // BRIDGE-7: every completed session (SYNC-7) reaches subscribers as a `sync` event with the community's status.
+    if (!this.network) this.network = await PolityNetwork.start(this.networkHost(), { ...options, onSyncStatus: (c) => void this.syncStatus({ community: c }).then((status) => this.emit({ type: 'sync', community: c, status }), () => undefined) })
     return this.network.addresses()
   }
 

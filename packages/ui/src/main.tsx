@@ -3,6 +3,7 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import type { PolityClient } from '@polity/api'
 import { createWsClient } from './client/ws-client'
+import { desktopClient } from './client/desktop'
 import { setupI18n } from './i18n/index'
 import { ApiContext } from './api-context'
 import { App } from './App'
@@ -18,7 +19,7 @@ function browserModeClient(): PolityClient & { onConnection?: (l: (c: boolean) =
   return createWsClient(`ws://${location.host}/api?token=${encodeURIComponent(token)}`)
 }
 
-const client = (window as unknown as { polity?: PolityClient }).polity ?? browserModeClient()
+const client = desktopClient() ?? browserModeClient()
 await setupI18n()
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>

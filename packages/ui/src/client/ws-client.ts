@@ -1,10 +1,11 @@
 /**
  * The browser-mode client: a PolityClient over the node's token-guarded
- * WebSocket bridge (BRIDGE-* in docs/PROTOCOL.md). Calls made while
- * disconnected fail with a clear error; the client reconnects with backoff
- * and tells listeners whether it is connected.
+ * WebSocket bridge (BRIDGE-* in docs/PROTOCOL.md), built with the API's own
+ * `createClient` so errors arrive exactly as every host sends them
+ * (BRIDGE-6). Calls made while disconnected fail with ERR_DISCONNECTED; the
+ * client reconnects with backoff and tells listeners whether it is connected.
  */
-import { API_METHODS, ApiError, decodeWire, encodeWire, type PolityClient, type PolityEvent } from '@polity/api'
+import { ApiError, createClient, decodeWire, encodeWire, errorReply, type ApiReply, type PolityClient, type PolityEvent } from '@polity/api'
 
 export type ConnectionListener = (connected: boolean) => void
 
@@ -13,19 +14,21 @@ export interface WsClient extends PolityClient {
   close(): void
 }
 
+const disconnected = (why: string): ApiReply => errorReply(new ApiError('BridgeError', 'ERR_DISCONNECTED', why))
+
 export function createWsClient(url: string, options: { WebSocketImpl?: typeof WebSocket } = {}): WsClient {
   const WS = options.WebSocketImpl ?? WebSocket
   let socket: WebSocket | undefined
   let nextId = 1
   let closed = false
   let backoff = 250
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
+  const pending = new Map<number, (reply: ApiReply) => void>()
   const events = new Set<(e: PolityEvent) => void>()
   const connection = new Set<ConnectionListener>()
   let ready: Promise<void> = Promise.resolve()
 
   const failAll = (why: string): void => {
-    for (const p of pending.values()) p.reject(new ApiError('BridgeError', 'ERR_DISCONNECTED', why))
+    for (const answer of pending.values()) answer(disconnected(why))
     pending.clear()
   }
 
@@ -50,11 +53,11 @@ export function createWsClient(url: string, options: { WebSocketImpl?: typeof We
       if (msg.kind === 'event') {
         for (const l of events) l(msg.event as PolityEvent)
       } else if (msg.kind === 'response') {
-        const p = pending.get(msg.id)
-        if (!p) return
+        const answer = pending.get(msg.id)
+        if (!answer) return
         pending.delete(msg.id)
-        if (msg.ok) p.resolve(msg.value)
-        else p.reject(new ApiError(msg.error?.name ?? 'Error', msg.error?.code ?? 'ERR_UNKNOWN', msg.error?.message ?? 'Unknown error'))
+        // As it came: createClient checks the reply's shape and turns an error reply into an ApiError.
+        answer({ ok: msg.ok, value: msg.value, error: msg.error } as ApiReply)
       }
     })
     ws.addEventListener('close', () => {
@@ -66,31 +69,35 @@ export function createWsClient(url: string, options: { WebSocketImpl?: typeof We
   }
   connect()
 
-  const call = async (method: string, input: unknown): Promise<unknown> => {
+  const invoke = async (method: string, input: unknown): Promise<ApiReply> => {
     await Promise.race([ready, new Promise((r) => setTimeout(r, 3000))])
     const ws = socket
-    if (!ws || ws.readyState !== WS.OPEN) throw new ApiError('BridgeError', 'ERR_DISCONNECTED', 'Not connected to the Polity node.')
+    if (!ws || ws.readyState !== WS.OPEN) return disconnected('Not connected to the Polity node.')
     const id = nextId++
-    return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject })
-      ws.send(encodeWire({ kind: 'request', id, method, input }))
+    const text = encodeWire({ kind: 'request', id, method, input })
+    return new Promise((resolve) => {
+      pending.set(id, resolve)
+      ws.send(text)
     })
   }
 
-  const client: Record<string, unknown> = {
-    subscribe: (l: (e: PolityEvent) => void) => {
-      events.add(l)
-      return () => events.delete(l)
-    },
+  const subscribe = (l: (e: PolityEvent) => void): (() => void) => {
+    events.add(l)
+    return () => {
+      events.delete(l)
+    }
+  }
+
+  return Object.assign(createClient(invoke, subscribe), {
     onConnection: (l: ConnectionListener) => {
       connection.add(l)
-      return () => connection.delete(l)
+      return () => {
+        connection.delete(l)
+      }
     },
     close: () => {
       closed = true
       socket?.close()
     },
-  }
-  for (const m of API_METHODS) client[m] = (input?: unknown) => call(m, input)
-  return client as unknown as WsClient
+  })
 }

@@ -33,6 +33,8 @@ export function CommunityScreen({ id, onBack, onLock, onOpen }: { id: CommunityI
     const timer = setInterval(refresh, 3000)
     const un = api.subscribe((e) => {
       if ((e.type === 'community' && e.community === id) || e.type === 'communities') refresh()
+      // BRIDGE-7: a completed sync session brings the status with it; the timer catches what no session reports (going offline).
+      else if (e.type === 'sync' && e.community === id) setSync(e.status)
     })
     return () => {
       clearInterval(timer)

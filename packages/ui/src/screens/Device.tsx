@@ -2,15 +2,16 @@
  * The desktop app's settings for this device (DESK-3..6): keep running in the
  * tray, start at login, notifications, and remembering the passphrase (off by
  * default, with the risk in words). Only the Electron preload provides
- * `window.polityDevice`; in browser mode none of this shows.
+ * `window.polityDevice` (client/desktop.ts); in browser mode none of this shows.
  */
 import { useCallback, useEffect, useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { DeviceInfo, DeviceSettings, PolityDevice } from '@polity/api'
 import { messageOf, useApi } from '../api-context'
+import { desktopDevice } from '../client/desktop'
 import { ErrorText } from './widgets'
 
-const device: PolityDevice | undefined = (globalThis as { polityDevice?: PolityDevice }).polityDevice
+const device: PolityDevice | undefined = desktopDevice()
 
 function useDeviceInfo(): [DeviceInfo | null, (patch: Partial<DeviceSettings>) => Promise<void>, string | null] {
   const [info, setInfo] = useState<DeviceInfo | null>(null)
