@@ -5,7 +5,7 @@
  * InvalidInputError naming the bound, and a refused command changes nothing.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { actionShapes, bodyShapes, type Bounded, type CommunityId } from '@polity/protocol'
+import { actionShapes, bodyShapes, type Bounded, type CommunityId, type Method } from '@polity/protocol'
 import { InvalidInputError, type PolityNode } from '../src/index'
 import { withIdentity } from './helpers'
 
@@ -20,7 +20,7 @@ async function founder(label: string): Promise<{ a: PolityNode; c: CommunityId }
   return { a, c: await a.createCommunity({ name: 'Limits', purpose: '', charter: '', rules: { decisions: { charter: { period: 0 } } } }) }
 }
 
-const yesno = { type: 'yesno', quorum: [1, 2], threshold: [1, 2] } as const
+const yesno: Method = { type: 'yesno', quorum: [1, 2], threshold: [1, 2] }
 
 describe('PolityNode: input bounds come from the protocol schema (INPUT-1)', () => {
   it('INPUT-1: every text a command signs is accepted at the schema\'s bound and refused one past it, changing nothing', async () => {
