@@ -5,10 +5,9 @@
  */
 import { readFile, writeFile } from 'node:fs/promises'
 import { Command, CommanderError, Option } from 'commander'
-import * as Y from 'yjs'
 import { PolityNode, startSignalingServer, startUiServer } from './lazy'
 import type { Ballot, CommunityId, Method, OpId, ProposalActionInput, Role } from '@polity/api'
-import { DEFAULT_RULES, DRAFT_TEXT, requirementOf, verifyDossier, type ProposalAction } from '@polity/protocol'
+import { DEFAULT_RULES, requirementOf, verifyDossier, type ProposalAction } from '@polity/protocol'
 import { defaultDataDir } from './data-dir'
 import { readPassphrase } from './passphrase'
 import { formatCommunity, formatLineage, formatProposal, formatProposals } from './format'
@@ -281,39 +280,10 @@ charter.command('edit <community>').description('replace the draft with the cont
     withNode(async (node) => {
       const id = await communityId(node, ref)
       const next = await readFile(opts.file, 'utf8')
-      const draft = await node.getDraft({ community: id })
-      const doc = new Y.Doc()
-      Y.applyUpdate(doc, draft.update, 'remote')
-      // After the remote state: Yjs renames a doc whose own id arrives from remote (our earlier edits).
-      doc.clientID = draft.clientId
-      const text = doc.getText(DRAFT_TEXT)
-      // Only this change, as its transaction's update (encodeStateAsUpdate would resend every deletion ever made).
-      const updates: Uint8Array[] = []
-      doc.on('update', (u: Uint8Array) => updates.push(u))
-      applyTextChange(text, next)
-      if (updates.length > 0) await node.editDraft({ community: id, update: Y.mergeUpdates(updates) })
-      await node.flushDraft({ community: id })
+      await node.setDraftText({ community: id, text: next })
       print({ ok: true }, () => 'Draft updated.')
     }),
   )
-
-/** Turn `text` into `next` with one delete and one insert around the common prefix and suffix. */
-function applyTextChange(text: Y.Text, next: string): void {
-  const cur = text.toString()
-  if (cur === next) return
-  let start = 0
-  while (start < cur.length && start < next.length && cur[start] === next[start]) start++
-  let endCur = cur.length
-  let endNext = next.length
-  while (endCur > start && endNext > start && cur[endCur - 1] === next[endNext - 1]) {
-    endCur--
-    endNext--
-  }
-  text.doc?.transact(() => {
-    if (endCur > start) text.delete(start, endCur - start)
-    if (endNext > start) text.insert(start, next.slice(start, endNext))
-  })
-}
 
 // ---- proposals -----------------------------------------------------------------
 

@@ -145,6 +145,18 @@ describe('polity CLI', () => {
     expect(listed.find((c) => c.id === fork)).toMatchObject({ parent: community, lineage: { status: 'verified' } })
   }, 120_000)
 
+  it('CHARTER-E4 (CLI): `charter edit` replaces the draft with a file\'s text through the node (the CLI holds no Y.Doc)', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'polity-cli-draft-'))
+    const dir = join(tmp, 'data')
+    await json(dir, 'identity', 'create')
+    const { community } = await json<{ community: string }>(dir, 'community', 'create', '--name', 'Drafting', '--charter-file', writeText(tmp, 'c.md', '# Drafting\n'))
+    const next = '# Drafting\n\nArticle 1. We meet on Mondays \u{1F600}.\n'
+    await json(dir, 'charter', 'edit', community, '--file', writeText(tmp, 'next.md', next))
+    expect((await json<{ text: string }>(dir, 'charter', 'show', community)).text).toBe(next)
+    await json(dir, 'charter', 'edit', community, '--file', writeText(tmp, 'again.md', next.replace('Mondays \u{1F600}', 'Tuesdays \u{1F601}')))
+    expect((await json<{ text: string }>(dir, 'charter', 'show', community)).text).toBe(next.replace('Mondays \u{1F600}', 'Tuesdays \u{1F601}'))
+  }, 120_000)
+
   it('CLI-3: config.json and relay flags: a malformed setting names itself and nothing starts', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'polity-cli-')), 'x')
     mkdirSync(dir, { recursive: true })
@@ -168,3 +180,9 @@ describe('polity CLI', () => {
     expect(nothing.stderr).toMatch(/nothing to serve/)
   }, 120_000)
 })
+
+function writeText(dir: string, name: string, text: string): string {
+  const path = join(dir, name)
+  writeFileSync(path, text)
+  return path
+}

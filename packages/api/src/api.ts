@@ -276,6 +276,8 @@ export interface PolityApi {
   editDraft(input: { community: CommunityId; update: Uint8Array }): Promise<void>
   /** Sign any batched draft edits now (the node also does this after a short pause). */
   flushDraft(input: { community: CommunityId }): Promise<void>
+  /** Make the draft read `text`, as one edit by this device around the common prefix and suffix (for callers without a Y.Doc, like the CLI); signed at once. */
+  setDraftText(input: { community: CommunityId; text: string }): Promise<void>
   charterDiff(input: { community: CommunityId; from: number; to: number }): Promise<DiffHunk[]>
 
   createProposal(input: { community: CommunityId } & ProposalInput): Promise<OpId>
@@ -306,7 +308,7 @@ export const API_METHODS = [
   'identityStatus', 'createIdentity', 'restoreIdentity', 'unlock', 'lock', 'changePassphrase',
   'listCommunities', 'createCommunity', 'getCommunity', 'createInvite', 'acceptInvite', 'forkCommunity',
   'setProfile', 'leaveCommunity', 'removeMember', 'changeRole',
-  'getDraft', 'editDraft', 'flushDraft', 'charterDiff',
+  'getDraft', 'editDraft', 'flushDraft', 'setDraftText', 'charterDiff',
   'createProposal', 'vote', 'comment', 'closeProposal', 'withdrawProposal',
   'exportBundle', 'importBundle', 'exportDossier', 'verifyDossier',
   'syncStatus', 'webrtcRoom', 'envelopesSince', 'importEnvelopes',

@@ -37,6 +37,7 @@ const FIELDS: { readonly [M in ApiMethod]: FieldList<M> } = {
   getDraft: ['community'],
   editDraft: ['community', 'update'],
   flushDraft: ['community'],
+  setDraftText: ['community', 'text'],
   charterDiff: ['community', 'from', 'to'],
   createProposal: ['community', 'title', 'text', 'action', 'method', 'deadlineInHours'],
   vote: ['community', 'proposal', 'ballot'],

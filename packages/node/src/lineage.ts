@@ -22,6 +22,7 @@ import { checkForkLineage, toHex, type CborValue, type CommunityId, type Communi
 import type { ForkLineage } from '@polity/api'
 import type { Store } from './storage'
 import { seal, unseal } from './secrets'
+import { heldOp } from './replica-access'
 
 /** What lineage needs of a community the node holds (a CommunityRuntime fits). */
 export interface LineageRuntime {
@@ -54,7 +55,7 @@ const unchecked = (parent: CommunityId, parentName: string | null, version: numb
 
 /** The genesis op of a fork, when the community's replica holds it. */
 function forkGenesisOf(rt: LineageRuntime): ForkGenesis | undefined {
-  const g = rt.replica.dag.get(rt.id as unknown as OpId)?.op
+  const g = heldOp(rt.replica, rt.id as unknown as OpId)
   return g && g.kind === 'genesis' && g.body.parent ? g : undefined
 }
 

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { chmod, lstat, mkdir, readdir } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { fromHex, type AnyOp, type CommunityId, type Replica } from '@polity/protocol'
+import { heightOf } from './replica-access'
 import { LevelStore, changePassphrase, createKeystore, openKeystore, type Store, type OpRecord } from '@polity/store'
 
 export interface NodePaths {
@@ -68,11 +69,10 @@ export async function rewriteKeystore(paths: NodePaths, current: string, next: s
 
 /** The record the store keeps for an op a replica accepted. */
 export function recordOf(replica: Replica, op: AnyOp): OpRecord {
-  const entry = replica.dag.get(op.id)
   return {
     id: fromHex(op.id, 32),
     community: fromHex(op.community, 32),
-    height: entry ? entry.height : 1,
+    height: heightOf(replica, op.id) ?? 1,
     bytes: op.bytes,
   }
 }

@@ -18,7 +18,7 @@ export {
 export type { OpId, CommunityId, DeviceKey, MemberId, Role } from './op/ids'
 export { ROLES, roleRank } from './op/ids'
 export {
-  DEFAULT_RULES, OP_KINDS, DECISION_CLASSES, MAX_VOTING_PERIOD, isOpKind, checkBody,
+  DEFAULT_RULES, OP_KINDS, DECISION_CLASSES, MAX_VOTING_PERIOD, isOpKind, checkBody, bodyShapes, actionShapes, forkParentShape,
   type Rules, type Decision, type DecisionClass, type Method, type ProposalAction, type Ballot, type OpKind, type BodyOf, type AnyBody,
 } from './op/kinds'
 export {
@@ -34,5 +34,7 @@ export { entrenchedClauses, touchesEntrenched } from './replica/entrenched'
 export { decisionClassOf, requirementOf, checkRequested, effectiveValues, atLeast, stricter, type Requirement, type Fraction } from './replica/decisions'
 export { yesNoRank } from './replica/vote-order'
 export { DRAFT_TEXT } from './replica/content'
+export { MAX_PARTS_PER_EDIT } from './replica/draft'
+export type { Bounded } from './encoding/schema'
 export { encodeDossier, verifyDossier, censusOf, type Census, type DossierVerification } from './dossier'
 export { verifyForkLineage, checkForkLineage, type LineageProof, type LineageCheck, type LineageProblem, type ForkGenesis } from './lineage'

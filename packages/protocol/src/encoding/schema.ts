@@ -14,6 +14,16 @@ import type { CborValue } from './cbor'
 
 export type Check<T> = (v: CborValue | undefined, path: string) => T
 
+/**
+ * A check with the bounds it enforces, readable by callers that validate
+ * input before an op is built (the node's commands), so the limits are
+ * stated once, here in the schema: characters for `text`, bytes for
+ * `bytes`/`blob`, items for `list`, the value for `uint`.
+ */
+export type Bounded<T> = Check<T> & { readonly min: number; readonly max: number }
+
+const bounded = <T>(check: Check<T>, min: number, max: number): Bounded<T> => Object.assign(check, { min, max })
+
 const fail = (path: string, what: string): never => {
   throw new DecodeError(`Field "${path}" ${what}.`)
 }
@@ -28,30 +38,30 @@ export const ownValue = (obj: object, k: string): CborValue | undefined =>
 const isMap = (v: CborValue | undefined): v is { [key: string]: CborValue } =>
   v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array)
 
-export const bytes = (len: number): Check<Uint8Array> => (v, p) =>
-  v instanceof Uint8Array && v.length === len ? v : fail(p, `must be ${len} bytes`)
+export const bytes = (len: number): Bounded<Uint8Array> => bounded((v, p) =>
+  v instanceof Uint8Array && v.length === len ? v : fail(p, `must be ${len} bytes`), len, len)
 
-export const blob = (max: number): Check<Uint8Array> => (v, p) =>
-  v instanceof Uint8Array && v.length <= max ? v : fail(p, `must be at most ${max} bytes`)
+export const blob = (max: number): Bounded<Uint8Array> => bounded((v, p) =>
+  v instanceof Uint8Array && v.length <= max ? v : fail(p, `must be at most ${max} bytes`), 0, max)
 
-export const text = (min: number, max: number): Check<string> => (v, p) => {
+export const text = (min: number, max: number): Bounded<string> => bounded((v, p) => {
   if (typeof v !== 'string') return fail(p, 'must be text')
   // Length in UTF-16 code units is what the UI limits; bytes are bounded by the envelope.
   if (v.length < min || v.length > max) return fail(p, `must be ${min}..${max} characters`)
   return v
-}
+}, min, max)
 
-export const uint = (max = Number.MAX_SAFE_INTEGER, min = 0): Check<number> => (v, p) =>
-  typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max ? v : fail(p, `must be an integer in ${min}..${max}`)
+export const uint = (max = Number.MAX_SAFE_INTEGER, min = 0): Bounded<number> => bounded((v, p) =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max ? v : fail(p, `must be an integer in ${min}..${max}`), min, max)
 
 export const oneOf = <T extends string>(...values: T[]): Check<T> => (v, p) =>
   typeof v === 'string' && (values as string[]).includes(v) ? (v as T) : fail(p, `must be one of ${values.join(', ')}`)
 
-export const list = <T>(item: Check<T>, min: number, max: number): Check<T[]> => (v, p) => {
+export const list = <T>(item: Check<T>, min: number, max: number): Bounded<T[]> => bounded((v, p) => {
   if (!Array.isArray(v)) return fail(p, 'must be a list')
   if (v.length < min || v.length > max) return fail(p, `must hold ${min}..${max} items`)
   return v.map((x, i) => item(x, `${p}[${i}]`))
-}
+}, min, max)
 
 export const optional = <T>(c: Check<T>): Check<T | undefined> => (v, p) => (v === undefined ? undefined : c(v, p))
 

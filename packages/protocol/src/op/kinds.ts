@@ -112,7 +112,8 @@ export const ballotShapes = {
 export const ballot = variant(ballotShapes)
 export type Ballot = ReturnType<typeof ballot>
 
-const parentShape = {
+/** A fork genesis's `parent` (FORK-1..4). */
+export const forkParentShape = {
   community: opRef,
   heads: list(opRef, 1, 64),
   /** Ratified charter version number in the parent the fork starts from. */
@@ -131,7 +132,7 @@ export const bodyShapes = {
     rules,
     founder: key,
     cert: sig,
-    parent: optional(record(parentShape)),
+    parent: optional(record(forkParentShape)),
   },
   'device.link': { member: key, cert: sig },
   /** `member`: the only member who may join with it, when the inviter knows their key (ROSTER-3). */

@@ -1,0 +1,88 @@
+/**
+ * Files: bundles (BUNDLE-1: a community's envelopes, carried by hand and
+ * imported through the one ingest path, source `bundle`) and dossiers
+ * (DOSSIER-1..3: the ops with a census anyone can verify offline).
+ */
+import { decodeOpUnverified, encodeDossier, fromHex, verifyDossier as verifyDossierBytes, type CommunityId, type UncheckedOp } from '@polity/protocol'
+import type { DossierReport, ImportResult } from '@polity/api'
+import type { NodeContext } from './context'
+import { decodeBundle, encodeBundle } from './bundle'
+import { stillWaiting } from './ingest'
+import { messageOf } from './input-checks'
+
+/** Messages an import reports at most. */
+const MAX_ERRORS = 10
+
+export async function exportBundle(ctx: NodeContext, input: { community: CommunityId }): Promise<Uint8Array> {
+  ctx.vault.require()
+  const rt = await ctx.runtimes.ready(input.community)
+  return encodeBundle(await storedEnvelopes(ctx, rt.id))
+}
+
+export async function importBundle(ctx: NodeContext, input: { bytes: Uint8Array }): Promise<ImportResult> {
+  ctx.vault.require()
+  const raw = decodeBundle(input.bytes)
+  // Route each op to its community; an op that does not even decode is reported, not imported.
+  const byCommunity = new Map<CommunityId, UncheckedOp[]>()
+  const errors: string[] = []
+  const report = (m: string): void => {
+    if (errors.length < MAX_ERRORS) errors.push(m)
+  }
+  let rejected = 0
+  raw.forEach((bytes, i) => {
+    try {
+      const u = decodeOpUnverified(bytes, ctx.crypto)
+      const list = byCommunity.get(u.op.community) ?? []
+      list.push(u)
+      byCommunity.set(u.op.community, list)
+    } catch (e) {
+      rejected++
+      report(`Op #${i + 1}: ${messageOf(e)}`)
+    }
+  })
+  let applied = 0
+  let duplicates = 0
+  let pending = 0
+  let dropped = 0
+  for (const [cid, ops] of byCommunity) {
+    const rt = await ctx.runtimes.ready(cid, true)
+    const r = await ctx.ingest.receive(rt, ops, 'bundle')
+    applied += r.applied.length
+    duplicates += r.duplicates
+    pending += stillWaiting(rt, r.waiting)
+    dropped += r.dropped
+    rejected += r.rejected.length
+    for (const m of r.rejected) report(m)
+    if (r.joinError !== undefined) report(r.joinError)
+  }
+  ctx.emit({ type: 'communities' })
+  if (dropped > 0) report(`DAG-5: ${dropped} ops were not kept: the buffer of ops waiting for missing ops is full (import the missing ops first, or sync).`)
+  return { applied, duplicates, rejected, pending, dropped, communities: [...byCommunity.keys()], errors }
+}
+
+export async function exportDossier(ctx: NodeContext, input: { community: CommunityId }): Promise<Uint8Array> {
+  const rt = await ctx.runtimes.ready(input.community)
+  // The store iterates in (height, id) order, the order a dossier lists its ops in.
+  return encodeDossier(rt.replica.state(), await storedEnvelopes(ctx, rt.id))
+}
+
+export function verifyDossier(ctx: NodeContext, input: { bytes: Uint8Array }): DossierReport {
+  const r = verifyDossierBytes(input.bytes, ctx.crypto)
+  return {
+    ok: r.ok,
+    community: (r.community as CommunityId | null) ?? null,
+    name: r.name,
+    opCount: r.opCount,
+    members: r.census?.members.length ?? 0,
+    decisions: r.census?.decisions.length ?? 0,
+    charterVersions: r.census?.charter.length ?? 0,
+    problems: r.problems,
+  }
+}
+
+/** Every stored envelope of a community in (height, id) order: a causal order. */
+async function storedEnvelopes(ctx: NodeContext, c: CommunityId): Promise<Uint8Array[]> {
+  const out: Uint8Array[] = []
+  for await (const rec of ctx.store.iterate(fromHex(c, 32))) out.push(rec.bytes)
+  return out
+}

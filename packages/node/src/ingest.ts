@@ -1,0 +1,156 @@
+/**
+ * INGEST-1: the one path every op takes into a community on this node,
+ * wherever it comes from — made here (`own`), a peer (`network`: sync
+ * sessions and gossip), a bundle file (`bundle`) or a browser's WebRTC relay
+ * (`relay`):
+ *
+ *   decode → verify every owed signature on the pool (verify.ts) → apply in
+ *   arrival order per community → store the applied ops (one batch, before
+ *   anything is acknowledged, I4) → events, fork lineage → gossip → a pending
+ *   join completes if its invite has arrived.
+ *
+ * The source decides only what happens around that path (the table below):
+ * an own op is known to be new (no lookup before the write) and announced on
+ * gossip; a small relayed batch is bridged onto gossip; ops from outside may
+ * complete this device's pending join. Validity is the replica's alone, so
+ * an op gets the same verdict by every route.
+ */
+import { ProtocolError, type AnyOp, type OpId } from '@polity/protocol'
+import type { NodeContext } from './context'
+import type { CommunityRuntime } from './runtimes'
+import { recordOf } from './storage'
+import { checkSignatures, type Incoming } from './verify'
+import { messageOf } from './input-checks'
+
+export type OpSource = 'own' | 'network' | 'bundle' | 'relay'
+
+interface SourcePolicy {
+  /** The ops were made here just now: the store skips its lookup for them. */
+  readonly fresh: boolean
+  /** Which applied ops are published on the community's gossip topic. */
+  readonly publish: 'all' | 'small-batch' | 'none'
+  /** Try to complete this device's pending join afterwards (its invite or its member may have arrived). */
+  readonly completeJoin: boolean
+}
+
+const POLICY: ReadonlyMap<OpSource, SourcePolicy> = new Map<OpSource, SourcePolicy>([
+  ['own', { fresh: true, publish: 'all', completeJoin: false }],
+  ['network', { fresh: false, publish: 'none', completeJoin: true }],
+  ['bundle', { fresh: false, publish: 'none', completeJoin: true }],
+  // A large relayed catch-up reaches libp2p peers by reconciliation instead.
+  ['relay', { fresh: false, publish: 'small-batch', completeJoin: true }],
+])
+const SMALL_BATCH = 50
+
+/** Ops per batch: bounds one store write and its memory; a long list checks the next batch while this one folds. */
+export const INGEST_CHUNK = 4096
+
+/**
+ * What one ingest did. `waiting` holds the ops that went into the replica's
+ * buffer of ops whose deps are missing (DAG-5); some of them may apply later
+ * in the same import, so callers count what is still waiting at the end
+ * (`stillWaiting`). `dropped` counts ops refused because that buffer was full.
+ */
+export interface IngestResult {
+  applied: AnyOp[]
+  rejected: string[]
+  duplicates: number
+  waiting: OpId[]
+  dropped: number
+  /** Why completing a pending join failed, if it was tried and did. */
+  joinError?: string
+}
+
+export class Ingest {
+  /** `completeJoin`: use a pending invite (or link this device) once its ops are here (joining.ts). */
+  constructor(private readonly ctx: NodeContext, private readonly completeJoin: (rt: CommunityRuntime) => Promise<unknown>) {}
+
+  /** Take in ops from outside this device, in batches of INGEST_CHUNK (two in flight). */
+  async receive(rt: CommunityRuntime, ops: readonly Incoming[], from: Exclude<OpSource, 'own'>): Promise<IngestResult> {
+    const policy = POLICY.get(from) as SourcePolicy
+    const total: IngestResult = { applied: [], rejected: [], duplicates: 0, waiting: [], dropped: 0 }
+    const take = (r: IngestResult): void => {
+      for (const op of r.applied) total.applied.push(op)
+      for (const m of r.rejected) total.rejected.push(m)
+      total.duplicates += r.duplicates
+      for (const id of r.waiting) total.waiting.push(id)
+      total.dropped += r.dropped
+    }
+    const inflight: Promise<IngestResult>[] = []
+    for (let i = 0; i < ops.length; i += INGEST_CHUNK) {
+      inflight.push(this.batch(rt, ops.length <= INGEST_CHUNK ? ops : ops.slice(i, i + INGEST_CHUNK), from))
+      if (inflight.length >= 2) take(await (inflight.shift() as Promise<IngestResult>))
+    }
+    for (const p of inflight) take(await p)
+    if (policy.completeJoin) {
+      await this.completeJoin(rt).catch((e: unknown) => {
+        total.joinError = messageOf(e)
+      })
+    }
+    return total
+  }
+
+  /**
+   * Take in an op this device makes. `make` runs in the community's turn,
+   * after every op that arrived before it has applied, so it builds on all
+   * of them and two commands never claim the same seq.
+   */
+  own(rt: CommunityRuntime, make: () => AnyOp): Promise<{ op: AnyOp; result: IngestResult }> {
+    const run = rt.applying.then(async () => {
+      const op = make()
+      return { op, result: await this.apply(rt, [op], 'own') }
+    })
+    rt.applying = run.then(() => undefined, () => undefined)
+    return run
+  }
+
+  /** One batch: its signatures are checked at once; applying and storing wait for the batches before it. */
+  private batch(rt: CommunityRuntime, ops: readonly Incoming[], from: OpSource): Promise<IngestResult> {
+    const checked = checkSignatures(this.ctx.crypto, rt, ops)
+    const run = rt.applying.then(async () => this.apply(rt, await checked, from))
+    rt.applying = run.then(() => undefined, () => undefined)
+    return run
+  }
+
+  private async apply(rt: CommunityRuntime, ops: readonly (AnyOp | ProtocolError)[], from: OpSource): Promise<IngestResult> {
+    const policy = POLICY.get(from) as SourcePolicy
+    const r: IngestResult = { applied: [], rejected: [], duplicates: 0, waiting: [], dropped: 0 }
+    for (const x of ops) {
+      if (x instanceof ProtocolError) {
+        r.rejected.push(x.message)
+        continue
+      }
+      const v = rt.replica.receive(x)
+      if (v.status === 'applied') r.applied.push(...v.ops)
+      else if (v.status === 'rejected') r.rejected.push(v.error.message)
+      else if (v.status === 'duplicate') r.duplicates++
+      else if (v.status === 'pending') r.waiting.push(v.id)
+      else r.dropped++
+    }
+    if (r.applied.length === 0) return r
+    await this.ctx.store.putOps(r.applied.map((op) => recordOf(rt.replica, op)), policy.fresh ? { fresh: true } : {})
+    this.afterApplied(rt, r.applied)
+    if (policy.publish === 'all' || (policy.publish === 'small-batch' && r.applied.length <= SMALL_BATCH)) {
+      for (const op of r.applied) this.ctx.network.publish(rt.id, op.bytes)
+    }
+    return r
+  }
+
+  private afterApplied(rt: CommunityRuntime, ops: readonly AnyOp[]): void {
+    const mine = this.ctx.vault.unlocked ? this.ctx.vault.deviceKey : ''
+    for (const op of ops) {
+      if (op.kind === 'charter.edit' && op.author !== mine) {
+        this.ctx.emit({ type: 'draft', community: rt.id, update: op.body.update, member: rt.replica.roster().memberOf(op.author) ?? null })
+      }
+    }
+    this.ctx.emit({ type: 'community', community: rt.id, ops: rt.replica.size })
+    this.ctx.lineages.refresh(rt.id)
+  }
+}
+
+/** How many of these ops are still in the replica's buffer of ops waiting for deps (some applied later in the same import). */
+export function stillWaiting(rt: CommunityRuntime, ids: readonly OpId[]): number {
+  let n = 0
+  for (const id of ids) if (rt.replica.isPending(id)) n++
+  return n
+}

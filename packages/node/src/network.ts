@@ -1,0 +1,108 @@
+/**
+ * The node on the network: starts and stops PolityNetwork (@polity/net) and
+ * hands it the NetworkHost — which communities are ready, their secrets, what
+ * a sync session reads and proves (SYNC-3: the keys stay here), the ingest
+ * every network op goes through (the one path, source `network`), and the
+ * peers to keep dialing (pending joins' inviters, NET-P1's known peers).
+ */
+import { fromHex, keyPairFromSecret, type CommunityId, type OpId } from '@polity/protocol'
+import { PolityNetwork, type NetworkHost, type PolityNetworkInit } from '@polity/net'
+import { rosterAccess, type SessionStats } from '@polity/sync'
+import type { NodeContext } from './context'
+import type { Store } from './storage'
+import { syncStatus } from './views'
+
+export class NodeNetwork {
+  private net: PolityNetwork | undefined
+
+  constructor(private readonly ctx: NodeContext) {}
+
+  /** The running network, or undefined when offline. */
+  get current(): PolityNetwork | undefined {
+    return this.net
+  }
+
+  /** Join the network (libp2p): serve sync, gossip, reconcile periodically. Returns our addresses. */
+  async start(options: PolityNetworkInit = {}): Promise<string[]> {
+    this.ctx.vault.require()
+    // BRIDGE-7: every completed session (SYNC-7) reaches subscribers as a `sync` event with the community's status.
+    const onSyncStatus = (c: CommunityId): void => {
+      void syncStatus(this.ctx, { community: c }).then((status) => this.ctx.emit({ type: 'sync', community: c, status }), () => undefined)
+    }
+    if (!this.net) this.net = await PolityNetwork.start(this.host(), { ...options, onSyncStatus })
+    return this.net.addresses()
+  }
+
+  async stop(): Promise<void> {
+    const n = this.net
+    this.net = undefined
+    await n?.stop()
+  }
+
+  /** Subscribe to a community's gossip topic now (it needs the community's secret). */
+  joinCommunity(c: CommunityId): void {
+    this.net?.joinCommunity(c)
+  }
+
+  /** Announce an op on the community's gossip topic (best effort; reconciliation is the backstop). */
+  publish(c: CommunityId, envelope: Uint8Array): void {
+    this.net?.publish(c, envelope)
+  }
+
+  /** Dial peers by address, then reconcile every community with them; returns each session's figures. */
+  async connectPeers(addresses: readonly string[]): Promise<SessionStats[]> {
+    const net = this.net
+    if (!net) return []
+    const out: SessionStats[] = []
+    for (const p of await net.connect(addresses)) {
+      for (const c of [...this.ctx.runtimes.ids()]) {
+        const s = await net.syncPeer(c, p)
+        if (s) out.push(s)
+      }
+    }
+    return out
+  }
+
+  private host(): NetworkHost {
+    const { runtimes, vault, crypto, store } = this.ctx
+    return {
+      // A community still reloading behind its checkpoint is not served or synced until it is whole.
+      communities: () => [...runtimes.values()].filter((rt) => !rt.loading).map((rt) => rt.id),
+      secret: (c) => runtimes.get(c)?.secret,
+      // SYNC-3: the keys stay here; the network only gets the session's target and access control.
+      syncSession: (c, binding) => {
+        const rt = runtimes.get(c)
+        if (!rt || rt.loading || !vault.unlocked) return undefined
+        const pj = rt.pendingJoin
+        return {
+          target: {
+            replica: rt.replica,
+            ingest: (envs) => receiveOps(this.ctx, c, envs),
+            envelopes: (ids) => envelopesOf(store, ids),
+          },
+          access: rosterAccess({
+            replica: rt.replica, community: c, identity: vault.require().identity,
+            ...(pj ? { invite: { id: pj.invite, key: keyPairFromSecret(pj.inviteSecret) } } : {}),
+            localBinding: binding.local, remoteBinding: binding.remote, verify: crypto.verify,
+          }),
+        }
+      },
+      ingest: (c, envs) => receiveOps(this.ctx, c, envs),
+      retryTargets: () => [...runtimes.values()].flatMap((rt) => (rt.pendingJoin ? [...rt.pendingJoin.addresses] : [])),
+      knownPeerTargets: () => [...new Set([...runtimes.values()].flatMap((rt) => [...rt.knownPeers.values()].flatMap((p) => p.addrs)))],
+      rememberPeer: (c, peer, addresses) => runtimes.rememberPeer(c, peer, addresses),
+    }
+  }
+}
+
+/** Ops from a peer (a sync session or gossip) through the one ingest path; `errors`: why some were refused (at most 10). */
+export async function receiveOps(ctx: NodeContext, community: CommunityId, ops: readonly Uint8Array[]): Promise<{ applied: number; rejected: number; errors: string[] }> {
+  const rt = await ctx.runtimes.ready(community, true)
+  const r = await ctx.ingest.receive(rt, ops, 'network')
+  return { applied: r.applied.length, rejected: r.rejected.length, errors: r.rejected.slice(0, 10) }
+}
+
+/** Envelopes of held ops: the replica keeps none in memory (keepEnvelopes: false), the store has them all. */
+export function envelopesOf(store: Store, ids: readonly OpId[]): Promise<(Uint8Array | undefined)[]> {
+  return store.getOps(ids.map((id) => fromHex(id, 32)))
+}

@@ -1,0 +1,81 @@
+/**
+ * The node's side of the browser WebRTC relay (NET-RTC-1..5): the room a
+ * member's (or a waiting invitee's) UI joins, the stored envelopes it
+ * offers, and the envelopes it hands back, which take the one ingest path
+ * (source `relay`) like ops from libp2p.
+ */
+import { decodeOpUnverified, type CommunityId, type UncheckedOp } from '@polity/protocol'
+import { webrtcRoom as roomOf } from '@polity/net'
+import { StoreCorruptError } from '@polity/store'
+import type { EnvelopeBatch, ImportResult, WebrtcRoom } from '@polity/api'
+import type { NodeContext } from './context'
+import type { CommunityRuntime } from './runtimes'
+import { InvalidInputError, NotAMemberError } from './errors'
+import { stillWaiting } from './ingest'
+import { messageOf } from './input-checks'
+import { envelopesOf } from './network'
+import { heldFrom } from './replica-access'
+
+/** Envelopes per relay call (NET-RTC-4): bounds one bridge message. */
+export const RELAY_BATCH = 1000
+const MAX_ERRORS = 10
+
+/** A community this device is a member of or waits to join (it holds the secret). */
+async function relayable(ctx: NodeContext, c: CommunityId): Promise<CommunityRuntime> {
+  ctx.vault.require()
+  const rt = await ctx.runtimes.ready(c)
+  if (!rt.secret) throw new NotAMemberError()
+  return rt
+}
+
+export async function webrtcRoom(ctx: NodeContext, input: { community: CommunityId }): Promise<WebrtcRoom> {
+  const rt = await relayable(ctx, input.community)
+  return { ...roomOf(rt.secret as Uint8Array), signaling: [...(ctx.options.signaling ?? [])] }
+}
+
+export async function envelopesSince(ctx: NodeContext, input: { community: CommunityId; after: number }): Promise<EnvelopeBatch> {
+  const rt = await relayable(ctx, input.community)
+  const after = input.after
+  if (!Number.isSafeInteger(after) || after < 0) throw new InvalidInputError('"after" must be a position returned by an earlier call (a whole number, 0 or more).')
+  const { ids, total } = heldFrom(rt.replica, after, RELAY_BATCH)
+  return {
+    ids,
+    envelopes: (await envelopesOf(ctx.store, ids)).map((b) => {
+      if (!b) throw new StoreCorruptError('a held op is missing from the store')
+      return b
+    }),
+    next: Math.min(total, after + ids.length),
+    done: after + ids.length >= total,
+  }
+}
+
+export async function importEnvelopes(ctx: NodeContext, input: { community: CommunityId; envelopes: Uint8Array[] }): Promise<ImportResult> {
+  const rt = await relayable(ctx, input.community)
+  if (!Array.isArray(input.envelopes) || input.envelopes.length > RELAY_BATCH) {
+    throw new InvalidInputError(`Send 0 to ${RELAY_BATCH} envelopes per call.`)
+  }
+  const ops: UncheckedOp[] = []
+  const errors: string[] = []
+  const report = (m: string): void => {
+    if (errors.length < MAX_ERRORS) errors.push(m)
+  }
+  let rejected = 0
+  input.envelopes.forEach((bytes, i) => {
+    try {
+      if (!(bytes instanceof Uint8Array)) throw new InvalidInputError('not bytes')
+      const u = decodeOpUnverified(bytes, ctx.crypto)
+      if (u.op.community !== rt.id) throw new InvalidInputError('the op belongs to another community')
+      ops.push(u)
+    } catch (e) {
+      rejected++
+      report(`Envelope #${i + 1}: ${messageOf(e)}`)
+    }
+  })
+  const wasPending = rt.pendingJoin !== undefined
+  const r = await ctx.ingest.receive(rt, ops, 'relay')
+  rejected += r.rejected.length
+  for (const m of r.rejected) report(m)
+  if (r.joinError !== undefined) report(r.joinError)
+  if (wasPending && rt.pendingJoin === undefined) ctx.emit({ type: 'communities' })
+  return { applied: r.applied.length, duplicates: r.duplicates, rejected, pending: stillWaiting(rt, r.waiting), dropped: r.dropped, communities: [rt.id], errors }
+}

@@ -1,0 +1,123 @@
+/**
+ * The communities this node holds: one CommunityRuntime each (the replica and
+ * what the node keeps beside it), created on first sight and dropped on lock.
+ * Their sealed metadata (secret, pending join, known peers: community-meta.ts)
+ * is loaded and saved here.
+ */
+import { Replica, type CommunityId, type CommunityState, type CryptoSuite, type MemberId, type ReplicaLimits } from '@polity/protocol'
+import { NotAMemberError, UnknownCommunityError } from './errors'
+import { VerifiedAhead } from './verified-ahead'
+import { decodeMeta, encodeMeta, metaKey, rememberPeer, type KnownPeer, type PendingJoin } from './community-meta'
+import { seal, unseal } from './secrets'
+import type { Store } from './storage'
+
+/** What the node keeps per community besides the replica. */
+export class CommunityRuntime {
+  readonly replica: Replica
+  secret: Uint8Array | undefined
+  pendingJoin: PendingJoin | undefined
+  draftUpdates: Uint8Array[] = []
+  draftTimer: ReturnType<typeof setTimeout> | undefined
+  /** Members' devices this one synced with: libp2p peer id → listen addresses and when (NET-P1). */
+  knownPeers = new Map<string, KnownPeer>()
+  /** While the replica reloads in the background: the checkpointed state (CHECKPOINT-1). */
+  snapshot: CommunityState | undefined
+  loading: Promise<void> | undefined
+  /** The last ingest's apply step: the next one runs after it (ops apply and store in arrival order). */
+  applying: Promise<void> = Promise.resolve()
+  /** Why loading or folding this community failed, if it did: shown in its summary; other communities carry on. */
+  failure: string | undefined
+
+  /** Body signatures of ops in flight that verified ahead on the pool (see verified-ahead.ts). */
+  readonly ahead = new VerifiedAhead()
+
+  constructor(readonly id: CommunityId, crypto: CryptoSuite, limits?: Partial<ReplicaLimits>) {
+    const verify = crypto.verify
+    const suite: CryptoSuite = { ...crypto, verify: (sig, msg, key) => this.ahead.take(sig, msg, key) || verify(sig, msg, key) }
+    this.replica = new Replica({ community: id, crypto: suite, keepEnvelopes: false, ...(limits ? { limits } : {}) })
+  }
+}
+
+export interface RuntimesOptions {
+  readonly crypto: CryptoSuite
+  readonly limits: Partial<ReplicaLimits> | undefined
+  readonly meta: Pick<Store, 'getMeta' | 'putMeta'>
+  /** The data key that seals the metadata; throws while locked. */
+  dataKey(): Uint8Array
+}
+
+export class Runtimes {
+  private readonly map = new Map<CommunityId, CommunityRuntime>()
+
+  constructor(private readonly o: RuntimesOptions) {}
+
+  get(id: CommunityId): CommunityRuntime | undefined {
+    return this.map.get(id)
+  }
+
+  /** The community's runtime; `create`: a new, empty one if there is none (else UnknownCommunityError). */
+  runtime(id: CommunityId, create = false): CommunityRuntime {
+    let rt = this.map.get(id)
+    if (!rt) {
+      if (!create) throw new UnknownCommunityError(id)
+      rt = new CommunityRuntime(id, this.o.crypto, this.o.limits)
+      this.map.set(id, rt)
+    }
+    return rt
+  }
+
+  /** The runtime once its replica is whole (after a background reload, CHECKPOINT-1). */
+  async ready(id: CommunityId, create = false): Promise<CommunityRuntime> {
+    const rt = this.runtime(id, create)
+    if (rt.loading) await rt.loading
+    return rt
+  }
+
+  /** A community `member` belongs to, ready to act in. */
+  async joined(id: CommunityId, member: MemberId): Promise<CommunityRuntime> {
+    const rt = await this.ready(id)
+    if (!rt.replica.roster().members.has(member)) throw new NotAMemberError()
+    return rt
+  }
+
+  values(): IterableIterator<CommunityRuntime> {
+    return this.map.values()
+  }
+
+  ids(): IterableIterator<CommunityId> {
+    return this.map.keys()
+  }
+
+  /** True while the community (or any, without one) is still reloading behind its checkpoint. */
+  isLoading(id?: CommunityId): boolean {
+    return id ? this.map.get(id)?.loading !== undefined : [...this.map.values()].some((rt) => rt.loading !== undefined)
+  }
+
+  /** Forget every community (on lock): pending draft timers stop. */
+  clear(): void {
+    for (const rt of this.map.values()) if (rt.draftTimer) clearTimeout(rt.draftTimer)
+    this.map.clear()
+  }
+
+  async loadMeta(rt: CommunityRuntime): Promise<void> {
+    const key = metaKey(rt.id)
+    const raw = await this.o.meta.getMeta(key)
+    if (!raw) return
+    const m = decodeMeta(unseal(this.o.dataKey(), key, raw))
+    if (m.secret) rt.secret = m.secret
+    if (m.pendingJoin) rt.pendingJoin = m.pendingJoin
+    for (const [peer, p] of m.peers) rt.knownPeers.set(peer, p)
+  }
+
+  async saveMeta(rt: CommunityRuntime): Promise<void> {
+    const key = metaKey(rt.id)
+    await this.o.meta.putMeta(key, seal(this.o.dataKey(), key, encodeMeta({ secret: rt.secret, pendingJoin: rt.pendingJoin, peers: rt.knownPeers })))
+  }
+
+  /** NET-P1: a member's device this one completed a session with, kept in the sealed meta. */
+  rememberPeer(c: CommunityId, peer: string, addresses: readonly string[]): void {
+    const rt = this.map.get(c)
+    if (!rt) return
+    if (rememberPeer(rt.knownPeers, peer, addresses, Date.now())) void this.saveMeta(rt).catch(() => undefined)
+  }
+}

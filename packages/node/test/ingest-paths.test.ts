@@ -1,0 +1,125 @@
+/**
+ * INGEST-1: every op a node takes in goes through one path, whatever its
+ * source — made here, from a peer (sync and gossip call `receiveOps`), from a
+ * bundle file, or relayed by a browser. So the same op gets the same verdict
+ * by every route: a valid one is applied, stored and evented; a forged one is
+ * refused with the same message; one that breaks a rule is refused with the
+ * same rule, the node's own attempt included.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import {
+  DEFAULT_RULES, certifyDevice, createOp, decodeOpUnverified, generateKeyPair, recoveryPhraseOf, toHex,
+  type AnyOp, type CommunityId, type KeyPair,
+} from '@polity/protocol'
+import type { PolityEvent } from '@polity/api'
+import { PolityNode, RefusedError, decodeBundle, encodeBundle } from '../src/index'
+import { PASS, freshNode, withIdentity } from './helpers'
+
+const open: PolityNode[] = []
+afterEach(async () => {
+  for (const n of open.splice(0)) await n.close()
+})
+
+/** A community made outside any node, so the test holds the founder's device key and can sign what it likes. */
+function foreignCommunity(): { founder: KeyPair; device: KeyPair; community: CommunityId; genesis: AnyOp; valid: AnyOp; selfRole: AnyOp; forged: Uint8Array } {
+  const founder = generateKeyPair()
+  const device = generateKeyPair()
+  const time = Date.now()
+  const genesis = createOp({
+    community: null, seq: 1, deps: [], time, kind: 'genesis',
+    body: { name: 'Paths', purpose: '', charter: '', rules: DEFAULT_RULES, founder: founder.publicKey, cert: certifyDevice(founder, device.publicKey), parent: undefined },
+  }, device) as AnyOp
+  const community = genesis.community
+  const valid = createOp({ community, seq: 2, deps: [genesis.id], time, kind: 'profile.set', body: { name: 'Valid' } }, device) as AnyOp
+  // ROSTER-9: no one may change their own role — a founder's device signing it is still refused.
+  const selfRole = createOp({ community, seq: 3, deps: [valid.id], time, kind: 'member.role', body: { member: founder.publicKey, role: 'member' } }, device) as AnyOp
+  const other = createOp({ community, seq: 3, deps: [valid.id], time, kind: 'profile.set', body: { name: 'Forged' } }, device) as AnyOp
+  const forged = other.bytes.slice()
+  forged[forged.length - 2] = (forged[forged.length - 2] as number) ^ 0x01
+  return { founder, device, community, genesis, valid, selfRole, forged }
+}
+
+async function node(label: string): Promise<PolityNode> {
+  const n = (await withIdentity(label)).node
+  open.push(n)
+  return n
+}
+
+function events(n: PolityNode): PolityEvent[] {
+  const seen: PolityEvent[] = []
+  n.subscribe((e) => seen.push(e))
+  return seen
+}
+
+const ids = async (n: PolityNode, c: CommunityId): Promise<string[]> =>
+  decodeBundle(await n.exportBundle({ community: c })).map((b) => decodeOpUnverified(b).op.id).sort()
+
+describe('INGEST-1: one ingest path for own, network, bundle and relay ops', () => {
+  it('INGEST-1: the same ops get the same verdict by every route: applied, stored and evented, or refused with the same rule', async () => {
+    const f = foreignCommunity()
+    const envelopes = [f.genesis.bytes, f.valid.bytes, f.selfRole.bytes, f.forged]
+    const c = f.community
+
+    const viaBundle = await node('path-bundle')
+    const viaRelay = await node('path-relay')
+    const viaNetwork = await node('path-network')
+    // The relay serves members and invitees only: this device holds the community's secret.
+    await viaRelay.fetchCommunity(c, [], new Uint8Array(32).fill(7))
+    const seen = [viaBundle, viaRelay, viaNetwork].map(events)
+
+    const bundle = await viaBundle.importBundle({ bytes: encodeBundle(envelopes) })
+    const relay = await viaRelay.importEnvelopes({ community: c, envelopes })
+    const network = await viaNetwork.receiveOps(c, envelopes)
+
+    for (const r of [bundle, relay, network]) expect(r).toMatchObject({ applied: 2, rejected: 2 })
+    const refusals = [bundle.errors, relay.errors, network.errors].map((e) => [...e].sort())
+    expect(refusals[0]).toHaveLength(2)
+    expect(refusals[1]).toEqual(refusals[0])
+    expect(refusals[2]).toEqual(refusals[0])
+    const rule = refusals[0]!.find((m) => m.startsWith('ROSTER-9: '))
+    expect(rule).toBe('ROSTER-9: no one may change their own role')
+    expect(refusals[0]!.some((m) => /^ENV-6/.test(m))).toBe(true)
+
+    // Applied means stored (what a bundle exports is read back from disk) and told to the UIs.
+    const held = [f.genesis.id, f.valid.id].sort()
+    for (const n of [viaBundle, viaRelay, viaNetwork]) {
+      expect(await ids(n, c)).toEqual(held)
+      expect((await n.getCommunity({ community: c })).members.map((m) => m.name)).toEqual(['Valid'])
+    }
+    for (const s of seen) expect(s).toContainEqual({ type: 'community', community: c, ops: 2 })
+
+    // Own: the founder's identity on a node of its own (a new device, which links itself on the way in).
+    const { node: own } = await freshNode('path-own')
+    open.push(own)
+    await own.restoreIdentity({ phrase: recoveryPhraseOf(f.founder.secretKey), passphrase: PASS })
+    expect((await own.importBundle({ bytes: encodeBundle([f.genesis.bytes, f.valid.bytes]) })).applied).toBe(2)
+    const before = await ids(own, c)
+    expect(before).toHaveLength(3) // genesis, profile, and this device's device.link
+    const ownSeen = events(own)
+    const refused = await own.changeRole({ community: c, member: toHex(f.founder.publicKey), role: 'member' }).then(() => undefined, (e: unknown) => e)
+    expect(refused).toBeInstanceOf(RefusedError)
+    expect((refused as Error).message).toBe('No one may change their own role (rule ROSTER-9).')
+    expect(await ids(own, c)).toEqual(before)
+    expect(ownSeen).toEqual([])
+
+    await own.setProfile({ community: c, name: 'Own' })
+    expect(ownSeen).toContainEqual({ type: 'community', community: c, ops: 4 })
+    // What the own path stored is what the other routes apply; all four end in the same state.
+    const mine = decodeBundle(await own.exportBundle({ community: c }))
+    expect((await viaBundle.importBundle({ bytes: encodeBundle(mine) })).applied).toBe(2)
+    expect((await viaRelay.importEnvelopes({ community: c, envelopes: mine })).applied).toBe(2)
+    expect((await viaNetwork.receiveOps(c, mine)).applied).toBe(2)
+    const state = await own.getCommunity({ community: c })
+    expect(state.members.map((m) => m.name)).toEqual(['Own'])
+    for (const n of [viaBundle, viaRelay, viaNetwork]) expect(await n.getCommunity({ community: c })).toEqual(state)
+  })
+
+  it('INGEST-1: commands issued at once each take their own turn: none claims another\'s seq, all apply', async () => {
+    const a = await node('turns')
+    const c = await a.createCommunity({ name: 'Turns', purpose: '', charter: '' })
+    const before = a.replicaOf(c).size
+    await Promise.all(Array.from({ length: 12 }, (_, i) => a.setProfile({ community: c, name: `Name ${i}` })))
+    expect(a.replicaOf(c).size).toBe(before + 12)
+    expect((await a.getCommunity({ community: c })).members[0]?.name).toBe('Name 11')
+  })
+})
