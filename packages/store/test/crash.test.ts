@@ -4,7 +4,7 @@
  * times on the same directory; each time the store must reopen cleanly with
  * every acknowledged op, a count equal to what it iterates, and a state equal to a full refold.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect } from 'vitest'
 import { spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -12,9 +12,9 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Replica, decodeOp, fromHex } from '@polity/protocol'
 import { LevelStore } from '../src/index'
+import { seeded } from '../../protocol/test/seeds'
 
 const writer = fileURLToPath(new URL('./crash-writer.ts', import.meta.url))
-const SEED = Number(process.env.POLITY_CRASH_SEED ?? 20261124)
 
 function runAndKill(dir: string, killAfterMs: number, seed: number): Promise<string[]> {
   return new Promise((resolve, reject) => {
@@ -39,7 +39,7 @@ function runAndKill(dir: string, killAfterMs: number, seed: number): Promise<str
 }
 
 describe('crash safety (I4)', () => {
-  it(`CRASH-1: 20 SIGKILLs mid-write lose no acknowledged op (seed ${SEED})`, async () => {
+  seeded('STORE-2 (I4): 20 SIGKILLs mid-write lose no acknowledged op', { fixed: [20261124], timeout: 300_000 }, (run) => run.eachAsync(async ({ seed: SEED }) => {
     const dir = join(mkdtempSync(join(tmpdir(), 'polity-crash-')), 'db')
     let rand = SEED
     const rng = (): number => ((rand = (rand * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
@@ -65,5 +65,5 @@ describe('crash safety (I4)', () => {
       }
     }
     expect(acknowledged.size).toBeGreaterThan(20)
-  }, 180_000)
+  }))
 })
