@@ -93,7 +93,7 @@ describe('docs say what is true', () => {
 
   it('every `pnpm <script>` the README names is a root script', () => {
     const scripts = Object.keys((JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts)
-    const named = [...read('README.md').matchAll(/npx -y pnpm@10 ([a-z][a-z:-]*)/g)].map((m) => m[1] as string).filter((s) => !['install', 'exec', '--filter'].includes(s))
+    const named = [...read('README.md').matchAll(/npx -y pnpm@10 ([a-z][a-z0-9:-]*)/g)].map((m) => m[1] as string).filter((s) => !['install', 'exec', '--filter'].includes(s))
     expect(named.length).toBeGreaterThan(5)
     for (const s of new Set(named)) expect(scripts, s).toContain(s)
   })
