@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
 
 // Four projects:
 // - `unit` (`pnpm test`): pure and single-process tests, under 2 minutes on 2 cores;
@@ -29,7 +29,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'test/unit/**/*.test.ts'],
-          exclude: ['**/node_modules/**', ...SLOW],
+          exclude: [...configDefaults.exclude, ...SLOW],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
