@@ -1,7 +1,27 @@
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
 
-// Three projects: `unit` (pure and single-process tests, fast), `network`
-// (real libp2p nodes on 127.0.0.1), `e2e` (the real UI in Debian's Chromium).
+// Four projects:
+// - `unit` (`pnpm test`): pure and single-process tests, under 2 minutes on 2 cores;
+// - `slow` (`pnpm test:slow`): the suites listed below — the big generative and
+//   convergence runs, the SIGKILL crash test, the simulator, checkpoints, and the
+//   tests that spawn the CLI or run the built desktop main process;
+// - `network`: real libp2p nodes on 127.0.0.1;
+// - `e2e`: the real UI in Debian's Chromium.
+// `pnpm test:ci` (and so .ci/run) runs all four. Seeded tests take their seeds
+// from packages/protocol/test/seeds.ts (POLITY_SEED, POLITY_FRESH).
+const SLOW = [
+  'packages/store/test/crash.test.ts',
+  'packages/protocol/test/convergence.test.ts',
+  'packages/protocol/test/invite-generative.test.ts',
+  'packages/protocol/test/governance-generative.test.ts',
+  'packages/protocol/test/charter-fuzz.test.ts',
+  'test/unit/sync-simulator.test.ts',
+  'test/unit/checkpoint.test.ts',
+  'apps/peer/test/cli.test.ts',
+  'apps/peer/test/cli-shell.test.ts',
+  'apps/desktop/test/main-smoke.test.ts',
+]
+
 export default defineConfig({
   test: {
     projects: [
@@ -9,8 +29,17 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...SLOW],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'slow',
+          include: SLOW,
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
         },
       },
       {

@@ -5,7 +5,10 @@
 #   2. lint and typecheck;
 #   3. the builds the tests run: the UI and the bundled `polity` command
 #      (the desktop smoke test bundles the Electron main process itself);
-#   4. every test project: unit (with the desktop smoke test), network, e2e.
+#   4. every test project: unit (fast), slow (generative and convergence runs,
+#      the crash test, the simulator, the CLI and desktop smoke tests), network, e2e.
+# Seeded tests run their fixed seeds and a few fresh ones; a failure prints
+# the POLITY_SEED=… command that replays it (packages/protocol/test/seeds.ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
@@ -26,5 +29,6 @@ pnpm typecheck
 pnpm --filter @polity/ui build
 pnpm build:cli
 vitest run --project unit
+vitest run --project slow
 vitest run --project network
 vitest run --project e2e

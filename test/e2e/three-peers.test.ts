@@ -104,7 +104,7 @@ async function join(page: Page, link: string, name: string): Promise<void> {
 }
 
 describe('browser mode, three peers (E2E)', () => {
-  it('E2E-1: A founds a community and invites B and C by link; all three see the same roster', async () => {
+  it('LINK-1, ROSTER-5 (e2e): A founds a community and invites B and C by link; all three see the same roster', async () => {
     const [a, b, c] = pages as [Page, Page, Page]
     expect(await axeSerious(a), 'onboarding screen').toEqual([])
     await a.screenshot({ path: `${SHOTS}01-onboarding.png` })
@@ -114,7 +114,7 @@ describe('browser mode, three peers (E2E)', () => {
     await a.getByTestId('community-name').fill('Harbor Commons')
     await a.getByTestId('community-purpose').fill('A shared harbor, governed together')
     await a.getByTestId('my-name').fill('Ana')
-    // GOV-1: amendments need no minimum voting period here, so E2E-3 can close at once.
+    // GOV-1: amendments need no minimum voting period here, so the amendment test can close at once.
     await a.getByTestId('show-rules').click()
     await a.getByTestId('rule-charter-days').fill('0')
     await a.getByTestId('create-community').click()
@@ -132,7 +132,7 @@ describe('browser mode, three peers (E2E)', () => {
     }
   }, 180_000)
 
-  it('E2E-2: A and B type into the charter at the same moment; both see the merged text', async () => {
+  it('CHARTER-E3, CHARTER-F1 (e2e): A and B type into the charter at the same moment; both see the merged text', async () => {
     const [a, b] = pages as [Page, Page]
     for (const p of [a, b]) {
       await p.getByTestId('tab-charter').click()
@@ -162,7 +162,7 @@ describe('browser mode, three peers (E2E)', () => {
     await b.screenshot({ path: `${SHOTS}03-charter-merged-b.png` })
   }, 120_000)
 
-  it('E2E-3: B proposes the draft as an amendment; C votes while offline and it counts after C reconnects; A closes; all show the outcome and the new charter', async () => {
+  it('CHARTER-V1, CLOSE-5, NET-P1 (e2e): B proposes the draft as an amendment; C votes while offline and it counts after C reconnects; A closes; all show the outcome and the new charter', async () => {
     const [a, b] = pages as [Page, Page]
     const draft = (await b.getByTestId('charter-editor').textContent()) ?? ''
     await b.getByTestId('propose-draft').click()
@@ -205,7 +205,7 @@ describe('browser mode, three peers (E2E)', () => {
     }
   }, 240_000)
 
-  it('E2E-4: C forks the community at the new version; the fork shows its lineage', async () => {
+  it('FORK-1, FORK-5 (e2e): C forks the community at the new version; the fork shows its lineage', async () => {
     const c = pages[2] as Page
     await c.getByTestId('tab-fork').click()
     expect(await c.getByTestId('fork-version').inputValue()).toBe('1')
@@ -228,7 +228,7 @@ describe('browser mode, three peers (E2E)', () => {
     expect(await c.getByTestId('member').count()).toBe(1)
   }, 120_000)
 
-  it('E2E-4b (FORK-5): a fork genesis with a made-up member list at the parent\'s real heads is imported and shown as a false lineage, never as a fork', async () => {
+  it('FORK-5 (e2e, forged lineage): a fork genesis with a made-up member list at the parent\'s real heads is imported and shown as a false lineage, never as a fork', async () => {
     const c = pages[2] as Page
     const parentState = await stateByName(c, 'Harbor Commons')
     const charter = (parentState.charter.versions[1] as { text: string }).text
@@ -270,7 +270,7 @@ describe('browser mode, three peers (E2E)', () => {
     await c.getByTestId('community-title').filter({ hasText: 'Harbor Commons North' }).waitFor({ timeout: 30_000 })
   }, 120_000)
 
-  it('E2E-5/6: Arabic renders the community screen right-to-left; axe finds no serious violations on any screen', async () => {
+  it('I18N-1, A11Y-1 (e2e): Arabic renders the community screen right-to-left; axe finds no serious violations on any screen', async () => {
     const a = pages[0] as Page
     for (const tab of ['home', 'roster', 'proposals', 'charter', 'fork', 'network', 'settings']) {
       await a.getByTestId(`tab-${tab}`).click()

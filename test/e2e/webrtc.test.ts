@@ -1,5 +1,5 @@
 /**
- * NET-T8 (issue 5, test 8): two browser-mode clients with libp2p switched
+ * NET-RTC-4, NET-RTC-5 (issue 5, test 8): two browser-mode clients with libp2p switched
  * off (`polity ui --no-network`) sync over the WebRTC relay alone, through
  * the signaling server `polity serve --no-network` hosts on 127.0.0.1: B
  * joins by invite link and receives A's charter edit. Every op crossed
@@ -42,8 +42,8 @@ const draftText = (p: Page): Promise<string> =>
     return el ? (el.value ?? el.textContent ?? '') : ''
   })
 
-describe('WebRTC relay (NET-T8)', () => {
-  it('NET-T8: with libp2p off, B joins by link and sees A\'s charter edit over y-webrtc alone', async () => {
+describe('WebRTC relay (NET-RTC-4, NET-RTC-5)', () => {
+  it('NET-RTC-4, NET-RTC-5 (e2e): with libp2p off, B joins by link and sees A\'s charter edit over y-webrtc alone', async () => {
     const [a, b] = pages as [Page, Page]
     await onboard(a)
     await a.getByTestId('show-create').click()

@@ -1,5 +1,5 @@
 /**
- * NET-T2: six nodes where each only knows one neighbour's address (a chain of
+ * NET-2: six nodes where each only knows one neighbour's address (a chain of
  * invites) find each other through the DHT rendezvous derived from the
  * community secret, and converge.
  */
@@ -12,8 +12,8 @@ afterAll(async () => {
   for (const n of nodes) await n.close().catch(() => undefined)
 })
 
-describe('discovery (NET-T2)', () => {
-  it('NET-T2: six nodes in a chain discover each other through the DHT rendezvous and converge', async () => {
+describe('discovery (NET-2)', () => {
+  it('NET-2: six nodes in a chain discover each other through the DHT rendezvous and converge', async () => {
     const quiet = { ...LOOPBACK, syncIntervalMs: 2000 }
     const first = (await netNode('dht0', { network: quiet })).node
     nodes.push(first)
@@ -33,7 +33,7 @@ describe('discovery (NET-T2)', () => {
         return peerIds.every((p, j) => j === i || connected.has(p))
       })
     }, 'every node connected to the five others')
-    console.log(`NET-T2: all six connected through the DHT in ${took} ms`)
+    console.log(`NET-2: all six connected through the DHT in ${took} ms`)
     await nodes[5]!.setProfile({ community, name: 'the last one' })
     await within(30_000, async () => {
       await Promise.all(nodes.map((n) => n.syncNow()))

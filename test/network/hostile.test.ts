@@ -1,5 +1,5 @@
 /**
- * NET-T6: hostile peers. Each attack comes from a fresh libp2p node holding a
+ * NET-7: hostile peers. Each attack comes from a fresh libp2p node holding a
  * real invite (so it passes the access check where that matters). After
  * each, the honest node is up and answers its honest peer, its state is
  * unchanged, and the hostile peer is disconnected (and banned).
@@ -43,8 +43,8 @@ async function openSession(lp: ReturnType<typeof lpStream>, community: string, p
   await lp.write(writeMessage({ type: 'hello', heads: [], probes: [], total: 0 }))
 }
 
-describe('hostile peers (NET-T6)', () => {
-  it('NET-T6: garbage, oversized frames, forged and foreign ops, endless fake heads and stream floods change nothing and get the peer cut off', async () => {
+describe('hostile peers (NET-7)', () => {
+  it('NET-7, SYNC-2, NET-4: garbage, oversized frames, forged and foreign ops, endless fake heads and stream floods change nothing and get the peer cut off', async () => {
     const a = (await netNode('honest-a')).node
     nodes.push(a)
     const community = await a.createCommunity({ name: 'Fortress', purpose: '', charter: '# Fortress\n' })

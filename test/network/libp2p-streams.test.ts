@@ -84,7 +84,7 @@ describe('frame streams (NET-4)', () => {
     expect(s.closeError).toBeUndefined()
   })
 
-  it('NET-4b: a sender faster than its reader waits (backpressure) instead of overflowing the stream; 40 MiB arrive whole (regression: cold sync of 50k ops was reset)', async () => {
+  it('NET-4 (backpressure): a sender faster than its reader waits (backpressure) instead of overflowing the stream; 40 MiB arrive whole (regression: cold sync of 50k ops was reset)', async () => {
     const s = await dialProtocol(client, parseAddress(tcpAddress(server)), SLOW, timeout(60_000))
     const frame = new Uint8Array(256 * 1024).fill(3)
     for (let i = 0; i < 160; i++) await s.send(frame)

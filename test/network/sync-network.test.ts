@@ -20,7 +20,7 @@ async function node(label: string, phrase?: string, network?: NetworkOptions): P
 }
 
 describe('network: real libp2p nodes on 127.0.0.1', () => {
-  it('NET-T1: two nodes cold-sync a 10,000-op community; states identical', async () => {
+  it('SYNC-4 (libp2p): two nodes cold-sync a 10,000-op community; states identical', async () => {
     const g = generateCommunity({ seed: 11, ...sizesFor(10_000) })
     const a = await node('a', recoveryPhraseOf(g.founder.secretKey))
     const imported = await a.importBundle({ bytes: encodeBundle(g.ops.map((o) => o.bytes)) })
@@ -36,10 +36,10 @@ describe('network: real libp2p nodes on 127.0.0.1', () => {
     expect(b.replicaOf(g.community).size).toBe(g.ops.length + 2) // both restored devices linked themselves
     const st = await b.syncStatus({ community: g.community })
     const bytes = g.ops.reduce((n, o) => n + o.bytes.length, 0)
-    console.log(`NET-T1: cold sync of ${g.ops.length} ops in ${seconds.toFixed(2)} s (${Math.round(g.ops.length / seconds)} ops/s); envelopes ${(bytes / 1e6).toFixed(2)} MB; status ${JSON.stringify(st.peers.map((p) => ({ transport: p.transport, weLack: p.weLack })))}`)
+    console.log(`SYNC-4: cold sync of ${g.ops.length} ops in ${seconds.toFixed(2)} s (${Math.round(g.ops.length / seconds)} ops/s); envelopes ${(bytes / 1e6).toFixed(2)} MB; status ${JSON.stringify(st.peers.map((p) => ({ transport: p.transport, weLack: p.weLack })))}`)
   }, 180_000)
 
-  it('NET-T4/T5: a late joiner with nothing but an invite link catches up; a non-member gets nothing', async () => {
+  it('SYNC-3 (libp2p): a late joiner with nothing but an invite link catches up; a non-member gets nothing', async () => {
     const a = await node('founder')
     const community = await a.createCommunity({ name: 'Net Town', purpose: 'p2p', charter: '# Net Town\n', founderName: 'A' })
     for (let i = 0; i < 20; i++) await a.setProfile({ community, name: `A${i}` })
@@ -78,7 +78,7 @@ describe('network: real libp2p nodes on 127.0.0.1', () => {
     console.log(`NET-P1: back in sync ${took} ms after unlocking`)
   }, 120_000)
 
-  it('NET-T3/T7/T9: partition — two of five stop; both sides edit (incl. a removal and votes); restart; converge; the removed member fetches nothing new; status counts are exact', async () => {
+  it('SYNC-4, SYNC-3, SYNC-7 (libp2p): partition — two of five stop; both sides edit (incl. a removal and votes); restart; converge; the removed member fetches nothing new; status counts are exact', async () => {
     // No periodic sessions and no re-dialing of remembered peers here: every reconciliation is explicit, so the healing session's figures are exact.
     const quiet: NetworkOptions = { ...LOOPBACK, syncIntervalMs: 3_600_000, redialKnownPeers: false }
     const nodes: PolityNode[] = []
@@ -117,7 +117,7 @@ describe('network: real libp2p nodes on 127.0.0.1', () => {
     const restarted = Date.now()
     await n3.startNetwork({ ...quiet, listen: ['/ip4/127.0.0.1/tcp/0'] })
     const healing = await n3.connectPeers([founder.networkAddresses()[0]!])
-    // SYNC-7 / NET-T9: n3 lacked the founder's removal and two votes (3 ops); the founder lacked n3's vote and profile (2 ops).
+    // SYNC-7: n3 lacked the founder's removal and two votes (3 ops); the founder lacked n3's vote and profile (2 ops).
     expect(healing.map((s) => [s.weLacked, s.theyLacked])).toEqual([[3, 2]])
     expect(n3.replicaOf(community).size - before3).toBe(3)
     const took = await within(30_000, async () => {
@@ -125,7 +125,7 @@ describe('network: real libp2p nodes on 127.0.0.1', () => {
       const s = await Promise.all([founder, nodes[1]!, nodes[2]!, n3].map((n) => stateOf(n, community)))
       return new Set(s).size === 1
     }, 'the healed four converge')
-    console.log(`NET-T3: converged ${Date.now() - restarted} ms after restart (${took} ms after the healing session)`)
+    console.log(`SYNC-4: converged ${Date.now() - restarted} ms after restart (${took} ms after the healing session)`)
     const st = await n3.syncStatus({ community })
     expect(st.online).toBe(true)
     expect(st.peers.length).toBeGreaterThan(0)

@@ -1,13 +1,15 @@
 /**
- * SIM-1: 5–20 replicas, random sessions, dropped frames, partitions: all
- * converge after healing. Seeded; a failing seed is printed.
+ * SYNC-4 in a simulated network: 5–20 replicas, random sessions, dropped
+ * frames, partitions: all converge after healing. Seeded (seeds.ts); a
+ * failing seed prints its replay command.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect } from 'vitest'
 import { rosterAccess, Simulator, type SimPeer } from '@polity/sync'
 import { generateCommunity, sizesFor } from '../bench/generate'
 import { author, crypto, peer } from './sync-helpers'
+import { range } from '../../packages/protocol/test/random'
+import { seeded } from '../../packages/protocol/test/seeds'
 
-const SEEDS = Number(process.env.POLITY_SIM_SEEDS ?? 100)
 const base = generateCommunity({ seed: 99, ...sizesFor(600), members: 24 })
 
 async function runSeed(seed: number): Promise<void> {
@@ -40,18 +42,6 @@ async function runSeed(seed: number): Promise<void> {
   expect(new Set(states).size).toBe(1)
 }
 
-describe('network simulator (SIM-1)', () => {
-  const chunk = 20
-  for (let from = 1; from <= SEEDS; from += chunk) {
-    it(`SIM-1: 5–20 replicas, drops and a partition converge after healing: seeds ${from}..${Math.min(SEEDS, from + chunk - 1)}`, async () => {
-      for (let seed = from; seed < from + chunk && seed <= SEEDS; seed++) {
-        try {
-          await runSeed(seed)
-        } catch (e) {
-          console.error(`simulator failed with seed ${seed}`)
-          throw e
-        }
-      }
-    }, 120_000)
-  }
+describe('network simulator (SYNC-4)', () => {
+  seeded('SYNC-4: 5–20 replicas, drops and a partition converge after healing', { fixed: range(1, 100), chunk: 20, fresh: 5, timeout: 120_000 }, (run) => run.eachAsync(({ seed }) => runSeed(seed)))
 })

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { DeepLinks, joinLink, joinLinkIn, MAX_LINK_LENGTH, MAX_WAITING_LINKS } from '../src/deep-links'
+import { seeded } from '../../../packages/protocol/test/seeds'
 
 describe('deep links (DESK-2)', () => {
   it('DESK-2: join links are taken (as launchers pass them), everything else is ignored', () => {
@@ -18,9 +19,7 @@ describe('deep links (DESK-2)', () => {
     expect(joinLinkIn(['/usr/bin/polity', '--hidden'])).toBeUndefined()
   })
 
-  it('DESK-2: an accepted link has no whitespace or control characters and stays within the bound (seeded)', () => {
-    const seed = 20261217
-    console.log(`joinLink property seed ${seed}`)
+  seeded('DESK-2: an accepted link has no whitespace or control characters and stays within the bound', { fixed: [20261217] }, (run) => run.each(({ seed }) => {
     fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), fc.boolean(), (tail, prefixed) => {
       const link = joinLink(prefixed ? `polity://join?${tail}` : tail)
       if (link === undefined) return
@@ -28,7 +27,7 @@ describe('deep links (DESK-2)', () => {
       expect(link).not.toMatch(/[\s\p{Cc}\p{Cf}]/u)
       expect(link.length).toBeLessThanOrEqual(MAX_LINK_LENGTH)
     }), { seed, numRuns: 1000 })
-  })
+  }))
 
   it('DESK-2: links wait until the UI listens, at most a few; after a reload they wait again', () => {
     const got: string[] = []

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import type { CommunityId, CommunityState, CommunitySummary, MemberId, OpId, ProposalView } from '@polity/api'
 import { CLOSING_WINDOW_MS, MAX_SHOWN, NoticeTracker, shown } from '../src/notices'
+import { seeded } from '../../../packages/protocol/test/seeds'
 
 const ME = 'aa'.repeat(32) as MemberId
 const THEM = 'bb'.repeat(32) as MemberId
@@ -68,9 +69,7 @@ describe('notices (DESK-4)', () => {
     expect(fresh.communities([summary(false)])).toEqual([])
   })
 
-  it('DESK-4: member-chosen text is shown on one line, without control or bidi characters, at most 80 characters (seeded)', () => {
-    const seed = 20261216
-    console.log(`shown() property seed ${seed}`)
+  seeded('DESK-4: member-chosen text is shown on one line, without control or bidi characters, at most 80 characters', { fixed: [20261216] }, (run) => run.each(({ seed }) => {
     fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (s) => {
       const out = shown(s)
       expect(out.length).toBeLessThanOrEqual(MAX_SHOWN)
@@ -78,5 +77,5 @@ describe('notices (DESK-4)', () => {
       expect(out).toBe(out.trim())
     }), { seed, numRuns: 500 })
     expect(shown('Vote\u202e\u0007 now\n\nplease')).toBe('Vote now please')
-  })
+  }))
 })

@@ -13,15 +13,15 @@ import { WebSocket } from 'ws'
 import { PolityNode } from '@polity/node'
 import { decodeWire, type CommunityId, type WireResponse } from '@polity/api'
 import { startUiServer, type UiServer } from '../src/ui-server'
+import { seeded } from '../../../packages/protocol/test/seeds'
 
-const SEED = 99173
 function seededNames(seed: number, n: number): string[] {
   let s = seed
   const next = (): number => ((s = (s * 48271) % 2147483647) / 2147483647)
   const alphabet = 'abcdefghijklmnopqrstuvwxyz_$ABC0123456789-.é漢'
   return Array.from({ length: n }, () => Array.from({ length: 1 + Math.floor(next() * 12) }, () => alphabet[Math.floor(next() * alphabet.length)]).join(''))
 }
-const NAMES = [...new Set([...Object.getOwnPropertyNames(Object.prototype), '__proto__', 'prototype', ...seededNames(SEED, 8)])]
+const namesFor = (seed: number): string[] => [...new Set([...Object.getOwnPropertyNames(Object.prototype), '__proto__', 'prototype', ...seededNames(seed, 8)])]
 
 let node: PolityNode
 let server: UiServer
@@ -70,7 +70,8 @@ describe('the browser-mode bridge (BRIDGE-5)', () => {
     expect((await node.getCommunity({ community })).members[0]?.name).toBe('Ana B')
   })
 
-  it(`BRIDGE-5: built-in and random names as a method, an input key or a nested key get a named error and change nothing (seed ${SEED})`, async () => {
+  seeded('BRIDGE-5: built-in and random names as a method, an input key or a nested key get a named error and change nothing', { fixed: [99173], timeout: 120_000 }, (run) => run.eachAsync(async ({ seed: SEED }) => {
+    const NAMES = namesFor(SEED)
     const before = await node.getCommunity({ community })
     const C = JSON.stringify(community)
     const yesno = '{"type":"yesno","quorum":[1,2],"threshold":[1,2]}'
@@ -102,7 +103,7 @@ describe('the browser-mode bridge (BRIDGE-5)', () => {
     expect(await node.getCommunity({ community })).toEqual(before)
     expect((await node.listCommunities()).map((c) => c.name)).toEqual(['Bridge Town'])
     expect((await node.identityStatus()).state).toBe('unlocked')
-  }, 120_000)
+  }))
 
   it('BRIDGE-5: the node itself refuses what the bridge would (for in-process callers): a proposal kind "constructor", a method with an extra field', async () => {
     const before = await node.getCommunity({ community })

@@ -57,7 +57,7 @@ describe('polity CLI', () => {
     expect(badKey.stderr).toMatch(/did:key/)
   }, 120_000)
 
-  it('CLI-GOV: --rule sets per-class floors; proposals default to the floor and a looser one is refused naming the rule (GOV-1..3)', async () => {
+  it('GOV-1..3 (CLI): --rule sets per-class floors; proposals default to the floor and a looser one is refused naming the rule', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'polity-cli-')), 'g')
     await json(dir, 'identity', 'create')
     const bad = await polity(dir, 'community', 'create', '--name', 'X', '--rule', 'quorum=1/2')

@@ -7,8 +7,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { API_METHODS, ApiError, checkApiInput, decodeWire } from '../src/index'
-
-const SEED = 424242
+import { seeded } from '../../protocol/test/seeds'
 
 function seededNames(seed: number, n: number): string[] {
   let s = seed >>> 0
@@ -23,7 +22,7 @@ function seededNames(seed: number, n: number): string[] {
   return Array.from({ length: n }, () => Array.from({ length: 1 + Math.floor(next() * 12) }, () => alphabet[Math.floor(next() * alphabet.length)]).join(''))
 }
 
-const NAMES = [...new Set([...Object.getOwnPropertyNames(Object.prototype), '__proto__', 'prototype', ...seededNames(SEED, 16)])]
+const namesFor = (seed: number): string[] => [...new Set([...Object.getOwnPropertyNames(Object.prototype), '__proto__', 'prototype', ...seededNames(seed, 16)])]
 
 /** JSON.parse keeps `__proto__` as an own key, as the bridge receives it. */
 const withKey = (o: object, k: string): Record<string, unknown> => JSON.parse(JSON.stringify(o).replace(/^\{/, `{${JSON.stringify(k)}:1${Object.keys(o).length ? ',' : ''}`)) as Record<string, unknown>
@@ -52,7 +51,8 @@ describe('API input checks (BRIDGE-5)', () => {
     for (const [m, input] of Object.entries(valid)) expect(checkApiInput(m, input)).toBe(m)
   })
 
-  it(`BRIDGE-5: every built-in or random name as a method, a field, a nested field or a variant type is refused (seed ${SEED})`, () => {
+  seeded('BRIDGE-5: every built-in or random name as a method, a field, a nested field or a variant type is refused', { fixed: [424242] }, (run) => run.each(({ seed: SEED }) => {
+    const NAMES = namesFor(SEED)
     let cases = 0
     for (const name of NAMES) {
       expect(code(() => checkApiInput(name, {})), `method ${name}`).toBe('ERR_UNKNOWN_METHOD')
@@ -80,7 +80,7 @@ describe('API input checks (BRIDGE-5)', () => {
       }
     }
     console.log(`BRIDGE-5: seed ${SEED}, ${NAMES.length} names, ${cases} calls refused`)
-  })
+  }))
 
   it('BRIDGE-5: the message names the field and what the method takes', () => {
     expect(() => checkApiInput('setProfile', withKey({ community: C, name: 'x' }, 'constructor'))).toThrow('setProfile has no field "constructor"; its fields are community, name.')

@@ -191,7 +191,7 @@ export function streamFrames(stream: Stream, o: FrameStreamOptions | number = {}
         stream.send(lp.encode.single(frame))
         // Backpressure by what is actually queued: libp2p's onDrain() keeps resolving once it has
         // resolved, so a fast sender would fill the stream's write buffer past its limit and be
-        // reset (seen at ~50k ops in one sync). Wait until the queue is below the mark.
+        // reset (test NET-4 (backpressure)). Wait until the queue is below the mark.
         if (stream.writeBufferLength > WRITE_HIGH_WATER) await waitForRoom(stream, options?.signal)
       } catch (e) {
         if (options?.signal?.aborted) throw new NetAbortedError('Sending', e)

@@ -1,13 +1,13 @@
 /** The pieces of PolityNetwork that need no network: ban list, NET-P1 re-dial backoff, breach classification, status. */
 import { describe, expect, it } from 'vitest'
 import { SyncAccessError, SyncClosedError, SyncLimitError, SyncProtocolError, type SessionStats } from '@polity/sync'
-import { BanList, breaksProtocol, FrameTooLargeError, KNOWN_PEER_BACKOFF_MAX_MS, MAX_STATUS_PEERS, NetAbortedError, ProtocolDialError, RedialSchedule, StreamClosedError, StreamIdleTimeoutError } from '../src/index'
+import { BanList, breaksProtocol, FrameTooLargeError, KNOWN_PEER_BACKOFF_MAX_MS, MAX_STATUS_PEERS, NETWORK_DEFAULTS, NetAbortedError, ProtocolDialError, RedialSchedule, StreamClosedError, StreamIdleTimeoutError } from '../src/index'
 import { PeerStatusBook } from '../src/peer-status'
 
 const ID = '12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA'
 
-describe('ban list (SYNC-6)', () => {
-  it('SYNC-6: a banned peer is refused until its ban expires, then forgiven', () => {
+describe('ban list (NET-7)', () => {
+  it('NET-7: a banned peer is refused until its ban expires, then forgiven', () => {
     let now = 1000
     const bans = new BanList(600_000, 10, () => now)
     bans.ban('p')
@@ -18,12 +18,26 @@ describe('ban list (SYNC-6)', () => {
     expect(bans.size).toBe(0)
   })
 
-  it('SYNC-6: a flood of distinct peer ids cannot grow the list past its bound (the oldest ban goes first)', () => {
+  it('NET-7: a flood of distinct peer ids cannot grow the list past its bound (the oldest ban goes first)', () => {
     const bans = new BanList(600_000, 100)
     for (let i = 0; i < 10_000; i++) bans.ban(`peer-${i}`)
     expect(bans.size).toBe(100)
     expect(bans.isBanned('peer-9999')).toBe(true)
     expect(bans.isBanned('peer-0')).toBe(false)
+  })
+
+  it('NET-7: the network bans for 10 minutes and holds at most 4,096 bans', () => {
+    expect(NETWORK_DEFAULTS.banMs).toBe(10 * 60_000)
+    let now = 0
+    const bans = new BanList(NETWORK_DEFAULTS.banMs, undefined, () => now)
+    for (let i = 0; i <= 4096; i++) bans.ban(`peer-${i}`)
+    expect(bans.size).toBe(4096)
+    expect(bans.isBanned('peer-0')).toBe(false)
+    expect(bans.isBanned('peer-1')).toBe(true)
+    now = 10 * 60_000
+    expect(bans.isBanned('peer-4096')).toBe(true)
+    now += 1
+    expect(bans.isBanned('peer-4096')).toBe(false)
   })
 })
 
@@ -55,7 +69,7 @@ describe('re-dialing remembered peers (NET-P1)', () => {
   })
 })
 
-describe('which session failures are breaches (SYNC-2, SYNC-5, SYNC-6, NET-4, NET-5)', () => {
+describe('which session failures are breaches (NET-7: SYNC-2, SYNC-5, SYNC-6, NET-4, NET-5)', () => {
   it('SYNC-6: protocol, limit and frame-size violations ban; refusals, closed or reset streams, relay cuts and cancellations do not', () => {
     for (const e of [new SyncProtocolError('x'), new SyncLimitError('x'), new FrameTooLargeError(10)]) expect(breaksProtocol(e)).toBe(true)
     const relayCut = Object.assign(new Error('data limit of 1048576 bytes exceeded'), { name: 'TransferLimitError' })

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { TokenBucket, addressKey, originAllowed, signalingLimits } from '../src/signaling-limits'
+import { seeded } from '../../protocol/test/seeds'
 
 describe('signaling limits', () => {
   it('NET-RTC-7: one key per machine as far as the address tells; only 127.0.0.1 and ::1 are local', () => {
@@ -25,9 +26,7 @@ describe('signaling limits', () => {
     expect(addressKey(undefined)).toEqual({ key: '?', local: false })
   })
 
-  it('NET-RTC-7: IPv6 addresses in the same /64 share a key, written in any form; other /64s do not (seeded)', () => {
-    const seed = 20261213
-    console.log(`NET-RTC-7 /64 property: fast-check seed ${seed}`)
+  seeded('NET-RTC-7: IPv6 addresses in the same /64 share a key, written in any form; other /64s do not', { fixed: [20261213] }, (run) => run.each(({ seed }) => {
     const group = fc.integer({ min: 0, max: 0xffff })
     const groups = fc.array(group, { minLength: 8, maxLength: 8 })
     const full = (gs: number[]): string => gs.map((g) => g.toString(16).padStart(4, '0')).join(':')
@@ -46,7 +45,7 @@ describe('signaling limits', () => {
       }),
       { seed, numRuns: 500 },
     )
-  })
+  }))
 
   it('NET-RTC-7: a browser page may connect only from this machine\'s loopback origins', () => {
     expect(originAllowed(undefined)).toBe(true)

@@ -67,7 +67,7 @@ describe('PolityNode: identity and keys', () => {
 })
 
 describe('PolityNode: communities offline (I7)', () => {
-  it('NODE-1: invite, join and converge over bundle files alone; state survives a restart', async () => {
+  it('BUNDLE-1, STORE-9: invite, join and converge over bundle files alone; state survives a restart', async () => {
     const a = await withIdentity('founder')
     const b = await withIdentity('joiner')
     const community = await a.node.createCommunity({ name: 'Free Town', purpose: 'Self-rule', charter: '# Free Town\n', founderName: 'Ana' })
@@ -90,7 +90,7 @@ describe('PolityNode: communities offline (I7)', () => {
     await b.node.close()
   })
 
-  it('NODE-2: a used single-use invite is refused with a clear reason', async () => {
+  it('ROSTER-5: the node refuses a used single-use invite, and a damaged link, with a clear reason', async () => {
     const a = await withIdentity('f')
     const b = await withIdentity('b')
     const c = await withIdentity('c')
@@ -105,7 +105,7 @@ describe('PolityNode: communities offline (I7)', () => {
     for (const n of [a, b, c]) await n.node.close()
   })
 
-  it('NODE-3: commands that break a rule fail with a clear error and change nothing', async () => {
+  it('ROSTER-8, ROSTER-9: node commands that break a rule fail with a clear error and change nothing', async () => {
     const a = await withIdentity('f')
     const b = await withIdentity('b')
     const community = await a.node.createCommunity({ name: 'Rules', purpose: '', charter: '' })
@@ -122,7 +122,7 @@ describe('PolityNode: communities offline (I7)', () => {
     await b.node.close()
   })
 
-  it('NODE-4 (ROSTER-13/3/5): a replayed used link contests a join; the inviter sees who, re-invites with a link bound to the member, and the same device joins again', async () => {
+  it('ROSTER-13/3/5: a replayed used link contests a join; the inviter sees who, re-invites with a link bound to the member, and the same device joins again', async () => {
     const a = await withIdentity('f')
     const b = await withIdentity('b')
     const community = await a.node.createCommunity({ name: 'Contest', purpose: '', charter: '' })
@@ -228,7 +228,7 @@ describe('PolityNode: dossiers (DOSSIER-*)', () => {
     await node.close()
   })
 
-  it('DOSSIER-3: removing an op or adding a forged one is named', async () => {
+  it('DOSSIER-2: removing an op or adding a forged one is named', async () => {
     const { bytes, node } = await honestDossier()
     const d = decodeCanonical(bytes, 1e9) as Record<string, CborValue>
     const ops = d['ops'] as Uint8Array[]

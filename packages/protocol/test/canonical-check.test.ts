@@ -8,9 +8,8 @@ import { encodeCanonical, type CborValue } from '../src/encoding/cbor'
 import { decodeCanonical } from '../src/index'
 import { decodeCanonicalByReencoding } from '../src/encoding/cbor'
 import { encode as cborEncode, rfc8949EncodeOptions } from 'cborg'
-import { Rng } from './random'
-
-const SEED = Number(process.env.POLITY_CBOR_SEED ?? 20261201)
+import type { Rng } from './random'
+import { seeded } from './seeds'
 
 type Verdict = { ok: true; value: CborValue } | { ok: false }
 const run = (f: typeof decodeCanonical, b: Uint8Array): Verdict => {
@@ -65,8 +64,7 @@ function mutate(rng: Rng, b: Uint8Array): Uint8Array {
 }
 
 describe('canonical CBOR check (ENC-3)', () => {
-  it(`ENC-3: one pass and re-encoding agree on canonical values and their mutations (seed ${SEED})`, () => {
-    const rng = new Rng(SEED)
+  seeded('ENC-3: one pass and re-encoding agree on canonical values and their mutations', { fixed: [20261201] }, (run) => run.each((rng) => {
     let accepted = 0
     let rejected = 0
     for (let i = 0; i < 3000; i++) {
@@ -86,7 +84,7 @@ describe('canonical CBOR check (ENC-3)', () => {
     // Both kinds were exercised in quantity.
     expect(accepted).toBeGreaterThan(3000)
     expect(rejected).toBeGreaterThan(10_000)
-  })
+  }))
 
   it('ENC-3: hand-made edge cases get the same verdict from both', () => {
     const accept = [

@@ -6,20 +6,20 @@
  * to raw Yjs without throwing, and the accepted ops delivered to fresh
  * replicas in seeded random orders must give the same state as each other
  * and as a full refold. Some edits are equivocated (CHARTER-F3) and once per
- * run a member is removed concurrently with their edits (ROSTER-10, F2). The seed is fixed and printed; a seed that fails
- * becomes a named regression in charter-structure / charter-fold tests.
+ * run a member is removed concurrently with their edits (ROSTER-10, F2). Seeded (seeds.ts): the fast-check seed
+ * also derives every actor's keys, so a seed replays exactly; a seed that fails becomes a named regression
+ * (seed 13062025 gave ADV-yjs-fuzz-13062025-1 in charter-fold.test.ts).
  */
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import * as Y from 'yjs'
 import { Replica, type AnyOp, type OpId } from '../src/index'
-import { Actor, community, syncAll } from './harness'
+import { Actor, community, syncAll, TestKeys } from './harness'
 import { nodeCrypto } from './node-crypto'
 import { Rng } from './random'
+import { seeded } from './seeds'
 import { candidate, picker, type CandidateKind, type Pick } from './yjs-fuzz-gen'
 
-/** Fixed; CHARTER_FUZZ_SEED explores others (a seed that fails becomes a named regression). */
-const SEED = Number(process.env.CHARTER_FUZZ_SEED ?? 13_062_025)
 const RUNS = 12
 const CANDIDATES_PER_RUN = 480
 const CLIENTS = [1001, 2002, 3003]
@@ -76,8 +76,8 @@ function converge(actors: Actor[], seed: number): void {
   for (const a of actors) expect(a.replica.state()).toEqual((first as Replica).state())
 }
 
-function session(g: Pick, stats: Stats): void {
-  const c = community(2)
+function session(g: Pick, stats: Stats, keys: TestKeys): void {
+  const c = community(2, {}, undefined, keys)
   c.all.forEach((a, i) => a.act('charter.bind', { client: CLIENTS[i] as number }))
   syncAll(c.all)
   // Once per run the founder removes the last member, concurrently with whatever of theirs it has not seen (ROSTER-10).
@@ -125,10 +125,11 @@ function session(g: Pick, stats: Stats): void {
 }
 
 describe('fuzzing draft edits (seeded)', () => {
-  it(`CHARTER-Y*/F*/I1: ${RUNS * CANDIDATES_PER_RUN} generated and mutated updates through the replica; accepted ones fold, apply to raw Yjs and converge (seed ${SEED})`, () => {
-    console.log(`charter fuzz: fast-check seed ${SEED}, ${RUNS} runs × ${CANDIDATES_PER_RUN} candidates`)
+  seeded(`CHARTER-Y1..8, CHARTER-F2..4 (I1): ${RUNS * CANDIDATES_PER_RUN} generated and mutated updates through the replica; accepted ones fold, apply to raw Yjs and converge`, { fixed: [13_062_025], timeout: 300_000 }, (run) => run.each(({ seed }) => {
+    console.log(`charter fuzz: fast-check seed ${seed}, ${RUNS} runs × ${CANDIDATES_PER_RUN} candidates`)
     const stats: Stats = { tried: 0, accepted: 0, byKind: { honest: [0, 0], bytes: [0, 0], fields: [0, 0], craft: [0, 0] }, rules: new Map(), equivocations: [0, 0], removals: 0 }
-    fc.assert(fc.property(fc.gen(), (g) => session(picker(g), stats)), { seed: SEED, numRuns: RUNS, endOnFailure: true })
+    let runs = 0
+    fc.assert(fc.property(fc.gen(), (g) => session(picker(g), stats, new TestKeys(seed, `run ${++runs}`))), { seed, numRuns: RUNS, endOnFailure: true })
     console.log(`charter fuzz: ${stats.tried} updates tried, ${stats.accepted} accepted; by kind [tried, accepted]: ${JSON.stringify(stats.byKind)}`)
     console.log(`charter fuzz: refusals by rule: ${JSON.stringify(Object.fromEntries([...stats.rules].sort()))}`)
     console.log(`charter fuzz: ${stats.equivocations[0]} equivocated edits (${stats.equivocations[1]} applied), ${stats.removals} concurrent removals`)
@@ -141,5 +142,5 @@ describe('fuzzing draft edits (seeded)', () => {
       expect(stats.byKind[k][1]).toBeGreaterThan(0)
       expect(stats.byKind[k][1]).toBeLessThan(stats.byKind[k][0])
     }
-  })
+  }))
 })

@@ -1,18 +1,18 @@
 /**
  * I1: replicas that hold the same ops show the same state, whatever the
- * delivery order, duplicates and delays. Seeded; a failing seed is printed
- * and becomes a named regression test below.
+ * delivery order, duplicates and delays. Seeded (seeds.ts): fixed seeds plus
+ * fresh ones each run; a failing seed prints its replay command and becomes a
+ * named regression (`regressions` below).
  */
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { DEFAULT_RULES, Replica, type AnyOp, type OpId } from '../src/index'
 import { fromHex } from '../src/encoding/bytes'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { Actor, flatRules, floorMethod, proposalTime, seedKeys, testKeyPair } from './harness'
+import { Actor, flatRules, floorMethod, proposalTime, TestKeys, testKeyPair } from './harness'
 import { nodeCrypto } from './node-crypto'
-import { forSeeds, range, type Rng } from './random'
-
-const SEEDS = Number(process.env.POLITY_SEEDS ?? 200)
+import { range, Rng } from './random'
+import { seeded } from './seeds'
 
 /** Undo the author's bookkeeping when its own replica refuses a generated op. */
 function tryAct(a: Actor, build: () => AnyOp): AnyOp | undefined {
@@ -90,17 +90,16 @@ function governanceStep(rng: Rng, a: Actor, step: number): void {
   }
 }
 
-let governance = false
-
-export function randomHistory(rng: Rng, steps = 60): { ops: AnyOp[]; authors: Actor[] } {
-  const founder = new Actor('founder')
+/** `governance`: proposals, votes, closes and draft edits beside the roster changes. */
+export function randomHistory(rng: Rng, steps = 60, governance = false, keys?: TestKeys): { ops: AnyOp[]; authors: Actor[] } {
+  const founder = new Actor('founder', undefined, undefined, keys)
   founder.found('Fuzz', flatRules([1, 3], [1, 2], 0, { remove: 'steward', roles: 'steward' }))
   const authors: Actor[] = [founder]
   const identities: Actor[] = []
   // Five more members join through invites.
   for (let i = 0; i < 5; i++) {
     const inv = founder.invite(rng.chance(0.3) ? 3 : 1)
-    const a = new Actor(`a${i}`)
+    const a = new Actor(`a${i}`, undefined, undefined, keys)
     a.pull(founder)
     a.join(inv)
     founder.pull(a)
@@ -127,10 +126,10 @@ export function randomHistory(rng: Rng, steps = 60): { ops: AnyOp[]; authors: Ac
     else if (choice === 3 && rng.chance(0.2)) tryAct(a, () => a.make('member.leave', {}))
     else if (choice === 4) {
       // Re-add: a removed or new identity joins again with a fresh device.
-      const inv = tryAct(a, () => a.make('invite.create', { key: testKeyPair().publicKey, uses: 1, expires: Number.MAX_SAFE_INTEGER, member: undefined }))
+      const inv = tryAct(a, () => a.make('invite.create', { key: testKeyPair(keys).publicKey, uses: 1, expires: Number.MAX_SAFE_INTEGER, member: undefined }))
       if (inv) {
         const who = rng.chance(0.5) ? rng.pick(identities) : undefined
-        const joiner = new Actor(`j${step}`, undefined, who?.identity)
+        const joiner = new Actor(`j${step}`, undefined, who?.identity, keys)
         joiner.pull(a)
         // Use a fresh invite whose key the harness knows.
         const real = a.invite(1)
@@ -166,19 +165,15 @@ function deliver(rng: Rng, ops: AnyOp[]): Replica {
   return r
 }
 
-const kindCounts = new Map<string, number>()
-
-let forksChecked = 0
-
-/** FORK in CONV-3: a member forks at the latest ratified version; parent members join; fork replicas converge. */
-function checkFork(rng: Rng, authors: Actor[], reference: ReturnType<Replica['state']>): void {
+/** With governance: a member forks at the latest ratified version; parent members join; fork replicas converge. Returns whether a fork was checked. */
+function checkFork(rng: Rng, authors: Actor[], reference: ReturnType<Replica['state']>, keys: TestKeys): boolean {
   // One actor per member: a re-joined member may have several devices.
   const active = authors.filter((a, i) => reference.members.some((m) => m.id === a.member) && authors.findIndex((b) => b.member === a.member) === i)
-  if (active.length < 2) return
+  if (active.length < 2) return false
   const forker = rng.pick(active)
   const version = reference.charter.versions.length - 1
   const text = reference.charter.versions[version]!.text
-  const forkView = new Actor(`${forker.label}-fork`, undefined, forker.identity)
+  const forkView = new Actor(`${forker.label}-fork`, undefined, forker.identity, keys)
   const genesis = forkView.act('genesis', {
     name: 'Fork', purpose: '', charter: text, rules: DEFAULT_RULES, founder: forker.identity.publicKey, cert: forkView.cert(),
     parent: {
@@ -189,21 +184,22 @@ function checkFork(rng: Rng, authors: Actor[], reference: ReturnType<Replica['st
   const forkOps: AnyOp[] = [genesis]
   for (const a of active) {
     if (a === forker || rng.chance(0.4)) continue
-    const j = new Actor(`${a.label}-fj`, undefined, a.identity)
+    const j = new Actor(`${a.label}-fj`, undefined, a.identity, keys)
     j.replica.receive(genesis)
     forkOps.push(j.act('fork.join', { member: a.identity.publicKey, cert: j.cert() }))
     if (rng.chance(0.5)) forkOps.push(j.act('profile.set', { name: `${a.label} in the fork` }))
   }
   const replicas = range(0, 5).map(() => deliver(rng, forkOps))
-  forksChecked++
   const first = replicas[0]!.state()
   expect(first.parent?.community).toBe(reference.community)
   for (const r of replicas) expect(r.state()).toEqual(first)
+  return true
 }
 
-function checkSeed(rng: Rng): void {
-  seedKeys(rng.seed)
-  const { ops, authors } = randomHistory(rng, governance ? 90 : 60)
+/** One seed: a history, five deliveries, a refold; with governance also a fork. Counts op kinds into `kindCounts`; returns whether a fork was checked. */
+function checkSeed(rng: Rng, governance: boolean, kindCounts = new Map<string, number>()): boolean {
+  const keys = new TestKeys(rng.seed)
+  const { ops, authors } = randomHistory(rng, governance ? 90 : 60, governance, keys)
   for (const op of ops) kindCounts.set(op.kind, (kindCounts.get(op.kind) ?? 0) + 1)
   expect(authors.length).toBeGreaterThanOrEqual(6)
   const replicas = range(0, 5).map(() => deliver(rng, ops))
@@ -212,33 +208,25 @@ function checkSeed(rng: Rng): void {
   for (const r of replicas) expect(r.state()).toEqual(reference)
   // Incremental application equals a full refold (FOLD-1).
   expect(replicas[1]!.refoldedState()).toEqual(reference)
-  if (governance) checkFork(rng, authors, reference)
+  return governance && checkFork(rng, authors, reference, keys)
 }
 
 describe('convergence (I1)', () => {
-  const chunk = 25
-  for (let from = 1; from <= SEEDS; from += chunk) {
-    const n = Math.min(chunk, SEEDS - from + 1)
-    it(`CONV-1: 5 replicas, 6+ authors, random roles/removals/re-adds/profiles, random delivery: seeds ${from}..${from + n - 1} converge`, () => {
-      forSeeds(range(from, n), checkSeed)
+  seeded('FOLD-1 (I1): 5 replicas, 6+ authors, random roles/removals/re-adds/profiles, random delivery: all converge and equal a full refold', { fixed: range(1, 200), chunk: 25, fresh: 10 }, (run) => {
+    run.each((rng) => checkSeed(rng, false))
+  })
+  seeded('FOLD-3 (I1): governance too (proposals of every method, votes and changed votes, closes, amendments, draft edits, forks) converges, including the charter text', { fixed: range(10_001, 200), chunk: 25, fresh: 10 }, (run) => {
+    let forks = 0
+    run.each((rng) => {
+      if (checkSeed(rng, true)) forks++
     })
-  }
-  for (let from = 1; from <= SEEDS; from += chunk) {
-    const n = Math.min(chunk, SEEDS - from + 1)
-    it(`CONV-3: governance too (proposals of every method, votes and changed votes, closes, amendments, draft edits, forks): seeds ${from}..${from + n - 1} converge, including the charter text`, () => {
-      governance = true
-      const before = forksChecked
-      try {
-        forSeeds(range(10_000 + from, n), checkSeed)
-      } finally {
-        governance = false
-      }
-      expect(forksChecked - before).toBeGreaterThan(n / 2)
-    })
-  }
+    if (run.fixed) expect(forks).toBeGreaterThan(run.seeds.length / 2)
+  })
 
-  it('CONV-2: the generated histories exercise removals, role changes, re-joins and leaves', () => {
-    if (kindCounts.size === 0) forSeeds(range(1, 10), checkSeed)
+  it('FOLD-1 (I1): the generated histories exercise removals, role changes, re-joins, leaves and governance', () => {
+    const kindCounts = new Map<string, number>()
+    for (const seed of range(1, 10)) checkSeed(new Rng(seed), false, kindCounts)
+    for (const seed of range(10_001, 10)) checkSeed(new Rng(seed), true, kindCounts)
     console.log('op kinds across seeds:', Object.fromEntries(kindCounts))
     for (const k of ['member.remove', 'member.role', 'member.join', 'profile.set', 'member.leave', 'proposal.create', 'vote.cast', 'proposal.close', 'charter.edit', 'comment.add']) {
       expect(kindCounts.get(k) ?? 0).toBeGreaterThan(5)

@@ -102,7 +102,7 @@ describe('envelope (ENV-*)', () => {
     ).toThrow(/at most 64 deps|limit/)
   })
 
-  it('ENV-5/KIND: unknown kinds, extra body fields and out-of-range values are rejected', () => {
+  it('ENV-5: unknown kinds, extra body fields and out-of-range values are rejected', () => {
     const k = generateKeyPair()
     const base = { community: '11'.repeat(32) as CommunityId, seq: 1, deps: ['22'.repeat(32) as OpId], time: 0 }
     expect(() => createOp({ ...base, kind: 'profile.set', body: { name: 'x', extra: 1 } as never }, k)).toThrow(/not allowed/)

@@ -182,7 +182,7 @@ describe('governance adversary (issue 13 §1)', () => {
 })
 
 describe('proposal view (VOTE-2 stale electorate, uncounted votes, GOV-6 requirement)', () => {
-  it('GOV-VIEW: a proposal opened on an old view of the roster names the members who could not vote; a close names the votes it did not count', () => {
+  it('VOTE-2, CLOSE-5: a proposal opened on an old view of the roster names the members who could not vote; a close names the votes it did not count', () => {
     const { founder, members, all } = community(2)
     // The founder admits someone the proposer has not seen yet.
     const inv = founder.invite()

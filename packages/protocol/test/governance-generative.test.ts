@@ -15,10 +15,11 @@
 import { describe, expect, it } from 'vitest'
 import { fromHex } from '../src/encoding/bytes'
 import type { AnyOp, Method, OpId, ProposalAction, Rules, YesNoDetail } from '../src/index'
-import { Actor, close, community, proposalTime, refusal, seedKeys, syncAll, testKeyPair, vote } from './harness'
-import { forSeeds, range, type Rng } from './random'
+import { Actor, close, community, proposalTime, refusal, syncAll, TestKeys, testKeyPair, vote } from './harness'
+import { range, Rng } from './random'
+import { seeded } from './seeds'
 
-const CASES = Number(process.env.POLITY_GOV_CASES ?? 2400)
+const CASES = 2400
 const SEED = 20_261_301
 const HOUR = 3_600_000
 
@@ -101,18 +102,18 @@ function requested(rng: Rng, floor: F, list: F[]): F {
   return rng.pick(list)
 }
 
-const stats = { communities: 0, cases: 0, valid: 0, rejected: new Map<string, number>(), passed: 0, failed: 0, rulesRaised: 0, subsets: 0, loweredVotes: 0, entrenched: 0, approvalFlips: 0 }
+type Stats = ReturnType<typeof newStats>
+const newStats = () => ({ communities: 0, cases: 0, valid: 0, rejected: new Map<string, number>(), passed: 0, failed: 0, rulesRaised: 0, subsets: 0, loweredVotes: 0, entrenched: 0, approvalFlips: 0 })
 /** Cases per community: each reads the state the previous ones left (passed removals, admissions, rules, amendments). */
 const PER_COMMUNITY = 8
 
-function runCommunity(rng: Rng): void {
-  seedKeys(rng.seed)
+function runCommunity(rng: Rng, stats: Stats = newStats()): void {
   stats.communities++
-  const { founder, members, all } = community(2 + rng.int(4), randomRules(rng), CHARTER)
+  const { founder, members, all } = community(2 + rng.int(4), randomRules(rng), CHARTER, new TestKeys(rng.seed))
   const deviceMember = new Map(all.map((a) => [a.deviceKey, a.member]))
   for (let k = 0; k < PER_COMMUNITY; k++) {
     try {
-      checkCase(rng, founder, members, all, deviceMember)
+      checkCase(rng, stats, founder, members, all, deviceMember)
     } catch (e) {
       ;(e as Error).message = `[case ${k} of this community] ${(e as Error).message}`
       throw e
@@ -121,7 +122,7 @@ function runCommunity(rng: Rng): void {
 }
 
 /** One proposal on the community as it stands: everyone synced before, everyone synced after (subset closes stay on a spare device). */
-function checkCase(rng: Rng, founder: Actor, members: Actor[], all: Actor[], deviceMember: Map<string, string>): void {
+function checkCase(rng: Rng, stats: Stats, founder: Actor, members: Actor[], all: Actor[], deviceMember: Map<string, string>): void {
   stats.cases++
   syncAll(all)
   const before = founder.replica.state()
@@ -158,7 +159,7 @@ function checkCase(rng: Rng, founder: Actor, members: Actor[], all: Actor[], dev
   const base = before.charter.versions.length - 1
   const current = before.charter.versions[base]!.text
   const action: ProposalAction = kind === 'resolution' ? { type: 'resolution' }
-    : kind === 'admit' ? { type: 'admit', member: testKeyPair().publicKey }
+    : kind === 'admit' ? { type: 'admit', member: testKeyPair(founder.keys).publicKey }
       : kind === 'remove' && targets.length > 0 ? { type: 'remove', member: target }
         : kind === 'role' || kind === 'remove' ? { type: 'role', member: rng.chance(0.5) ? proposer.identity.publicKey : target, role: 'founder' }
           : kind === 'rules' ? { type: 'rules', rules: randomRules(rng) }
@@ -197,7 +198,7 @@ function checkCase(rng: Rng, founder: Actor, members: Actor[], all: Actor[], dev
   for (const a of all) a.pull(founder)
   if (raised) expect(founder.replica.state().rules).toEqual(rulesAtClose)
   // A spare device of the founder closes: its first op is before any vote, so its closes can name any subset of them.
-  const clerk = new Actor('clerk', undefined, founder.identity)
+  const clerk = new Actor('clerk', undefined, founder.identity, founder.keys)
   deviceMember.set(clerk.deviceKey, founder.member)
   clerk.pull(founder)
   const clerkLink = clerk.act('device.link', { member: founder.identity.publicKey, cert: clerk.cert() })
@@ -274,21 +275,21 @@ function swapClause(text: string): string {
 }
 
 describe('governance, generative (GOV-*, TALLY-YN, VOTE-6)', () => {
-  // POLITY_GOV_SEED=<seed> replays one community (a failure prints its seed).
-  const only = process.env.POLITY_GOV_SEED
-  if (only) it(`GOV-1..6: seed ${only}`, () => forSeeds([Number(only)], runCommunity))
-  const communities = only ? 0 : Math.ceil(CASES / PER_COMMUNITY)
-  const chunk = 25
-  for (let from = 0; from < communities; from += chunk) {
-    const count = Math.min(chunk, communities - from)
-    it(`GOV-1..6, TALLY-YN: random rules, proposals, ballots and close pasts agree with the reference and are omission-safe — seeds ${SEED + from}..${SEED + from + count - 1}, ${PER_COMMUNITY} cases each`, () => {
-      forSeeds(range(SEED + from, count), runCommunity)
-    })
-  }
-  if (!only) it('GOV-GEN: the generated cases exercise every rejection, passes, fails, raised rules, entrenched floors and subset closes', () => {
-    console.log(`governance generator, seeds from ${SEED}:`, JSON.stringify({ ...stats, rejected: Object.fromEntries(stats.rejected) }))
-    expect(stats.cases).toBeGreaterThanOrEqual(CASES)
-    for (const rule of ['GOV-2', 'GOV-3', 'GOV-4']) expect(stats.rejected.get(rule) ?? 0).toBeGreaterThan(CASES / 50)
-    for (const k of ['valid', 'passed', 'failed', 'rulesRaised', 'subsets', 'loweredVotes', 'entrenched'] as const) expect(stats[k]).toBeGreaterThan(CASES / 100)
+  const communities = Math.ceil(CASES / PER_COMMUNITY)
+  seeded(`GOV-1..6, TALLY-YN: random rules, proposals, ballots and close pasts agree with the reference and are omission-safe, ${PER_COMMUNITY} cases a seed`, { fixed: range(SEED, communities), chunk: 25, fresh: 10 }, (run) => {
+    const stats = newStats()
+    run.each((rng) => runCommunity(rng, stats))
+    console.log(`governance generator, ${run.seeds.length} seeds:`, JSON.stringify({ ...stats, rejected: Object.fromEntries(stats.rejected) }))
+  })
+
+  it('GOV-1..6: the generated cases exercise every rejection, passes, fails, raised rules, entrenched floors and subset closes', () => {
+    const stats = newStats()
+    const seeds = range(SEED, 50)
+    for (const seed of seeds) runCommunity(new Rng(seed), stats)
+    const cases = seeds.length * PER_COMMUNITY
+    console.log(`governance generator, seeds ${SEED}..${SEED + seeds.length - 1}:`, JSON.stringify({ ...stats, rejected: Object.fromEntries(stats.rejected) }))
+    expect(stats.cases).toBe(cases)
+    for (const rule of ['GOV-2', 'GOV-3', 'GOV-4']) expect(stats.rejected.get(rule) ?? 0).toBeGreaterThan(cases / 50)
+    for (const k of ['valid', 'passed', 'failed', 'rulesRaised', 'subsets', 'loweredVotes', 'entrenched'] as const) expect(stats[k]).toBeGreaterThan(cases / 100)
   })
 })

@@ -12,20 +12,26 @@ import { createHash } from 'node:crypto'
 import { keyPairFromSecret } from '../src/index'
 
 /**
- * Keys for test actors: random by default, or derived from a seed so that a
- * property test's seed reproduces the run exactly (op ids, and so every
- * canonical-order tie-break).
+ * Where test actors' keys come from: random, or derived from a seed so that a
+ * seeded test's seed reproduces the run exactly (op ids, and so every
+ * canonical-order tie-break). A seeded run makes its own `TestKeys` and hands
+ * it to the actors it creates (they pass it on to the invites they make), so
+ * no two tests share a counter.
  */
-let keySeed: number | undefined
-let keyCounter = 0
-export function seedKeys(seed: number | undefined): void {
-  keySeed = seed
-  keyCounter = 0
+export class TestKeys {
+  private counter = 0
+  constructor(readonly seed?: number, readonly salt = '') {}
+  next(): KeyPair {
+    if (this.seed === undefined) return generateKeyPair()
+    this.counter++
+    const label = this.salt === '' ? `polity-test/${this.seed}/${this.counter}` : `polity-test/${this.seed}/${this.salt}/${this.counter}`
+    return keyPairFromSecret(new Uint8Array(createHash('sha256').update(label).digest()))
+  }
 }
-export function testKeyPair(): KeyPair {
-  if (keySeed === undefined) return generateKeyPair()
-  keyCounter++
-  return keyPairFromSecret(new Uint8Array(createHash('sha256').update(`polity-test/${keySeed}/${keyCounter}`).digest()))
+
+/** A fresh key pair: from `keys` when given, else random. */
+export function testKeyPair(keys?: TestKeys): KeyPair {
+  return keys ? keys.next() : generateKeyPair()
 }
 
 export class Actor {
@@ -36,9 +42,10 @@ export class Actor {
   readonly replica: Replica
   time = 1_700_000_000_000
 
-  constructor(readonly label: string, replica?: Replica, identity?: KeyPair) {
-    this.identity = identity ?? testKeyPair()
-    this.device = testKeyPair()
+  /** `keys`: where this actor's keys, and the keys of the invites it makes, come from (random when absent). */
+  constructor(readonly label: string, replica?: Replica, identity?: KeyPair, readonly keys?: TestKeys) {
+    this.identity = identity ?? testKeyPair(keys)
+    this.device = testKeyPair(keys)
     this.replica = replica ?? new Replica({ crypto: nodeCrypto })
   }
 
@@ -105,7 +112,7 @@ export class Actor {
 
   /** Create an invite and return the op plus the capability secret. */
   invite(uses = 1, expires = Number.MAX_SAFE_INTEGER, member?: Uint8Array): { op: AnyOp; key: KeyPair } {
-    const key = testKeyPair()
+    const key = testKeyPair(this.keys)
     const op = this.act('invite.create', { key: key.publicKey, uses, expires, member })
     return { op, key }
   }
@@ -123,14 +130,14 @@ export class Actor {
   }
 }
 
-/** A founder plus n members, all synced. */
-export function community(n: number, rules: Partial<Rules> = {}, charter?: string): { founder: Actor; members: Actor[]; all: Actor[] } {
-  const founder = new Actor('founder')
+/** A founder plus n members, all synced; their keys from `keys` when given. */
+export function community(n: number, rules: Partial<Rules> = {}, charter?: string, keys?: TestKeys): { founder: Actor; members: Actor[]; all: Actor[] } {
+  const founder = new Actor('founder', undefined, undefined, keys)
   founder.found('Test Community', rules, charter)
   const members: Actor[] = []
   for (let i = 0; i < n; i++) {
     const inv = founder.invite()
-    const a = new Actor(`m${i}`)
+    const a = new Actor(`m${i}`, undefined, undefined, keys)
     a.pull(founder)
     a.join(inv)
     founder.pull(a)

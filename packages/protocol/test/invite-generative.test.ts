@@ -21,27 +21,30 @@
  *   honest joins took gives a replayer nothing (no replay of it counts);
  * - a person who recovered with a bound invite is a member.
  *
- * Seeded; the seed of a failing case is printed (forSeeds) and becomes a
- * named regression test in adversary-invite.test.ts.
+ * Seeded (seeds.ts): fixed seeds plus fresh ones each run; a failing seed
+ * prints its replay command and becomes a named regression (`regressions`
+ * below; the hand-built cases it led to are in adversary-invite.test.ts).
  */
 import { describe, expect, it } from 'vitest'
 import { Replica, joinProofMessage, sign, toHex, type AnyOp, type CommunityId, type KeyPair, type MemberId, type OpId } from '../src/index'
 import { fromHex } from '../src/encoding/bytes'
 import type { DagEntry } from '../src/replica/dag'
-import { Actor, seedKeys } from './harness'
+import { Actor, TestKeys } from './harness'
 import { nodeCrypto } from './node-crypto'
-import { forSeeds, range, type Rng } from './random'
+import { range, Rng } from './random'
+import { seeded } from './seeds'
 
-const CASES = Number(process.env.POLITY_INVITE_CASES ?? 500)
-const FIRST_SEED = Number(process.env.POLITY_INVITE_SEED ?? 7_000_001)
+const FIRST_SEED = 7_000_001
+const CASES = 500
 
 interface Link { readonly inv: { op: AnyOp; key: KeyPair }; readonly by: Actor; readonly uses: number; readonly bound: Actor | null }
 interface HonestJoin { readonly actor: Actor; readonly link: Link; readonly op: AnyOp }
 
-const stats = {
+type Stats = ReturnType<typeof newStats>
+const newStats = () => ({
   cases: 0, ops: 0, honestJoins: 0, replays: 0, replaysRejected: 0, ground: 0, contestedInvites: 0,
   contestedHonest: 0, replaysEffective: 0, recoveries: 0, revokedVoids: 0, replayInBesideContest: 0, replaysOnContested: 0,
-}
+})
 
 /** Author with the actor's own replica as judge; undo the bookkeeping when it refuses. */
 function attempt(a: Actor, build: () => AnyOp): AnyOp | undefined {
@@ -72,12 +75,12 @@ function deliver(rng: Rng, ops: AnyOp[]): Replica {
   return r
 }
 
-function checkCase(rng: Rng): void {
-  seedKeys(rng.seed)
-  const founder = new Actor('founder')
+function checkCase(rng: Rng, stats: Stats = newStats()): void {
+  const keys = new TestKeys(rng.seed)
+  const founder = new Actor('founder', undefined, undefined, keys)
   founder.found('Invites', { invite: 'steward' })
   const c = founder.community
-  const steward = new Actor('steward')
+  const steward = new Actor('steward', undefined, undefined, keys)
   const first = founder.invite(1)
   steward.pull(founder)
   steward.join(first)
@@ -97,7 +100,7 @@ function checkCase(rng: Rng): void {
     const x = rng.next()
     if (x < 0.18 || links.length === 0) {
       const by = rng.pick(inviters)
-      const bound = rng.chance(0.12) ? new Actor(`bound${step}`) : null
+      const bound = rng.chance(0.12) ? new Actor(`bound${step}`, undefined, undefined, keys) : null
       const uses = 1 + rng.int(3)
       const inv = by.invite(uses, Number.MAX_SAFE_INTEGER, bound?.identity.publicKey)
       links.push({ inv, by, uses, bound })
@@ -105,7 +108,7 @@ function checkCase(rng: Rng): void {
       // An honest person joins from the state of someone holding the invite (possibly stale).
       const link = rng.pick(links)
       const sources = actors.filter((a) => a.replica.has(link.inv.op.id))
-      const joiner = link.bound ?? new Actor(`j${step}`)
+      const joiner = link.bound ?? new Actor(`j${step}`, undefined, undefined, keys)
       if (link.bound && honest.some((h) => h.actor === joiner)) continue
       joiner.pull(rng.pick(sources))
       const op = attempt(joiner, () => joiner.join(link.inv))
@@ -120,7 +123,7 @@ function checkCase(rng: Rng): void {
     } else if (x < 0.8) {
       // A replayer who saw a link builds a join on a stale past and gossips it.
       const link = rng.pick(links)
-      const m = new Actor(`m${step}`)
+      const m = new Actor(`m${step}`, undefined, undefined, keys)
       const time = 1_700_000_000_000 + step
       let op: AnyOp
       const target = honest.filter((h) => h.link === link)
@@ -259,24 +262,23 @@ function checkCase(rng: Rng): void {
 const bound = (l: Link): boolean => l.bound !== null
 
 describe('invites, generated (ROSTER-13, ROSTER-16, I1)', () => {
-  const chunk = 50
-  for (let from = 0; from < CASES; from += chunk) {
-    const n = Math.min(chunk, CASES - from)
-    const seeds = range(FIRST_SEED + from, n)
-    it(`ROSTER-13: random invites, racing honest joins, stale and ground replays, revocations, recoveries: seeds ${seeds[0]}..${seeds[n - 1]} converge and no replay displaces anyone`, { timeout: 180_000 }, () => {
-      forSeeds(seeds, checkCase)
-    })
-  }
+  seeded('ROSTER-13: random invites, racing honest joins, stale and ground replays, revocations, recoveries converge and no replay displaces anyone', {
+    fixed: range(FIRST_SEED, CASES), chunk: 50, fresh: 20, timeout: 180_000,
+    regressions: [{ seed: 7_000_004, name: 'ROSTER-13 (regression): the case the old rule failed — a join first in canonical order took an invite\'s last use from an honest join' }],
+  }, (run) => {
+    const stats = newStats()
+    run.each((rng) => checkCase(rng, stats))
+    console.log(`invite cases: ${run.seeds.length} seeds`, stats)
+  })
 
-  // Run alone (-t), it generates the cases itself.
   it('ROSTER-13: the generated cases exercise contests, replays that count and that do not, revocations and recoveries', { timeout: 900_000 }, () => {
-    if (stats.cases === 0) forSeeds(range(FIRST_SEED, CASES), checkCase)
-    console.log(`invite cases: seeds ${FIRST_SEED}..${FIRST_SEED + CASES - 1}`, stats)
-    expect(stats.cases).toBe(CASES)
-    if (CASES >= 200) {
-      for (const k of ['contestedInvites', 'contestedHonest', 'replaysEffective', 'replaysRejected', 'recoveries', 'revokedVoids', 'ground'] as const) {
-        expect(stats[k], k).toBeGreaterThan(5)
-      }
+    const stats = newStats()
+    const seeds = range(FIRST_SEED, 100)
+    for (const seed of seeds) checkCase(new Rng(seed), stats)
+    console.log(`invite cases: seeds ${FIRST_SEED}..${FIRST_SEED + seeds.length - 1}`, stats)
+    expect(stats.cases).toBe(seeds.length)
+    for (const k of ['contestedInvites', 'contestedHonest', 'replaysEffective', 'replaysRejected', 'recoveries', 'revokedVoids', 'ground'] as const) {
+      expect(stats[k], k).toBeGreaterThan(5)
     }
   })
 })

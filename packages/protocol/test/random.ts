@@ -29,18 +29,5 @@ export class Rng {
   }
 }
 
-/** Run `fn` for each seed; a failure names its seed so it can become a regression test. */
-export function forSeeds(seeds: Iterable<number>, fn: (rng: Rng) => void): void {
-  for (const seed of seeds) {
-    try {
-      fn(new Rng(seed))
-    } catch (e) {
-      const err = e as Error
-      err.message = `[seed ${seed}] ${err.message}`
-      console.error(`property test failed with seed ${seed}`)
-      throw err
-    }
-  }
-}
-
+/** `count` consecutive seeds from `from`. */
 export const range = (from: number, count: number): number[] => Array.from({ length: count }, (_, i) => from + i)

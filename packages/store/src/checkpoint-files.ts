@@ -2,9 +2,9 @@
  * Checkpoints as files beside the LevelDB directory, one per community,
  * replaced atomically (write a temporary file, fsync, rename, fsync the
  * directory). A checkpoint is tens of MB for a large community and is
- * rewritten on every close: inside LevelDB it went through the write-ahead
- * log, so the next open replayed that log and flushed it to a table before
- * anything could be read (~0.9 s of a 1.4 s start at 219k ops).
+ * rewritten on every close, so it stays out of LevelDB's write-ahead log,
+ * which the next open would replay before anything could be read
+ * (measured in docs/ARCHITECTURE.md, Performance).
  */
 import { mkdir, readFile } from 'node:fs/promises'
 import { writeFileAtomically } from './atomic-file'

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { randomBytes } from 'node:crypto'
 import type { OpRecord, Store } from '../src/index'
 import { StoreClosedError } from '../src/index'
+import { seeded } from '../../protocol/test/seeds'
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
 const rnd = (): Uint8Array => new Uint8Array(randomBytes(32))
@@ -58,12 +59,12 @@ export function runStoreContract(name: string, open: () => Promise<{ store: Stor
       await store.close()
     })
 
-    it('STORE-5: iterate yields a causal order ((height, id) ascending), from a height on', async () => {
+    seeded('STORE-5: iterate yields a causal order ((height, id) ascending), from a height on', { fixed: [1] }, (run) => run.eachAsync(async (rng) => {
       const { store } = await open()
       const c = rnd()
       const other = rnd()
       const all: TestRecord[] = [record(c, [])]
-      for (let i = 0; i < 60; i++) all.push(record(c, [all[Math.floor(Math.random() * all.length)] as TestRecord]))
+      for (let i = 0; i < 60; i++) all.push(record(c, [rng.pick(all)]))
       await store.putOps([...all].reverse())
       await store.putOps([record(other, [])])
       const seen: { id: string; height: number }[] = []
@@ -76,7 +77,7 @@ export function runStoreContract(name: string, open: () => Promise<{ store: Stor
       expect(later.every((h) => h > 3)).toBe(true)
       expect((await store.listCommunities()).map(hex).sort()).toEqual([hex(c), hex(other)].sort())
       await store.close()
-    })
+    }))
 
     it('STORE-6: checkpoints and metadata', async () => {
       const { store } = await open()

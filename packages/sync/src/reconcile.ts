@@ -18,8 +18,8 @@ const SPINE_DEPTH = 1024
  * Up to 40 ids: down the spine (always the highest dep) at depths 0, 1, 2, 4,
  * …, 1024 from the top head; then, deeper, the ops inserted 2^11, 2^12, …
  * positions before the newest (insertion order is a causal order), and the
- * genesis. Walking the spine all the way made every session cost O(history):
- * 0.3 s per side at 219k ops for a catch-up of 1,000.
+ * genesis, so a session costs O(log history), not O(history) (measured in
+ * docs/ARCHITECTURE.md, Performance).
  */
 export function probesOf(replica: Replica): OpId[] {
   const dag = replica.dag

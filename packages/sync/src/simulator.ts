@@ -1,5 +1,5 @@
 /**
- * A deterministic in-memory network simulator (SIM-1): replicas connected by
+ * A deterministic in-memory network simulator (tested by SYNC-4 in test/unit/sync-simulator.test.ts): replicas connected by
  * frame pipes, sessions between seeded random pairs, frames dropped at a
  * seeded rate (a drop breaks the session, like a lost connection), and
  * partitions that allow sessions only within a side until they heal.

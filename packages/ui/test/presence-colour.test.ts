@@ -1,6 +1,6 @@
 /// <reference types="node" />
 /**
- * E2E-6 (axe colour contrast): every presence chip colour on the charter
+ * A11Y-1 (axe colour contrast): every presence chip colour on the charter
  * screen keeps white text at 4.5:1 or more, whatever the Yjs client id (it is
  * random per device, so a weak hue made the e2e axe check fail by chance).
  */
@@ -22,7 +22,7 @@ function contrastWithWhite(css: string): number {
 }
 
 describe('presence colours', () => {
-  it('E2E-6: white text on every presence colour meets 4.5:1 (every client id modulo the hue cycle, seeded sample)', () => {
+  it('A11Y-1: white text on every presence colour meets 4.5:1 (every client id modulo the hue cycle, seeded sample)', () => {
     let worst = Infinity
     for (let client = 0; client < 20_000; client++) worst = Math.min(worst, contrastWithWhite(colourOf(client * 7919 + 20261202)))
     expect(worst).toBeGreaterThanOrEqual(4.5)

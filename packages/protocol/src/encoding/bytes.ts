@@ -6,9 +6,8 @@ const NodeBuffer = (globalThis as { Buffer?: { from(a: ArrayBufferLike, o: numbe
 
 /**
  * Lowercase hex. Under Node, Buffer's native encoder returns one flat string;
- * the portable fallback builds it by concatenation, and V8 keeps such a
- * string as a tree of cons cells (a wrapper per id survives flattening: ~10 MB
- * at 200k ops).
+ * the portable fallback builds it by concatenation, which V8 keeps as a tree
+ * of cons cells (why that matters: docs/ARCHITECTURE.md, Performance).
  */
 export const toHex = (b: Uint8Array): string => (NodeBuffer ? NodeBuffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex') : bytesToHex(b))
 
