@@ -32,7 +32,7 @@ const ingest = (r: Replica) => async (envs: Uint8Array[]) => {
   let rejected = 0
   for (const e of envs) {
     const x = r.receive(e)
-    if (x.status === 'applied') applied += 1 + x.released.length
+    if (x.status === 'applied') applied += x.applied.length
     if (x.status === 'rejected') rejected++
   }
   return { applied, rejected }

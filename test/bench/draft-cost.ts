@@ -212,7 +212,7 @@ row('import 300 × 60 KB edits, first origin missing (refused, CHARTER-Y6)', ref
 // 2. Heap and time per edit at the CHARTER-Y7 bound.
 function foldCost(ops: AnyOp[]): { heapPerOp: number; msPerOp: number } {
   const r = new Replica({ crypto, keepEnvelopes: false })
-  r.receiveAll(ops.slice(0, 2))
+  for (const op of ops.slice(0, 2)) r.receive(op)
   const before = heap()
   const t = performance.now()
   for (const op of ops.slice(2)) {
@@ -252,7 +252,7 @@ row('fold time per edit at the CHARTER-Y7 bound', a.msPerOp, 'ms', 'one 60 KB st
   const adjacent = community(3, (i) => i < 2 ? filler[i] as Edit : { update: update(2002, 0, Array.from({ length: 512 }, (_, k): Struct => ({ origin: k === 0 ? [0, 5] : [2002, k - 1], right: [0, 6], text: 'z' }))), length: 512 }, 1, (i) => (i < 2 ? -1 : 0))
   const time = (ops: AnyOp[]): number => {
     const r = new Replica({ crypto, keepEnvelopes: false })
-    r.receiveAll(ops.slice(0, -1))
+    for (const op of ops.slice(0, -1)) r.receive(op)
     const t = performance.now()
     const res = r.receive(ops[ops.length - 1] as AnyOp)
     const ms = performance.now() - t

@@ -21,7 +21,7 @@ for (const op of g.ops) parent.receive(op)
 console.log(`parent folded in ${((performance.now() - t) / 1000).toFixed(1)} s; ${parent.roster().members.size} members`)
 
 function fork(heads: OpId[], lie: boolean): Op<'genesis'> {
-  const past = parent.rosterAt(parent.frontierOfDeps(heads))
+  const past = parent.rosterAt(heads)
   const text = (past.charterVersions[0] as { text: string }).text
   const members = [...past.members.keys()].sort().slice(0, 4096).map((m) => fromHex(m, 32))
   if (lie) members[members.length - 1] = generateKeyPair().publicKey
@@ -49,7 +49,7 @@ const points: [string, OpId[]][] = [
   ['early', [(g.ops[Math.min(Math.floor(g.ops.length / 20), 8000)] as AnyOp).id]],
 ]
 for (const [label, heads] of points) {
-  const size = parent.rosterAt(parent.frontierOfDeps(heads)).members.size
+  const size = parent.rosterAt(heads).members.size
   if (size > 4096) console.log(`${label}: ${size} members there, more than a fork can name: every claim is false`)
   for (const lie of [false, true]) {
     const f = fork(heads, lie)

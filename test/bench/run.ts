@@ -13,12 +13,13 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as ed from '@noble/ed25519'
 import * as Y from 'yjs'
-import { decodeCanonical, recoveryPhraseOf, tallyApproval, tallyIrv, tallyYesNo, verifyStrict } from '@polity/protocol'
+import { Replica, decodeCanonical, recoveryPhraseOf, tallyApproval, tallyIrv, tallyYesNo, verifyStrict } from '@polity/protocol'
 import { PolityNode, createNativeCrypto, encodeBundle } from '@polity/node'
 import { generateCommunity, sizesFor, tallyBallots } from './generate'
 import { parallelVerify } from './parallel-verify'
 import { liveLatency } from './live-latency'
 import { measureCliStartup } from './cli-startup'
+import { staleJoins } from '../../packages/protocol/test/roster-scenarios'
 
 const quick = process.argv.includes('--quick')
 const TOTAL = quick ? 10_000 : 200_000
@@ -76,6 +77,25 @@ for (const c of await measureCliStartup()) row(`CLI start-up: ${c.name}`, c.ms, 
     f()
     row(`tally of 100,000 ballots: ${name}`, performance.now() - t, 'ms', 'one pass over the ranked ballots', scan)
   }
+}
+
+// 11. Concurrent roster ops (issue 14): 1,000 joins replayed from a used invite link, each on the invite alone,
+// with the roster read after each one (it was ~25 s: every read folded every roster op again), beside the
+// same joins applied with no read.
+{
+  const s = staleJoins(createNativeCrypto(), 1000)
+  const apply = (read: boolean): number => {
+    const r = new Replica({ crypto: createNativeCrypto(), keepEnvelopes: false })
+    for (const op of s.base) r.receive(op)
+    const t0 = performance.now()
+    for (const op of s.extra) {
+      r.receive(op)
+      if (read) r.roster()
+    }
+    return (performance.now() - t0) / s.extra.length
+  }
+  const bare = apply(false)
+  row('1,000 concurrent stale joins, roster read after each (per join)', apply(true), 'ms', 'the same joins, no read', bare)
 }
 
 let t = performance.now()

@@ -98,7 +98,7 @@ export class ReplicaHost extends TestHost {
     let rejected = 0
     for (const e of envelopes) {
       const r = this.replica.receive(e)
-      if (r.status === 'applied') applied += r.ops.length
+      if (r.status === 'applied') applied += r.applied.length
       else if (r.status === 'rejected') rejected++
     }
     return { applied, rejected }

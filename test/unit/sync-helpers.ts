@@ -27,7 +27,7 @@ export function peer(name: string, identity: KeyPair, ops: readonly AnyOp[] = []
         let rejected = 0
         for (const e of envs) {
           const r = replica.receive(e)
-          if (r.status === 'applied') applied += 1 + r.released.length
+          if (r.status === 'applied') applied += r.applied.length
           if (r.status === 'rejected') rejected++
         }
         return { applied, rejected }
@@ -51,7 +51,7 @@ export async function syncPair(a: Peer, b: Peer, community: string, hooks: PipeH
 
 /** Author an op with a device on top of a replica's heads (and the device's previous op), and apply it. */
 export function author<K extends OpKind>(replica: Replica, device: KeyPair, kind: K, body: BodyOf<K>): AnyOp {
-  const last = replica.dag.lastOf(toHex(device.publicKey) as never)
+  const last = replica.lastOf(toHex(device.publicKey) as never)
   const op = createOp({ community: replica.community as never, seq: (last?.op.seq ?? 0) + 1, deps: [...new Set([...replica.heads(), ...(last ? [last.op.id] : [])])], time: Date.now(), kind, body }, device, crypto) as AnyOp
   const r = replica.receive(op)
   if (r.status !== 'applied') throw new Error(`not applied: ${r.status}`)

@@ -34,7 +34,7 @@ export async function forkCommunity(ctx: NodeContext, input: { community: Commun
   const roster = parent.replica.roster()
   // FORK-2..4: the version and the members are the parent's at exactly the heads the fork cites.
   const heads = parent.replica.heads().slice(0, LIMITS.forkHeads.max)
-  const at = parent.replica.rosterAt(parent.replica.frontierOfDeps(heads))
+  const at = parent.replica.rosterAt(heads)
   const version = versionAt(at.charterVersions, input.version)
   if (!version) throw new InvalidInputError(`The parent has no ratified charter version ${String(input.version)}.`)
   if (at.members.size > LIMITS.forkMembers.max) {

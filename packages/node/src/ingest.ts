@@ -18,7 +18,7 @@
 import { ProtocolError, type AnyOp, type OpId } from '@polity/protocol'
 import type { NodeContext } from './context'
 import type { CommunityRuntime } from './runtimes'
-import { recordOf } from './storage'
+import { recordOf, type OpRecord } from './storage'
 import { checkSignatures, type Incoming } from './verify'
 import { messageOf } from './input-checks'
 
@@ -115,20 +115,26 @@ export class Ingest {
   private async apply(rt: CommunityRuntime, ops: readonly (AnyOp | ProtocolError)[], from: OpSource): Promise<IngestResult> {
     const policy = POLICY.get(from) as SourcePolicy
     const r: IngestResult = { applied: [], rejected: [], duplicates: 0, waiting: [], dropped: 0 }
+    const records: OpRecord[] = []
     for (const x of ops) {
       if (x instanceof ProtocolError) {
         r.rejected.push(x.message)
         continue
       }
       const v = rt.replica.receive(x)
-      if (v.status === 'applied') r.applied.push(...v.ops)
+      if (v.status === 'applied') {
+        for (const a of v.applied) {
+          r.applied.push(a.op)
+          records.push(recordOf(a.op, a.height))
+        }
+      }
       else if (v.status === 'rejected') r.rejected.push(v.error.message)
       else if (v.status === 'duplicate') r.duplicates++
       else if (v.status === 'pending') r.waiting.push(v.id)
       else r.dropped++
     }
     if (r.applied.length === 0) return r
-    await this.ctx.store.putOps(r.applied.map((op) => recordOf(rt.replica, op)), policy.fresh ? { fresh: true } : {})
+    await this.ctx.store.putOps(records, policy.fresh ? { fresh: true } : {})
     this.afterApplied(rt, r.applied)
     if (policy.publish === 'all' || (policy.publish === 'small-batch' && r.applied.length <= SMALL_BATCH)) {
       for (const op of r.applied) this.ctx.network.publish(rt.id, op.bytes)

@@ -22,7 +22,6 @@ import { checkForkLineage, toHex, type CborValue, type CommunityId, type Communi
 import type { ForkLineage } from '@polity/api'
 import type { Store } from './storage'
 import { seal, unseal } from './secrets'
-import { heldOp } from './replica-access'
 
 /** What lineage needs of a community the node holds (a CommunityRuntime fits). */
 export interface LineageRuntime {
@@ -55,7 +54,7 @@ const unchecked = (parent: CommunityId, parentName: string | null, version: numb
 
 /** The genesis op of a fork, when the community's replica holds it. */
 function forkGenesisOf(rt: LineageRuntime): ForkGenesis | undefined {
-  const g = heldOp(rt.replica, rt.id as unknown as OpId)
+  const g = rt.replica.entry(rt.id as unknown as OpId)?.op
   return g && g.kind === 'genesis' && g.body.parent ? g : undefined
 }
 

@@ -5,8 +5,7 @@
 import { join } from 'node:path'
 import { chmod, lstat, mkdir, readdir } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
-import { fromHex, type AnyOp, type CommunityId, type Replica } from '@polity/protocol'
-import { heightOf } from './replica-access'
+import { fromHex, type AnyOp, type CommunityId } from '@polity/protocol'
 import { LevelStore, changePassphrase, createKeystore, openKeystore, type Store, type OpRecord } from '@polity/store'
 
 export interface NodePaths {
@@ -68,13 +67,8 @@ export async function rewriteKeystore(paths: NodePaths, current: string, next: s
 }
 
 /** The record the store keeps for an op a replica accepted. */
-export function recordOf(replica: Replica, op: AnyOp): OpRecord {
-  return {
-    id: fromHex(op.id, 32),
-    community: fromHex(op.community, 32),
-    height: heightOf(replica, op.id) ?? 1,
-    bytes: op.bytes,
-  }
+export function recordOf(op: AnyOp, height: number): OpRecord {
+  return { id: fromHex(op.id, 32), community: fromHex(op.community, 32), height, bytes: op.bytes }
 }
 
-export type { Store, CommunityId }
+export type { Store, CommunityId, OpRecord }

@@ -25,9 +25,12 @@ export {
   createOp, decodeOp, decodeOpUnverified, signatureError, signedBytesOf, referencedOps, pureCrypto, PROTOCOL_VERSION, MAX_ENVELOPE_BYTES, MAX_DEPS,
   type Op, type AnyOp, type OpDraft, type CryptoSuite, type VerifyItem, type UncheckedOp,
 } from './op/envelope'
-export { Replica, DEFAULT_LIMITS, type ReplicaOptions, type ReplicaLimits, type ReceiveResult, type ForkProof } from './replica/replica'
+export { Replica, DEFAULT_LIMITS, type ReplicaOptions, type ReplicaLimits, type ReceiveResult, type AppliedOp } from './replica/replica'
+export type { ForkProof } from './replica/verdict'
+export type { ReplicaView, CausalView, CausalNode } from './replica/view'
+export type { DagEntry } from './replica/dag'
 export { joinProofMessage, innerSignatureChecks } from './replica/roster-rules'
-export { inviteOpen, contestedJoins, type InviteRecord, type ContestedJoin, type ContestedList } from './replica/roster'
+export { inviteOpen, contestedJoins, type InviteRecord, type ContestedJoin, type ContestedList, type RosterState, type MemberRecord } from './replica/roster'
 export type { CommunityState, MemberView, FormerMemberView, ProposalView, ActionView, InviteView } from './replica/snapshot'
 export { decideOutcome, tallyYesNo, tallyApproval, tallyIrv, quorumMet, type Outcome, type YesNoDetail, type ApprovalDetail, type IrvDetail, type IrvRound } from './replica/outcome'
 export { entrenchedClauses, touchesEntrenched } from './replica/entrenched'

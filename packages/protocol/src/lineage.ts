@@ -49,7 +49,7 @@ export function checkForkLineage(genesis: ForkGenesis, parent: Replica): Lineage
   const missingHeads = heads.filter((h) => !parent.has(h))
   if (missingHeads.length > 0) return { status: 'unchecked', missingHeads }
   // FORK-2: the parent's state folded from exactly the causal past of the cited heads.
-  const past = parent.rosterAt(parent.frontierOfDeps(heads))
+  const past = parent.rosterAt(heads)
   const parentName = past.genesis?.name ?? ''
   const problems: LineageProblem[] = []
   const v = claim.version < past.charterVersions.length ? past.charterVersions[claim.version] : undefined

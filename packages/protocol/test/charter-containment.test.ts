@@ -63,7 +63,7 @@ describe('containing fold failures', () => {
       expect(a.replica.refoldedState()).toEqual(s)
     }
     const fresh = new Replica({ crypto: nodeCrypto })
-    fresh.receiveAll(founder.replica.ops())
+    for (const op of founder.replica.ops()) fresh.receive(op)
     expect(fresh.state()).toEqual(founder.replica.state())
   })
 })

@@ -146,7 +146,7 @@ describe('structure of draft edits', () => {
     const b = m.make('profile.set', { name: 'other branch' }, { seq: a.seq, deps: [...a.deps] })
     const c = m.make('charter.edit', { update: craftUpdate(2002, 0, [{ origin: { client: 0, clock: 1 }, text: 'xy' }]) }, { seq: a.seq + 1, deps: [b.id] })
     const late = new Replica({ crypto: nodeCrypto })
-    late.receiveAll(base)
+    for (const op of base) late.receive(op)
     for (const [r, order] of [[founder.replica, [a, b, c]], [late, [b, c, a]]] as const) {
       for (const op of order) expect(r.receive(op).status).toBe('applied')
     }

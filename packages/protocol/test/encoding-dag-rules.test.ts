@@ -152,9 +152,9 @@ describe('the causal DAG (DAG-1, DAG-3, DAG-6)', () => {
     const expected = [...all.values()].sort((x, y) => heightOf(x) - heightOf(y) || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)).map((o) => o.id)
     for (const order of [[...all.values()], [...all.values()].reverse()]) {
       const r = new Replica({ crypto: nodeCrypto })
-      r.receiveAll(order)
+      for (const op of order) r.receive(op)
       expect(r.size).toBe(all.size)
-      const entries = [...all.keys()].map((id) => r.dag.get(id)!)
+      const entries = [...all.keys()].map((id) => r.entry(id)!)
       for (const e of entries) expect(e.height, e.op.kind).toBe(heightOf(all.get(e.op.id)!))
       const canonical = [...entries].sort(canonicalCompare).map((e) => e.op.id)
       expect(canonical).toEqual(expected)

@@ -108,7 +108,7 @@ describe('governance adversary (issue 13 §1)', () => {
     for (const a of all) closer.pull(a)
     const omitting = closer.make('proposal.close', { proposal: fromHex(p.id) }, { deps: [p.id, ...yeses.map((v) => v.id)], time: (p as AnyOp & { body: { deadline: number } }).body.deadline })
     expect(closer.replica.receive(omitting).status).toBe('applied')
-    const o = closer.replica.governance.outcomeOf(closer.replica.dag.get(omitting.id)!)
+    const o = closer.replica.outcomeOf(omitting.id)!
     expect(o).toMatchObject({ passed: false, detail: { yes: 2, no: 0, eligible: 4 } })
   })
 
@@ -116,7 +116,7 @@ describe('governance adversary (issue 13 §1)', () => {
     const { founder, members, all } = community(2)
     syncAll(all)
     const m = members[0]!
-    const floor = m.replica.governance.timeFloor(m.replica.heads())
+    const floor = m.replica.timeFloor(m.replica.heads())
     expect(floor).toBeGreaterThan(0)
     const action: ProposalAction = { type: 'resolution' }
     const message = refusal(m, () => m.make('proposal.create', { title: 'Old', text: '', action, method: { type: 'yesno', quorum: [1, 2], threshold: [1, 2] }, deadline: floor + 7 * 24 * 3_600_000 }, { time: floor - 1 }))
@@ -130,12 +130,12 @@ describe('governance adversary (issue 13 §1)', () => {
     liar.act('profile.set', { name: 'Time traveller' }, { time: Number.MAX_SAFE_INTEGER })
     syncAll(all)
     const honest = members[1]!
-    expect(honest.replica.governance.timeFloor(honest.replica.heads())).toBeLessThan(2e12)
+    expect(honest.replica.timeFloor(honest.replica.heads())).toBeLessThan(2e12)
     const p = propose(honest, { type: 'resolution' })
     expect(p.time).toBeLessThan(2e12)
     members[2]!.act('profile.set', { name: 'Second' }, { time: 8e15 })
     syncAll(all)
-    expect(founder.replica.governance.timeFloor(founder.replica.heads())).toBe(8e15)
+    expect(founder.replica.timeFloor(founder.replica.heads())).toBe(8e15)
   })
 
   it('ADV-lower-entrenched-by-rules (GOV-1): a rules change that lowers the entrenched threshold needs that threshold itself', () => {

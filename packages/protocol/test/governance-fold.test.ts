@@ -178,7 +178,7 @@ describe('governance fold', () => {
     const r = new Replica({ crypto: nodeCrypto })
     for (const op of founder.replica.ops()) r.receive(op)
     r.receive(c2)
-    const [e1, e2] = [r.dag.get(c1.id)!, r.dag.get(c2.id)!]
+    const [e1, e2] = [r.entry(c1.id)!, r.entry(c2.id)!]
     const first = e1.height < e2.height || (e1.height === e2.height && c1.id < c2.id) ? c1.id : c2.id
     expect(states[0]?.proposals[0]?.settledBy).toBe(first)
     expect(states[0]?.proposals[0]?.status).toBe('closed')

@@ -259,7 +259,7 @@ function checkCase(rng: Rng, stats: Stats, founder: Actor, members: Actor[], all
     const deps = [p.id, clerkLink.id, ...(raised ? [raised.id] : []), ...[...cast].flatMap(([m, vs]) => (keep.get(m)! > 0 ? [vs[keep.get(m)! - 1]!.op.id] : []))] as OpId[]
     const sub = clerk.make('proposal.close', { proposal: fromHex(p.id) }, { seq: full.seq, time: closeTime + s + 1, deps: [...new Set(deps)] })
     expect(clerk.replica.receive(sub).status).toBe('applied')
-    const o = clerk.replica.governance.outcomeOf(clerk.replica.dag.get(sub.id)!)
+    const o = clerk.replica.outcomeOf(sub.id)!
     expect(o.passed).toBe(reference((m) => keep.get(m)!, q2, t2))
     // Yes/no is omission-safe; approval is not (a closer picks which votes count: THREAT_MODEL.md), and the generator shows it.
     if (method.type === 'yesno' && o.passed) expect(outcome.passed).toBe(true)

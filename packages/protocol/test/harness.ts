@@ -183,7 +183,7 @@ export function flatRules(quorum: [number, number], threshold: [number, number],
 /** GOV-4: the time an honest author claims for a proposal — its clock, or the floor of its causal past when that is later. */
 export function proposalTime(a: Actor): number {
   const deps = [...new Set([...a.replica.heads(), ...(a.last ? [a.last] : [])])]
-  return Math.max(a.time + 1000, a.replica.governance.timeFloor(deps))
+  return Math.max(a.time + 1000, a.replica.timeFloor(deps))
 }
 
 /** GOV-1: the floor's own values for an action under the actor's current rules, as a yes/no method. */

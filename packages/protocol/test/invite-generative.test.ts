@@ -209,18 +209,19 @@ function checkCase(rng: Rng, stats: Stats = newStats()): void {
   // Without the replays (ops built on them stay pending there).
   const honestOnly = deliver(rng, [...honestOps.values()])
   const admitted = (r: Replica, op: AnyOp, who: MemberId): boolean => r.roster().everAdmitted.get(who)?.admittedBy === op.id
-  const memberOf = (op: AnyOp): MemberId => full.memberOf(full.dag.get(op.id) as DagEntry)
+  const memberOf = (op: AnyOp): MemberId => full.view.memberOf(full.entry(op.id) as DagEntry)
   const concurrent = (a: AnyOp, b: AnyOp): boolean => {
-    const ea = full.dag.get(a.id) as DagEntry
-    const eb = full.dag.get(b.id) as DagEntry
-    return !full.dag.isAncestor(ea, eb) && !full.dag.isAncestor(eb, ea)
+    const ea = full.entry(a.id) as DagEntry
+    const eb = full.entry(b.id) as DagEntry
+    return !full.view.isAncestor(ea, eb) && !full.view.isAncestor(eb, ea)
   }
   const invites = new Map(reference.invites.map((i) => [i.id, i]))
+  const fullEntries = full.ops().map((op) => full.entry(op.id) as DagEntry)
   for (const link of links) {
     const id = link.inv.op.id
     const view = invites.get(id)
     if (!view) continue
-    const joins = full.dag.entries.filter((e) => e.op.kind === 'member.join' && toHex(e.op.body.invite) === id)
+    const joins = fullEntries.filter((e) => e.op.kind === 'member.join' && toHex(e.op.body.invite) === id)
     const effective = joins.filter((e) => admitted(full, e.op as AnyOp, memberOf(e.op as AnyOp)))
     // Never more effective joins, or claimed uses, than the invite has.
     expect(effective.length).toBeLessThanOrEqual(link.uses)
@@ -232,8 +233,8 @@ function checkCase(rng: Rng, stats: Stats = newStats()): void {
     if (bound(link)) expect(linkReplays).toEqual([]) // a bound link's replays are refused outright
     if (revoked.has(id)) {
       // ROSTER-16: a join counts only if every revocation of its invite came after it.
-      const revokes = full.dag.entries.filter((e) => e.op.kind === 'invite.revoke' && toHex(e.op.body.invite) === id)
-      for (const e of effective) for (const r of revokes) expect(full.dag.isAncestor(e, r)).toBe(true)
+      const revokes = fullEntries.filter((e) => e.op.kind === 'invite.revoke' && toHex(e.op.body.invite) === id)
+      for (const e of effective) for (const r of revokes) expect(full.view.isAncestor(e, r)).toBe(true)
       stats.revokedVoids += joins.length - effective.length
       continue
     }

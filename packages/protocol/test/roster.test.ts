@@ -109,7 +109,7 @@ describe('roster', () => {
         expect(x.state().former.map((f) => f.id).sort()).toEqual([a.member, b.member].sort())
       } else {
         // Only a and b are founders: the removal first in canonical order applies, the other would leave none.
-        const first = canonicalCompare(x.dag.get(ra.id)!, x.dag.get(rb.id)!) < 0 ? ra : rb
+        const first = canonicalCompare(x.entry(ra.id)!, x.entry(rb.id)!) < 0 ? ra : rb
         const survivor = first === ra ? a : b
         expect(memberIds(x)).toEqual([survivor.member])
         expect(x.state().members[0]!.role).toBe('founder')

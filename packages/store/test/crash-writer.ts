@@ -29,7 +29,7 @@ const replica = new Replica({ crypto })
 for (const c of await store.listCommunities()) for await (const op of store.iterate(c)) replica.receive(op.bytes)
 
 const record = (op: AnyOp): OpRecord => ({
-  id: fromHex(op.id), community: fromHex(op.community), height: replica.dag.get(op.id)?.height ?? 1, bytes: op.bytes,
+  id: fromHex(op.id), community: fromHex(op.community), height: replica.entry(op.id)?.height ?? 1, bytes: op.bytes,
 })
 
 let rand = seed
@@ -40,7 +40,7 @@ const rng = (): number => {
 
 let time = 1_700_000_000_000
 function next(kind: 'genesis' | 'profile.set'): AnyOp {
-  const last = replica.dag.lastOf(Buffer.from(device.publicKey).toString('hex') as never)
+  const last = replica.lastOf(Buffer.from(device.publicKey).toString('hex') as never)
   time += 1
   const op = kind === 'genesis'
     ? createOp({ community: null, seq: 1, deps: [], time, kind: 'genesis', body: { name: 'Crash', purpose: '', charter: '', rules: DEFAULT_RULES, founder: identity.publicKey, cert: certifyDevice(identity, device.publicKey), parent: undefined } }, device, crypto)

@@ -5,7 +5,7 @@
  * channel identity (its libp2p peer id), so a proof cannot be replayed on
  * another connection.
  */
-import { concatBytes, fromHex, inviteOpen, sign, toHex, verifyStrict, type CommunityId, type KeyPair, type OpId, type Replica, type Verifier } from '@polity/protocol'
+import { concatBytes, fromHex, inviteOpen, sign, toHex, verifyStrict, type CommunityId, type KeyPair, type OpId, type RosterState, type Verifier } from '@polity/protocol'
 import type { AccessControl, Proof } from './session'
 
 const DOMAIN = new TextEncoder().encode('polity/sync-access/v1\0')
@@ -15,7 +15,7 @@ export function accessMessage(community: string, challenge: Uint8Array, prover: 
 }
 
 export interface RosterAccessOptions {
-  readonly replica: Replica
+  readonly replica: { roster(): RosterState }
   readonly community: CommunityId | string
   /** Our member identity key, when we are a member. */
   readonly identity?: KeyPair

@@ -5,7 +5,7 @@
  * FrameDuplex.
  */
 export { dialSync, listenSync, DEFAULT_SYNC_LIMITS } from './session'
-export type { FrameDuplex, SyncTarget, AccessControl, Proof, SyncLimits, SessionStats, DialOptions, ListenOptions } from './session'
+export type { FrameDuplex, SyncReplica, SyncTarget, AccessControl, Proof, SyncLimits, SessionStats, DialOptions, ListenOptions } from './session'
 export { SYNC_PROTOCOL, WIRE_VERSION, writeMessage, readMessage, isMessage, DEFAULT_WIRE_LIMITS, type SyncMessage, type WireLimits, type ProofKind } from './wire'
 export { probesOf, opsOutside } from './reconcile'
 export { SyncError, SyncProtocolError, SyncLimitError, SyncAccessError, SyncClosedError } from './errors'

@@ -7,9 +7,9 @@
  * time offline, what was added since — so bandwidth follows what is missing,
  * not the size of the history.
  */
-import type { OpId, Replica } from '@polity/protocol'
+import type { CausalNode, CausalView, OpId } from '@polity/protocol'
 
-type Entry = NonNullable<ReturnType<Replica['dag']['get']>>
+type Entry = CausalNode
 
 /** Spine probes are walked to this depth; deeper ones are picked by insertion position (no walk). */
 const SPINE_DEPTH = 1024
@@ -21,9 +21,8 @@ const SPINE_DEPTH = 1024
  * genesis, so a session costs O(log history), not O(history) (measured in
  * docs/ARCHITECTURE.md, Performance).
  */
-export function probesOf(replica: Replica): OpId[] {
-  const dag = replica.dag
-  const heads = replica.heads().map((h) => dag.get(h) as Entry)
+export function probesOf(dag: CausalView): OpId[] {
+  const heads = dag.heads().map((h) => dag.entry(h) as Entry)
   if (heads.length === 0) return []
   let cur: Entry | undefined = heads.reduce((a, b) => (b.height > a.height ? b : a))
   const out: OpId[] = []
@@ -36,18 +35,16 @@ export function probesOf(replica: Replica): OpId[] {
     }
     let best: Entry | undefined
     for (const d of cur.op.deps) {
-      const e = dag.get(d) as Entry
+      const e = dag.entry(d) as Entry
       if (!best || e.height > best.height) best = e
     }
     cur = best
     depth++
   }
-  const entries = dag.entries
-  for (let back = SPINE_DEPTH * 2; entries.length - 1 - back > 0 && out.length < 39; back *= 2) {
-    out.push((entries[entries.length - 1 - back] as Entry).op.id)
-  }
-  const genesis = entries[0]
-  if (genesis && !out.includes(genesis.op.id)) out.push(genesis.op.id)
+  const last = dag.size - 1
+  for (let back = SPINE_DEPTH * 2; last - back > 0 && out.length < 39; back *= 2) out.push(dag.idsFrom(last - back, 1)[0] as OpId)
+  const genesis = dag.idsFrom(0, 1)[0]
+  if (genesis !== undefined && !out.includes(genesis)) out.push(genesis)
   return out
 }
 
@@ -96,13 +93,12 @@ class HeightHeap {
  * the base: a node reached from the base is theirs; the sweep stops as soon
  * as only base-reached nodes remain.
  */
-export function opsOutside(replica: Replica, base: readonly OpId[], from: readonly OpId[] = replica.heads()): OpId[] {
-  const dag = replica.dag
+export function opsOutside(dag: CausalView, base: readonly OpId[], from: readonly OpId[] = dag.heads()): OpId[] {
   const mark = new Map<number, 1 | 2>() // 1 = ours only, 2 = in the base's past
   const heap = new HeightHeap()
   let ours = 0
   for (const id of base) {
-    const e = dag.get(id)
+    const e = dag.entry(id)
     if (e && mark.get(e.index) !== 2) {
       if (mark.get(e.index) === 1) ours--
       mark.set(e.index, 2)
@@ -110,7 +106,7 @@ export function opsOutside(replica: Replica, base: readonly OpId[], from: readon
     }
   }
   for (const id of from) {
-    const e = dag.get(id)
+    const e = dag.entry(id)
     if (e && !mark.has(e.index)) {
       mark.set(e.index, 1)
       ours++
@@ -129,7 +125,7 @@ export function opsOutside(replica: Replica, base: readonly OpId[], from: readon
       out.push(e)
     }
     for (const d of e.op.deps) {
-      const de = dag.get(d) as Entry
+      const de = dag.entry(d) as Entry
       const dm = mark.get(de.index)
       if (m === 2) {
         if (dm !== 2) {

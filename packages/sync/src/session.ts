@@ -15,7 +15,7 @@
  * replica's verifying `ingest`; a peer that breaks the protocol or a limit is
  * cut off with a named error.
  */
-import { fromHex, toHex, type OpId, type Replica } from '@polity/protocol'
+import { fromHex, toHex, type CausalView, type OpId, type RosterState } from '@polity/protocol'
 import { SyncAccessError, SyncClosedError, SyncLimitError, SyncProtocolError } from './errors'
 import { DEFAULT_WIRE_LIMITS, WIRE_VERSION, readMessage, writeMessage, type ProofKind, type SyncMessage, type WireLimits } from './wire'
 import { opsOutside, probesOf } from './reconcile'
@@ -26,8 +26,16 @@ export interface FrameDuplex {
   close(): void
 }
 
+/** What a session reads of the local replica (a Replica is one): its causal structure, kept envelopes, missing deps and roster. */
+export interface SyncReplica extends CausalView {
+  envelopeOf(id: OpId): Uint8Array | undefined
+  /** Deps that buffered ops wait for (DAG-5): what to ask the peer for. */
+  missing(): OpId[]
+  roster(): RosterState
+}
+
 export interface SyncTarget {
-  readonly replica: Replica
+  readonly replica: SyncReplica
   /** Verify, store and apply envelopes; never trusts them. */
   ingest(envelopes: Uint8Array[]): Promise<{ applied: number; rejected: number }>
   /**

@@ -11,7 +11,8 @@ import type { Op } from '../op/envelope'
 import type { MemberId, OpId } from '../op/ids'
 import { toHex } from '../encoding/bytes'
 import { canonicalCompare, type DagEntry } from './dag'
-import type { Replica } from './replica'
+import type { ReplicaView } from './view'
+import type { DraftClocks } from './draft-clock'
 import { countsOver } from './vote-order'
 import { DraftFold, type FoldError } from './draft-fold'
 
@@ -44,8 +45,13 @@ export class ContentFold {
   private readonly draftFold = new DraftFold()
   /** Votes and comments whose proposal has not been counted (yet). */
   private readonly orphans = new Map<OpId, DagEntry[]>()
+  /** Members some of whose ops did not count because they were never admitted (ROSTER-14). */
+  readonly unadmitted = new Set<MemberId>()
 
-  constructor(private readonly replica: Replica) {}
+  constructor(
+    private readonly view: Pick<ReplicaView, 'memberOf' | 'isCut' | 'roster'>,
+    private readonly clocks: DraftClocks,
+  ) {}
 
   get draft(): Y.Doc {
     return this.draftFold.doc
@@ -69,7 +75,7 @@ export class ContentFold {
     }
     if (op.kind === 'charter.edit') {
       // Every valid edit is folded, counted or not, so the ids others name are always there (CHARTER-F1..F3).
-      const clocks = this.replica.governance.draft
+      const clocks = this.clocks
       this.draftFold.apply(op.id, op.body.update, {
         counted: this.counts(e),
         clashed: (c) => clocks.clashed(c),
@@ -92,7 +98,7 @@ export class ContentFold {
     if (!this.counts(e)) return
     switch (op.kind) {
       case 'profile.set': {
-        const m = this.replica.memberOf(e)
+        const m = this.view.memberOf(e)
         const prev = this.profiles.get(m)
         if (!prev || canonicalCompare(prev, e) < 0) this.profiles.set(m, e)
         return
@@ -122,15 +128,18 @@ export class ContentFold {
   }
 
   private counts(e: DagEntry): boolean {
-    if (this.replica.isCut(e)) return false
-    return this.replica.roster().everAdmitted.has(this.replica.memberOf(e))
+    if (this.view.isCut(e)) return false
+    const m = this.view.memberOf(e)
+    if (this.view.roster().everAdmitted.has(m)) return true
+    this.unadmitted.add(m)
+    return false
   }
 
   private attach(p: ProposalFold, e: DagEntry): void {
     switch (e.op.kind) {
       case 'vote.cast': {
         // VOTE-5/VOTE-6: the same rule a close counts by (yes/no: the strongest ballot).
-        const m = this.replica.memberOf(e)
+        const m = this.view.memberOf(e)
         const prev = p.votes.get(m)
         if (!prev || countsOver(prev, e)) p.votes.set(m, e)
         return

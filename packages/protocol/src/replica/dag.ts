@@ -27,6 +27,8 @@ export class Dag {
   readonly entries: DagEntry[] = []
   private readonly byId = new Map<OpId, DagEntry>()
   private readonly headSet = new Set<OpId>()
+  /** The heads sorted, until the next insert (many reads between inserts while thousands of heads stand). */
+  private sortedHeads: OpId[] | undefined
   /** One id per seq, an array only on equivocation (a Map of arrays cost ~40 bytes per op). */
   private readonly bySeq = new Map<DeviceKey, Map<number, OpId | OpId[]>>()
   private readonly lastByDevice = new Map<DeviceKey, DagEntry>()
@@ -44,7 +46,8 @@ export class Dag {
   }
 
   heads(): OpId[] {
-    return [...this.headSet].sort()
+    this.sortedHeads ??= [...this.headSet].sort()
+    return [...this.sortedHeads]
   }
 
   /** The device's op with the highest seq, if any. */
@@ -74,6 +77,7 @@ export class Dag {
     this.byId.set(op.id, entry)
     for (const d of op.deps) this.headSet.delete(d)
     this.headSet.add(op.id)
+    this.sortedHeads = undefined
     const prev = this.lastByDevice.get(op.author)
     if (!prev || prev.op.seq < op.seq) this.lastByDevice.set(op.author, entry)
     let seqs = this.bySeq.get(op.author)

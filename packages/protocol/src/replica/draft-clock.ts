@@ -8,7 +8,7 @@
 import type { AnyOp } from '../op/envelope'
 import type { OpId } from '../op/ids'
 import type { DagEntry } from './dag'
-import type { Replica } from './replica'
+import type { ReplicaView } from './view'
 import { checkDraftEdit, unitsKey, type DraftClock, type DraftEditResult } from './draft'
 import { genesisDraft } from './content'
 
@@ -38,7 +38,7 @@ export class DraftClocks {
   private readonly clashedClients = new Set<number>()
   private clashNoticed = false
 
-  constructor(private readonly replica: Replica) {}
+  constructor(private readonly view: Pick<ReplicaView, 'entry'>) {}
 
   /** Validate a charter.edit at its causal past (CHARTER-Y*); remembers the clock after it for `inserted`. */
   check(op: AnyOp & { kind: 'charter.edit' }, client: number): DraftEditResult {
@@ -121,7 +121,7 @@ export class DraftClocks {
     let out: DraftClock | undefined
     let copied = false
     for (const d of deps) {
-      const c = this.clockAfter[(this.replica.dag.get(d) as DagEntry).index] ?? EMPTY_CLOCK
+      const c = this.clockAfter[(this.view.entry(d) as DagEntry).index] ?? EMPTY_CLOCK
       if (out === undefined) {
         out = c
         continue

@@ -12,7 +12,7 @@ import type { DagEntry } from './dag'
 import type { Frontier } from './frontier'
 import type { RosterState } from './roster'
 import { violation, type RosterAction } from './roster-rules'
-import type { Replica } from './replica'
+import type { ReplicaView } from './view'
 import { decideOutcome, type Outcome } from './outcome'
 import { checkRequested, requirementOf } from './decisions'
 import { TimeFloor } from './time-floor'
@@ -40,15 +40,15 @@ export class Governance {
   /** The draft's state vector along the DAG (CHARTER-Y*, draft-clock.ts). */
   readonly draft: DraftClocks
 
-  constructor(private readonly replica: Replica) {
-    this.info = new ProposalInfo(replica)
-    this.draft = new DraftClocks(replica)
+  constructor(private readonly view: ReplicaView) {
+    this.info = new ProposalInfo(view)
+    this.draft = new DraftClocks(view)
   }
 
   proposalEntry(op: AnyOp, proposal: Uint8Array, rule: string): DagEntry {
     const id = toHex(proposal) as OpId
     if (!op.deps.includes(id)) violation(rule, 'the proposal must be one of the op\'s deps')
-    const e = this.replica.dag.get(id) as DagEntry
+    const e = this.view.entry(id) as DagEntry
     if (e.op.kind !== 'proposal.create') violation(rule, 'the referenced op is not a proposal')
     return e
   }
@@ -57,10 +57,10 @@ export class Governance {
   private settledBefore(proposal: OpId, deps: readonly OpId[]): boolean {
     const settlers = [...(this.closesOf.get(proposal) ?? []), ...(this.withdrawsOf.get(proposal) ?? [])]
     if (settlers.length === 0) return false
-    const dag = this.replica.dag
+    const view = this.view
     return deps.some((d) => {
-      const de = dag.get(d) as DagEntry
-      return settlers.some((s) => s === de || dag.isAncestor(s, de))
+      const de = view.entry(d) as DagEntry
+      return settlers.some((s) => s === de || view.isAncestor(s, de))
     })
   }
 
@@ -93,7 +93,7 @@ export class Governance {
       case 'vote.cast': {
         const p = this.proposalEntry(op, op.body.proposal, 'VOTE-1')
         const pb = (p.op as Op<'proposal.create'>).body
-        if (!this.replica.rosterBefore(p).members.has(member)) {
+        if (!this.view.rosterBefore(p).members.has(member)) {
           violation('VOTE-2', 'only members at the proposal\'s causal past may vote on it')
         }
         checkBallot(op.body.ballot, pb.method)
@@ -102,7 +102,7 @@ export class Governance {
       }
       case 'proposal.withdraw': {
         const p = this.proposalEntry(op, op.body.proposal, 'WITHDRAW-1')
-        if (this.replica.memberOf(p) !== member) violation('WITHDRAW-1', 'only the proposal\'s author may withdraw it')
+        if (this.view.memberOf(p) !== member) violation('WITHDRAW-1', 'only the proposal\'s author may withdraw it')
         if (this.settledBefore(p.op.id, op.deps)) violation('WITHDRAW-2', 'the proposal is already closed or withdrawn')
         return { rosterEffect: ROSTER_ACTIONS.has((p.op as Op<'proposal.create'>).body.action.type) }
       }
@@ -140,18 +140,18 @@ export class Governance {
 
   /** GOV-4: the earliest time a proposal with these deps may claim. */
   timeFloor(deps: readonly OpId[]): number {
-    return this.times.floorOf(deps.map((d) => (this.replica.dag.get(d) as DagEntry).index))
+    return this.times.floorOf(this.indices(deps))
   }
 
   /** ROSTER-5: the latest time in the past of these deps that `trusted` or two members vouch for (see TimeFloor.witnessedFor). */
   timeWitnessedFor(deps: readonly OpId[], trusted: MemberId): number {
-    return this.times.witnessedFor(deps.map((d) => (this.replica.dag.get(d) as DagEntry).index), trusted)
+    return this.times.witnessedFor(this.indices(deps), trusted)
   }
 
   /** After insertion: index the op and remember the draft clock after it. */
   inserted(entry: DagEntry): void {
     const op = entry.op
-    this.times.inserted(entry.index, op.deps.map((d) => (this.replica.dag.get(d) as DagEntry).index), op.time, this.replica.memberOf(entry))
+    this.times.inserted(entry.index, this.indices(op.deps), op.time, this.view.memberOf(entry))
     this.draft.inserted(entry)
     if (op.kind === 'proposal.close') push(this.closesOf, toHex(op.body.proposal) as OpId, entry)
     if (op.kind === 'vote.cast') push(this.votesOf, toHex(op.body.proposal) as OpId, entry)
@@ -163,7 +163,7 @@ export class Governance {
     const op = entry.op
     if (op.kind === 'proposal.withdraw') return { type: 'none' }
     if (op.kind !== 'proposal.close') return undefined
-    const p = this.replica.dag.get(toHex(op.body.proposal) as OpId) as DagEntry
+    const p = this.view.entry(toHex(op.body.proposal) as OpId) as DagEntry
     const pb = (p.op as Op<'proposal.create'>).body
     const outcome = this.outcomeOf(entry)
     if (!outcome.passed) return { type: 'none' }
@@ -188,26 +188,26 @@ export class Governance {
     const cached = this.outcomes.get(close.op.id)
     if (cached) return cached
     const op = close.op as Op<'proposal.close'>
-    const p = this.replica.dag.get(toHex(op.body.proposal) as OpId) as DagEntry
+    const p = this.view.entry(toHex(op.body.proposal) as OpId) as DagEntry
     const pb = (p.op as Op<'proposal.create'>).body
-    const pastAtProposal = this.replica.rosterBefore(p)
+    const pastAtProposal = this.view.rosterBefore(p)
     // The member map itself: rosterBefore may return the live tip, so read it before anything else inserts.
     const eligible = pastAtProposal.members
     const latest = new Map<MemberId, DagEntry>()
     // A close that saw every head has every earlier vote in its past: no walk over the history between.
     const candidates = close.allBefore
       ? (this.votesOf.get(p.op.id) ?? []).filter((e) => e.index < close.index)
-      : this.replica.dag.pastAbove(close, p.height)
+      : this.view.pastAbove(close, p.height)
     for (const e of candidates) {
       if (e.op.kind !== 'vote.cast' || toHex(e.op.body.proposal) !== p.op.id) continue
-      if (this.replica.isCutInPastOf(e, close)) continue
-      const m = this.replica.memberOf(e)
+      if (this.view.isCutInPastOf(e, close)) continue
+      const m = this.view.memberOf(e)
       const prev = latest.get(m)
       if (!prev || countsOver(prev, e)) latest.set(m, e)
     }
     const ballots = new Map<MemberId, Ballot>()
     for (const [m, e] of latest) ballots.set(m, (e.op as Op<'vote.cast'>).body.ballot)
-    const rosterAtClose = this.replica.rosterBefore(close)
+    const rosterAtClose = this.view.rosterBefore(close)
     const outcome = decideOutcome({ proposal: pb, eligible, ballots, rulesAtClose: rosterAtClose.rules, charterAtClose: rosterAtClose.charterVersions })
     this.outcomes.set(close.op.id, outcome)
     return outcome
@@ -215,6 +215,10 @@ export class Governance {
 
   closesFor(proposal: OpId): readonly DagEntry[] {
     return this.closesOf.get(proposal) ?? []
+  }
+
+  private indices(deps: readonly OpId[]): number[] {
+    return deps.map((d) => (this.view.entry(d) as DagEntry).index)
   }
 }
 

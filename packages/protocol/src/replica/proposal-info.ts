@@ -10,7 +10,7 @@
 import type { Op } from '../op/envelope'
 import type { MemberId, OpId } from '../op/ids'
 import type { DagEntry } from './dag'
-import type { Replica } from './replica'
+import type { ReplicaView } from './view'
 import { effectiveValues, requirementOf, type Fraction } from './decisions'
 
 export interface Required {
@@ -27,19 +27,19 @@ export class ProposalInfo {
   /** Per close that did not see every head: vote entry index → in the close's past. */
   private readonly inPast = new Map<number, Map<number, boolean>>()
 
-  constructor(private readonly replica: Replica) {}
+  constructor(private readonly view: ReplicaView) {}
 
   /** How many members were in the roster at the proposal's causal past (VOTE-2). */
   eligibleCount(p: DagEntry): number {
     let n = this.eligible.get(p.op.id)
-    if (n === undefined) this.eligible.set(p.op.id, (n = this.replica.rosterBefore(p).members.size))
+    if (n === undefined) this.eligible.set(p.op.id, (n = this.view.rosterBefore(p).members.size))
     return n
   }
 
   /** GOV-6 for an open proposal: the stricter of its own values and the floor of the rules in force now. */
   requiredNow(p: DagEntry): Required {
     const body = (p.op as Op<'proposal.create'>).body
-    const roster = this.replica.roster()
+    const roster = this.view.roster()
     if (!roster.rules) return { quorum: body.method.quorum, threshold: body.method.type === 'yesno' ? body.method.threshold : null, entrenched: false }
     const req = requirementOf(roster.rules, body.action, roster.charterVersions)
     return { ...effectiveValues(body.method, req), entrenched: req.entrenched }
@@ -52,18 +52,18 @@ export class ProposalInfo {
    * roster and these members cannot vote on it. Sorted.
    */
   staleMembers(p: DagEntry): MemberId[] {
-    const dag = this.replica.dag
+    const view = this.view
     let known = this.stale.get(p.op.id)
     if (!known) this.stale.set(p.op.id, (known = new Map()))
     const out: MemberId[] = []
     let before: ReadonlyMap<MemberId, unknown> | undefined
-    for (const m of this.replica.roster().members.values()) {
+    for (const m of view.roster().members.values()) {
       let isStale = known.get(m.id)
       if (isStale === undefined) {
         // Read at once: a roster returned by rosterBefore is valid until the next insert.
-        before ??= this.replica.rosterBefore(p).members
-        const admission = dag.get(m.admittedBy)
-        isStale = !before.has(m.id) && admission !== undefined && admission !== p && !dag.isAncestor(p, admission)
+        before ??= view.rosterBefore(p).members
+        const admission = view.entry(m.admittedBy)
+        isStale = !before.has(m.id) && admission !== undefined && admission !== p && !view.isAncestor(p, admission)
         known.set(m.id, isStale)
       }
       if (isStale) out.push(m.id)
@@ -78,7 +78,6 @@ export class ProposalInfo {
 
   /** The given live votes that are not in the close's causal past (so the close did not count them). Sorted. */
   uncounted(close: DagEntry, votes: Iterable<DagEntry>): OpId[] {
-    const dag = this.replica.dag
     const out: OpId[] = []
     for (const v of votes) {
       let inside: boolean
@@ -88,7 +87,7 @@ export class ProposalInfo {
         let m = this.inPast.get(close.index)
         if (!m) this.inPast.set(close.index, (m = new Map()))
         const known = m.get(v.index)
-        inside = known ?? dag.isAncestor(v, close)
+        inside = known ?? this.view.isAncestor(v, close)
         if (known === undefined) m.set(v.index, inside)
       }
       if (!inside) out.push(v.op.id)

@@ -5,26 +5,28 @@
  * - Validity is decided once, from the op's causal past alone (I3): an op
  *   that is invalid there is rejected and never stored; the verdict cannot
  *   change later, so every replica reaches the same one in any arrival order.
- * - Strong removal (ROSTER-10): an op that was valid at its past stops
- *   counting when an effective removal of its author is concurrent with it.
- *   That is the only way a later op changes what an earlier one does, and it
- *   triggers a rebuild of the derived state (removals are rare).
- * - The roster at any op's causal past is the fold of the roster ops in that
- *   past, computed per interned frontier and cached.
+ * - The roster along the DAG lives in RosterHistory (roster-history.ts); ops
+ *   waiting for deps in PendingBuffer (pending.ts); governance, content and
+ *   the snapshot read the replica only through a ReplicaView (view.ts), and
+ *   reconciliation through a CausalView.
  */
 import { DecodeError, ProtocolError, RuleViolation } from '../errors'
-import { decodeOp, pureCrypto, type AnyOp, type CryptoSuite, type HeldOp } from '../op/envelope'
+import { decodeOp, pureCrypto, type AnyOp, type CryptoSuite } from '../op/envelope'
 import type { CommunityId, DeviceKey, MemberId, OpId } from '../op/ids'
 import { toHex } from '../encoding/bytes'
-import { Dag, canonicalCompare, type DagEntry } from './dag'
-import { EMPTY_FRONTIER, FrontierInterner, type Frontier } from './frontier'
-import { RosterState } from './roster'
-import { applyRosterOp, checkAuthor, checkRosterOp, violation, type RosterAction } from './roster-rules'
-import { InviteJoins, type JoinFate } from './invite-contest'
-import type { Rejection, Verdict } from './verdict'
+import { Dag, type DagEntry } from './dag'
+import type { Frontier } from './frontier'
+import { checkAuthor, checkRosterOp, violation } from './roster-rules'
+import type { RosterState } from './roster'
+import { RosterHistory } from './roster-history'
+import { PendingBuffer } from './pending'
+import { HeldOps } from './held'
+import type { ForkProof, Rejection } from './verdict'
 import { ContentFold } from './content'
 import { Governance } from './governance'
+import type { Outcome } from './outcome'
 import { snapshotOf, type CommunityState } from './snapshot'
+import type { CausalView, ReplicaView } from './view'
 
 export interface ReplicaLimits {
   /** Ops waiting for missing deps (DAG-5). */
@@ -53,130 +55,95 @@ export interface ReplicaOptions {
   keepEnvelopes?: boolean
 }
 
+/** An op the replica applied, with its height (what a store records beside the envelope). */
+export interface AppliedOp {
+  readonly op: AnyOp
+  readonly height: number
+}
+
 export type ReceiveResult =
-  /** `ops`: the applied op and every op it released, with their envelope bytes (for the caller to store). */
-  | { status: 'applied'; id: OpId; released: OpId[]; ops: AnyOp[] }
+  /** `applied`: this op first, then every pending op it released, each with its envelope bytes and height. */
+  | { status: 'applied'; id: OpId; height: number; applied: AppliedOp[] }
   | { status: 'duplicate'; id: OpId }
   | { status: 'pending'; id: OpId; missing: OpId[] }
   | { status: 'dropped'; id: OpId; reason: string }
   | { status: 'rejected'; id?: OpId; error: ProtocolError }
-
-export interface ForkProof {
-  readonly device: DeviceKey
-  readonly seq: number
-  readonly ops: readonly OpId[]
-}
-
-/** Roster snapshots kept along the linear history (bounded: ~2 MB each at 10k members). */
-const SNAPSHOT_EVERY = 512
-const MAX_SNAPSHOTS = 6
-/** Rosters of non-tip frontiers kept (each a full copy): enough for the few branches live at once. */
-const ROSTER_CACHE = 12
 
 const ROSTER_KINDS = new Set([
   'genesis', 'device.link', 'invite.create', 'invite.revoke', 'member.join', 'fork.join',
   'member.leave', 'member.remove', 'member.role',
 ])
 
-const NONE: readonly number[] = []
-
-/** Binary search in an ascending array. */
-function sortedHas(xs: readonly number[], x: number): boolean {
-  let lo = 0
-  let hi = xs.length - 1
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1
-    const v = xs[mid] as number
-    if (v === x) return true
-    if (v < x) lo = mid + 1
-    else hi = mid - 1
-  }
-  return false
-}
-
-export class Replica {
-  readonly dag = new Dag()
+export class Replica implements CausalView {
   community: CommunityId | undefined
   readonly crypto: CryptoSuite
   readonly limits: ReplicaLimits
-
-  private readonly verdicts: Verdict[] = []
-  private readonly rosterOps: DagEntry[] = []
-  /**
-   * Roster ancestry by complement: for each roster op, the earlier roster ops
-   * that are NOT in its causal past, ascending. Along linear history that is
-   * empty; one long-lived concurrent roster op (a device link made on a
-   * branch) adds one entry to each later op instead of making every ancestry
-   * question walk back to it — the walk was quadratic, 23 s of a 219k-op
-   * replay. An op made far behind the tip lists what it missed, once.
-   */
-  private readonly rosterMissing: (readonly number[])[] = []
-  private readonly rosterActions: (RosterAction | undefined)[] = []
-  private readonly singleton: Frontier[] = []
-  /** Ordinals of removals (direct, or by a passed proposal) by removed member. */
-  private readonly removalsOf = new Map<MemberId, number[]>()
-  /** Joins and revocations per invite, for the joins a set of roster ops voids (ROSTER-13, ROSTER-16). */
-  private readonly inviteJoins = new InviteJoins()
-  private readonly interner = new FrontierInterner()
-  private readonly rosterCache = new Map<string, RosterState>()
-  /**
-   * Roster after every `snapshotEvery`-th roster op on the tip, so an old
-   * frontier replays from nearby. At most MAX_SNAPSHOTS are kept (each is a
-   * full copy, ~2.5 MB at 10k members; 39 of them were ~100 MB at 219k ops):
-   * when full, every other one is dropped and the spacing doubles.
-   */
-  private readonly rosterSnapshots = new Map<number, RosterState>()
-  private snapshotEvery = SNAPSHOT_EVERY
-  /**
-   * The roster after the newest roster op when it extends the previous one:
-   * updated in place (no copy per join), with a snapshot kept every
-   * SNAPSHOT_EVERY roster ops so older frontiers replay from nearby. A state
-   * returned by rosterAt is therefore valid until the next insert.
-   */
-  private tip: { ordinal: number; state: RosterState } | undefined
-  private globalRoster: RosterState | undefined
-
-  /** Recently rejected ids, so ops built on them are refused at once (DAG-6). Bounded. */
-  private readonly rejectedIds = new Set<OpId>()
-  private readonly pending = new Map<OpId, AnyOp>()
-  private pendingBytes = 0
-  private readonly waiting = new Map<OpId, Set<OpId>>()
   readonly evidence: Rejection[] = []
-  private readonly forkProofMap = new Map<string, ForkProof>()
+  /** What the fold's parts read; read-only, and what tests inspect. */
+  readonly view: ReplicaView
 
-  readonly governance: Governance
+  private readonly dag = new Dag()
+  private readonly history = new RosterHistory(this.dag)
+  private readonly governance: Governance
   private content: ContentFold
   private contentDirty = false
-  private readonly listeners = new Set<(ids: OpId[]) => void>()
+  private readonly pending: PendingBuffer
+  /** Recently rejected ids, so ops built on them are refused at once (DAG-6). Bounded. */
+  private readonly rejectedIds = new Set<OpId>()
+  private readonly forkProofMap = new Map<string, ForkProof>()
   private readonly keepEnvelopes: boolean
   /** Envelope bytes by entry index, when kept. */
   private readonly envelopes: Uint8Array[] = []
-  /**
-   * One string per distinct device key, member id and referenced proposal:
-   * held ops share them instead of each carrying its own copies (at 200k ops,
-   * ~5 hex strings per op were ~100 MB of the heap).
-   */
-  private readonly interned = new Map<string, string>()
-  private readonly internedProposals = new Map<string, Uint8Array>()
+  private readonly held = new HeldOps(this.dag)
 
   constructor(options: ReplicaOptions = {}) {
     this.community = options.community
     this.crypto = options.crypto ?? pureCrypto
     this.limits = { ...DEFAULT_LIMITS, ...options.limits }
     this.keepEnvelopes = options.keepEnvelopes ?? true
-    this.governance = new Governance(this)
-    this.content = new ContentFold(this)
+    this.pending = new PendingBuffer(this.limits)
+    const dag = this.dag
+    const history = this.history
+    this.view = {
+      entry: (id) => dag.get(id),
+      isAncestor: (a, b) => dag.isAncestor(a, b),
+      pastAbove: (b, minHeight) => dag.pastAbove(b, minHeight),
+      memberOf: (e) => history.memberOf(e),
+      rosterBefore: (e) => history.rosterBefore(e),
+      roster: () => history.roster(),
+      isCut: (e) => history.isCut(e),
+      isCutInPastOf: (e, within) => history.isCutInPastOf(e, within),
+    }
+    this.governance = new Governance(this.view)
+    this.content = new ContentFold(this.view, this.governance.draft)
   }
 
-  // ---- reading -----------------------------------------------------------
+  // ---- the held ops --------------------------------------------------------
 
-  /** Equivocations seen: one device signing different ops with the same seq. */
-  get forkProofs(): ForkProof[] {
-    return [...this.forkProofMap.values()]
+  get size(): number {
+    return this.dag.size
   }
 
   heads(): OpId[] {
     return this.dag.heads()
+  }
+
+  has(id: OpId): boolean {
+    return this.dag.has(id)
+  }
+
+  /** A held op's entry: the op without its envelope bytes, its height and insertion position. */
+  entry(id: OpId): DagEntry | undefined {
+    return this.dag.get(id)
+  }
+
+  /** The device's held op with the highest seq, if any. */
+  lastOf(device: DeviceKey): DagEntry | undefined {
+    return this.dag.lastOf(device)
+  }
+
+  idsFrom(position: number, count: number): OpId[] {
+    return this.dag.entries.slice(position, position + count).map((e) => e.op.id)
   }
 
   /** The envelope bytes of a held op, when this replica keeps them (see ReplicaOptions.keepEnvelopes). */
@@ -198,12 +165,9 @@ export class Replica {
     return this.dag.entries.map((e) => ({ ...e.op, bytes: this.envelopes[e.index] as Uint8Array }) as AnyOp)
   }
 
-  has(id: OpId): boolean {
-    return this.dag.has(id)
-  }
-
-  get size(): number {
-    return this.dag.size
+  /** Equivocations seen: one device signing different ops with the same seq. */
+  get forkProofs(): ForkProof[] {
+    return [...this.forkProofMap.values()]
   }
 
   pendingCount(): number {
@@ -217,26 +181,23 @@ export class Replica {
 
   /** Missing deps that pending ops wait for (what to ask peers for). */
   missing(): OpId[] {
-    return [...this.waiting.keys()].filter((id) => !this.pending.has(id)).sort()
+    return this.pending.missing()
   }
 
-  verdictOf(entry: DagEntry): Verdict {
-    return this.verdicts[entry.index] as Verdict
-  }
+  // ---- the folded state ----------------------------------------------------
 
   /** The roster as of all ops this replica holds. */
   roster(): RosterState {
-    if (!this.globalRoster) this.globalRoster = this.rosterAt(this.frontierOfDeps(this.dag.heads()))
-    return this.globalRoster
+    return this.history.roster()
   }
 
-  /** The roster at the causal past of an op. */
-  rosterBefore(entry: DagEntry): RosterState {
-    return this.rosterAt(this.verdictOf(entry).frontier)
+  /** The roster at the causal past of an op with these (held) deps, e.g. the heads a fork cites (FORK-2). */
+  rosterAt(heads: readonly OpId[]): RosterState {
+    return this.history.rosterAt(this.history.frontierOfDeps(heads))
   }
 
   state(): CommunityState {
-    return snapshotOf(this, this.contentFold())
+    return snapshotOf(this.view, this.governance, this.contentFold(), { heads: this.heads(), opCount: this.size, forkProofs: this.forkProofs })
   }
 
   /**
@@ -244,10 +205,7 @@ export class Replica {
    * that incremental application must equal (tested).
    */
   refoldedState(): CommunityState {
-    this.rosterCache.clear()
-    this.rosterSnapshots.clear()
-    this.tip = undefined
-    this.globalRoster = undefined
+    this.history.clearCaches()
     this.contentDirty = true
     return this.state()
   }
@@ -258,12 +216,45 @@ export class Replica {
   }
 
   contentFold(): ContentFold {
+    // Bring the roster of every op up to date first: a refold is where a voided admission shows.
+    this.history.roster()
+    this.noteVoided()
     if (this.contentDirty) {
-      this.content = new ContentFold(this)
+      this.content = new ContentFold(this.view, this.governance.draft)
       for (const e of this.dag.entries) this.content.apply(e)
       this.contentDirty = false
     }
     return this.content
+  }
+
+  /**
+   * FOLD-3: content counts an op when it is not cut (ROSTER-10) and its
+   * member was ever admitted (ROSTER-14). So it is folded again only when a
+   * removal arrives, when the roster of every held op loses someone it
+   * counted (a join contested or revoked, an admission settled otherwise),
+   * or gains a member some of whose ops it skipped (a voided joiner who
+   * joined again) — not whenever a roster op lands out of order.
+   */
+  private noteVoided(): void {
+    if (this.history.takeVoided()) this.contentDirty = true
+    // ROSTER-14 the other way: a member admitted at last (a voided joiner who joined again) makes ops skipped so far count.
+    for (const m of this.history.takeAdmitted()) if (this.content.unadmitted.has(m)) this.contentDirty = true
+  }
+
+  /** Deterministic work counters of the roster fold (roster ops folded, ancestry steps), for tests and benches. */
+  rosterCosts(): { rosterFolds: number; ancestrySteps: number } {
+    return this.history.costs()
+  }
+
+  /** GOV-4: the earliest time a proposal with these deps may claim. */
+  timeFloor(deps: readonly OpId[]): number {
+    return this.governance.timeFloor(deps)
+  }
+
+  /** CLOSE-5: the outcome a held close decided (undefined for anything else). */
+  outcomeOf(close: OpId): Outcome | undefined {
+    const e = this.dag.get(close)
+    return e && e.op.kind === 'proposal.close' ? this.governance.outcomeOf(e) : undefined
   }
 
   /**
@@ -272,17 +263,10 @@ export class Replica {
    * now; they are rebuilt on demand from the kept snapshots.
    */
   trimCaches(): void {
-    this.rosterCache.clear()
-    this.globalRoster = undefined
+    this.history.trimCaches()
   }
 
-  /** Called with the ids of newly applied ops. Returns an unsubscribe function. */
-  onApplied(listener: (ids: OpId[]) => void): () => void {
-    this.listeners.add(listener)
-    return () => this.listeners.delete(listener)
-  }
-
-  // ---- writing -----------------------------------------------------------
+  // ---- receiving -----------------------------------------------------------
 
   /** Receive one op from anywhere (network, bundle, local). Never throws. */
   receive(input: Uint8Array | AnyOp): ReceiveResult {
@@ -299,40 +283,27 @@ export class Replica {
     if (op.community !== this.community) {
       return this.reject(op.id, new RuleViolation('AUTH-2', `the op belongs to community ${op.community}, not this one`))
     }
-    if (op.deps.some((d) => this.rejectedIds.has(d))) {
-      return this.reject(op.id, new RuleViolation('DAG-6', 'the op depends on an op this replica rejected'))
-    }
+    if (this.dependsOnRejected(op)) return this.reject(op.id, new RuleViolation('DAG-6', 'the op depends on an op this replica rejected'))
     const missing = this.missingDepsOf(op)
     if (missing.length > 0) return this.buffer(op, missing)
-    const released: OpId[] = []
-    const ops: AnyOp[] = [op]
-    const result = this.insertChecked(op)
-    if (result.status !== 'applied') return result
-    this.releaseWaiters(op.id, released, ops)
-    this.notify([op.id, ...released])
-    return { status: 'applied', id: op.id, released, ops }
-  }
-
-  /** Receive many ops; returns how many were applied and the rejections. */
-  receiveAll(inputs: Iterable<Uint8Array | AnyOp>): { applied: number; results: ReceiveResult[] } {
-    const results: ReceiveResult[] = []
-    let applied = 0
-    for (const x of inputs) {
-      const r = this.receive(x)
-      results.push(r)
-      if (r.status === 'applied') applied += 1 + r.released.length
-    }
-    return { applied, results }
-  }
-
-  private notify(ids: OpId[]): void {
-    for (const l of this.listeners) {
-      try {
-        l(ids)
-      } catch {
-        // A listener's failure must not affect the replica.
+    const entry = this.insertChecked(op)
+    if ('status' in entry) return entry
+    const applied: AppliedOp[] = [{ op, height: entry.height }]
+    this.pending.release(op.id, (w) => this.missingDepsOf(w).length === 0, (w) => {
+      if (this.dependsOnRejected(w)) {
+        this.reject(w.id, new RuleViolation('DAG-6', 'the op depends on an op this replica rejected'))
+        return false
       }
-    }
+      const e = this.insertChecked(w)
+      if ('status' in e) return false
+      applied.push({ op: w, height: e.height })
+      return true
+    })
+    return { status: 'applied', id: op.id, height: entry.height, applied }
+  }
+
+  private dependsOnRejected(op: AnyOp): boolean {
+    return op.deps.some((d) => this.rejectedIds.has(d))
   }
 
   private missingDepsOf(op: AnyOp): OpId[] {
@@ -340,64 +311,11 @@ export class Replica {
   }
 
   private buffer(op: AnyOp, missing: OpId[]): ReceiveResult {
-    if (this.pending.size >= this.limits.maxPendingOps || this.pendingBytes + op.bytes.length > this.limits.maxPendingBytes) {
-      return { status: 'dropped', id: op.id, reason: 'DAG-5: the buffer of ops waiting for their deps is full' }
-    }
-    this.pending.set(op.id, op)
-    this.pendingBytes += op.bytes.length
-    for (const m of missing) {
-      let w = this.waiting.get(m)
-      if (!w) this.waiting.set(m, (w = new Set()))
-      w.add(op.id)
-    }
+    if (!this.pending.add(op, missing)) return { status: 'dropped', id: op.id, reason: 'DAG-5: the buffer of ops waiting for their deps is full' }
     return { status: 'pending', id: op.id, missing }
   }
 
-  private releaseWaiters(id: OpId, released: OpId[], ops: AnyOp[]): void {
-    const queue = [id]
-    while (queue.length > 0) {
-      const done = queue.pop() as OpId
-      const ws = this.waiting.get(done)
-      if (!ws) continue
-      this.waiting.delete(done)
-      for (const wid of ws) {
-        const op = this.pending.get(wid)
-        if (!op || this.missingDepsOf(op).length > 0) continue
-        this.pending.delete(wid)
-        this.pendingBytes -= op.bytes.length
-        if (op.deps.some((d) => this.rejectedIds.has(d))) {
-          this.reject(wid, new RuleViolation('DAG-6', 'the op depends on an op this replica rejected'))
-          this.dropDependents(wid)
-        } else if (this.insertChecked(op).status === 'applied') {
-          released.push(wid)
-          ops.push(op)
-          queue.push(wid)
-        } else {
-          this.dropDependents(wid)
-        }
-      }
-    }
-  }
-
-  /** Ops waiting on a rejected op can never apply (DAG-6): drop them now. */
-  private dropDependents(id: OpId): void {
-    const queue = [id]
-    while (queue.length > 0) {
-      const ws = this.waiting.get(queue.pop() as OpId)
-      if (!ws) continue
-      for (const wid of ws) {
-        const op = this.pending.get(wid)
-        if (op) {
-          this.pending.delete(wid)
-          this.pendingBytes -= op.bytes.length
-          queue.push(wid)
-        }
-      }
-    }
-    this.waiting.delete(id)
-  }
-
-  private reject(id: OpId | undefined, e: unknown): ReceiveResult {
+  private reject(id: OpId | undefined, e: unknown): ReceiveResult & { status: 'rejected' } {
     const error = e instanceof ProtocolError ? e : new DecodeError(String(e))
     if (id !== undefined) {
       if (this.rejectedIds.size >= 10_000) this.rejectedIds.delete(this.rejectedIds.values().next().value as OpId)
@@ -409,122 +327,47 @@ export class Replica {
     return id === undefined ? { status: 'rejected', error } : { status: 'rejected', id, error }
   }
 
-  /** All deps present: decide validity at the causal past, then insert and fold. */
-  private insertChecked(op: AnyOp): ReceiveResult {
+  /** All deps present: decide validity at the causal past, then insert and fold. Returns the entry, or the rejection. */
+  private insertChecked(op: AnyOp): DagEntry | (ReceiveResult & { status: 'rejected' }) {
     let frontier: Frontier
     let member: MemberId
     let rosterOp: boolean
     let usedAt = 0
+    let pastJoins = 0
     try {
       this.checkSeqChain(op)
-      frontier = this.frontierOfDeps(op.deps)
-      const past = this.rosterAt(frontier)
+      frontier = this.history.frontierOfDeps(op.deps)
+      const past = this.history.rosterAt(frontier)
       if (op.kind !== 'genesis' && past.genesis === null) violation('DAG-1', 'the genesis op is not in the causal past')
       member = checkAuthor(op, past, { verify: this.crypto.verify, timeWitnessedFor: (creator) => this.governance.timeWitnessedFor(op.deps, creator) })
       checkRosterOp(op, past, member)
-      // A join's claim is weighed against the uses claimed at its past (ROSTER-13); read it before the tip moves.
-      if (op.kind === 'member.join') usedAt = past.invites.get(toHex(op.body.invite) as OpId)?.used ?? 0
+      // A join's claim is weighed against the uses claimed and the joins at its past (ROSTER-13); read them before the tip moves.
+      if (op.kind === 'member.join') {
+        const inv = past.invites.get(toHex(op.body.invite) as OpId)
+        usedAt = inv?.used ?? 0
+        pastJoins = inv?.joins ?? 0
+      }
       rosterOp = ROSTER_KINDS.has(op.kind) || this.governance.check(op, past, member, frontier).rosterEffect
     } catch (e) {
       return this.reject(op.id, e)
     }
-    const entry = this.dag.insert(this.held(op))
+    const entry = this.dag.insert(this.held.held(op, (this.community ?? op.community) as CommunityId))
     if (this.keepEnvelopes) this.envelopes[entry.index] = op.bytes
-    member = this.intern(member)
-    const extendsTip = rosterOp && (this.tip ? frontier.items.length === 1 && frontier.items[0] === this.tip.ordinal : frontier.items.length === 0)
-    this.verdicts[entry.index] = { member, frontier, rosterOrdinal: -1 }
+    this.history.noteVerdict(entry, this.held.intern(member), frontier)
     this.governance.inserted(entry)
     // CHARTER-F3: a client id two edits claim is folded as tombstones from now on, and so must be its past edits.
     if (this.governance.draft.takeClash()) this.contentDirty = true
     if (rosterOp) {
       // A close's effect is its outcome, a function of its causal past (CLOSE-5).
-      const action = this.governance.actionFor(entry)
-      const rosterOrdinal = this.rosterOps.length
-      this.rosterOps.push(entry)
-      this.rosterMissing.push(this.missingBelow(frontier.items, rosterOrdinal))
-      this.rosterActions.push(action)
-      this.singleton.push(this.interner.intern([rosterOrdinal]))
-      this.inviteJoins.note(entry.op, rosterOrdinal, usedAt)
-      this.verdicts[entry.index] = { member, frontier, rosterOrdinal }
-      if (extendsTip) {
-        const state = this.tip ? this.tip.state : new RosterState()
-        this.foldRosterOp(state, rosterOrdinal)
-        this.tip = { ordinal: rosterOrdinal, state }
-        if (rosterOrdinal % this.snapshotEvery === 0) this.keepSnapshot(rosterOrdinal, state)
-      } else {
-        this.tip = { ordinal: rosterOrdinal, state: this.rosterAt(this.singleton[rosterOrdinal] as Frontier).clone() }
-      }
-      const removed = this.removedBy(op, action)
-      if (removed) {
-        const list = this.removalsOf.get(removed) ?? []
-        list.push(rosterOrdinal)
-        this.removalsOf.set(removed, list)
-      }
-      this.globalRoster = undefined
-      // Anything not strictly after every roster op so far may reorder or cut earlier ops.
-      if (removed || (this.rosterMissing[rosterOrdinal] as number[]).length > 0) this.contentDirty = true
+      // A removal may cut content ops of the removed member (ROSTER-10).
+      if (this.history.addRosterOp(entry, this.governance.actionFor(entry), usedAt, pastJoins).removal) this.contentDirty = true
     }
     const seqOps = this.dag.opsAt(op.author, op.seq)
     // EQUIV-1: one device, one seq, two ops: keep a proof (the whole set, so every replica records the same).
     if (seqOps.length > 1) this.forkProofMap.set(`${op.author}:${op.seq}`, { device: op.author, seq: op.seq, ops: [...seqOps].sort() })
     if (!this.contentDirty) this.content.apply(entry)
-    return { status: 'applied', id: op.id, released: [], ops: [op] }
-  }
-
-  private intern<T extends string>(s: T): T {
-    const known = this.interned.get(s)
-    if (known !== undefined) return known as T
-    this.interned.set(s, s)
-    return s
-  }
-
-  /** The op as held: no envelope bytes, and shared strings for its community, author and deps. */
-  private held(op: AnyOp): HeldOp {
-    const deps = op.deps.map((d) => (this.dag.get(d) as DagEntry).op.id)
-    let body = op.body
-    const proposal = (body as { proposal?: unknown }).proposal
-    if (proposal instanceof Uint8Array) {
-      // Votes, closes, withdraws and comments name their proposal: 190k votes need not carry 190k copies of 32 bytes.
-      const key = (this.dag.get(toHex(proposal) as OpId) as DagEntry).op.id
-      let shared = this.internedProposals.get(key)
-      if (!shared) this.internedProposals.set(key, (shared = proposal))
-      body = { ...body, proposal: shared } as typeof body
-    }
-    return {
-      id: op.id,
-      community: (this.community ?? op.community) as CommunityId,
-      author: this.intern(op.author),
-      seq: op.seq,
-      deps,
-      time: op.time,
-      kind: op.kind,
-      body,
-    } as HeldOp
-  }
-
-  /** Is roster op `i` in the causal past of roster op `j`? (Ancestors always have smaller ordinals.) */
-  private rosterIsAncestor(i: number, j: number): boolean {
-    return i < j && !sortedHas(this.rosterMissing[j] as number[], i)
-  }
-
-  /**
-   * The roster ops below `end` that are not in the downsets of `items`
-   * (items included), ascending. k is outside p's downset iff k > p or k is
-   * in p's missing list; so the answer is the intersection over the items,
-   * and every candidate comes from the newest item's list or lies above it.
-   */
-  private missingBelow(items: readonly number[], end: number): readonly number[] {
-    if (items.length === 0) return end === 0 ? NONE : Array.from({ length: end }, (_, k) => k)
-    let top = items[0] as number
-    for (const p of items) if (p > top) top = p
-    const out: number[] = []
-    const outside = (k: number): boolean => {
-      for (const p of items) if (k === p || (k < p && !sortedHas(this.rosterMissing[p] as number[], k))) return false
-      return true
-    }
-    for (const k of this.rosterMissing[top] as number[]) if (outside(k)) out.push(k)
-    for (let k = top + 1; k < end; k++) if (outside(k)) out.push(k)
-    return out.length === 0 ? NONE : out
+    this.noteVoided()
+    return entry
   }
 
   /** DAG-2: a device's ops form a chain through their deps. */
@@ -537,173 +380,5 @@ export class Replica {
       if (e.op.seq === op.seq - 1) hasPrev = true
     }
     if (!hasPrev) violation('DAG-2', `seq ${op.seq} must list the device's op ${op.seq - 1} among its deps`)
-  }
-
-
-  /** Which member an op removes, if it is a removal (ROSTER-10, ROSTER-12). */
-  private removedBy(op: HeldOp, action: RosterAction | undefined): MemberId | undefined {
-    if (op.kind === 'member.remove') return toHex(op.body.member) as MemberId
-    if (op.kind === 'proposal.close' && action?.type === 'remove') return toHex(action.member) as MemberId
-    return undefined
-  }
-
-  // ---- roster at a causal past --------------------------------------------
-
-  frontierOfDeps(deps: readonly OpId[]): Frontier {
-    if (deps.length === 0) return EMPTY_FRONTIER
-    let first: Frontier | undefined
-    let same = true
-    const parts: Frontier[] = []
-    for (const d of deps) {
-      const e = this.dag.get(d) as DagEntry
-      const v = this.verdicts[e.index] as Verdict
-      const f = v.rosterOrdinal >= 0 ? (this.singleton[v.rosterOrdinal] as Frontier) : v.frontier
-      parts.push(f)
-      if (first === undefined) first = f
-      else if (f !== first) same = false
-    }
-    if (same) return first as Frontier
-    const union = new Set<number>()
-    for (const p of parts) for (const i of p.items) union.add(i)
-    const maximal = [...union].filter((i) => {
-      for (const j of union) if (j !== i && this.rosterIsAncestor(i, j)) return false
-      return true
-    })
-    return this.interner.intern(maximal)
-  }
-
-  rosterAt(frontier: Frontier): RosterState {
-    if (this.tip && frontier.items.length === 1 && frontier.items[0] === this.tip.ordinal) return this.tip.state
-    const hit = this.rosterCache.get(frontier.key) ?? (frontier.items.length === 1 ? this.rosterSnapshots.get(frontier.items[0] as number) : undefined)
-    if (hit) return hit
-    let state: RosterState
-    if (frontier.items.length === 0) {
-      state = new RosterState()
-    } else if (frontier.items.length === 1) {
-      // Walk back along single-element frontiers to a cached state, then apply forward.
-      const chain: number[] = []
-      let f: Frontier = frontier
-      let base: RosterState | undefined
-      while (true) {
-        const cached = this.rosterCache.get(f.key) ?? (f.items.length === 1 ? this.rosterSnapshots.get(f.items[0] as number) : undefined)
-        if (cached && f !== frontier) {
-          base = cached
-          break
-        }
-        if (f.items.length !== 1) {
-          base = this.rosterAt(f)
-          break
-        }
-        const ord = f.items[0] as number
-        chain.push(ord)
-        f = (this.verdicts[(this.rosterOps[ord] as DagEntry).index] as Verdict).frontier
-      }
-      state = base.clone()
-      for (let i = chain.length - 1; i >= 0; i--) this.foldRosterOp(state, chain[i] as number)
-    } else {
-      state = this.foldDownset(frontier)
-    }
-    this.cacheRoster(frontier, state)
-    return state
-  }
-
-  private keepSnapshot(ordinal: number, state: RosterState): void {
-    if (this.rosterSnapshots.size >= MAX_SNAPSHOTS) {
-      this.snapshotEvery *= 2
-      for (const k of [...this.rosterSnapshots.keys()]) if (k % this.snapshotEvery !== 0) this.rosterSnapshots.delete(k)
-      if (ordinal % this.snapshotEvery !== 0) return
-    }
-    this.rosterSnapshots.set(ordinal, state.clone())
-  }
-
-  private cacheRoster(f: Frontier, s: RosterState): void {
-    if (this.rosterCache.size >= ROSTER_CACHE) {
-      const oldest = this.rosterCache.keys().next().value as string
-      this.rosterCache.delete(oldest)
-    }
-    this.rosterCache.set(f.key, s)
-  }
-
-  /** The roster from every roster op in the downset of a frontier, in canonical order. */
-  private foldDownset(frontier: Frontier): RosterState {
-    let top = 0
-    for (const p of frontier.items) if (p > top) top = p
-    const missing = new Set(this.missingBelow(frontier.items, top + 1))
-    const set = new Set<number>()
-    for (let i = 0; i <= top; i++) if (!missing.has(i)) set.add(i)
-    const ordered = [...set].sort((a, b) => canonicalCompare(this.rosterOps[a] as DagEntry, this.rosterOps[b] as DagEntry))
-    const fates = this.inviteJoins.fates((o) => set.has(o), (a, b) => !this.rosterIsAncestor(a, b) && !this.rosterIsAncestor(b, a))
-    const s = new RosterState()
-    for (const ord of ordered) if (!this.isCutWithin(ord, set)) this.foldRosterOp(s, ord, fates.get(ord))
-    return s
-  }
-
-  /**
-   * Fold one roster op. Without `fate`, the op must be on top of every op
-   * already folded into `s` (the tip, or a chain walk): such an op is
-   * concurrent with none of them, so no invite contest or revocation can
-   * void it or change an earlier fate (ROSTER-13, ROSTER-16).
-   */
-  private foldRosterOp(s: RosterState, ord: number, fate?: JoinFate): void {
-    const e = this.rosterOps[ord] as DagEntry
-    const v = this.verdicts[e.index] as Verdict
-    applyRosterOp(s, e.op, v.member, this.rosterActions[ord], fate)
-  }
-
-  /**
-   * ROSTER-10/11: within a set of roster ops, an op is cut when a removal of
-   * its author's member (or, for an admission by proposal, of the admitted
-   * member) lies in the set and is concurrent with it. Removals are never cut
-   * (ROSTER-12: concurrent mutual removals both apply).
-   */
-  private isCutWithin(ord: number, set: Set<number>): boolean {
-    const e = this.rosterOps[ord] as DagEntry
-    const action = this.rosterActions[ord]
-    if (this.removedBy(e.op, action)) return false
-    const v = this.verdicts[e.index] as Verdict
-    const subjects = [v.member]
-    if (action?.type === 'admit') subjects.push(toHex(action.member) as MemberId)
-    for (const m of subjects) {
-      for (const r of this.removalsOf.get(m) ?? []) {
-        if (r === ord || !set.has(r)) continue
-        if (!this.rosterIsAncestor(ord, r) && !this.rosterIsAncestor(r, ord)) return true
-      }
-    }
-    return false
-  }
-
-  /**
-   * ROSTER-10 for any op against the whole replica: is it concurrent with an
-   * effective removal of its author's member?
-   */
-  isCut(entry: DagEntry): boolean {
-    const v = this.verdictOf(entry)
-    const removals = this.removalsOf.get(v.member)
-    if (!removals) return false
-    if (v.rosterOrdinal >= 0 && this.removedBy(entry.op, this.rosterActions[v.rosterOrdinal])) return false
-    for (const r of removals) {
-      const re = this.rosterOps[r] as DagEntry
-      if (re === entry) continue
-      if (!this.dag.isAncestor(re, entry) && !this.dag.isAncestor(entry, re)) return true
-    }
-    return false
-  }
-
-  /** Is a removal of the op's member concurrent with it, counting only removals in `within`'s past? */
-  isCutInPastOf(entry: DagEntry, within: DagEntry): boolean {
-    const v = this.verdictOf(entry)
-    const removals = this.removalsOf.get(v.member)
-    if (!removals) return false
-    for (const r of removals) {
-      const re = this.rosterOps[r] as DagEntry
-      if (re !== within && !this.dag.isAncestor(re, within)) continue
-      if (!this.dag.isAncestor(re, entry) && !this.dag.isAncestor(entry, re)) return true
-    }
-    return false
-  }
-
-  /** The member an op's author acted for (from its verdict). */
-  memberOf(entry: DagEntry): MemberId {
-    return this.verdictOf(entry).member
   }
 }

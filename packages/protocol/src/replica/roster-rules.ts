@@ -232,12 +232,15 @@ export function applyRosterOp(s: RosterState, op: HeldOp, member: MemberId, acti
       if (!inv) return
       // ROSTER-13: a contested join claims no use and admits no one; the invite lists it.
       if (fate === 'contested') {
-        s.invites.set(inviteId, { ...inv, contested: { join: op.id, member, next: inv.contested } })
+        s.invites.set(inviteId, { ...inv, joins: inv.joins + 1, contested: { join: op.id, member, next: inv.contested } })
         return
       }
       // Never more claims than uses (the contest rule already guarantees it; this keeps it local).
-      if (inv.used >= inv.uses) return
-      s.invites.set(inviteId, { ...inv, used: inv.used + 1 })
+      if (inv.used >= inv.uses) {
+        s.invites.set(inviteId, { ...inv, joins: inv.joins + 1 })
+        return
+      }
+      s.invites.set(inviteId, { ...inv, joins: inv.joins + 1, used: inv.used + 1 })
       // ROSTER-16: a revocation before it or concurrent with it leaves the claim without effect.
       if (fate === 'revoked' || inv.revoked || s.members.has(member)) return
       s.admit(member, 'member', op.id, op.time)
@@ -264,6 +267,7 @@ export function applyRosterOp(s: RosterState, op: HeldOp, member: MemberId, acti
         creator: member,
         member: op.body.member ? (toHex(op.body.member) as MemberId) : null,
         contested: null,
+        joins: 0,
       })
       return
     case 'invite.revoke': {
@@ -310,6 +314,14 @@ export function applyRosterOp(s: RosterState, op: HeldOp, member: MemberId, acti
     default:
       return
   }
+}
+
+/** A join that is cut (ROSTER-10/11) is not folded, but it is still one of its invite's joins (ROSTER-13). */
+export function countCutJoin(s: RosterState, op: HeldOp): void {
+  if (op.kind !== 'member.join') return
+  const inviteId = toHex(op.body.invite) as OpId
+  const inv = s.invites.get(inviteId)
+  if (inv) s.invites.set(inviteId, { ...inv, joins: inv.joins + 1 })
 }
 
 function applyPassedAction(s: RosterState, op: HeldOp, action: RosterAction): void {

@@ -60,8 +60,10 @@ export interface InviteRecord {
   readonly creator: MemberId
   /** The only member who may join with it, when the inviter named one (ROSTER-3). */
   readonly member: MemberId | null
-  /** Joins voided as contested; any at all closes the invite (ROSTER-5, ROSTER-13). */
+  /** Joins voided as contested, in no particular order; any at all closes the invite (ROSTER-5, ROSTER-13). */
   readonly contested: ContestedList | null
+  /** Joins of this invite in the set folded: counted, contested, revoked or cut (ROSTER-13 weighs the rest as concurrent). */
+  readonly joins: number
 }
 
 /** Does the invite still admit someone (apart from expiry, which needs a time)? ROSTER-5, SYNC-3. */

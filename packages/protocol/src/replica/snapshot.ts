@@ -11,7 +11,9 @@ import { didKeyOf } from '../crypto/identity'
 import { fromHex } from '../encoding/bytes'
 import { canonicalCompare, type DagEntry } from './dag'
 import type { ContentFold } from './content'
-import type { Replica } from './replica'
+import type { ReplicaView } from './view'
+import type { Governance } from './governance'
+import type { ForkProof } from './verdict'
 import { contestedJoins } from './roster'
 import type { Outcome } from './outcome'
 
@@ -105,8 +107,32 @@ export interface CommunityState {
   opCount: number
 }
 
-export function snapshotOf(replica: Replica, content: ContentFold): CommunityState {
-  const roster = replica.roster()
+/** What a snapshot shows beside the folds: the held ops' heads and count, and the equivocations seen. */
+export interface HeldSummary {
+  readonly heads: OpId[]
+  readonly opCount: number
+  readonly forkProofs: readonly ForkProof[]
+}
+
+type Outcomes = Pick<Governance, 'outcomeOf' | 'info'>
+
+/**
+ * did:key strings by member id, memoized: a snapshot lists every member and
+ * every contested joiner, and base58 made half the cost of reading a state
+ * with 2,000 contested joins. Bounded; a pure function's cache.
+ */
+const dids = new Map<MemberId, string>()
+function didOf(m: MemberId): string {
+  let d = dids.get(m)
+  if (d === undefined) {
+    if (dids.size >= 100_000) dids.clear()
+    dids.set(m, (d = didKeyOf(fromHex(m, 32))))
+  }
+  return d
+}
+
+export function snapshotOf(view: ReplicaView, governance: Outcomes, content: ContentFold, held: HeldSummary): CommunityState {
+  const roster = view.roster()
   const g = roster.genesis
   if (!g || !roster.rules) throw new Error('The replica has no genesis op yet.')
   const nameOf = (m: MemberId): string | null => {
@@ -114,11 +140,16 @@ export function snapshotOf(replica: Replica, content: ContentFold): CommunitySta
     return e ? (e.op as Op<'profile.set'>).body.name : null
   }
   const devicesOf = new Map<MemberId, DeviceKey[]>()
-  for (const [d, m] of roster.devices) devicesOf.set(m, [...(devicesOf.get(m) ?? []), d])
+  for (const [d, m] of roster.devices) {
+    // Appended, not copied per device: a member with N devices costs O(N), not O(N²) (FOLD-4's links).
+    const list = devicesOf.get(m)
+    if (list) list.push(d)
+    else devicesOf.set(m, [d])
+  }
   const members: MemberView[] = [...roster.members.values()]
     .map((m) => ({
       id: m.id,
-      did: didKeyOf(fromHex(m.id, 32)),
+      did: didOf(m.id),
       name: nameOf(m.id),
       role: m.role,
       since: m.since,
@@ -131,7 +162,7 @@ export function snapshotOf(replica: Replica, content: ContentFold): CommunitySta
     .map(([id, d]) => ({ id, name: nameOf(id), how: d.kind, by: d.by, time: d.time }))
     .sort((a, b) => (a.id < b.id ? -1 : 1))
   const proposals: ProposalView[] = [...content.proposals.values()]
-    .map((p) => proposalView(replica, p.entry, p.votes, p.comments, p.settlers))
+    .map((p) => proposalView(view, governance, p.entry, p.votes, p.comments, p.settlers))
     .sort((a, b) => (a.id < b.id ? -1 : 1))
   return {
     community: g.id,
@@ -148,17 +179,17 @@ export function snapshotOf(replica: Replica, content: ContentFold): CommunitySta
       .map((i): InviteView => ({
         id: i.id, creator: i.creator, uses: i.uses, used: i.used, expires: i.expires, revoked: i.revoked, member: i.member,
         contested: contestedJoins(i.contested)
-          .map((c) => ({ join: c.join, member: c.member, did: didKeyOf(fromHex(c.member, 32)) }))
+          .map((c) => ({ join: c.join, member: c.member, did: didOf(c.member) }))
           .sort((a, b) => (a.join < b.join ? -1 : 1)),
       }))
       .sort((a, b) => (a.id < b.id ? -1 : 1)),
     proposals,
     charter: { draft: content.draftText(), versions: roster.charterVersions.map((v) => ({ ...v })) },
-    forkProofs: replica.forkProofs
+    forkProofs: held.forkProofs
       .map((f) => ({ device: f.device, seq: f.seq, ops: [...f.ops] }))
       .sort((a, b) => (a.device < b.device ? -1 : a.device > b.device ? 1 : a.seq - b.seq)),
-    heads: replica.heads(),
-    opCount: replica.size,
+    heads: held.heads,
+    opCount: held.opCount,
   }
 }
 
@@ -179,7 +210,8 @@ function actionView(a: ProposalAction): ActionView {
 }
 
 function proposalView(
-  replica: Replica,
+  view: ReplicaView,
+  governance: Outcomes,
   entry: DagEntry,
   votes: Map<MemberId, DagEntry>,
   comments: DagEntry[],
@@ -191,9 +223,9 @@ function proposalView(
   let outcome: Outcome | null = null
   if (first) {
     status = first.op.kind === 'proposal.close' ? 'closed' : 'withdrawn'
-    if (status === 'closed') outcome = replica.governance.outcomeOf(first)
+    if (status === 'closed') outcome = governance.outcomeOf(first)
   }
-  const info = replica.governance.info
+  const info = governance.info
   let required: ProposalView['required']
   if (outcome) {
     const d = outcome.detail
@@ -202,7 +234,7 @@ function proposalView(
   if (status !== 'open') info.settled(op.id)
   return {
     id: op.id,
-    author: replica.memberOf(entry),
+    author: view.memberOf(entry),
     title: op.body.title,
     text: op.body.text,
     action: actionView(op.body.action),
@@ -217,7 +249,7 @@ function proposalView(
       const c = e.op as Op<'comment.add'>
       return {
         id: c.id,
-        author: replica.memberOf(e),
+        author: view.memberOf(e),
         text: c.body.text,
         time: c.time,
         replyTo: c.body.replyTo ? (toHex(c.body.replyTo) as OpId) : null,

@@ -1,5 +1,5 @@
 import type { RuleViolation } from '../errors'
-import type { MemberId } from '../op/ids'
+import type { DeviceKey, MemberId, OpId } from '../op/ids'
 import type { Frontier } from './frontier'
 
 /** What a replica decided about an op from its causal past alone (never changes later). */
@@ -15,4 +15,11 @@ export interface Verdict {
 export interface Rejection {
   readonly id: string
   readonly error: RuleViolation
+}
+
+/** EQUIV-1: one device signed different ops with the same seq. */
+export interface ForkProof {
+  readonly device: DeviceKey
+  readonly seq: number
+  readonly ops: readonly OpId[]
 }
