@@ -4,7 +4,7 @@
  * damaged or stale checkpoint is ignored and the fold is replayed.
  */
 import { describe, expect, it } from 'vitest'
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { recoveryPhraseOf, fromHex } from '@polity/protocol'
@@ -25,8 +25,12 @@ async function prepared(): Promise<string> {
 }
 
 describe('checkpoints (CHECKPOINT-1)', () => {
-  it('CHECKPOINT-1: after reopening, the state is ready before the replay ends, and equals a full refold', async () => {
+  it('CHECKPOINT-1, CHECKPOINT-3: after reopening, the state is ready before the replay ends, and equals a full refold', async () => {
     const dataDir = await prepared()
+    // CHECKPOINT-3: the file on disk names nobody and holds none of the state in the clear.
+    const [file] = readdirSync(join(dataDir, 'checkpoints')).filter((f) => f.endsWith('.checkpoint'))
+    const onDisk = readFileSync(join(dataDir, 'checkpoints', file as string)).toString('latin1')
+    for (const s of [`Bench 31`, 'We decide together', '"members"', '"proposals"', '"voters"']) expect(onDisk).not.toContain(s)
     const node = await PolityNode.open({ dataDir, kdfLogN: 10 })
     await node.unlock({ passphrase: PASS })
     expect(node.isLoading(g.community)).toBe(true)

@@ -10,7 +10,7 @@
 import { ProtocolError, fromHex, toHex, type AnyOp, type CommunityId, type CommunityState } from '@polity/protocol'
 import type { NodeContext } from './context'
 import type { CommunityRuntime } from './runtimes'
-import { decodeCheckpointState, encodeCheckpointState } from './checkpoint'
+import { decodeCheckpointState, encodeCheckpointState, openCheckpoint, sealCheckpoint } from './checkpoint'
 import { META_PREFIX } from './community-meta'
 import { INGEST_CHUNK } from './ingest'
 import { messageOf } from './input-checks'
@@ -43,7 +43,9 @@ async function loadCommunity(ctx: NodeContext, rt: CommunityRuntime, id: Uint8Ar
   // CHECKPOINT-2: the store only ever adds ops, so the same op count means the same set of ops. (Listing
   // the heads instead walked ~200k deleted head entries until LevelDB compacted them: ~100 ms.)
   if (cp && cp.opCount === (await ctx.store.count(id))) {
-    snapshot = decodeCheckpointState(cp.state) // undefined when damaged: that only costs the fast path
+    // CHECKPOINT-3: sealed under the data key; one that does not open is ignored like a damaged one.
+    const plain = openCheckpoint(ctx.vault.require().dataKey, id, cp.state)
+    snapshot = plain ? decodeCheckpointState(plain) : undefined // undefined when damaged: that only costs the fast path
   }
   if (!snapshot) return replay(ctx, rt, id)
   // CHECKPOINT-1: the state is ready now; the replica (needed to act) reloads in the background.
@@ -105,10 +107,11 @@ export async function writeCheckpoints(ctx: NodeContext): Promise<void> {
 async function writeCheckpoint(ctx: NodeContext, rt: CommunityRuntime): Promise<void> {
   const state = rt.replica.state()
   const height = Math.max(0, ...state.heads.map((h) => heightOf(rt.replica, h) ?? 0))
-  await ctx.store.putCheckpoint(fromHex(rt.id, 32), {
+  const community = fromHex(rt.id, 32)
+  await ctx.store.putCheckpoint(community, {
     heads: state.heads.map((h) => fromHex(h, 32)),
     opCount: state.opCount,
     height,
-    state: encodeCheckpointState(state),
+    state: sealCheckpoint(ctx.vault.require().dataKey, community, encodeCheckpointState(state)),
   })
 }
