@@ -104,7 +104,17 @@ export class CommunityGate {
     if (topic !== undefined && this.peers.allows(c, id)) this.gossip?.opened(id, topic)
   }
 
-  /** The peer failed SYNC-3 for `c`, asked while blocked, or its member departed (NET-G3). */
+  /**
+   * The peer failed SYNC-3 for `c` (or asked while blocked). A peer still proven for `c` on this connection
+   * is kept: a newcomer proven by its invite proves next with its member key, which we cannot check until
+   * its join reaches us — by gossip, which it may send us because it is proven (NET-G3).
+   */
+  refused(c: CommunityId, peer: PeerId, claim: PeerProof | undefined): void {
+    if (this.peers.allows(c, peer.toString())) return
+    this.cutOff(c, peer, claim)
+  }
+
+  /** Cut the peer off from `c`: blocked, forgotten, disconnected unless proven for another community (NET-G3). */
   cutOff(c: CommunityId, peer: PeerId, claim: PeerProof | undefined): void {
     const id = peer.toString()
     this.peers.block(c, id, claim)

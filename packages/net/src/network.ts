@@ -91,7 +91,7 @@ export class PolityNetwork {
         },
         onBreach: (peer) => this.ban(peer),
         onProven: (c, peer, proof) => this.gate.proven(c, peer, proof),
-        onRefused: (c, peer, claim) => this.gate.cutOff(c, peer, claim),
+        onRefused: (c, peer, claim, forged) => (forged ? this.gate.cutOff(c, peer, claim) : this.gate.refused(c, peer, claim)),
         isBlocked: (c, peer) => this.gate.peers.isBlocked(c, peer.toString()),
       },
       { dialTimeoutMs: NETWORK_DEFAULTS.dialTimeoutMs },

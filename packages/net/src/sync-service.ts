@@ -35,8 +35,11 @@ export interface SyncServiceComponents {
   onBreach(peer: PeerId, err: unknown): void
   /** The peer passed SYNC-3 for `community` (NET-G1): its proof verified against our roster. */
   onProven(community: CommunityId, peer: PeerId, proof: PeerProof): void
-  /** The peer failed SYNC-3 for a community we hold, or asked for one it is blocked from (NET-G3); `claim` is what it offered. */
-  onRefused(community: CommunityId, peer: PeerId, claim: PeerProof | undefined): void
+  /**
+   * The peer failed SYNC-3 for a community we hold, or asked for one it is blocked from (NET-G3); `claim` is
+   * what it offered; `forged`: a proof we took blind did not verify against the roster the session brought.
+   */
+  onRefused(community: CommunityId, peer: PeerId, claim: PeerProof | undefined, forged: boolean): void
   /** Whether `peer` is blocked from `community` (NET-G3): no session either way. */
   isBlocked(community: CommunityId, peer: PeerId): boolean
 }
@@ -45,8 +48,8 @@ export interface SyncServiceComponents {
 interface Witness {
   /** A proof that verified; `blind` when we had no roster to check it against (SYNC-3b). */
   accepted?: { proof: Proof; challenge: Uint8Array; blind: boolean }
-  /** A proof that did not verify, or a blocked peer's attempt. */
-  refused?: { claim: PeerProof | undefined }
+  /** A proof that did not verify, or a blocked peer's attempt; `forged`: a blind proof the roster then refuted. */
+  refused?: { claim: PeerProof | undefined; forged?: boolean }
 }
 
 const claimOf = (p: Proof): PeerProof => ({ kind: p.kind, key: p.key })
@@ -81,7 +84,7 @@ export class SyncService {
           const stats = await listenSync({ duplex, randomNonce: nonce, signal, resolve })
           if (stats.community) this.c.onSession(stats.community as CommunityId, stats, connection)
         } finally {
-          if (asked && w.refused) this.c.onRefused(asked, remotePeer, w.refused.claim)
+          if (asked && w.refused) this.c.onRefused(asked, remotePeer, w.refused.claim, false)
         }
       },
       {
@@ -114,8 +117,9 @@ export class SyncService {
 
   /**
    * The view a session uses, its access control watched: a proof that verifies makes the peer proven at
-   * once (NET-G1) — unless we had no roster to check it with (SYNC-3b), then only once the session brought
-   * the roster and the proof verifies against it (`settle`); one that does not verify is a refusal (NET-G3).
+   * once (NET-G1); one that does not is a refusal (NET-G3). A proof taken blind (SYNC-3b: we had no roster,
+   * so we hold nothing to leak) counts at once too — the roster the session brings decides whether it
+   * admits the peer — and its signature is checked against that roster when the session ends (`settle`).
    */
   private watched(c: CommunityId, remote: PeerId, v: SyncSessionView, w: Witness, blocked: boolean): SyncSessionView {
     return {
@@ -132,9 +136,8 @@ export class SyncService {
             w.refused = { claim: claimOf(proof) }
             return false
           }
-          const blind = v.target.replica.roster().genesis === null
-          w.accepted = { proof, challenge, blind }
-          if (!blind) this.c.onProven(c, remote, claimOf(proof))
+          w.accepted = { proof, challenge, blind: v.target.replica.roster().genesis === null }
+          this.c.onProven(c, remote, claimOf(proof))
           return true
         },
       },
@@ -145,9 +148,12 @@ export class SyncService {
   private settle(c: CommunityId, remote: PeerId, w: Witness): void {
     const a = w.accepted
     if (!a?.blind) return
+    a.blind = false
+    // No roster even now (the session failed early): the proof admits no one yet (admission needs a roster).
     const v = this.view(c, remote)
-    if (v && v.target.replica.roster().genesis !== null && v.access.verify(a.proof, a.challenge)) this.c.onProven(c, remote, claimOf(a.proof))
-    else w.refused = { claim: claimOf(a.proof) }
+    if (!v || v.target.replica.roster().genesis === null) return
+    if (v.access.verify(a.proof, a.challenge)) return
+    w.refused = { claim: claimOf(a.proof), forged: true }
   }
 
   /** What a listener serves: only a community it holds a roster for (SYNC-3), and not to a peer blocked from it (NET-G3). */
@@ -188,7 +194,8 @@ export class SyncService {
       return 'retry'
     } finally {
       this.inFlight.delete(key)
-      if (w.refused) this.c.onRefused(c, peer, w.refused.claim)
+      this.settle(c, peer, w)
+      if (w.refused) this.c.onRefused(c, peer, w.refused.claim, w.refused.forged === true)
     }
   }
 }
