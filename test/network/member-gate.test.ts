@@ -93,7 +93,7 @@ async function storedAfter(a: PolityNode, community: CommunityId, after: number)
 
 const settle = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
-describe('NET-G: only proven current members get ops (live, 127.0.0.1)', () => {
+describe('the member gate: only proven current members get ops (live, 127.0.0.1)', () => {
   it('NET-G1, NET-G2, NET-G3: after A removes X, X gets none of A/B/C\'s new ops (not by gossip, not by sync), a raw gossipsub client with the used link gets no message bytes and no subscriber list, and X restarting gets nothing either', async () => {
     const { node: a } = await node('gate-a')
     const community = await a.createCommunity({ name: 'Gate', purpose: 'members only', charter: '# Gate\n', founderName: 'A' })
