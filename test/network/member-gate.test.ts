@@ -20,7 +20,7 @@ const open: PolityNode[] = []
 const raws: PolityLibp2p[] = []
 afterAll(async () => {
   for (const n of open) await n.close().catch(() => undefined)
-  for (const r of raws) await r.stop().catch(() => undefined)
+  for (const r of raws) await Promise.resolve(r.stop()).catch(() => undefined)
 })
 
 async function node(label: string): Promise<{ node: PolityNode; dataDir: string }> {

@@ -23,18 +23,20 @@ const MAX_ERRORS = 10
 
 /**
  * NET-G4: a community this device's member belongs to now, by the current
- * roster, or waits to join with an invite that still admits it (before the
- * community's ops are here, the invite cannot be judged yet). Holding the
- * secret is not enough: a removed member keeps it.
+ * roster, or waits to join with an invite that still admits it. Before the
+ * community's ops are here (an invitee waiting, a member's new device
+ * fetching) there is nothing to judge and nothing to leak. Holding the secret
+ * is not enough once the roster is here: a removed member keeps it.
  */
 async function relayable(ctx: NodeContext, c: CommunityId): Promise<CommunityRuntime> {
   ctx.vault.require()
   const rt = await ctx.runtimes.ready(c)
   if (!rt.secret) throw new NotAMemberError()
   const roster = rt.replica.roster()
-  if (roster.members.has(ctx.vault.member)) return rt
+  // Nothing here yet (a member's new device fetching its community): nothing to judge, nothing to leak.
+  if (roster.genesis === null || roster.members.has(ctx.vault.member)) return rt
   const pj = rt.pendingJoin
-  if (pj && (roster.genesis === null || admissionOf(roster, { kind: 'invite', key: fromHex(pj.invite, 32) }, ctx.now()) === 'admitted')) return rt
+  if (pj && (admissionOf(roster, { kind: 'invite', key: fromHex(pj.invite, 32) }, ctx.now()) === 'admitted')) return rt
   throw new NotAMemberError()
 }
 
