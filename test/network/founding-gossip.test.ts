@@ -14,7 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { certifyDevice, createOp, generateKeyPair, identityFromRecoveryPhrase, type AnyOp } from '@polity/protocol'
 import { communityTopic, type PolityNetwork } from '@polity/net'
 import { PolityNode } from '@polity/node'
-import { NetworkSet, QUIET, TestHost } from './network-helpers'
+import { NetworkSet, QUIET, ReplicaHost } from './network-helpers'
 import { PASS, within } from './helpers'
 
 const set = new NetworkSet()
@@ -39,14 +39,17 @@ describe('FOUND-1: created and forked communities alike are on gossip at once', 
       const secret = a.communitySecret(c)
       expect(secret).toBeInstanceOf(Uint8Array)
 
-      // Another member device on the topic (the network is real; its host only listens).
-      const observer = await set.add(new TestHost({ community: c, secret }))
+      // Another device of the founder on the topic (the network is real; its host proves with the founder's
+      // key, SYNC-3, so the two are proven to each other: gossip flows only between proven peers, NET-G1).
+      const observer = await set.add(new ReplicaHost(c, secret as Uint8Array, founder))
       observer.joinCommunity(c)
       const address = a.networkAddresses().find((x) => x.startsWith('/ip4/127.0.0.1/tcp/'))
       expect(address).toBeDefined()
       await observer.connect([address as string])
       const founderPeer = (address as string).split('/p2p/')[1] as string
       await within(20_000, () => subscribers(observer, communityTopic(secret as Uint8Array)).includes(founderPeer), 'the founder is subscribed to the community topic')
+      // The observer had no roster when the founder proved (SYNC-3b): the founder is proven once the session brought it.
+      await within(20_000, () => observer.provenPeers(c).includes(founderPeer), 'the founder is proven to the observer (NET-G1)')
 
       // The founder's identity on a new device links it: an op only gossip can bring here.
       const device = generateKeyPair()

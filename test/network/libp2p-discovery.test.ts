@@ -2,12 +2,15 @@
  * NET-2 / NET-3 through PolityNetwork, the code PolityNode runs on the
  * network (real libp2p nodes on 127.0.0.1): DHT rendezvous with the provider
  * cap, and community gossip with the validator, its timeout and the topic
- * score. The hosts stand in for the node's side of NetworkHost only.
+ * score. The hosts stand in for the node's side of NetworkHost only; the
+ * gossiping ones are members of a real community (gossip flows only between
+ * peers that passed SYNC-3, NET-G1).
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import { randomBytes } from 'node:crypto'
 import { communityTopic, NetworkStartError, PolityNetwork } from '@polity/net'
-import { directAddress, NetworkSet, QUIET, TestHost } from './network-helpers'
+import { generateCommunity, sizesFor } from '../bench/generate'
+import { directAddress, NetworkSet, QUIET, ReplicaHost, TestHost } from './network-helpers'
 import { until } from './libp2p-helpers'
 
 const set = new NetworkSet()
@@ -25,6 +28,26 @@ async function chain(nets: PolityNetwork[]): Promise<void> {
 const sameCommunity = (n: number): TestHost[] => {
   const first = new TestHost()
   return [first, ...Array.from({ length: n - 1 }, () => new TestHost({ community: first.community, secret: first.secretBytes }))]
+}
+
+/** n members' hosts of one real community (all proving with the founder's key), each with its own gossip ingest. */
+const members = (n: number, ingest: (i: number) => ((envs: Uint8Array[]) => Promise<{ applied: number; rejected: number }>) | undefined): ReplicaHost[] => {
+  const g = generateCommunity({ seed: 31, ...sizesFor(10) })
+  const secret = new Uint8Array(randomBytes(32))
+  return Array.from({ length: n }, (_, i) => {
+    const h = new ReplicaHost(g.community, secret, g.founder, g.ops)
+    h.gossipIngest = async (envs) => {
+      h.ingested.push(...envs)
+      const f = ingest(i)
+      return f ? f(envs) : { applied: envs.length, rejected: 0 }
+    }
+    return h
+  })
+}
+
+/** Every neighbour pair proven to each other (their sessions ran when the connections opened). */
+async function proven(nets: PolityNetwork[], community: string): Promise<void> {
+  await until(10_000, () => nets.every((n, i) => [nets[i - 1], nets[i + 1]].every((m) => !m || n.provenPeers(community as never).includes(m.peerId))), 'neighbours proven (SYNC-3)')
 }
 
 describe('DHT rendezvous (NET-2)', () => {
@@ -80,13 +103,10 @@ describe('DHT rendezvous (NET-2)', () => {
 
 describe('community gossip (NET-3)', () => {
   it('NET-3: a valid message reaches all four networks; an invalid one stops at the first hop and costs the sender score', async () => {
-    const hosts = sameCommunity(4).map((h, i) => (i === 0 ? h : new TestHost({
-      community: h.community,
-      secret: h.secretBytes,
-      ingest: async (envs) => ({ applied: 0, rejected: envs.filter((e) => e[0] === 0xff).length }),
-    })))
+    const hosts = members(4, (i) => (i === 0 ? undefined : async (envs) => ({ applied: 0, rejected: envs.filter((e) => e[0] === 0xff).length })))
     const nets = await Promise.all(hosts.map(async (h) => set.add(h)))
     await chain(nets) // 0 - 1 - 2 - 3: network 0's only neighbour is network 1
+    await proven(nets, hosts[0]!.community)
     const topic = communityTopic(hosts[0]!.secretBytes)
     const pubsub = (n: PolityNetwork): { getSubscribers(t: string): unknown[]; getMeshPeers(t: string): string[]; getScore(p: string): number } => n.libp2p.services.pubsub as never
     // The topic was joined at start (every community the host has ready) and through joinGossip: its score weights are set.
@@ -106,24 +126,20 @@ describe('community gossip (NET-3)', () => {
   })
 
   it('NET-3: a check slower than the validator timeout drops the message quietly (not forwarded, no penalty); an over-cap message is never sent', async () => {
-    const [h0, h1raw, h2] = sameCommunity(3)
-    const stuck = new TestHost({
-      community: h1raw!.community,
-      secret: h1raw!.secretBytes,
-      // The node's ingest never answers for 0xee (as a hung check would).
-      ingest: async (envs) => (envs[0]![0] === 0xee ? new Promise(() => undefined) : { applied: envs.length, rejected: 0 }),
-    })
-    const nets = [await set.add(h0!), await set.add(stuck, { gossipValidateTimeoutMs: 300 }), await set.add(h2!)]
+    // The node's ingest never answers for 0xee (as a hung check would).
+    const [h0, stuck, h2] = members(3, (i) => (i === 1 ? async (envs) => (envs[0]![0] === 0xee ? new Promise(() => undefined) : { applied: envs.length, rejected: 0 }) : undefined))
+    const nets = [await set.add(h0!), await set.add(stuck!, { gossipValidateTimeoutMs: 300 }), await set.add(h2!)]
     await chain(nets)
+    await proven(nets, h0!.community)
     const topic = communityTopic(h0!.secretBytes)
     const ps = (n: PolityNetwork): { getMeshPeers(t: string): string[]; getScore(p: string): number } => n.libp2p.services.pubsub as never
     await until(10_000, () => (ps(nets[1]!).getMeshPeers(topic) ?? []).length >= 2, 'mesh formed')
     nets[0]!.publish(h0!.community, new Uint8Array([0xee]))
-    await until(5_000, () => stuck.ingested.length === 1, 'the slow check started')
+    await until(5_000, () => stuck!.ingested.length === 1, 'the slow check started')
     nets[0]!.publish(h0!.community, new Uint8Array(256 * 1024 + 1)) // over GOSSIP_MAX_MESSAGE_BYTES: refused at publish
     await new Promise((r) => setTimeout(r, 1500))
     expect(h2!.ingested).toEqual([])
-    expect(stuck.ingested).toHaveLength(1)
+    expect(stuck!.ingested).toHaveLength(1)
     expect(ps(nets[1]!).getScore(nets[0]!.peerId)).toBeGreaterThanOrEqual(0)
     nets[0]!.publish(h0!.community, new Uint8Array([7]))
     await until(5_000, () => h2!.ingested.length === 1, 'a later message still flows')

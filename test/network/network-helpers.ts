@@ -5,9 +5,9 @@
  * proves membership with a real member key, so sync sessions are real.
  */
 import { randomBytes } from 'node:crypto'
-import { Replica, type AnyOp, type CommunityId, type KeyPair } from '@polity/protocol'
+import { Replica, inviteOpen, toHex, type AnyOp, type CommunityId, type KeyPair, type MemberId, type OpId } from '@polity/protocol'
 import { rosterAccess } from '@polity/sync'
-import { PolityNetwork, type ChannelBinding, type NetworkHost, type PolityNetworkInit, type SyncSessionView } from '@polity/net'
+import { PolityNetwork, type Admission, type ChannelBinding, type NetworkHost, type PeerProof, type PolityNetworkInit, type SyncSessionView } from '@polity/net'
 import { createNativeCrypto } from '@polity/node'
 
 /** Only loopback, mDNS off; every session explicit unless a test asks for the periodic one. */
@@ -66,6 +66,15 @@ export class TestHost implements NetworkHost {
   rememberPeer(_c: CommunityId, peer: string, addresses: readonly string[]): void {
     this.remembered.set(peer, addresses)
   }
+
+  forgetPeer(_c: CommunityId, peer: string): void {
+    this.remembered.delete(peer)
+  }
+
+  /** No roster: no peer is ever proven (NET-G1), so no gossip flows to or from a TestHost's peers. */
+  admission(_c: CommunityId, _proof: PeerProof): Admission {
+    return 'departed'
+  }
 }
 
 /** A host with a real replica of one community, proving membership with `identity` (SYNC-3). */
@@ -90,7 +99,20 @@ export class ReplicaHost extends TestHost {
   }
 
   override async ingest(_c: CommunityId, envelopes: Uint8Array[]): Promise<{ applied: number; rejected: number }> {
-    return this.apply(envelopes)
+    return this.gossipIngest ? this.gossipIngest(envelopes) : this.apply(envelopes)
+  }
+
+  /** What the gossip validator's ingest answers, when a test gossips bytes that are not ops. */
+  gossipIngest: ((envelopes: Uint8Array[]) => Promise<{ applied: number; rejected: number }>) | undefined
+
+  /** The node's rule (NET-G1, NET-G2), on this replica's roster. */
+  override admission(_c: CommunityId, proof: PeerProof): Admission {
+    const roster = this.replica.roster()
+    if (roster.genesis === null) return 'departed'
+    if (proof.kind === 'member') return roster.members.has(toHex(proof.key) as MemberId) ? 'admitted' : 'departed'
+    const inv = roster.invites.get(toHex(proof.key) as OpId)
+    if (!inv || inv.revoked) return 'departed'
+    return inviteOpen(inv) && inv.expires >= Date.now() ? 'admitted' : 'lapsed'
   }
 
   private apply(envelopes: Uint8Array[]): { applied: number; rejected: number } {

@@ -226,6 +226,27 @@ invite.command('accept <link>').description('join a community with an invite lin
     }),
   )
 
+invite.command('list <community>').description('list the community\'s invites: uses left, expiry, creator, state')
+  .action((ref: string) =>
+    withNode(async (node) => {
+      const list = await node.listInvites({ community: await communityId(node, ref) })
+      print(list, () => (list.length === 0 ? 'No invites.' : list.map((i) =>
+        `${i.id.slice(0, 12)}  ${i.state.padEnd(9)} ${i.usesLeft}/${i.uses} left  expires ${new Date(i.expires).toISOString()}  by ${i.creatorName ?? i.creator.slice(0, 12)}${i.member ? `  for ${i.member.slice(0, 12)}` : ''}${i.contested > 0 ? `  ${i.contested} contested` : ''}`).join('\n')))
+    }),
+  )
+
+invite.command('revoke <community> <invite>').description('revoke an invite (its id or a unique prefix, from `invite list`): no one joins with it any more')
+  .action((ref: string, id: string) =>
+    withNode(async (node) => {
+      const community = await communityId(node, ref)
+      const matches = (await node.listInvites({ community })).filter((i) => i.id.startsWith(id.toLowerCase()))
+      if (id.length < 4 || matches.length !== 1) throw new UsageError(matches.length > 1 ? `"${id}" matches ${matches.length} invites: give more of the id.` : `No invite of this community starts with "${id}" (see \`polity invite list\`).`)
+      const target = matches[0] as { id: OpId }
+      await node.revokeInvite({ community, invite: target.id })
+      print({ ok: true, invite: target.id }, () => `Invite ${target.id.slice(0, 12)} revoked.`)
+    }),
+  )
+
 const member = program.command('member').description('manage members directly (where the rules allow)')
 member.command('remove <community> <member>').description('remove a member (where the rules let you do it directly)').option('--reason <text>', 'why', '').action((ref: string, m: string, opts: { reason: string }) =>
   withNode(async (node) => {

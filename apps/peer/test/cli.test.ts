@@ -57,6 +57,28 @@ describe('polity CLI', () => {
     expect(badKey.stderr).toMatch(/did:key/)
   }, 120_000)
 
+  it('NET-G5 (CLI): `invite list` shows uses left, expiry and state; `invite revoke` by id prefix revokes, --json both; an unknown id is a usage error', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'polity-cli-inv-')), 'a')
+    await json(dir, 'identity', 'create')
+    const { community } = await json<{ community: string }>(dir, 'community', 'create', '--name', 'Revokers', '--founder-name', 'Ann')
+    const created = await json<{ expires: number }>(dir, 'invite', 'create', community, '--uses', '3', '--expires-hours', '2')
+    const listed = await json<Array<{ id: string; uses: number; usesLeft: number; expires: number; state: string; creatorName: string | null; canRevoke: boolean }>>(dir, 'invite', 'list', community)
+    expect(listed).toHaveLength(1)
+    expect(listed[0]).toMatchObject({ uses: 3, usesLeft: 3, expires: created.expires, state: 'open', creatorName: 'Ann', canRevoke: true })
+    const human = await polity(dir, 'invite', 'list', community)
+    expect(human.stdout).toContain(`${listed[0]!.id.slice(0, 12)}  open`)
+    expect(human.stdout).toContain('3/3 left')
+    const revoked = await json<{ ok: boolean; invite: string }>(dir, 'invite', 'revoke', community, listed[0]!.id.slice(0, 10))
+    expect(revoked).toEqual({ ok: true, invite: listed[0]!.id })
+    expect((await json<Array<{ state: string }>>(dir, 'invite', 'list', community))[0]!.state).toBe('revoked')
+    const again = await polity(dir, 'invite', 'revoke', community, listed[0]!.id)
+    expect(again.code).toBe(1)
+    expect(again.stderr).toMatch(/already revoked/)
+    const unknown = await polity(dir, 'invite', 'revoke', community, 'ffffffff')
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toMatch(/No invite of this community/)
+  }, 120_000)
+
   it('GOV-1..3 (CLI): --rule sets per-class floors; proposals default to the floor and a looser one is refused naming the rule', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'polity-cli-')), 'g')
     await json(dir, 'identity', 'create')

@@ -119,6 +119,31 @@ export interface Invite {
   readonly uses: number
 }
 
+/**
+ * An invite as the roster holds it (ROSTER-3..5, 13, 16), for listing and
+ * revoking (NET-G5). `state`: `open` (can still admit someone), `used` (no
+ * uses left), `expired`, `revoked`, or `contested` (a join beyond its uses
+ * closed it).
+ */
+export interface InviteSummary {
+  readonly id: OpId
+  readonly creator: string
+  /** The creator's profile name, when they set one. */
+  readonly creatorName: string | null
+  readonly uses: number
+  readonly used: number
+  readonly usesLeft: number
+  readonly expires: number
+  readonly revoked: boolean
+  /** Joins voided as contested (ROSTER-13). */
+  readonly contested: number
+  /** The only member who may join with it (ROSTER-3), or null. */
+  readonly member: string | null
+  readonly state: 'open' | 'used' | 'expired' | 'revoked' | 'contested'
+  /** Whether this device's member may revoke it (its creator, or a steward or founder: ROSTER-4), and it is not revoked yet. */
+  readonly canRevoke: boolean
+}
+
 export interface AcceptedInvite {
   readonly community: CommunityId
   /** `joined`, or `waiting` until the community's ops arrive (sync or bundle). */
@@ -265,6 +290,10 @@ export interface PolityApi {
   getCommunity(input: { community: CommunityId }): Promise<CommunityView>
   createInvite(input: { community: CommunityId } & InviteInput): Promise<Invite>
   acceptInvite(input: { link: string; name?: string }): Promise<AcceptedInvite>
+  /** The community's invites, newest first (NET-G5). */
+  listInvites(input: { community: CommunityId }): Promise<InviteSummary[]>
+  /** Sign `invite.revoke` (ROSTER-4): no one joins with it any more, and peers that proved with it are cut off (NET-G2). */
+  revokeInvite(input: { community: CommunityId; invite: OpId }): Promise<void>
   forkCommunity(input: { community: CommunityId } & ForkInput): Promise<CommunityId>
   setProfile(input: { community: CommunityId; name: string }): Promise<void>
   leaveCommunity(input: { community: CommunityId }): Promise<void>
@@ -306,7 +335,7 @@ export type ApiMethod = keyof PolityApi
 /** The method names, for hosts that expose one function per call (preload, bridge, CLI). */
 export const API_METHODS = [
   'identityStatus', 'createIdentity', 'restoreIdentity', 'unlock', 'lock', 'changePassphrase',
-  'listCommunities', 'createCommunity', 'getCommunity', 'createInvite', 'acceptInvite', 'forkCommunity',
+  'listCommunities', 'createCommunity', 'getCommunity', 'createInvite', 'acceptInvite', 'listInvites', 'revokeInvite', 'forkCommunity',
   'setProfile', 'leaveCommunity', 'removeMember', 'changeRole',
   'getDraft', 'editDraft', 'flushDraft', 'setDraftText', 'charterDiff',
   'createProposal', 'vote', 'comment', 'closeProposal', 'withdrawProposal',

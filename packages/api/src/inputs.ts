@@ -29,6 +29,8 @@ const FIELDS: { readonly [M in ApiMethod]: FieldList<M> } = {
   getCommunity: ['community'],
   createInvite: ['community', 'uses', 'expiresInHours', 'member'],
   acceptInvite: ['link', 'name'],
+  listInvites: ['community'],
+  revokeInvite: ['community', 'invite'],
   forkCommunity: ['community', 'name', 'purpose', 'version'],
   setProfile: ['community', 'name'],
   leaveCommunity: ['community'],

@@ -74,6 +74,11 @@ export interface PolityLibp2pOptions {
   readonly maxInboundConnectionsPerSecondPerHost?: number
   /** Peers refused at connection time (e.g. banned for breaking the protocol). */
   readonly isBanned?: (peerId: string) => boolean
+  /**
+   * gossipsub's app-specific score of a peer (weight 1; graylisted below −80). PolityNetwork gives a
+   * peer subscribed to a community topic it is not proven for −1000 (NET-G1).
+   */
+  readonly gossipScore?: (peerId: string) => number
 }
 
 /**
@@ -126,8 +131,13 @@ export async function createPolityLibp2p(o: PolityLibp2pOptions = {}): Promise<P
       maxOutboundStreams: 16,
     }),
     pubsub: gossipsub({
-      // Small groups: send our own messages to every subscribed peer, not just the mesh.
-      floodPublish: true,
+      // NET-G1: our own messages go to the mesh (proven peers only: unproven subscribers are scored out of it,
+      // and the gossip gate filters every RPC), not to every peer that claims the topic.
+      floodPublish: false,
+      scoreParams: {
+        appSpecificScore: (p: string) => o.gossipScore?.(p) ?? 0,
+        appSpecificWeight: 1,
+      },
       // Publishing alone is not an error: sync is the backstop.
       allowPublishToZeroTopicPeers: true,
       ignoreDuplicatePublishError: true,

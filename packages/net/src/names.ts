@@ -1,9 +1,13 @@
 /**
  * Names derived from a community's SECRET (never its public id), so only
  * people holding an invite can find the community's peers or its gossip
- * (NET-2): the DHT rendezvous key and the gossipsub topic. Each name hashes a
- * distinct domain label with the secret, so one name says nothing about the
- * other or about the secret.
+ * (NET-2): the DHT rendezvous key, the gossipsub topic and the WebRTC room.
+ * Each name hashes a distinct domain label with the secret, so one name says
+ * nothing about the other or about the secret.
+ *
+ * Every caller takes its names from `networkNames` (NET-G6): protocol v2
+ * (SEAL-5) derives them from the current epoch's secret instead, so a
+ * removed member stops knowing them; that change lands here alone.
  */
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex } from '@noble/hashes/utils.js'
@@ -26,6 +30,26 @@ function derive(label: string, secret: Uint8Array): Uint8Array {
   input.set(l, 0)
   input.set(secret, l.length)
   return sha256(input)
+}
+
+/** Where a community's network names come from (v1: the community secret; v2 adds the epoch secret). */
+export interface NameSource {
+  readonly communitySecret: Uint8Array
+}
+
+export interface NetworkNames {
+  /** The gossipsub topic (NET-3). */
+  readonly topic: string
+  /** The DHT rendezvous key (NET-2). */
+  readonly rendezvous: CID
+  /** The y-webrtc room and its signaling password (NET-RTC-1). */
+  readonly webrtc: { readonly room: string; readonly password: string }
+}
+
+/** Every network name of a community, from one source (NET-G6). Throws InvalidSecretError for a secret under 16 bytes. */
+export function networkNames(source: NameSource): NetworkNames {
+  const s = source.communitySecret
+  return { topic: communityTopic(s), rendezvous: rendezvousKey(s), webrtc: webrtcRoom(s) }
 }
 
 /** The content id members provide and look up in the DHT to find each other. */

@@ -2,11 +2,13 @@
  * What PolityNetwork needs from the node, and nothing more: which
  * communities are ready, their secrets (for names), what a sync session
  * reads, writes and proves (SYNC-3), the ingest every op from the network
- * goes through, and the peers to keep dialing (NET-P1). Keys stay in the
+ * goes through, the peers to keep dialing (NET-P1), and how the roster judges
+ * a peer's proof now (NET-G1, NET-G2). Keys stay in the
  * node: access proofs are built there, bound to the channel given here.
  */
 import type { CommunityId } from '@polity/protocol'
 import type { AccessControl, SyncTarget } from '@polity/sync'
+import type { Admission, PeerProof } from './peer-gate'
 
 /** The two ends of a connection, as access proofs bind them (SYNC-3): each side's libp2p peer id bytes. */
 export interface ChannelBinding {
@@ -35,4 +37,8 @@ export interface NetworkHost {
   knownPeerTargets(): readonly string[]
   /** A session with `peer` for `c` completed (it passed SYNC-3): where it listens, each address ending in /p2p/<peer> (NET-P1). */
   rememberPeer(c: CommunityId, peer: string, addresses: readonly string[]): void
+  /** A remembered peer whose member departed, or that failed SYNC-3: forget it, so it is not re-dialed (NET-G3). */
+  forgetPeer(c: CommunityId, peer: string): void
+  /** How our roster judges a proof a peer passed SYNC-3 with, now (NET-G1, NET-G2). */
+  admission(c: CommunityId, proof: PeerProof): Admission
 }

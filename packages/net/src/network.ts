@@ -16,21 +16,24 @@ import type { CommunityId } from '@polity/protocol'
 import type { SessionStats } from '@polity/sync'
 import { parseAddress, peerIdOfAddress, shareableAddresses } from './addresses'
 import { BanList } from './ban-list'
+import { CommunityGate } from './community-gate'
 import { NetError, NetworkStartError, TopicAlreadyJoinedError } from './errors'
 import { joinGossip, type GossipTopic } from './gossip'
 import { createPolityLibp2p, type PolityLibp2p, type PolityLibp2pOptions } from './libp2p-node'
-import { communityTopic, rendezvousKey } from './names'
+import { networkNames } from './names'
 import type { NetworkHost } from './network-host'
 import { PeerStatusBook, type PeerSyncStatus } from './peer-status'
 import { RedialSchedule } from './redial'
 import { advertise, findRendezvousPeers } from './rendezvous'
 import { SyncService } from './sync-service'
 
-export interface PolityNetworkInit extends Omit<PolityLibp2pOptions, 'isBanned'> {
+export interface PolityNetworkInit extends Omit<PolityLibp2pOptions, 'isBanned' | 'gossipScore'> {
   /** How often every community is reconciled with every connected peer. Default 15 s. */
   readonly syncIntervalMs?: number
   /** How long a peer that broke the protocol stays banned. Default 10 min. */
   readonly banMs?: number
+  /** How long a peer that failed SYNC-3, or whose member departed, stays blocked from the community (NET-G3). Default 10 min. */
+  readonly blockMs?: number
   /** Re-dial remembered members (NET-P1). Default true; tests that count every session turn it off. */
   readonly redialKnownPeers?: boolean
   /** Most providers one rendezvous lookup looks at and dials (NET-2). Default 64. */
@@ -67,6 +70,7 @@ export class PolityNetwork {
     private readonly host: NetworkHost,
     private readonly init: PolityNetworkInit,
     private readonly bans: BanList,
+    private readonly gate: CommunityGate,
   ) {
     this.sync = new SyncService(
       {
@@ -80,9 +84,15 @@ export class PolityNetwork {
           } catch {
             // A listener's failure never affects the network.
           }
-          this.remember(c, connection.remotePeer, connection.direction === 'outbound' ? connection.remoteAddr.toString() : undefined)
+          // NET-P1 remembers only a peer still proven (a member, or a live invite's holder).
+          if (this.gate.allows(c, connection.remotePeer.toString())) {
+            this.remember(c, connection.remotePeer, connection.direction === 'outbound' ? connection.remoteAddr.toString() : undefined)
+          }
         },
         onBreach: (peer) => this.ban(peer),
+        onProven: (c, peer, proof) => this.gate.proven(c, peer, proof),
+        onRefused: (c, peer, claim, forged) => (forged ? this.gate.cutOff(c, peer, claim) : this.gate.refused(c, peer, claim)),
+        isBlocked: (c, peer) => this.gate.peers.isBlocked(c, peer.toString()),
       },
       { dialTimeoutMs: NETWORK_DEFAULTS.dialTimeoutMs },
     )
@@ -91,15 +101,21 @@ export class PolityNetwork {
   /** Start libp2p and join every community the host has ready. Throws NetworkStartError (or InvalidAddressError for a bad bootstrap address). */
   static async start(host: NetworkHost, init: PolityNetworkInit = {}): Promise<PolityNetwork> {
     const bans = new BanList(init.banMs ?? NETWORK_DEFAULTS.banMs)
+    let net: PolityNetwork | undefined
+    const gate = new CommunityGate(host, {
+      hangUp: (peer) => void net?.libp2p.hangUp(peer).catch(() => undefined),
+      resync: (c, peer) => void net?.syncPeer(c, peer).catch(() => undefined),
+    }, init.blockMs)
     let libp2p: PolityLibp2p
     try {
-      libp2p = await createPolityLibp2p({ ...init, isBanned: (p) => bans.isBanned(p) })
+      libp2p = await createPolityLibp2p({ ...init, isBanned: (p) => bans.isBanned(p), gossipScore: (p) => gate.appScore(p) })
     } catch (e) {
       // An address from outside that parseAddress refused keeps its own error; anything else (a port in use) is this one.
       if (e instanceof NetError) throw e
       throw new NetworkStartError(e)
     }
-    const net = new PolityNetwork(libp2p, host, init, bans)
+    gate.attach(libp2p)
+    net = new PolityNetwork(libp2p, host, init, bans, gate)
     try {
       await net.begin()
     } catch (e) {
@@ -136,6 +152,7 @@ export class PolityNetwork {
     this.libp2p.removeEventListener('connection:open', this.onConnectionOpen as never)
     for (const t of this.topics.values()) t.leave()
     this.topics.clear()
+    this.gate.detach()
     await this.sync.stop().catch(() => undefined)
     await this.libp2p.stop()
   }
@@ -185,8 +202,12 @@ export class PolityNetwork {
     if (!secret) return undefined
     let topic: GossipTopic
     try {
-      topic = joinGossip(this.libp2p, communityTopic(secret), {
-        validate: async (data) => ((await this.host.ingest(c, [data])).rejected > 0 ? 'reject' : 'accept'),
+      topic = joinGossip(this.libp2p, networkNames({ communitySecret: secret }).topic, {
+        validate: async (data, from) => {
+          // NET-G1: what a peer not proven for this community sends is dropped unread.
+          if (!this.gate.allows(c, from.toString())) return 'ignore'
+          return (await this.host.ingest(c, [data])).rejected > 0 ? 'reject' : 'accept'
+        },
         validateTimeoutMs: this.init.gossipValidateTimeoutMs ?? NETWORK_DEFAULTS.gossipValidateTimeoutMs,
       })
     } catch (e) {
@@ -195,7 +216,24 @@ export class PolityNetwork {
       throw e
     }
     this.topics.set(c, topic)
+    this.gate.addTopic(c, topic.topic)
     return topic
+  }
+
+  /** Our replica of `c` applied ops: judge its proven peers again (NET-G2). Cheap: a roster look-up per proven peer. */
+  rosterChanged(c: CommunityId): void {
+    if (this.stopping.signal.aborted) return
+    this.gate.review(c)
+  }
+
+  /** Peers proven for `c` now (NET-G1): the only ones its ops are exchanged with. */
+  provenPeers(c: CommunityId): string[] {
+    return this.gate.peers.provenPeers(c)
+  }
+
+  /** Whether `peer` is blocked from `c` (NET-G3). */
+  isBlocked(c: CommunityId, peer: string): boolean {
+    return this.gate.peers.isBlocked(c, peer)
   }
 
   /** Live push of an op's envelope (best effort: an op over the gossip cap, or no peer, is left to sync). */
@@ -241,6 +279,8 @@ export class PolityNetwork {
     const known = this.init.redialKnownPeers === false ? [] : this.redial.due(this.host.knownPeerTargets(), connected)
     if (retry.length > 0 || known.length > 0) await this.connect([...retry, ...known], signal)
     const peers = this.libp2p.getPeers()
+    // Invites expire with time, not with an op: judge proven peers again each round (NET-G2).
+    this.gate.reviewAll(this.host.communities())
     for (const c of this.host.communities()) {
       this.joinCommunity(c)
       for (const p of peers) {
@@ -254,7 +294,7 @@ export class PolityNetwork {
   async discover(c: CommunityId, signal: AbortSignal = AbortSignal.timeout(NETWORK_DEFAULTS.discoverTimeoutMs)): Promise<number> {
     const secret = this.host.secret(c)
     if (!secret) return 0
-    const key = rendezvousKey(secret)
+    const key = networkNames({ communitySecret: secret }).rendezvous
     const s = AbortSignal.any([this.stopping.signal, signal])
     // Advertising is best effort: a small or empty DHT may not take the record yet.
     await advertise(this.libp2p, key, s).catch(() => 0)

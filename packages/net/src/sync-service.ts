@@ -11,9 +11,10 @@
 import { randomBytes } from '@noble/hashes/utils.js'
 import type { Connection, Libp2p, PeerId } from '@libp2p/interface'
 import type { CommunityId } from '@polity/protocol'
-import { SYNC_PROTOCOL, dialSync, listenSync, type SessionStats } from '@polity/sync'
+import { SYNC_PROTOCOL, dialSync, listenSync, type Proof, type SessionStats } from '@polity/sync'
 import { dialProtocol, handleProtocol } from './protocols'
 import type { NetworkHost, SyncSessionView } from './network-host'
+import type { PeerProof } from './peer-gate'
 
 /** Error codes that show a peer broke the protocol: malformed or out-of-order messages, invalid ops (SYNC-2, SYNC-6), limits (SYNC-5), oversized frames (NET-4). */
 const BREACH_CODES = new Set(['ERR_SYNC_PROTOCOL', 'ERR_SYNC_LIMIT', 'ERR_FRAME_TOO_LARGE'])
@@ -32,7 +33,26 @@ export interface SyncServiceComponents {
   onSession(community: CommunityId, stats: SessionStats, connection: Connection): void
   /** The peer broke the protocol in a session (either side). */
   onBreach(peer: PeerId, err: unknown): void
+  /** The peer passed SYNC-3 for `community` (NET-G1): its proof verified against our roster. */
+  onProven(community: CommunityId, peer: PeerId, proof: PeerProof): void
+  /**
+   * The peer failed SYNC-3 for a community we hold, or asked for one it is blocked from (NET-G3); `claim` is
+   * what it offered; `forged`: a proof we took blind did not verify against the roster the session brought.
+   */
+  onRefused(community: CommunityId, peer: PeerId, claim: PeerProof | undefined, forged: boolean): void
+  /** Whether `peer` is blocked from `community` (NET-G3): no session either way. */
+  isBlocked(community: CommunityId, peer: PeerId): boolean
 }
+
+/** What one session saw of the peer's proof (SYNC-3). */
+interface Witness {
+  /** A proof that verified; `blind` when we had no roster to check it against (SYNC-3b). */
+  accepted?: { proof: Proof; challenge: Uint8Array; blind: boolean }
+  /** A proof that did not verify, or a blocked peer's attempt; `forged`: a blind proof the roster then refuted. */
+  refused?: { claim: PeerProof | undefined; forged?: boolean }
+}
+
+const claimOf = (p: Proof): PeerProof => ({ kind: p.kind, key: p.key })
 
 export interface SyncServiceInit {
   /** How long opening a session's stream may take (the session itself has its own limits, SYNC-5). Default 10 s. */
@@ -54,8 +74,18 @@ export class SyncService {
       this.c.libp2p,
       SYNC_PROTOCOL,
       async (duplex, { remotePeer, connection, signal }) => {
-        const stats = await listenSync({ duplex, randomNonce: nonce, signal, resolve: (community) => this.serving(community as CommunityId, remotePeer) })
-        if (stats.community) this.c.onSession(stats.community as CommunityId, stats, connection)
+        const w: Witness = {}
+        let asked: CommunityId | undefined
+        const resolve = (community: string): SyncSessionView | undefined => {
+          asked = community as CommunityId
+          return this.serving(asked, remotePeer, w)
+        }
+        try {
+          const stats = await listenSync({ duplex, randomNonce: nonce, signal, resolve })
+          if (stats.community) this.c.onSession(stats.community as CommunityId, stats, connection)
+        } finally {
+          if (asked && w.refused) this.c.onRefused(asked, remotePeer, w.refused.claim, false)
+        }
       },
       {
         onError: (err, peer) => {
@@ -85,17 +115,62 @@ export class SyncService {
     return this.c.host.syncSession(c, { local: this.c.libp2p.peerId.toMultihash().bytes, remote: remote.toMultihash().bytes })
   }
 
-  /** What a listener serves: only a community it holds a roster for (SYNC-3). */
-  private serving(c: CommunityId, remote: PeerId): SyncSessionView | undefined {
+  /**
+   * The view a session uses, its access control watched: a proof that verifies makes the peer proven at
+   * once (NET-G1); one that does not is a refusal (NET-G3). A proof taken blind (SYNC-3b: we had no roster,
+   * so we hold nothing to leak) counts at once too — the roster the session brings decides whether it
+   * admits the peer — and its signature is checked against that roster when the session ends (`settle`).
+   */
+  private watched(c: CommunityId, remote: PeerId, v: SyncSessionView, w: Witness, blocked: boolean): SyncSessionView {
+    return {
+      target: v.target,
+      access: {
+        prove: (challenge) => v.access.prove(challenge),
+        verify: (proof, challenge) => {
+          if (blocked) {
+            w.refused = { claim: claimOf(proof) }
+            return false
+          }
+          const ok = v.access.verify(proof, challenge)
+          if (!ok) {
+            w.refused = { claim: claimOf(proof) }
+            return false
+          }
+          w.accepted = { proof, challenge, blind: v.target.replica.roster().genesis === null }
+          this.c.onProven(c, remote, claimOf(proof))
+          return true
+        },
+      },
+    }
+  }
+
+  /** After a session: a proof taken blind (SYNC-3b) is checked against the roster the session brought. */
+  private settle(c: CommunityId, remote: PeerId, w: Witness): void {
+    const a = w.accepted
+    if (!a?.blind) return
+    a.blind = false
+    // No roster even now (the session failed early): the proof admits no one yet (admission needs a roster).
     const v = this.view(c, remote)
-    return v && v.target.replica.roster().genesis ? v : undefined
+    if (!v || v.target.replica.roster().genesis === null) return
+    if (v.access.verify(a.proof, a.challenge)) return
+    w.refused = { claim: claimOf(a.proof), forged: true }
+  }
+
+  /** What a listener serves: only a community it holds a roster for (SYNC-3), and not to a peer blocked from it (NET-G3). */
+  private serving(c: CommunityId, remote: PeerId, w: Witness): SyncSessionView | undefined {
+    const v = this.view(c, remote)
+    if (!v || !v.target.replica.roster().genesis) return undefined
+    // A blocked peer gets the same refusal as anyone whose proof fails (nothing is learned).
+    return this.watched(c, remote, v, w, this.c.isBlocked(c, remote))
   }
 
   private async once(c: CommunityId, peer: PeerId, signal?: AbortSignal): Promise<SessionStats | undefined | 'retry'> {
     const key = `${c}:${peer.toString()}`
-    if (this.inFlight.has(key) || this.c.signal.aborted) return undefined
-    const view = this.view(c, peer)
-    if (!view) return undefined
+    if (this.inFlight.has(key) || this.c.signal.aborted || this.c.isBlocked(c, peer)) return undefined
+    const v = this.view(c, peer)
+    if (!v) return undefined
+    const w: Witness = {}
+    const view = this.watched(c, peer, v, w, false)
     this.inFlight.add(key)
     const life = signal ? AbortSignal.any([this.c.signal, signal]) : this.c.signal
     try {
@@ -105,7 +180,8 @@ export class SyncService {
       const stream = duplex.stream
       const connection = this.c.libp2p.getConnections(peer).find((x) => x.streams.includes(stream))
       const stats = await dialSync({ duplex, community: c, target: view.target, access: view.access, randomNonce: nonce, signal: life })
-      if (connection) this.c.onSession(c, stats, connection)
+      this.settle(c, peer, w)
+      if (connection && !w.refused) this.c.onSession(c, stats, connection)
       return stats
     } catch (e) {
       if (process.env['POLITY_DEBUG']) console.error('sync dial failed:', e)
@@ -118,6 +194,8 @@ export class SyncService {
       return 'retry'
     } finally {
       this.inFlight.delete(key)
+      this.settle(c, peer, w)
+      if (w.refused) this.c.onRefused(c, peer, w.refused.claim, w.refused.forged === true)
     }
   }
 }

@@ -1,6 +1,13 @@
 /** NET-6 address checks, peer-key helpers and secret-derived names (no network). */
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import {
+  networkNames,
+  webrtcRoom,
+  TOPIC_LABEL,
+  RENDEZVOUS_LABEL,
+  WEBRTC_ROOM_LABEL,
+  WEBRTC_PASSWORD_LABEL,
   communityTopic,
   generatePeerKey,
   InvalidAddressError,
@@ -71,5 +78,19 @@ describe('secret-derived names (NET-2, NET-3)', () => {
     expect(communityTopic(s1)).not.toBe(communityTopic(s2))
     expect(communityTopic(s1)).not.toContain(Buffer.from(rendezvousKey(s1).multihash.digest).toString('hex'))
     expect(() => rendezvousKey(new Uint8Array(8))).toThrow(InvalidSecretError)
+  })
+})
+
+describe('one source of network names (NET-G6)', () => {
+  it('NET-G6: networkNames gives every v1 name of a secret — topic, rendezvous key, WebRTC room and password — as the v1 formulas do', () => {
+    const secret = new Uint8Array(32).fill(5)
+    const n = networkNames({ communitySecret: secret })
+    const h = (label: string): string => createHash('sha256').update(Buffer.concat([Buffer.from(label), Buffer.from(secret)])).digest('hex')
+    expect(n.topic).toBe(`/polity/ops/1/${h(TOPIC_LABEL)}`)
+    expect(Buffer.from(n.rendezvous.multihash.digest).toString('hex')).toBe(h(RENDEZVOUS_LABEL))
+    expect(n.webrtc).toEqual({ room: `polity-${h(WEBRTC_ROOM_LABEL)}`, password: h(WEBRTC_PASSWORD_LABEL) })
+    expect(n.topic).toBe(communityTopic(secret))
+    expect(n.webrtc).toEqual(webrtcRoom(secret))
+    expect(() => networkNames({ communitySecret: new Uint8Array(8) })).toThrow(InvalidSecretError)
   })
 })

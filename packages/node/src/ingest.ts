@@ -151,6 +151,8 @@ export class Ingest {
     }
     this.ctx.emit({ type: 'community', community: rt.id, ops: rt.replica.size })
     this.ctx.lineages.refresh(rt.id)
+    // NET-G2: a removal, a leave or a revocation cuts the departed peer off before anything later is sent.
+    this.ctx.network.rosterChanged(rt.id)
   }
 }
 

@@ -2,11 +2,13 @@
  * The node on the network: starts and stops PolityNetwork (@polity/net) and
  * hands it the NetworkHost — which communities are ready, their secrets, what
  * a sync session reads and proves (SYNC-3: the keys stay here), the ingest
- * every network op goes through (the one path, source `network`), and the
- * peers to keep dialing (pending joins' inviters, NET-P1's known peers).
+ * every network op goes through (the one path, source `network`), the
+ * peers to keep dialing (pending joins' inviters, NET-P1's known peers), and
+ * how the roster judges a proven peer now (NET-G1, NET-G2).
  */
 import { fromHex, keyPairFromSecret, type CommunityId, type OpId } from '@polity/protocol'
 import { PolityNetwork, type NetworkHost, type PolityNetworkInit } from '@polity/net'
+import { admissionOf } from './admission'
 import { rosterAccess, type SessionStats } from '@polity/sync'
 import type { NodeContext } from './context'
 import type { Store } from './storage'
@@ -42,6 +44,11 @@ export class NodeNetwork {
   /** Subscribe to a community's gossip topic now (it needs the community's secret). */
   joinCommunity(c: CommunityId): void {
     this.net?.joinCommunity(c)
+  }
+
+  /** Our replica of `c` applied ops: the network judges its proven peers again (NET-G2). */
+  rosterChanged(c: CommunityId): void {
+    this.net?.rosterChanged(c)
   }
 
   /** Announce an op on the community's gossip topic (best effort; reconciliation is the backstop). */
@@ -91,6 +98,11 @@ export class NodeNetwork {
       retryTargets: () => [...runtimes.values()].flatMap((rt) => (rt.pendingJoin ? [...rt.pendingJoin.addresses] : [])),
       knownPeerTargets: () => [...new Set([...runtimes.values()].flatMap((rt) => [...rt.knownPeers.values()].flatMap((p) => p.addrs)))],
       rememberPeer: (c, peer, addresses) => runtimes.rememberPeer(c, peer, addresses),
+      forgetPeer: (c, peer) => runtimes.forgetPeer(c, peer),
+      admission: (c, proof) => {
+        const rt = runtimes.get(c)
+        return rt ? admissionOf(rt.replica.roster(), proof, this.ctx.now()) : 'departed'
+      },
     }
   }
 }

@@ -12,7 +12,7 @@
 import type { CommunityId, CryptoSuite, OpId, Replica } from '@polity/protocol'
 import type {
   AcceptedInvite, Ballot, CommunitySummary, CommunityView, CreateCommunityInput, CreatedIdentity, DiffHunk, DossierReport, DraftState,
-  EnvelopeBatch, ForkInput, IdentityStatus, ImportResult, Invite, InviteInput, PolityClient, PolityEvent, ProposalInput, Role, SyncStatus, WebrtcRoom,
+  EnvelopeBatch, ForkInput, IdentityStatus, ImportResult, Invite, InviteInput, InviteSummary, PolityClient, PolityEvent, ProposalInput, Role, SyncStatus, WebrtcRoom,
 } from '@polity/api'
 import type { PolityNetworkInit } from '@polity/net'
 import type { SessionStats } from '@polity/sync'
@@ -29,6 +29,7 @@ import { loadCommunities, writeCheckpoints } from './loader'
 import { createCommunity, forkCommunity } from './founding'
 import { acceptInvite, completeJoin, createInvite, fetchCommunity } from './joining'
 import * as governance from './governance'
+import * as invites from './invites'
 import * as draft from './draft'
 import * as files from './files'
 import * as relay from './relay'
@@ -160,6 +161,16 @@ export class PolityNode implements PolityClient {
     return this.ctx.network.current?.addresses() ?? []
   }
 
+  /** Peers proven for a community right now (NET-G1): the only ones its ops go to or come from. */
+  provenPeers(community: CommunityId): string[] {
+    return this.ctx.network.current?.provenPeers(community) ?? []
+  }
+
+  /** Whether a peer is blocked from a community (NET-G3). */
+  isBlocked(community: CommunityId, peer: string): boolean {
+    return this.ctx.network.current?.isBlocked(community, peer) ?? false
+  }
+
   /** Reconcile every community with every connected peer now (the periodic task does this too). */
   async syncNow(): Promise<void> {
     await this.ctx.network.current?.syncAll()
@@ -219,6 +230,14 @@ export class PolityNode implements PolityClient {
 
   acceptInvite(input: { link: string; name?: string }): Promise<AcceptedInvite> {
     return acceptInvite(this.ctx, input)
+  }
+
+  listInvites(input: { community: CommunityId }): Promise<InviteSummary[]> {
+    return invites.listInvites(this.ctx, input)
+  }
+
+  revokeInvite(input: { community: CommunityId; invite: OpId }): Promise<void> {
+    return invites.revokeInvite(this.ctx, input)
   }
 
   forkCommunity(input: { community: CommunityId } & ForkInput): Promise<CommunityId> {

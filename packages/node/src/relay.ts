@@ -4,11 +4,12 @@
  * offers, and the envelopes it hands back, which take the one ingest path
  * (source `relay`) like ops from libp2p.
  */
-import { decodeOpUnverified, type CommunityId, type UncheckedOp } from '@polity/protocol'
-import { webrtcRoom as roomOf } from '@polity/net'
+import { decodeOpUnverified, fromHex, type CommunityId, type UncheckedOp } from '@polity/protocol'
+import { networkNames } from '@polity/net'
 import { StoreCorruptError } from '@polity/store'
 import type { EnvelopeBatch, ImportResult, WebrtcRoom } from '@polity/api'
 import type { NodeContext } from './context'
+import { admissionOf } from './admission'
 import type { CommunityRuntime } from './runtimes'
 import { InvalidInputError, NotAMemberError } from './errors'
 import { stillWaiting } from './ingest'
@@ -20,17 +21,28 @@ import { heldFrom } from './replica-access'
 export const RELAY_BATCH = 1000
 const MAX_ERRORS = 10
 
-/** A community this device is a member of or waits to join (it holds the secret). */
+/**
+ * NET-G4: a community this device's member belongs to now, by the current
+ * roster, or waits to join with an invite that still admits it. Before the
+ * community's ops are here (an invitee waiting, a member's new device
+ * fetching) there is nothing to judge and nothing to leak. Holding the secret
+ * is not enough once the roster is here: a removed member keeps it.
+ */
 async function relayable(ctx: NodeContext, c: CommunityId): Promise<CommunityRuntime> {
   ctx.vault.require()
   const rt = await ctx.runtimes.ready(c)
   if (!rt.secret) throw new NotAMemberError()
-  return rt
+  const roster = rt.replica.roster()
+  // Nothing here yet (a member's new device fetching its community): nothing to judge, nothing to leak.
+  if (roster.genesis === null || roster.members.has(ctx.vault.member)) return rt
+  const pj = rt.pendingJoin
+  if (pj && (admissionOf(roster, { kind: 'invite', key: fromHex(pj.invite, 32) }, ctx.now()) === 'admitted')) return rt
+  throw new NotAMemberError()
 }
 
 export async function webrtcRoom(ctx: NodeContext, input: { community: CommunityId }): Promise<WebrtcRoom> {
   const rt = await relayable(ctx, input.community)
-  return { ...roomOf(rt.secret as Uint8Array), signaling: [...(ctx.options.signaling ?? [])] }
+  return { ...networkNames({ communitySecret: rt.secret as Uint8Array }).webrtc, signaling: [...(ctx.options.signaling ?? [])] }
 }
 
 export async function envelopesSince(ctx: NodeContext, input: { community: CommunityId; after: number }): Promise<EnvelopeBatch> {

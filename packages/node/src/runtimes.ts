@@ -120,4 +120,10 @@ export class Runtimes {
     if (!rt) return
     if (rememberPeer(rt.knownPeers, peer, addresses, Date.now())) void this.saveMeta(rt).catch(() => undefined)
   }
+
+  /** NET-G3: a peer whose member departed (or that failed SYNC-3) is no longer re-dialed for `c`. */
+  forgetPeer(c: CommunityId, peer: string): void {
+    const rt = this.map.get(c)
+    if (rt?.knownPeers.delete(peer)) void this.saveMeta(rt).catch(() => undefined)
+  }
 }

@@ -63,7 +63,7 @@ describe('INGEST-1: one ingest path for own, network, bundle and relay ops', () 
     const viaBundle = await node('path-bundle')
     const viaRelay = await node('path-relay')
     const viaNetwork = await node('path-network')
-    // The relay serves members and invitees only: this device holds the community's secret.
+    // The relay serves members and invitees only: this device holds the community's secret and no roster yet (NET-G4).
     await viaRelay.fetchCommunity(c, [], new Uint8Array(32).fill(7))
     const seen = [viaBundle, viaRelay, viaNetwork].map(events)
 
@@ -107,8 +107,10 @@ describe('INGEST-1: one ingest path for own, network, bundle and relay ops', () 
     // What the own path stored is what the other routes apply; all four end in the same state.
     const mine = decodeBundle(await own.exportBundle({ community: c }))
     expect((await viaBundle.importBundle({ bytes: encodeBundle(mine) })).applied).toBe(2)
-    expect((await viaRelay.importEnvelopes({ community: c, envelopes: mine })).applied).toBe(2)
     expect((await viaNetwork.receiveOps(c, mine)).applied).toBe(2)
+    // NET-G4: now that the roster is here, the relay device is judged by it — and it is no member.
+    await expect(viaRelay.importEnvelopes({ community: c, envelopes: mine })).rejects.toThrow(/no longer\) a member/)
+    expect((await viaRelay.importBundle({ bytes: encodeBundle(mine) })).applied).toBe(2)
     const state = await own.getCommunity({ community: c })
     expect(state.members.map((m) => m.name)).toEqual(['Own'])
     for (const n of [viaBundle, viaRelay, viaNetwork]) expect(await n.getCommunity({ community: c })).toEqual(state)

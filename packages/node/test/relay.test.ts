@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import type { CommunityId } from '@polity/api'
-import type { PolityNode } from '../src/index'
+import { NotAMemberError, type PolityNode } from '../src/index'
 import { withIdentity } from './helpers'
 
 const open: PolityNode[] = []
@@ -74,5 +74,36 @@ describe('node: WebRTC relay API (NET-RTC-4/5)', () => {
     await expect(b.webrtcRoom({ community: id })).rejects.toThrow()
     await expect(b.envelopesSince({ community: id, after: 0 })).rejects.toThrow()
     expect((await a.webrtcRoom({ community: id })).signaling).toEqual([])
+  })
+
+  it('NET-G4: a removed member still holds the secret but gets no room and no envelopes, and cannot relay; a waiting invitee whose invite was revoked neither', async () => {
+    const { a, b, id, link } = await two()
+    expect((await b.acceptInvite({ link, name: 'Ben' })).status).toBe('waiting')
+    await relay(a, b, id)
+    await relay(b, a, id)
+    const ben = (await b.identityStatus()).member as string
+    expect((await b.webrtcRoom({ community: id })).room).toBe((await a.webrtcRoom({ community: id })).room)
+    await a.removeMember({ community: id, member: ben })
+    await relay(a, b, id)
+    expect((await b.getCommunity({ community: id })).members.map((m) => m.name)).toEqual(['Ana'])
+    expect(b.communitySecret(id)).toBeInstanceOf(Uint8Array)
+    await expect(b.webrtcRoom({ community: id })).rejects.toThrow(NotAMemberError)
+    await expect(b.envelopesSince({ community: id, after: 0 })).rejects.toThrow(NotAMemberError)
+    const fresh = (await a.envelopesSince({ community: id, after: 0 })).envelopes
+    await expect(b.importEnvelopes({ community: id, envelopes: fresh })).rejects.toThrow(NotAMemberError)
+
+    // An invitee who waits with a link that was then revoked: once the revocation is here, no relay either.
+    const c = (await withIdentity('relay-c')).node
+    open.push(c)
+    const second = await a.createInvite({ community: id })
+    expect((await c.acceptInvite({ link: second.link, name: 'Cid' })).status).toBe('waiting')
+    expect((await c.webrtcRoom({ community: id })).room).toBe((await a.webrtcRoom({ community: id })).room)
+    const invite = (await a.listInvites({ community: id })).find((i) => i.state === 'open')!.id
+    await a.revokeInvite({ community: id, invite })
+    // The ops reach c as a bundle (not the relay it may no longer use): the invite is revoked in its roster.
+    await c.importBundle({ bytes: await a.exportBundle({ community: id }) })
+    expect((await c.listCommunities())[0]?.pendingJoin).toBe(true)
+    await expect(c.webrtcRoom({ community: id })).rejects.toThrow(NotAMemberError)
+    await expect(c.envelopesSince({ community: id, after: 0 })).rejects.toThrow(NotAMemberError)
   })
 })

@@ -2,7 +2,8 @@
  * The roster: members with roles and join dates; an invite link with its QR
  * code; propose a removal or role change (or make it directly where the rules
  * allow the local member to); contested invites with their contenders and a
- * way to invite one of them again with a bound link (ROSTER-13, ROSTER-3).
+ * way to invite one of them again with a bound link (ROSTER-13, ROSTER-3);
+ * live invites with a Revoke button (NET-G5, Invites.tsx).
  */
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -11,6 +12,7 @@ import type { CommunityId, CommunityState, MemberView, Role } from '@polity/api'
 import { messageOf, useApi } from '../api-context'
 import { ErrorText } from './widgets'
 import { roleRank, ROLES, useMe } from './common'
+import { Invites } from './Invites'
 
 function InviteQr({ link }: { link: string }): React.JSX.Element {
   const { t } = useTranslation()
@@ -177,6 +179,7 @@ export function Roster({ id, state }: { id: CommunityId; state: CommunityState }
           <InviteQr link={link} />
         </div>
       )}
+      {me !== null && myRole !== null && <Invites id={id} refresh={`${state.opCount}:${link ?? ''}`} />}
       <ErrorText error={error} />
     </div>
   )
