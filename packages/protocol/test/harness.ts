@@ -132,7 +132,7 @@ export class Actor {
     let epoch: { id: OpId | null; key: Uint8Array }
     if (kind === 'genesis') epoch = { id: null, key: this.keys ? this.keys.bytes(32) : randomEpochKey() }
     else {
-      const id = opts.epoch ?? this.replica.sealedView()?.epochFor(deps)
+      const id = opts.epoch ?? this.replica.sealedView()?.epochFor(deps, kind)
       const key = id && this.replica.keyRing.key(id)
       if (!id || !key) throw new Error(`${this.label}: no usable epoch to seal ${kind} under (re-key first)`)
       epoch = { id, key }

@@ -94,7 +94,12 @@ export function checkClearOf(kind: SealedKind, v: CborValue | undefined): Clear 
     if (v !== null) throw new DecodeError(`ENV2-3: a ${kind} op has clear = null.`)
     return null
   }
-  const c: Clear = kind === 'epoch.rekey' ? (checkRekeyClear(v, 'clear') as Clear) : (checkClear(v, 'clear') as Clear)
+  let c: Clear
+  try {
+    c = kind === 'epoch.rekey' ? (checkRekeyClear(v, 'clear') as Clear) : (checkClear(v, 'clear') as Clear)
+  } catch (e) {
+    throw new DecodeError(`ENV2-3: ${e instanceof Error ? e.message : 'the clear part does not match its schema'}`)
+  }
   for (let i = 1; i < c.wraps.length; i++) {
     const a = (c.wraps[i - 1] as Wrap).to
     const b = (c.wraps[i] as Wrap).to

@@ -119,9 +119,9 @@ export class Epochs {
     return s.maxDep.some((d) => d !== e && !this.dag.isAncestor(d, e))
   }
 
-  /** Epochs an op with this past may be sealed under (EPOCH-2, EPOCH-3), oldest first. */
-  usable(s: EpochSummary): OpId[] {
-    return this.live(s).filter((e) => s.complete.has(e) && !this.isDue(e, s))
+  /** Epochs an op with this past may be sealed under (EPOCH-2, EPOCH-3; a departure: due ones too), oldest first. */
+  usable(s: EpochSummary, departure = false): OpId[] {
+    return this.live(s).filter((e) => s.complete.has(e) && (departure || !this.isDue(e, s)))
   }
 
   /** EPOCH-5: may any member re-key at this past (several live epochs, or every live one due)? */

@@ -27,6 +27,7 @@ import { Governance } from './governance'
 import type { Outcome } from './outcome'
 import { snapshotOf, type CommunityState } from './snapshot'
 import type { CausalView, ReplicaView } from './view'
+import { DEFAULT_LIMITS, type AppliedOp, type ReceiveResult, type ReplicaLimits, type ReplicaOptions } from './options'
 import { KeyRing } from '../op/keyring'
 import type { AgreeKeyPair } from '../crypto/seal'
 import { isSealedEnvelope, type OpenedOp, type SealedOp } from '../op/sealed-envelope'
@@ -35,51 +36,7 @@ import { DEPARTURES, Epochs } from './epochs'
 import { sealedViewOf, type SealedView } from './sealed-view'
 import type { WaitingOp } from './pending'
 
-export interface ReplicaLimits {
-  /** Ops waiting for missing deps (DAG-5). */
-  maxPendingOps: number
-  maxPendingBytes: number
-  /** Rejected ops kept as evidence. */
-  maxEvidence: number
-}
-
-export const DEFAULT_LIMITS: ReplicaLimits = {
-  maxPendingOps: 20_000,
-  maxPendingBytes: 64 * 1024 * 1024,
-  maxEvidence: 1000,
-}
-
-export interface ReplicaOptions {
-  /** The community this replica holds. Without it, the first genesis received decides. */
-  community?: CommunityId
-  crypto?: CryptoSuite
-  limits?: Partial<ReplicaLimits>
-  /**
-   * Keep every inserted op's envelope bytes in memory (default true). A node
-   * that stores envelopes on disk passes false and reads them from its store
-   * when a peer asks: at 200k ops the bytes and their wrappers are ~130 MB.
-   */
-  keepEnvelopes?: boolean
-  /** A sealed (v2) community (ENV2-8); undefined: the genesis decides. */
-  sealed?: boolean
-  /** The epoch keys of this member (KEY-4); a sealed replica makes an empty one when absent. */
-  keyRing?: KeyRing
-}
-
-/** An op the replica applied, with its height (what a store records beside the envelope). */
-export interface AppliedOp {
-  readonly op: AnyOp
-  readonly height: number
-}
-
-export type ReceiveResult =
-  /** `applied`: this op first, then every pending op it released, each with its envelope bytes and height. */
-  | { status: 'applied'; id: OpId; height: number; applied: AppliedOp[] }
-  | { status: 'duplicate'; id: OpId }
-  /** Sealed communities: `applied` lists ops that keys this op taught released (KEY-5). */
-  | { status: 'pending'; id: OpId; missing: OpId[]; applied?: AppliedOp[] }
-  | { status: 'dropped'; id: OpId; reason: string }
-  | { status: 'rejected'; id?: OpId; error: ProtocolError }
+export { DEFAULT_LIMITS, type ReplicaLimits, type ReplicaOptions, type AppliedOp, type ReceiveResult } from './options'
 
 const ROSTER_KINDS = new Set([
   'genesis', 'device.link', 'invite.create', 'invite.revoke', 'member.join', 'fork.join',

@@ -13,7 +13,7 @@ import type { KeyRing } from '../op/keyring'
 import type { AgreeKeyPair } from '../crypto/seal'
 import { decodeSealedOp, openWithKey, ownEpoch, type OpenedOp, type SealedOp } from '../op/sealed-envelope'
 import { keyMarker, type PendingBuffer, type WaitingOp } from './pending'
-import type { AppliedOp, ReceiveResult } from './replica'
+import type { AppliedOp, ReceiveResult } from './options'
 
 /** What the intake needs of its replica. */
 export interface IntakeHost {
@@ -64,7 +64,13 @@ export class SealedIntake {
     if (h.has(s.id)) return { status: 'duplicate', id: s.id }
     if (h.pending.has(s.id)) return { status: 'pending', id: s.id, missing: h.missingDeps(s) }
     if (h.community() === undefined && s.kind === 'genesis') h.foundSealed(s.community)
-    if (h.community() === undefined) return h.buffer(s, h.missingDeps(s))
+    // What its clear part teaches is learnt even before the genesis is here: a key is kept only if it matches its epoch's commitment.
+    if (h.community() === undefined) {
+      const learnt = this.learn(s)
+      const r = h.buffer(s, h.missingDeps(s))
+      this.releaseKeys(learnt, [])
+      return r
+    }
     if (s.community !== h.community()) return h.reject(s.id, new RuleViolation('AUTH-2', `the op belongs to community ${s.community}, not this one`))
     if (h.sealed() === false) return h.reject(s.id, new RuleViolation('ENV2-8', 'a sealed (v2) op in an unsealed (v1) community'))
     if (h.dependsOnRejected(s)) return h.reject(s.id, new RuleViolation('DAG-6', 'the op depends on an op this replica rejected'))

@@ -4,13 +4,16 @@
  * due and who may make it, and whom a re-key or a grant must reach.
  */
 import type { MemberId, OpId } from '../op/ids'
-import type { Epochs } from './epochs'
+import { DEPARTURES, type Epochs } from './epochs'
 import type { PendingBuffer } from './pending'
 import type { RosterState } from './roster'
 
 export interface SealedView {
-  /** The epoch an honest author seals under at these deps (the newest usable one, EPOCH-2/3); undefined: re-key first. */
-  epochFor(deps: readonly OpId[]): OpId | undefined
+  /**
+   * The epoch an honest author seals an op of this kind under at these deps
+   * (the newest usable one, EPOCH-2/3; departures may use a due one); undefined: re-key first.
+   */
+  epochFor(deps: readonly OpId[], kind?: string): OpId | undefined
   /** EPOCH-1: the live epochs at these deps, oldest first. */
   live(deps: readonly OpId[]): OpId[]
   /** EPOCH-3: is this live epoch due for a re-key at these deps? */
@@ -32,7 +35,7 @@ export function sealedViewOf(
   timeWitnessed: (deps: readonly OpId[], creator: MemberId) => number,
 ): SealedView {
   return {
-    epochFor: (deps) => epochs.usable(epochs.pastOf(deps)).at(-1),
+    epochFor: (deps, kind) => epochs.usable(epochs.pastOf(deps), kind !== undefined && DEPARTURES.has(kind)).at(-1),
     live: (deps) => epochs.live(epochs.pastOf(deps)),
     isDue: (e, deps) => epochs.isDue(e, epochs.pastOf(deps)),
     anyoneMayRekey: (deps) => epochs.anyoneMayRekey(epochs.pastOf(deps)),
