@@ -15,6 +15,8 @@ const SLOW = [
   'packages/protocol/test/invite-generative.test.ts',
   'packages/protocol/test/governance-generative.test.ts',
   'packages/protocol/test/charter-fuzz.test.ts',
+  'packages/protocol/test/sealed-convergence.test.ts',
+  'packages/protocol/test/sealed-rekey-scale.test.ts',
   'test/unit/sync-simulator.test.ts',
   'test/unit/checkpoint.test.ts',
   'apps/peer/test/cli.test.ts',

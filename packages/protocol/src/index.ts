@@ -41,3 +41,19 @@ export { MAX_PARTS_PER_EDIT } from './replica/draft'
 export type { Bounded } from './encoding/schema'
 export { encodeDossier, verifyDossier, censusOf, type Census, type DossierVerification } from './dossier'
 export { verifyForkLineage, checkForkLineage, type LineageProof, type LineageCheck, type LineageProblem, type ForkGenesis } from './lineage'
+export {
+  randomEpochKey, epochCommitment, keyMatches, inviteKeysFromSecret, agreeKeyPairFromSecret, generateAgreeKeyPair, epochNameSecret, opKeyOf, boxNonce,
+  openBoxWithOpKey, type AgreeKeyPair,
+} from './crypto/seal'
+export { memberAgreeKeyPair, certifyAgreeKey, verifyAgreeCert, agreeCertMessage, isUsableAgreeKey, GENESIS_CERT_COMMUNITY } from './crypto/agree'
+export {
+  EPOCH_KINDS, KEY_CARRYING, MAX_WRAPS, MAX_PARTS, MAX_SUPERSEDED, sealedBodyShapes, checkSealedBody, isSealedKind,
+  type SealedKind, type EpochKind, type SealedBodyOf, type Clear, type Wrap,
+} from './op/sealed-kinds'
+export {
+  SEALED_VERSION, decodeSealedOp, decodeSealedOpUnverified, isSealedEnvelope, openOp, openWithKey, ownEpoch, recipientTag, encodeSealedOp, clearFor,
+  type SealedOp, type OpenedOp, type OpenedOpOf, type OpenResult, type EpochKeys, type SealedFields, type Entropy,
+} from './op/sealed-envelope'
+export { createSealedOp, createRekey, type SealedDraft, type RekeyDraft } from './op/sealed-author'
+export { KeyRing, type WrapFailure } from './op/keyring'
+export type { SealedView } from './replica/sealed-view'

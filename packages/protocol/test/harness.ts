@@ -9,7 +9,11 @@ import {
 import { fromHex } from '../src/encoding/bytes'
 import { nodeCrypto } from './node-crypto'
 import { createHash } from 'node:crypto'
-import { keyPairFromSecret } from '../src/index'
+import {
+  keyPairFromSecret, KeyRing, memberAgreeKeyPair, certifyAgreeKey, createSealedOp, createRekey, openWithKey, inviteKeysFromSecret, randomEpochKey,
+  GENESIS_CERT_COMMUNITY, type AgreeKeyPair, type SealedKind, type SealedBodyOf, type SealedOp,
+} from '../src/index'
+import { randomBytes } from 'node:crypto'
 
 /**
  * Where test actors' keys come from: random, or derived from a seed so that a
@@ -20,7 +24,14 @@ import { keyPairFromSecret } from '../src/index'
  */
 export class TestKeys {
   private counter = 0
+  private byteCounter = 0
   constructor(readonly seed?: number, readonly salt = '') {}
+  /** Up to 32 bytes for sealing (epoch keys, ephemeral secrets, nonces): derived from the seed, or random. */
+  bytes(n: number): Uint8Array {
+    if (this.seed === undefined) return new Uint8Array(randomBytes(n))
+    this.byteCounter++
+    return new Uint8Array(createHash('sha256').update(`polity-test/${this.seed}/${this.salt}/bytes/${this.byteCounter}`).digest()).subarray(0, n)
+  }
   next(): KeyPair {
     if (this.seed === undefined) return generateKeyPair()
     this.counter++
@@ -46,8 +57,20 @@ export class Actor {
   constructor(readonly label: string, replica?: Replica, identity?: KeyPair, readonly keys?: TestKeys) {
     this.identity = identity ?? testKeyPair(keys)
     this.device = testKeyPair(keys)
-    this.replica = replica ?? new Replica({ crypto: nodeCrypto })
+    this.replica = replica ?? new Replica({ crypto: nodeCrypto, keyRing: new KeyRing() })
   }
+
+  private agreePair: AgreeKeyPair | undefined
+  /** The member's agree key (KEY-1), held by this actor's replica from the first time it is asked for. */
+  get agree(): AgreeKeyPair {
+    if (!this.agreePair) {
+      this.agreePair = memberAgreeKeyPair(this.identity.secretKey)
+      this.replica.addAgreeKey(this.agreePair)
+    }
+    return this.agreePair
+  }
+
+  private entropy = (n: number): Uint8Array => (this.keys ? this.keys.bytes(n) : new Uint8Array(randomBytes(n)))
 
   get member(): MemberId {
     return toHex(this.identity.publicKey) as MemberId
@@ -67,6 +90,7 @@ export class Actor {
 
   /** Author an op on top of everything this actor's replica holds, apply it locally, return it. */
   make<K extends OpKind>(kind: K, body: BodyOf<K>, opts: { deps?: OpId[]; time?: number; community?: CommunityId | null; seq?: number } = {}): AnyOp {
+    if (this.replica.sealed) return this.makeSealed(kind, body as never, opts)
     const own = opts.seq === undefined && this.last ? [this.last] : []
     const deps = [...new Set([...(opts.deps ?? this.replica.heads()), ...own])]
     const seq = opts.seq ?? this.seq + 1
@@ -90,6 +114,85 @@ export class Actor {
     return op
   }
 
+  /**
+   * A sealed (v2) op, opened (bytes: the v2 envelope): sealed under the epoch
+   * an honest author picks (or `opts.epoch`); admitting kinds get this
+   * member's agree key and certificate, invites and genesis their wrap.
+   */
+  makeSealed<K extends SealedKind>(kind: K, body: SealedBodyOf<K> | (K extends OpKind ? BodyOf<K> : never), opts: Parameters<Actor['make']>[2] & { epoch?: OpId; wrapTo?: Uint8Array[] } = {}): AnyOp {
+    const own = opts.seq === undefined && this.last ? [this.last] : []
+    const deps = kind === 'genesis' ? [] : [...new Set([...(opts.deps ?? this.replica.heads()), ...own])]
+    const seq = opts.seq ?? this.seq + 1
+    this.time += 1000
+    const b = { ...body } as Record<string, unknown>
+    if ((kind === 'genesis' || kind === 'member.join' || kind === 'fork.join') && b['agree'] === undefined) {
+      b['agree'] = this.agree.publicKey
+      b['agreeCert'] = certifyAgreeKey(this.identity, kind === 'genesis' ? GENESIS_CERT_COMMUNITY : fromHex(opts.community ?? this.community), this.agree.publicKey)
+    }
+    let epoch: { id: OpId | null; key: Uint8Array }
+    if (kind === 'genesis') epoch = { id: null, key: this.keys ? this.keys.bytes(32) : randomEpochKey() }
+    else {
+      const id = opts.epoch ?? this.replica.sealedView()?.epochFor(deps, kind)
+      const key = id && this.replica.keyRing.key(id)
+      if (!id || !key) throw new Error(`${this.label}: no usable epoch to seal ${kind} under (re-key first)`)
+      epoch = { id, key }
+    }
+    const wrapTo = kind === 'genesis' || kind === 'invite.create' ? [b['agree'] as Uint8Array] : opts.wrapTo
+    const sealed = createSealedOp({
+      community: opts.community === undefined ? (kind === 'genesis' ? null : this.community) : opts.community,
+      seq, deps, time: opts.time ?? this.time, kind, body: b as never, epoch, entropy: this.entropy, ...(wrapTo ? { wrapTo } : {}),
+    }, this.device, nodeCrypto)
+    if (opts.seq === undefined) {
+      this.seq = seq
+      this.last = sealed.id
+    }
+    return openWithKey(sealed, epoch.key) as unknown as AnyOp
+  }
+
+  /** A sealed community (protocol v2): the genesis creates epoch 0 and wraps it to the founder. */
+  foundSealed(name = 'Sealed Community', rules: Partial<Rules> = {}, charter = '# Charter\n\nWe govern together.\n'): AnyOp {
+    const op = this.makeSealed('genesis', {
+      name, purpose: 'Testing', charter, rules: { ...DEFAULT_RULES, ...rules }, founder: this.identity.publicKey, cert: this.cert(), parent: undefined,
+    } as BodyOf<'genesis'>)
+    const r = this.replica.receive(op)
+    if (r.status !== 'applied') throw new Error(`${this.label}: sealed genesis not applied: ${JSON.stringify(r, (_k, v) => (v instanceof Error ? v.message : v))}`)
+    return op
+  }
+
+  /**
+   * EPOCH-4..7: a re-key as its parts (opened), on top of everything this
+   * actor holds, superseding the live epochs with the keys it holds and
+   * wrapping to the recipients its replica computes (or those given).
+   */
+  makeRekey(opts: { deps?: OpId[]; recipients?: Uint8Array[]; supersedes?: { id: OpId; key?: Uint8Array }[]; key?: Uint8Array } = {}): AnyOp[] {
+    const view = this.replica.sealedView()
+    if (!view) throw new Error(`${this.label}: not a sealed community`)
+    const own = this.last ? [this.last] : []
+    const deps = [...new Set([...(opts.deps ?? this.replica.heads()), ...own])]
+    this.time += 1000
+    const supersedes = opts.supersedes ?? view.live(deps).map((id) => {
+      const key = this.replica.keyRing.key(id)
+      return key ? { id, key } : { id }
+    })
+    const { key, ops } = createRekey({
+      community: this.community, seq: this.seq + 1, deps, time: this.time, supersedes, recipients: opts.recipients ?? view.recipients(deps, this.time),
+      key: opts.key ?? this.entropy(32), entropy: this.entropy,
+    }, this.device, nodeCrypto)
+    this.seq += ops.length
+    this.last = (ops.at(-1) as SealedOp).id
+    return ops.map((o) => openWithKey(o, key) as unknown as AnyOp)
+  }
+
+  /** Re-key and apply every part locally; throws if the local replica refuses one. */
+  rekey(opts: Parameters<Actor['makeRekey']>[0] = {}): AnyOp[] {
+    const ops = this.makeRekey(opts)
+    for (const op of ops) {
+      const r = this.replica.receive(op)
+      if (r.status !== 'applied') throw new Error(`${this.label}: re-key not applied: ${JSON.stringify(r, (_k, v) => (v instanceof Error ? v.message : v))}`)
+    }
+    return ops
+  }
+
   /** Author and apply locally; throws if the local replica rejects it. */
   act<K extends OpKind>(kind: K, body: BodyOf<K>, opts: Parameters<Actor['make']>[2] = {}): AnyOp {
     const op = this.make(kind, body, opts)
@@ -111,14 +214,24 @@ export class Actor {
   }
 
   /** Create an invite and return the op plus the capability secret. */
-  invite(uses = 1, expires = Number.MAX_SAFE_INTEGER, member?: Uint8Array): { op: AnyOp; key: KeyPair } {
+  invite(uses = 1, expires = Number.MAX_SAFE_INTEGER, member?: Uint8Array): { op: AnyOp; key: KeyPair; agree?: AgreeKeyPair } {
+    if (this.replica.sealed) {
+      // SEAL-4: both keys of a v2 invite come from the secret its link carries.
+      const ik = inviteKeysFromSecret(this.entropy(32))
+      const op = this.act('invite.create', { key: ik.sign.publicKey, uses, expires, member, agree: ik.agree.publicKey } as BodyOf<'invite.create'>)
+      return { op, key: ik.sign, agree: ik.agree }
+    }
     const key = testKeyPair(this.keys)
     const op = this.act('invite.create', { key: key.publicKey, uses, expires, member })
     return { op, key }
   }
 
   /** Join using an invite, authored on this actor's replica (which must already hold the invite). */
-  join(invite: { op: AnyOp; key: KeyPair }): AnyOp {
+  join(invite: { op: AnyOp; key: KeyPair; agree?: AgreeKeyPair }): AnyOp {
+    if (invite.agree) {
+      void this.agree
+      this.replica.addAgreeKey(invite.agree)
+    }
     const proof = sign(joinProofMessage(this.community, invite.op.id, this.member), invite.key.secretKey)
     return this.act('member.join', { member: this.identity.publicKey, cert: this.cert(), invite: fromHex(invite.op.id), proof })
   }
@@ -126,6 +239,7 @@ export class Actor {
   /** Deliver every op `from` holds that this actor lacks, in canonical order. */
   pull(from: Actor | Replica): void {
     const r = from instanceof Actor ? from.replica : from
+    if (r.sealed) void this.agree
     for (const op of r.ops()) this.replica.receive(op)
   }
 }
@@ -213,4 +327,22 @@ export function close(a: Actor, p: AnyOp): AnyOp {
   const op = a.act('proposal.close', { proposal: fromHex(p.id) }, { time })
   a.time = Math.max(a.time, time)
   return op
+}
+
+/** A sealed (v2) community: a founder plus n members who joined with invites, all synced. */
+export function sealedCommunity(n: number, rules: Partial<Rules> = {}, keys?: TestKeys): { founder: Actor; members: Actor[]; all: Actor[] } {
+  const founder = new Actor('founder', undefined, undefined, keys)
+  founder.foundSealed('Sealed Community', rules)
+  const members: Actor[] = []
+  for (let i = 0; i < n; i++) {
+    const inv = founder.invite()
+    const a = new Actor(`m${i}`, undefined, undefined, keys)
+    a.pull(founder)
+    a.join(inv)
+    founder.pull(a)
+    members.push(a)
+  }
+  const all = [founder, ...members]
+  syncAll(all)
+  return { founder, members, all }
 }

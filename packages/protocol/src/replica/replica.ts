@@ -13,7 +13,7 @@
 import { DecodeError, ProtocolError, RuleViolation } from '../errors'
 import { decodeOp, pureCrypto, type AnyOp, type CryptoSuite } from '../op/envelope'
 import type { CommunityId, DeviceKey, MemberId, OpId } from '../op/ids'
-import { toHex } from '../encoding/bytes'
+import { fromHex, toHex } from '../encoding/bytes'
 import { Dag, type DagEntry } from './dag'
 import type { Frontier } from './frontier'
 import { checkAuthor, checkRosterOp, violation } from './roster-rules'
@@ -27,47 +27,16 @@ import { Governance } from './governance'
 import type { Outcome } from './outcome'
 import { snapshotOf, type CommunityState } from './snapshot'
 import type { CausalView, ReplicaView } from './view'
+import { DEFAULT_LIMITS, type AppliedOp, type ReceiveResult, type ReplicaLimits, type ReplicaOptions } from './options'
+import { KeyRing } from '../op/keyring'
+import type { AgreeKeyPair } from '../crypto/seal'
+import { isSealedEnvelope, type OpenedOp, type SealedOp } from '../op/sealed-envelope'
+import { isOpenedOp, isSealedOp, SealedIntake } from './sealed-intake'
+import { DEPARTURES, Epochs } from './epochs'
+import { sealedViewOf, type SealedView } from './sealed-view'
+import type { WaitingOp } from './pending'
 
-export interface ReplicaLimits {
-  /** Ops waiting for missing deps (DAG-5). */
-  maxPendingOps: number
-  maxPendingBytes: number
-  /** Rejected ops kept as evidence. */
-  maxEvidence: number
-}
-
-export const DEFAULT_LIMITS: ReplicaLimits = {
-  maxPendingOps: 20_000,
-  maxPendingBytes: 64 * 1024 * 1024,
-  maxEvidence: 1000,
-}
-
-export interface ReplicaOptions {
-  /** The community this replica holds. Without it, the first genesis received decides. */
-  community?: CommunityId
-  crypto?: CryptoSuite
-  limits?: Partial<ReplicaLimits>
-  /**
-   * Keep every inserted op's envelope bytes in memory (default true). A node
-   * that stores envelopes on disk passes false and reads them from its store
-   * when a peer asks: at 200k ops the bytes and their wrappers are ~130 MB.
-   */
-  keepEnvelopes?: boolean
-}
-
-/** An op the replica applied, with its height (what a store records beside the envelope). */
-export interface AppliedOp {
-  readonly op: AnyOp
-  readonly height: number
-}
-
-export type ReceiveResult =
-  /** `applied`: this op first, then every pending op it released, each with its envelope bytes and height. */
-  | { status: 'applied'; id: OpId; height: number; applied: AppliedOp[] }
-  | { status: 'duplicate'; id: OpId }
-  | { status: 'pending'; id: OpId; missing: OpId[] }
-  | { status: 'dropped'; id: OpId; reason: string }
-  | { status: 'rejected'; id?: OpId; error: ProtocolError }
+export { DEFAULT_LIMITS, type ReplicaLimits, type ReplicaOptions, type AppliedOp, type ReceiveResult } from './options'
 
 const ROSTER_KINDS = new Set([
   'genesis', 'device.link', 'invite.create', 'invite.revoke', 'member.join', 'fork.join',
@@ -95,6 +64,10 @@ export class Replica implements CausalView {
   /** Envelope bytes by entry index, when kept. */
   private readonly envelopes: Uint8Array[] = []
   private readonly held = new HeldOps(this.dag)
+  private sealedMode: boolean | undefined
+  readonly keyRing: KeyRing
+  private epochs: Epochs | undefined
+  private readonly intake: SealedIntake
 
   constructor(options: ReplicaOptions = {}) {
     this.community = options.community
@@ -102,6 +75,27 @@ export class Replica implements CausalView {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits }
     this.keepEnvelopes = options.keepEnvelopes ?? true
     this.pending = new PendingBuffer(this.limits)
+    this.keyRing = options.keyRing ?? new KeyRing()
+    this.sealedMode = options.sealed
+    if (this.sealedMode) this.epochs = new Epochs(this.dag)
+    this.intake = new SealedIntake({
+      crypto: this.crypto,
+      keyRing: this.keyRing,
+      pending: this.pending,
+      community: () => this.community,
+      sealed: () => this.sealedMode,
+      foundSealed: (c) => {
+        this.community = c
+        this.sealedMode ??= true
+        if (this.sealedMode) this.epochs ??= new Epochs(this.dag)
+      },
+      has: (id) => this.dag.has(id),
+      dependsOnRejected: (op) => this.dependsOnRejected(op),
+      missingDeps: (op) => this.missingDepsOf(op),
+      reject: (id, e) => this.reject(id, e),
+      buffer: (op, missing) => this.buffer(op, missing),
+      insert: (op) => this.insertChecked(op as unknown as AnyOp, op),
+    })
     const dag = this.dag
     const history = this.history
     this.view = {
@@ -268,17 +262,41 @@ export class Replica implements CausalView {
 
   // ---- receiving -----------------------------------------------------------
 
+  /** Is this a sealed (v2) community? Undefined until its genesis (or the options) say. */
+  get sealed(): boolean | undefined {
+    return this.sealedMode
+  }
+
+  /** What an author in a sealed community reads (epochs, recipients, missing keys); undefined otherwise. */
+  sealedView(): SealedView | undefined {
+    const epochs = this.epochs
+    if (!epochs) return undefined
+    return sealedViewOf(epochs, this.pending, (deps) => this.history.rosterAt(this.history.frontierOfDeps(deps)), (deps, m) => this.governance.timeWitnessedFor(deps, m))
+  }
+
+  /** KEY-4: hold another agree key (an invite's, from its link); returns the ops the keys it opens released. */
+  addAgreeKey(pair: AgreeKeyPair): AppliedOp[] {
+    return this.intake.addAgreeKey(pair)
+  }
+
   /** Receive one op from anywhere (network, bundle, local). Never throws. */
-  receive(input: Uint8Array | AnyOp): ReceiveResult {
+  receive(input: Uint8Array | AnyOp | SealedOp): ReceiveResult {
+    if (this.sealedMode || isSealedOp(input) || isOpenedOp(input)) return this.intake.receive(input)
+    // Before the genesis says which version this community is, an op object may be a held v2 op (`ops()` of a sealed replica).
+    if (this.sealedMode === undefined && !(input instanceof Uint8Array) && isSealedEnvelope(input.bytes)) return this.intake.receive(input)
     let op: AnyOp
     try {
       op = input instanceof Uint8Array ? decodeOp(input, this.crypto) : input
     } catch (e) {
+      if (input instanceof Uint8Array && isSealedEnvelope(input)) return this.intake.receive(input)
       return this.reject(undefined, e)
     }
     if (this.dag.has(op.id)) return { status: 'duplicate', id: op.id }
     if (this.pending.has(op.id)) return { status: 'pending', id: op.id, missing: this.missingDepsOf(op) }
-    if (this.community === undefined && op.kind === 'genesis') this.community = op.community
+    if (this.community === undefined && op.kind === 'genesis') {
+      this.community = op.community
+      this.sealedMode = false
+    }
     if (this.community === undefined) return this.buffer(op, this.missingDepsOf(op))
     if (op.community !== this.community) {
       return this.reject(op.id, new RuleViolation('AUTH-2', `the op belongs to community ${op.community}, not this one`))
@@ -290,6 +308,10 @@ export class Replica implements CausalView {
     if ('status' in entry) return entry
     const applied: AppliedOp[] = [{ op, height: entry.height }]
     this.pending.release(op.id, (w) => this.missingDepsOf(w).length === 0, (w) => {
+      if (isSealedOp(w)) {
+        this.reject(w.id, new RuleViolation('ENV2-8', 'a sealed (v2) op in an unsealed (v1) community'))
+        return false
+      }
       if (this.dependsOnRejected(w)) {
         this.reject(w.id, new RuleViolation('DAG-6', 'the op depends on an op this replica rejected'))
         return false
@@ -302,15 +324,15 @@ export class Replica implements CausalView {
     return { status: 'applied', id: op.id, height: entry.height, applied }
   }
 
-  private dependsOnRejected(op: AnyOp): boolean {
+  private dependsOnRejected(op: WaitingOp): boolean {
     return op.deps.some((d) => this.rejectedIds.has(d))
   }
 
-  private missingDepsOf(op: AnyOp): OpId[] {
+  private missingDepsOf(op: WaitingOp): OpId[] {
     return op.deps.filter((d) => !this.dag.has(d))
   }
 
-  private buffer(op: AnyOp, missing: OpId[]): ReceiveResult {
+  private buffer(op: WaitingOp, missing: OpId[]): ReceiveResult {
     if (!this.pending.add(op, missing)) return { status: 'dropped', id: op.id, reason: 'DAG-5: the buffer of ops waiting for their deps is full' }
     return { status: 'pending', id: op.id, missing }
   }
@@ -328,13 +350,17 @@ export class Replica implements CausalView {
   }
 
   /** All deps present: decide validity at the causal past, then insert and fold. Returns the entry, or the rejection. */
-  private insertChecked(op: AnyOp): DagEntry | (ReceiveResult & { status: 'rejected' }) {
+  private insertChecked(op: AnyOp, opened?: OpenedOp): DagEntry | (ReceiveResult & { status: 'rejected' }) {
     let frontier: Frontier
     let member: MemberId
     let rosterOp: boolean
     let usedAt = 0
     let pastJoins = 0
+    const epochs = this.epochs
+    const epochPast = epochs?.pastOf(op.deps)
+    let epochVerdict = {}
     try {
+      if (this.sealedMode && !opened) violation('ENV2-8', 'an unsealed (v1) op in a sealed community')
       this.checkSeqChain(op)
       frontier = this.history.frontierOfDeps(op.deps)
       const past = this.history.rosterAt(frontier)
@@ -348,6 +374,10 @@ export class Replica implements CausalView {
         pastJoins = inv?.joins ?? 0
       }
       rosterOp = ROSTER_KINDS.has(op.kind) || this.governance.check(op, past, member, frontier).rosterEffect
+      if (epochs && opened && epochPast) {
+        const timeWitnessedFor = (creator: MemberId): number => this.governance.timeWitnessedFor(op.deps, creator)
+        epochVerdict = epochs.check(opened, epochPast, { roster: past, member, community: fromHex(op.community, 32), verify: this.crypto.verify, timeWitnessedFor })
+      }
     } catch (e) {
       return this.reject(op.id, e)
     }
@@ -357,11 +387,11 @@ export class Replica implements CausalView {
     this.governance.inserted(entry)
     // CHARTER-F3: a client id two edits claim is folded as tombstones from now on, and so must be its past edits.
     if (this.governance.draft.takeClash()) this.contentDirty = true
-    if (rosterOp) {
-      // A close's effect is its outcome, a function of its causal past (CLOSE-5).
-      // A removal may cut content ops of the removed member (ROSTER-10).
-      if (this.history.addRosterOp(entry, this.governance.actionFor(entry), usedAt, pastJoins).removal) this.contentDirty = true
-    }
+    const action = rosterOp ? this.governance.actionFor(entry) : undefined
+    // A close's effect is its outcome, a function of its causal past (CLOSE-5).
+    // A removal may cut content ops of the removed member (ROSTER-10).
+    if (rosterOp && this.history.addRosterOp(entry, action, usedAt, pastJoins).removal) this.contentDirty = true
+    if (epochs && opened && epochPast) epochs.inserted(entry, opened, epochPast, epochVerdict, DEPARTURES.has(op.kind) || action?.type === 'remove')
     const seqOps = this.dag.opsAt(op.author, op.seq)
     // EQUIV-1: one device, one seq, two ops: keep a proof (the whole set, so every replica records the same).
     if (seqOps.length > 1) this.forkProofMap.set(`${op.author}:${op.seq}`, { device: op.author, seq: op.seq, ops: [...seqOps].sort() })
