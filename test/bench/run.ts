@@ -20,6 +20,7 @@ import { parallelVerify } from './parallel-verify'
 import { liveLatency } from './live-latency'
 import { measureCliStartup } from './cli-startup'
 import { staleJoins } from '../../packages/protocol/test/roster-scenarios'
+import { sealedRows } from './sealed'
 
 const quick = process.argv.includes('--quick')
 const TOTAL = quick ? 10_000 : 200_000
@@ -57,6 +58,8 @@ async function startSource(dataDir: string): Promise<{ address: string; ask(cmd:
 console.log(`Polity benchmarks — ${quick ? 'quick' : 'full'} (${TOTAL} ops), ${cpus().length} cores, Node ${process.version}`)
 // 10. The `polity` command's start-up (bundled CLI) beside `node -e 0`, first, while the machine is quiet.
 for (const c of await measureCliStartup()) row(`CLI start-up: ${c.name}`, c.ms, 'ms', c.baseline, c.baselineMs, c.note)
+// 11. Sealed communities (issue 15): a 10,000-member re-key and the cost of opening an op.
+sealedRows(row)
 // 6. Tally of 100,000 ballots per method (the pure function; ballots already reduced per voter), first,
 // while this process's heap is small: later it holds 218k generated ops and two nodes, and its collector's
 // pauses slowed the baseline scan itself 4× (3.9 → 14.8 ms) in one run.

@@ -43,7 +43,7 @@ export { encodeDossier, verifyDossier, censusOf, type Census, type DossierVerifi
 export { verifyForkLineage, checkForkLineage, type LineageProof, type LineageCheck, type LineageProblem, type ForkGenesis } from './lineage'
 export {
   randomEpochKey, epochCommitment, keyMatches, inviteKeysFromSecret, agreeKeyPairFromSecret, generateAgreeKeyPair, epochNameSecret, opKeyOf, boxNonce,
-  openBoxWithOpKey, type AgreeKeyPair,
+  openBoxWithOpKey, wrapEpochKey, unwrapEpochKey, type AgreeKeyPair, type Agree,
 } from './crypto/seal'
 export { memberAgreeKeyPair, certifyAgreeKey, verifyAgreeCert, agreeCertMessage, isUsableAgreeKey, GENESIS_CERT_COMMUNITY } from './crypto/agree'
 export {
