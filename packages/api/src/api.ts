@@ -16,6 +16,8 @@ export type { Ballot, CommunityId, CommunityState, Decision, LineageProblem, Dec
 export type RulesInput = Partial<Omit<Rules, 'decisions'>> & {
   readonly decisions?: { readonly [K in DecisionClass]?: Partial<Decision> }
 }
+import type { HomeView, ProposalDetail, ProposalsInput, ProposalsPage, RosterInput, RosterPage, VotesInput } from './views'
+import type { Page, VoteRow } from '@polity/protocol'
 export type {
   MemberView, FormerMemberView, ProposalView, ActionView, Outcome,
 } from '@polity/protocol'
@@ -262,7 +264,18 @@ export interface PolityApi {
 
   listCommunities(): Promise<CommunitySummary[]>
   createCommunity(input: CreateCommunityInput): Promise<CommunityId>
+  /** The whole folded state: for scripts and small communities. Screens fetch the paged views below. */
   getCommunity(input: { community: CommunityId }): Promise<CommunityView>
+  /** VIEW-4: what the home screen shows. */
+  homeView(input: { community: CommunityId }): Promise<HomeView>
+  /** VIEW-1: a page of proposals with their tallies and what this member may do with each. */
+  proposalsView(input: ProposalsInput): Promise<ProposalsPage>
+  /** VIEW-3: one proposal (without its votes) and its row. */
+  proposalView(input: { community: CommunityId; proposal: OpId }): Promise<ProposalDetail>
+  /** VIEW-3: a page of one proposal's live votes, by member id. */
+  votesView(input: VotesInput): Promise<Page<VoteRow>>
+  /** VIEW-2: a page of the roster, searchable by name or did. */
+  rosterView(input: RosterInput): Promise<RosterPage>
   createInvite(input: { community: CommunityId } & InviteInput): Promise<Invite>
   acceptInvite(input: { link: string; name?: string }): Promise<AcceptedInvite>
   forkCommunity(input: { community: CommunityId } & ForkInput): Promise<CommunityId>
@@ -306,7 +319,7 @@ export type ApiMethod = keyof PolityApi
 /** The method names, for hosts that expose one function per call (preload, bridge, CLI). */
 export const API_METHODS = [
   'identityStatus', 'createIdentity', 'restoreIdentity', 'unlock', 'lock', 'changePassphrase',
-  'listCommunities', 'createCommunity', 'getCommunity', 'createInvite', 'acceptInvite', 'forkCommunity',
+  'listCommunities', 'createCommunity', 'getCommunity', 'homeView', 'proposalsView', 'proposalView', 'votesView', 'rosterView', 'createInvite', 'acceptInvite', 'forkCommunity',
   'setProfile', 'leaveCommunity', 'removeMember', 'changeRole',
   'getDraft', 'editDraft', 'flushDraft', 'setDraftText', 'charterDiff',
   'createProposal', 'vote', 'comment', 'closeProposal', 'withdrawProposal',

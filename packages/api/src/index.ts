@@ -4,6 +4,11 @@
  * No runtime dependencies beyond type imports, so the UI bundle stays small.
  */
 export { API_METHODS } from './api'
+export { PAGE_SIZE, MAX_PAGE } from './views'
+export type {
+  Activity, HomeSummary, HomeView, Page, PageInput, ProposalDetail, ProposalFilter, ProposalRow, ProposalsInput, ProposalsPage,
+  RosterInput, RosterPage, RosterRow, VoteRow, VotesInput,
+} from './views'
 export type {
   PolityApi, PolityClient, PolityEvent, ApiMethod, IdentityStatus, CreatedIdentity, CommunitySummary,
   CreateCommunityInput, InviteInput, Invite, AcceptedInvite, ProposalInput, ProposalActionInput, ForkInput,

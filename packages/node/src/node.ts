@@ -12,7 +12,7 @@
 import type { CommunityId, CryptoSuite, OpId, Replica } from '@polity/protocol'
 import type {
   AcceptedInvite, Ballot, CommunitySummary, CommunityView, CreateCommunityInput, CreatedIdentity, DiffHunk, DossierReport, DraftState,
-  EnvelopeBatch, ForkInput, IdentityStatus, ImportResult, Invite, InviteInput, PolityClient, PolityEvent, ProposalInput, Role, SyncStatus, WebrtcRoom,
+  EnvelopeBatch, ForkInput, HomeView, IdentityStatus, Page, ProposalDetail, ProposalsInput, ProposalsPage, RosterInput, RosterPage, VoteRow, VotesInput, ImportResult, Invite, InviteInput, PolityClient, PolityEvent, ProposalInput, Role, SyncStatus, WebrtcRoom,
 } from '@polity/api'
 import type { PolityNetworkInit } from '@polity/net'
 import type { SessionStats } from '@polity/sync'
@@ -33,6 +33,7 @@ import * as draft from './draft'
 import * as files from './files'
 import * as relay from './relay'
 import * as views from './views'
+import * as pages from './page-views'
 
 export type { PolityNodeOptions } from './context'
 
@@ -211,6 +212,26 @@ export class PolityNode implements PolityClient {
 
   getCommunity(input: { community: CommunityId }): Promise<CommunityView> {
     return views.getCommunity(this.ctx, input)
+  }
+
+  homeView(input: { community: CommunityId }): Promise<HomeView> {
+    return pages.homeView(this.ctx, input)
+  }
+
+  proposalsView(input: ProposalsInput): Promise<ProposalsPage> {
+    return pages.proposalsView(this.ctx, input)
+  }
+
+  proposalView(input: { community: CommunityId; proposal: OpId }): Promise<ProposalDetail> {
+    return pages.proposalView(this.ctx, input)
+  }
+
+  votesView(input: VotesInput): Promise<Page<VoteRow>> {
+    return pages.votesView(this.ctx, input)
+  }
+
+  rosterView(input: RosterInput): Promise<RosterPage> {
+    return pages.rosterView(this.ctx, input)
   }
 
   createInvite(input: { community: CommunityId } & InviteInput): Promise<Invite> {

@@ -26,6 +26,7 @@ import { ContentFold } from './content'
 import { Governance } from './governance'
 import type { Outcome } from './outcome'
 import { snapshotOf, type CommunityState } from './snapshot'
+import { Listing } from './listing'
 import type { CausalView, ReplicaView } from './view'
 
 export interface ReplicaLimits {
@@ -95,6 +96,7 @@ export class Replica implements CausalView {
   /** Envelope bytes by entry index, when kept. */
   private readonly envelopes: Uint8Array[] = []
   private readonly held = new HeldOps(this.dag)
+  private listed: Listing | undefined
 
   constructor(options: ReplicaOptions = {}) {
     this.community = options.community
@@ -198,6 +200,11 @@ export class Replica implements CausalView {
 
   state(): CommunityState {
     return snapshotOf(this.view, this.governance, this.contentFold(), { heads: this.heads(), opCount: this.size, forkProofs: this.forkProofs })
+  }
+
+  /** Pages of what screens show (VIEW-1..3), computed from the fold without building the whole state. */
+  listing(): Listing {
+    return (this.listed ??= new Listing(this.view, this.governance, () => this.contentFold(), (n) => this.dag.entries.slice(-n)))
   }
 
   /**
