@@ -16,7 +16,7 @@ export type { Ballot, CommunityId, CommunityState, Decision, LineageProblem, Dec
 export type RulesInput = Partial<Omit<Rules, 'decisions'>> & {
   readonly decisions?: { readonly [K in DecisionClass]?: Partial<Decision> }
 }
-import type { HomeView, ProposalDetail, ProposalsInput, ProposalsPage, RosterInput, RosterPage, VotesInput } from './views'
+import type { ChangedPart, CharterView, HomeView, ProposalDetail, ProposalsInput, ProposalsPage, RosterInput, RosterPage, VotesInput } from './views'
 import type { Page, VoteRow } from '@polity/protocol'
 export type {
   MemberView, FormerMemberView, ProposalView, ActionView, Outcome,
@@ -241,7 +241,14 @@ export interface EnvelopeBatch {
 export type PolityEvent =
   | { readonly type: 'identity'; readonly status: IdentityStatus }
   | { readonly type: 'communities' }
-  | { readonly type: 'community'; readonly community: CommunityId; readonly ops: number }
+  /**
+   * New ops applied (BRIDGE-8): `parts` names what they changed; `proposals`
+   * the proposals whose rows changed, or null when too many to list (refetch any).
+   */
+  | {
+    readonly type: 'community'; readonly community: CommunityId; readonly ops: number
+    readonly parts: readonly ChangedPart[]; readonly proposals: readonly OpId[] | null
+  }
   /** A charter draft edit from another device; `member` is who signed it (null if the device is no longer on the roster). */
   | { readonly type: 'draft'; readonly community: CommunityId; readonly update: Uint8Array; readonly member: MemberId | null }
   | { readonly type: 'sync'; readonly community: CommunityId; readonly status: SyncStatus }
@@ -276,6 +283,8 @@ export interface PolityApi {
   votesView(input: VotesInput): Promise<Page<VoteRow>>
   /** VIEW-2: a page of the roster, searchable by name or did. */
   rosterView(input: RosterInput): Promise<RosterPage>
+  /** VIEW-5: the charter's draft and versions, the rules, the lineage. */
+  charterView(input: { community: CommunityId }): Promise<CharterView>
   createInvite(input: { community: CommunityId } & InviteInput): Promise<Invite>
   acceptInvite(input: { link: string; name?: string }): Promise<AcceptedInvite>
   forkCommunity(input: { community: CommunityId } & ForkInput): Promise<CommunityId>
@@ -319,7 +328,7 @@ export type ApiMethod = keyof PolityApi
 /** The method names, for hosts that expose one function per call (preload, bridge, CLI). */
 export const API_METHODS = [
   'identityStatus', 'createIdentity', 'restoreIdentity', 'unlock', 'lock', 'changePassphrase',
-  'listCommunities', 'createCommunity', 'getCommunity', 'homeView', 'proposalsView', 'proposalView', 'votesView', 'rosterView', 'createInvite', 'acceptInvite', 'forkCommunity',
+  'listCommunities', 'createCommunity', 'getCommunity', 'homeView', 'proposalsView', 'proposalView', 'votesView', 'rosterView', 'charterView', 'createInvite', 'acceptInvite', 'forkCommunity',
   'setProfile', 'leaveCommunity', 'removeMember', 'changeRole',
   'getDraft', 'editDraft', 'flushDraft', 'setDraftText', 'charterDiff',
   'createProposal', 'vote', 'comment', 'closeProposal', 'withdrawProposal',

@@ -4,9 +4,9 @@
  * No runtime dependencies beyond type imports, so the UI bundle stays small.
  */
 export { API_METHODS } from './api'
-export { PAGE_SIZE, MAX_PAGE } from './views'
+export { PAGE_SIZE, MAX_PAGE, CHANGED_PARTS } from './views'
 export type {
-  Activity, HomeSummary, HomeView, Page, PageInput, ProposalDetail, ProposalFilter, ProposalRow, ProposalsInput, ProposalsPage,
+  Activity, ChangedPart, CharterView, HomeSummary, HomeView, Page, PageInput, ProposalDetail, ProposalFilter, ProposalRow, ProposalsInput, ProposalsPage,
   RosterInput, RosterPage, RosterRow, VoteRow, VotesInput,
 } from './views'
 export type {

@@ -32,6 +32,7 @@ const FIELDS: { readonly [M in ApiMethod]: FieldList<M> } = {
   proposalView: ['community', 'proposal'],
   votesView: ['community', 'proposal', 'offset', 'limit'],
   rosterView: ['community', 'offset', 'limit', 'query'],
+  charterView: ['community'],
   createInvite: ['community', 'uses', 'expiresInHours', 'member'],
   acceptInvite: ['link', 'name'],
   forkCommunity: ['community', 'name', 'purpose', 'version'],

@@ -5,8 +5,9 @@
  * are paged (at most MAX_PAGE rows a call).
  */
 import type {
-  Activity, CommunityId, HomeSummary, MemberId, OpId, Page, ProposalFilter, ProposalRow, ProposalView, RosterRow, VoteRow,
+  Activity, CommunityId, CommunityState, HomeSummary, MemberId, OpId, Page, ProposalFilter, ProposalRow, ProposalView, RosterListing, RosterRow, Rules, VoteRow,
 } from '@polity/protocol'
+import type { ForkLineage } from './api'
 
 export type { Activity, HomeSummary, Page, ProposalFilter, ProposalRow, RosterRow, VoteRow }
 
@@ -29,7 +30,8 @@ export type ProposalsPage = Page<ProposalRow> & { readonly open: number; readonl
 
 /** VIEW-2: active members by seniority; `query` matches a name or did:key (contains) or a hex id (prefix). */
 export type RosterInput = PageInput & { readonly query?: string }
-export interface RosterPage extends Page<RosterRow> {
+export interface RosterPage extends RosterListing {
+  readonly rules: Rules
   /** What the local member may do beyond single rows (their role against the rules). */
   readonly me: {
     readonly member: MemberId | null
@@ -46,5 +48,33 @@ export interface ProposalDetail {
 }
 export type VotesInput = PageInput & { readonly proposal: OpId }
 
-/** VIEW-4: the home screen. */
-export type HomeView = HomeSummary
+/** VIEW-4: the home screen, with a fork's lineage (FORK-5) as getCommunity gives it. */
+export type HomeView = HomeSummary & { readonly lineage: ForkLineage | null }
+
+/**
+ * VIEW-5: the community's charter (the draft and every ratified version, each
+ * with its proposal's title), its rules and its lineage: what the charter,
+ * fork and new-proposal screens need, without the roster or the proposals.
+ */
+export interface CharterView {
+  readonly community: CommunityId
+  readonly name: string
+  readonly purpose: string
+  readonly rules: Rules
+  /** The parent, only when the fork's lineage is verified (FORK-5). */
+  readonly parent: CommunityState['parent']
+  readonly lineage: ForkLineage | null
+  readonly charter: {
+    readonly draft: string
+    readonly versions: readonly (CommunityState['charter']['versions'][number] & { readonly title: string | null })[]
+  }
+}
+
+/**
+ * BRIDGE-8: what a `community` event says changed, so a screen refetches only
+ * its own view: `roster` (members, roles, names, invites), `proposals`
+ * (proposals, votes, comments, closes), `charter` (ratified versions, rules),
+ * `draft` (the charter draft).
+ */
+export type ChangedPart = 'roster' | 'proposals' | 'charter' | 'draft'
+export const CHANGED_PARTS: readonly ChangedPart[] = ['roster', 'proposals', 'charter', 'draft']

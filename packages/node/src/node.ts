@@ -12,7 +12,7 @@
 import type { CommunityId, CryptoSuite, OpId, Replica } from '@polity/protocol'
 import type {
   AcceptedInvite, Ballot, CommunitySummary, CommunityView, CreateCommunityInput, CreatedIdentity, DiffHunk, DossierReport, DraftState,
-  EnvelopeBatch, ForkInput, HomeView, IdentityStatus, Page, ProposalDetail, ProposalsInput, ProposalsPage, RosterInput, RosterPage, VoteRow, VotesInput, ImportResult, Invite, InviteInput, PolityClient, PolityEvent, ProposalInput, Role, SyncStatus, WebrtcRoom,
+  CharterView, EnvelopeBatch, ForkInput, HomeView, IdentityStatus, Page, ProposalDetail, ProposalsInput, ProposalsPage, RosterInput, RosterPage, VoteRow, VotesInput, ImportResult, Invite, InviteInput, PolityClient, PolityEvent, ProposalInput, Role, SyncStatus, WebrtcRoom,
 } from '@polity/api'
 import type { PolityNetworkInit } from '@polity/net'
 import type { SessionStats } from '@polity/sync'
@@ -232,6 +232,10 @@ export class PolityNode implements PolityClient {
 
   rosterView(input: RosterInput): Promise<RosterPage> {
     return pages.rosterView(this.ctx, input)
+  }
+
+  charterView(input: { community: CommunityId }): Promise<CharterView> {
+    return pages.charterView(this.ctx, input)
   }
 
   createInvite(input: { community: CommunityId } & InviteInput): Promise<Invite> {

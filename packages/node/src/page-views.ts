@@ -4,8 +4,8 @@
  * no call builds or ships the whole CommunityState. Offsets, limits, filters
  * and queries are checked here; a bad one is an InvalidInputError.
  */
-import type { CommunityId, MemberId, OpId, Page, VoteRow } from '@polity/protocol'
-import { MAX_PAGE, PAGE_SIZE, type HomeView, type ProposalDetail, type ProposalsInput, type ProposalsPage, type RosterInput, type RosterPage, type VotesInput } from '@polity/api'
+import type { CommunityId, MemberId, OpId, Page, Rules, VoteRow } from '@polity/protocol'
+import { MAX_PAGE, PAGE_SIZE, type CharterView, type HomeView, type ProposalDetail, type ProposalsInput, type ProposalsPage, type RosterInput, type RosterPage, type VotesInput } from '@polity/api'
 import type { NodeContext } from './context'
 import type { CommunityRuntime } from './runtimes'
 import { InvalidInputError } from './errors'
@@ -42,7 +42,25 @@ function me(ctx: NodeContext): MemberId {
 
 export async function homeView(ctx: NodeContext, input: { community: CommunityId }): Promise<HomeView> {
   const rt = await founded(ctx, input.community)
-  return rt.replica.listing().home(me(ctx))
+  return { ...rt.replica.listing().home(me(ctx)), lineage: ctx.lineages.of(rt) ?? null }
+}
+
+export async function charterView(ctx: NodeContext, input: { community: CommunityId }): Promise<CharterView> {
+  const rt = await founded(ctx, input.community)
+  const roster = rt.replica.roster()
+  const g = roster.genesis as NonNullable<typeof roster.genesis>
+  const listing = rt.replica.listing()
+  const lineage = ctx.lineages.of(rt) ?? null
+  const parent = g.parent && lineage?.status === 'verified'
+    ? { community: g.parent.community, heads: [...g.parent.heads], version: g.parent.version, charterHash: g.parent.charterHash }
+    : null
+  return {
+    community: rt.id, name: g.name, purpose: g.purpose, rules: roster.rules as Rules, parent, lineage,
+    charter: {
+      draft: rt.replica.contentFold().draftText(),
+      versions: roster.charterVersions.map((v) => ({ ...v, title: v.proposal === null ? null : listing.proposalTitle(v.proposal) })),
+    },
+  }
 }
 
 export async function proposalsView(ctx: NodeContext, input: ProposalsInput): Promise<ProposalsPage> {
@@ -82,6 +100,7 @@ export async function rosterView(ctx: NodeContext, input: RosterInput): Promise<
   const rules = roster.rules
   return {
     ...page,
+    rules: rules as Rules,
     me: {
       member: mine ? member : null,
       role: mine?.role ?? null,

@@ -36,7 +36,7 @@ export { decideOutcome, tallyYesNo, tallyApproval, tallyIrv, quorumMet, type Out
 export { entrenchedClauses, touchesEntrenched } from './replica/entrenched'
 export { decisionClassOf, requirementOf, checkRequested, effectiveValues, atLeast, stricter, type Requirement, type Fraction } from './replica/decisions'
 export { yesNoRank } from './replica/vote-order'
-export { Listing, type ProposalRow, type ProposalAbilities, type ProposalFilter, type Tally, type Page, type RosterRow, type MemberAbilities, type VoteRow, type HomeSummary } from './replica/listing'
+export { Listing, type ProposalRow, type ProposalAbilities, type ProposalFilter, type Tally, type Page, type RosterRow, type MemberAbilities, type VoteRow, type HomeSummary, type RosterListing } from './replica/listing'
 export type { Activity } from './replica/activity'
 export { parseFraction, formatFraction, percentOf, quorumNeeded, yesNeeded, MAX_DENOMINATOR, type FractionPair } from './fraction'
 export { DRAFT_TEXT } from './replica/content'

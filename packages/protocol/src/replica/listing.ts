@@ -15,7 +15,8 @@ import { roleRank, ROLES } from '../op/ids'
 import { canonicalCompare, type DagEntry } from './dag'
 import type { ContentFold, ProposalFold } from './content'
 import type { ReplicaView } from './view'
-import { proposalView, didOf, type MemberView, type Outcomes, type ProposalView } from './snapshot'
+import { proposalView, didOf, type FormerMemberView, type InviteView, type MemberView, type Outcomes, type ProposalView } from './snapshot'
+import { contestedJoins } from './roster'
 import { quorumNeeded, yesNeeded } from '../fraction'
 import { ACTIVITY_WINDOW, recentActivity, type Activity } from './activity'
 
@@ -82,6 +83,17 @@ export interface MemberAbilities {
 
 export type RosterRow = MemberView & MemberAbilities
 
+/** How many former members and contested invites the roster view lists. */
+const SIDE_LIST = 50
+
+export interface RosterListing extends Page<RosterRow> {
+  /** Former members, most recent departure first (at most 50). */
+  readonly former: FormerMemberView[]
+  readonly formerTotal: number
+  /** Invites whose joins were contested (ROSTER-13), at most 50. */
+  readonly contested: InviteView[]
+}
+
 export interface HomeSummary {
   readonly name: string
   readonly purpose: string
@@ -123,10 +135,7 @@ export class Listing {
     const content = this.content()
     const activity = recentActivity(this.view, this.latest(ACTIVITY_WINDOW), {
       nameOf: (m) => this.nameOf(m),
-      titleOf: (id) => {
-        const p = content.proposals.get(id)
-        return p ? (p.entry.op as Op<'proposal.create'>).body.title : null
-      },
+      titleOf: (id) => this.proposalTitle(id),
       limit: 12,
     })
     return {
@@ -140,6 +149,12 @@ export class Listing {
   nameOf(m: MemberId): string | null {
     const e = this.content().profiles.get(m)
     return e ? (e.op as Op<'profile.set'>).body.name : null
+  }
+
+  /** A held proposal's title, or null. */
+  proposalTitle(id: OpId): string | null {
+    const p = this.content().proposals.get(id)
+    return p ? (p.entry.op as Op<'proposal.create'>).body.title : null
   }
 
   /** VIEW-1: proposals, open first then decided, newest first within each; `limit` rows from `offset`. */
@@ -179,7 +194,7 @@ export class Listing {
    * VIEW-2: active members by seniority; `query` keeps those whose name or
    * did:key contains it (case-insensitive) or whose hex id starts with it.
    */
-  roster(o: { offset: number; limit: number; query: string; me: MemberId | null }): Page<RosterRow> {
+  roster(o: { offset: number; limit: number; query: string; me: MemberId | null }): RosterListing {
     const roster = this.view.roster()
     const q = o.query.trim().toLowerCase()
     let list = [...roster.members.values()].sort((a, b) => a.seniority - b.seniority)
@@ -202,7 +217,17 @@ export class Listing {
         seniority: m.seniority, devices: ((devices.get(m.id) ?? []) as MemberView['devices']).sort(), canRemove, roles,
       }
     })
-    return { rows, total: list.length, offset: o.offset }
+    const departures = [...roster.departures.entries()].sort((x, y) => y[1].time - x[1].time || (x[0] < y[0] ? -1 : 1))
+    const former = departures.slice(0, SIDE_LIST).map(([id, d]): FormerMemberView => ({ id, name: this.nameOf(id), how: d.kind, by: d.by, time: d.time }))
+    const contested: InviteView[] = []
+    for (const i of roster.invites.values()) {
+      if (i.contested === null || contested.length >= SIDE_LIST) continue
+      contested.push({
+        id: i.id, creator: i.creator, uses: i.uses, used: i.used, expires: i.expires, revoked: i.revoked, member: i.member,
+        contested: contestedJoins(i.contested).map((c) => ({ join: c.join, member: c.member, did: didOf(c.member) })).sort((x, y) => (x.join < y.join ? -1 : 1)),
+      })
+    }
+    return { rows, total: list.length, offset: o.offset, former, formerTotal: departures.length, contested: contested.sort((x, y) => (x.id < y.id ? -1 : 1)) }
   }
 
   private row(p: ProposalFold, first: DagEntry | undefined, me: MemberId | null): ProposalRow {
