@@ -158,7 +158,14 @@ export interface ForkInput {
 
 export interface DiffHunk {
   readonly kind: 'same' | 'add' | 'del'
+  /** Whole lines, each ending in a newline except perhaps a text's last. */
   readonly text: string
+}
+
+/** DIFF-1: a line diff, or `tooLarge` (no hunks) when the texts differ too much to diff within the cap. */
+export interface TextDiff {
+  readonly hunks: DiffHunk[]
+  readonly tooLarge: boolean
 }
 
 export interface DraftState {
@@ -300,7 +307,10 @@ export interface PolityApi {
   flushDraft(input: { community: CommunityId }): Promise<void>
   /** Make the draft read `text`, as one edit by this device around the common prefix and suffix (for callers without a Y.Doc, like the CLI); signed at once. */
   setDraftText(input: { community: CommunityId; text: string }): Promise<void>
-  charterDiff(input: { community: CommunityId; from: number; to: number }): Promise<DiffHunk[]>
+  /** DIFF-1: what changed between two ratified versions. */
+  charterDiff(input: { community: CommunityId; from: number; to: number }): Promise<TextDiff>
+  /** DIFF-1: the same bounded line diff of two texts of at most a charter's size each (a draft, an amendment). */
+  diffTexts(input: { a: string; b: string }): Promise<TextDiff>
 
   createProposal(input: { community: CommunityId } & ProposalInput): Promise<OpId>
   vote(input: { community: CommunityId; proposal: OpId; ballot: Ballot }): Promise<void>
@@ -330,7 +340,7 @@ export const API_METHODS = [
   'identityStatus', 'createIdentity', 'restoreIdentity', 'unlock', 'lock', 'changePassphrase',
   'listCommunities', 'createCommunity', 'getCommunity', 'homeView', 'proposalsView', 'proposalView', 'votesView', 'rosterView', 'charterView', 'createInvite', 'acceptInvite', 'forkCommunity',
   'setProfile', 'leaveCommunity', 'removeMember', 'changeRole',
-  'getDraft', 'editDraft', 'flushDraft', 'setDraftText', 'charterDiff',
+  'getDraft', 'editDraft', 'flushDraft', 'setDraftText', 'charterDiff', 'diffTexts',
   'createProposal', 'vote', 'comment', 'closeProposal', 'withdrawProposal',
   'exportBundle', 'importBundle', 'exportDossier', 'verifyDossier',
   'syncStatus', 'webrtcRoom', 'envelopesSince', 'importEnvelopes',

@@ -45,6 +45,7 @@ const FIELDS: { readonly [M in ApiMethod]: FieldList<M> } = {
   flushDraft: ['community'],
   setDraftText: ['community', 'text'],
   charterDiff: ['community', 'from', 'to'],
+  diffTexts: ['a', 'b'],
   createProposal: ['community', 'title', 'text', 'action', 'method', 'deadlineInHours'],
   vote: ['community', 'proposal', 'ballot'],
   comment: ['community', 'proposal', 'text', 'replyTo'],

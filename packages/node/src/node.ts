@@ -11,7 +11,7 @@
  */
 import type { CommunityId, CryptoSuite, OpId, Replica } from '@polity/protocol'
 import type {
-  AcceptedInvite, Ballot, CommunitySummary, CommunityView, CreateCommunityInput, CreatedIdentity, DiffHunk, DossierReport, DraftState,
+  AcceptedInvite, Ballot, CommunitySummary, CommunityView, CreateCommunityInput, CreatedIdentity, TextDiff, DossierReport, DraftState,
   CharterView, EnvelopeBatch, ForkInput, HomeView, IdentityStatus, Page, ProposalDetail, ProposalsInput, ProposalsPage, RosterInput, RosterPage, VoteRow, VotesInput, ImportResult, Invite, InviteInput, PolityClient, PolityEvent, ProposalInput, Role, SyncStatus, WebrtcRoom,
 } from '@polity/api'
 import type { PolityNetworkInit } from '@polity/net'
@@ -284,8 +284,12 @@ export class PolityNode implements PolityClient {
     return draft.setDraftText(this.ctx, input)
   }
 
-  charterDiff(input: { community: CommunityId; from: number; to: number }): Promise<DiffHunk[]> {
+  charterDiff(input: { community: CommunityId; from: number; to: number }): Promise<TextDiff> {
     return draft.charterDiff(this.ctx, input)
+  }
+
+  diffTexts(input: { a: string; b: string }): Promise<TextDiff> {
+    return draft.diffTexts(this.ctx, input)
   }
 
   // ---- proposals (governance.ts) -------------------------------------------------
