@@ -152,6 +152,20 @@ export function DiffView({ diff, testid }: { diff: TextDiff | null; testid?: str
   )
 }
 
+/** Previous and next page of a paged view, with where this page sits ("51–100 of 2,000"). */
+export function Pager({ offset, shown, total, onOffset, testid, size = 50 }: { offset: number; shown: number; total: number; onOffset: (n: number) => void; testid: string; size?: number }): React.JSX.Element | null {
+  const { t, i18n } = useTranslation()
+  if (total <= size && offset === 0) return null
+  const n = (x: number): string => x.toLocaleString(i18n.language)
+  return (
+    <nav className="row pager" aria-label={t('pager.label')} data-testid={testid}>
+      <button type="button" className="secondary small" disabled={offset === 0} onClick={() => onOffset(Math.max(0, offset - size))}>{t('pager.previous')}</button>
+      <span className="muted">{t('pager.range', { from: n(shown === 0 ? 0 : offset + 1), to: n(offset + shown), total: n(total) })}</span>
+      <button type="button" className="secondary small" disabled={offset + shown >= total} onClick={() => onOffset(offset + size)}>{t('pager.next')}</button>
+    </nav>
+  )
+}
+
 export function RoleSelect({ label, value, onChange, testid }: { label: string; value: Role; onChange: (r: Role) => void; testid: string }): React.JSX.Element {
   const { t } = useTranslation()
   const id = useId()
