@@ -115,4 +115,15 @@ describe('page views (VIEW-1..4)', () => {
     await expect(a.rosterView({ community, query: 'x'.repeat(201) })).rejects.toThrow(/at most 200/)
     for (const n of [a, b]) await n.close()
   })
+
+  it('VIEW-5: the charter view holds the draft, each ratified version with its proposal\'s title, the rules and no lineage for a community that is not a fork', async () => {
+    const { node: a } = await withIdentity('view-charter')
+    const community = await a.createCommunity({ name: 'Charter', purpose: 'p', charter: '# One\n' })
+    await a.setDraftText({ community, text: '# Two\n' })
+    const v = await a.charterView({ community })
+    expect(v).toMatchObject({ community, name: 'Charter', purpose: 'p', parent: null, lineage: null, charter: { draft: '# Two\n' } })
+    expect(v.charter.versions).toMatchObject([{ version: 0, text: '# One\n', proposal: null, title: null }])
+    expect(v.rules).toEqual((await a.getCommunity({ community })).rules)
+    await a.close()
+  })
 })
