@@ -26,12 +26,19 @@ export interface PageInput {
 
 /** VIEW-1: open proposals first, then decided ones (closed or withdrawn), newest first within each. */
 export type ProposalsInput = PageInput & { readonly filter?: ProposalFilter }
-export type ProposalsPage = Page<ProposalRow> & { readonly open: number; readonly decided: number }
+/**
+ * `loading`: the community is reloading behind its checkpoint (CHECKPOINT-1):
+ * the page comes from the checkpointed state and nobody may act until it is
+ * whole (every `can…` is false); a `community` event naming every part follows.
+ */
+export type ProposalsPage = Page<ProposalRow> & { readonly open: number; readonly decided: number; readonly loading: boolean }
 
 /** VIEW-2: active members by seniority; `query` matches a name or did:key (contains) or a hex id (prefix). */
 export type RosterInput = PageInput & { readonly query?: string }
 export interface RosterPage extends RosterListing {
   readonly rules: Rules
+  /** As ProposalsPage's. */
+  readonly loading: boolean
   /** What the local member may do beyond single rows (their role against the rules). */
   readonly me: {
     readonly member: MemberId | null
@@ -49,7 +56,7 @@ export interface ProposalDetail {
 export type VotesInput = PageInput & { readonly proposal: OpId }
 
 /** VIEW-4: the home screen, with a fork's lineage (FORK-5) as getCommunity gives it. */
-export type HomeView = HomeSummary & { readonly lineage: ForkLineage | null }
+export type HomeView = HomeSummary & { readonly lineage: ForkLineage | null; readonly loading: boolean }
 
 /**
  * VIEW-5: the community's charter (the draft and every ratified version, each

@@ -2,9 +2,12 @@
  * The views screens fetch (VIEW-1..4): each one page of what a screen shows,
  * read from the replica's Listing (packages/protocol, replica/listing.ts), so
  * no call builds or ships the whole CommunityState. Offsets, limits, filters
- * and queries are checked here; a bad one is an InvalidInputError.
+ * and queries are checked here; a bad one is an InvalidInputError. While a
+ * community reloads behind its checkpoint, the pages come from the
+ * checkpointed state instead (snapshot-views.ts).
  */
-import type { CommunityId, MemberId, OpId, Page, Rules, VoteRow } from '@polity/protocol'
+import type { CommunityId, CommunityState, MemberId, OpId, Page, Rules, VoteRow } from '@polity/protocol'
+import { charterFrom, homeFrom, proposalFrom, proposalsFrom, rosterFrom, votesFrom } from './snapshot-views'
 import { MAX_PAGE, PAGE_SIZE, type CharterView, type HomeView, type ProposalDetail, type ProposalsInput, type ProposalsPage, type RosterInput, type RosterPage, type VotesInput } from '@polity/api'
 import type { NodeContext } from './context'
 import type { CommunityRuntime } from './runtimes'
@@ -27,6 +30,13 @@ function proposalId(v: unknown): OpId {
   return v as OpId
 }
 
+/** While the community reloads behind its checkpoint (CHECKPOINT-1): the checkpointed state; else undefined. */
+function reloading(ctx: NodeContext, community: CommunityId): { state: CommunityState; rt: CommunityRuntime } | undefined {
+  ctx.vault.require()
+  const rt = ctx.runtimes.runtime(community)
+  return rt.loading && rt.snapshot ? { state: rt.snapshot, rt } : undefined
+}
+
 /** The community's runtime once it is whole and founded here. */
 async function founded(ctx: NodeContext, community: CommunityId): Promise<CommunityRuntime> {
   ctx.vault.require()
@@ -41,11 +51,15 @@ function me(ctx: NodeContext): MemberId {
 }
 
 export async function homeView(ctx: NodeContext, input: { community: CommunityId }): Promise<HomeView> {
+  const r = reloading(ctx, input.community)
+  if (r) return homeFrom(r.state, me(ctx), ctx.lineages.of(r.rt) ?? null)
   const rt = await founded(ctx, input.community)
-  return { ...rt.replica.listing().home(me(ctx)), lineage: ctx.lineages.of(rt) ?? null }
+  return { ...rt.replica.listing().home(me(ctx)), lineage: ctx.lineages.of(rt) ?? null, loading: false }
 }
 
 export async function charterView(ctx: NodeContext, input: { community: CommunityId }): Promise<CharterView> {
+  const r = reloading(ctx, input.community)
+  if (r) return charterFrom(r.state, ctx.lineages.of(r.rt) ?? null)
   const rt = await founded(ctx, input.community)
   const roster = rt.replica.roster()
   const g = roster.genesis as NonNullable<typeof roster.genesis>
@@ -67,23 +81,25 @@ export async function proposalsView(ctx: NodeContext, input: ProposalsInput): Pr
   const { offset, limit } = paging(input)
   const filter = input.filter ?? 'all'
   if (!FILTERS.has(filter)) throw new InvalidInputError('The filter must be all, open or decided.')
+  const r = reloading(ctx, input.community)
+  if (r) return proposalsFrom(r.state, { offset, limit, filter, me: me(ctx) })
   const rt = await founded(ctx, input.community)
-  return rt.replica.listing().proposals({ offset, limit, filter, me: me(ctx) })
+  return { ...rt.replica.listing().proposals({ offset, limit, filter, me: me(ctx) }), loading: false }
 }
 
 export async function proposalView(ctx: NodeContext, input: { community: CommunityId; proposal: OpId }): Promise<ProposalDetail> {
   const id = proposalId(input.proposal)
-  const rt = await founded(ctx, input.community)
-  const found = rt.replica.listing().proposal(id, me(ctx))
+  const r = reloading(ctx, input.community)
+  const found = r ? proposalFrom(r.state, id, me(ctx)) : (await founded(ctx, input.community)).replica.listing().proposal(id, me(ctx))
   if (!found) throw new InvalidInputError(`This device holds no proposal ${id.slice(0, 12)}… in this community.`)
-  return { proposal: found.view, row: found.row }
+  return 'view' in found ? { proposal: found.view, row: found.row } : found
 }
 
 export async function votesView(ctx: NodeContext, input: VotesInput): Promise<Page<VoteRow>> {
   const { offset, limit } = paging(input)
   const id = proposalId(input.proposal)
-  const rt = await founded(ctx, input.community)
-  const page = rt.replica.listing().votes(id, offset, limit)
+  const r = reloading(ctx, input.community)
+  const page = r ? votesFrom(r.state, id, offset, limit) : (await founded(ctx, input.community)).replica.listing().votes(id, offset, limit)
   if (!page) throw new InvalidInputError(`This device holds no proposal ${id.slice(0, 12)}… in this community.`)
   return page
 }
@@ -92,8 +108,10 @@ export async function rosterView(ctx: NodeContext, input: RosterInput): Promise<
   const { offset, limit } = paging(input)
   const query = input.query ?? ''
   if (typeof query !== 'string' || query.length > MAX_QUERY) throw new InvalidInputError(`The search must be text of at most ${MAX_QUERY} characters.`)
-  const rt = await founded(ctx, input.community)
   const member = me(ctx)
+  const r = reloading(ctx, input.community)
+  if (r) return rosterFrom(r.state, { offset, limit, query, me: member })
+  const rt = await founded(ctx, input.community)
   const page = rt.replica.listing().roster({ offset, limit, query, me: member })
   const roster = rt.replica.roster()
   const mine = roster.members.get(member)
@@ -101,6 +119,7 @@ export async function rosterView(ctx: NodeContext, input: RosterInput): Promise<
   return {
     ...page,
     rules: rules as Rules,
+    loading: false,
     me: {
       member: mine ? member : null,
       role: mine?.role ?? null,

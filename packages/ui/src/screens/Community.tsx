@@ -46,6 +46,7 @@ export function CommunityScreen({ id, onBack, onLock, onOpen }: { id: CommunityI
       <button type="button" className="link" data-testid="back" onClick={onBack}>← {t('nav.communities')}</button>
       <h1 data-testid="community-title">{home?.name ?? t('common.loading')}</h1>
       {home?.lineage && <p className={home.lineage.status === 'false' ? 'banner' : 'muted'}><LineageNote lineage={home.lineage} name={parentLabel(home.lineage)} /></p>}
+      {home?.loading && <p role="status" className="muted" data-testid="reloading">{t('community.reloading')}</p>}
       <nav className="tabs" aria-label={home?.name ?? ''}>
         {TABS.map((x) => (
           <button key={x} type="button" aria-current={tab === x ? 'page' : undefined} data-testid={`tab-${x}`} onClick={() => setTab(x)}>{t(`nav.${x}`)}</button>
