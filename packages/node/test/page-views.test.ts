@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import type { CommunityId, MemberId } from '@polity/api'
 import { InvalidInputError, type PolityNode } from '../src/index'
 import { carry, withIdentity } from './helpers'
+import { homeFrom, proposalsFrom, rosterFrom, votesFrom } from '../src/snapshot-views'
 
 const METHOD = { type: 'yesno' as const, quorum: [1, 2] as [number, number], threshold: [1, 2] as [number, number] }
 
@@ -16,7 +17,7 @@ async function join(a: PolityNode, n: PolityNode, community: CommunityId, name: 
   return (await n.identityStatus()).member as MemberId
 }
 
-describe('page views (VIEW-1..4)', () => {
+describe('page views (VIEW-1..6)', () => {
   it('VIEW-1, VOTE-2: canVote follows the proposal\'s causal past — a member who joined earlier in time but not in its past may not vote; the node refuses the same', async () => {
     const { node: a } = await withIdentity('view-a')
     const { node: b } = await withIdentity('view-b')
@@ -125,5 +126,34 @@ describe('page views (VIEW-1..4)', () => {
     expect(v.charter.versions).toMatchObject([{ version: 0, text: '# One\n', proposal: null, title: null }])
     expect(v.rules).toEqual((await a.getCommunity({ community })).rules)
     await a.close()
+  })
+
+  it('VIEW-6: pages read from a checkpointed state equal the replica\'s, but say loading and allow nothing', async () => {
+    const { node: a } = await withIdentity('view-snap-a')
+    const { node: b } = await withIdentity('view-snap-b')
+    const community = await a.createCommunity({ name: 'Snap', purpose: 'p', charter: '', founderName: 'Ana' })
+    await join(a, b, community, 'Bea')
+    await carry(b, a, community)
+    const yn = await a.createProposal({ community, title: 'Yes/no', text: '', action: { type: 'resolution' }, method: METHOD })
+    await a.vote({ community, proposal: yn, ballot: { type: 'yesno', choice: 'no' } })
+    const ap = await a.createProposal({ community, title: 'Pick', text: '', action: { type: 'resolution' }, method: { type: 'approval', options: ['x', 'y', 'z'], quorum: [1, 2] } })
+    await a.vote({ community, proposal: ap, ballot: { type: 'approval', approve: [0, 2] } })
+    const gone = await a.createProposal({ community, title: 'Gone', text: '', action: { type: 'resolution' }, method: METHOD })
+    await a.withdrawProposal({ community, proposal: gone })
+    const state = await a.getCommunity({ community })
+    const me = (await a.identityStatus()).member as MemberId
+    const none = { canVote: false, canClose: false, canWithdraw: false }
+    const live = await a.proposalsView({ community })
+    const snap = proposalsFrom(state, { offset: 0, limit: 50, filter: 'all', me })
+    expect(snap).toEqual({ ...live, rows: live.rows.map((r) => ({ ...r, ...none })), loading: true })
+    expect(live.rows.some((r) => r.canVote)).toBe(true)
+    expect(votesFrom(state, ap, 0, 50)).toEqual(await a.votesView({ community, proposal: ap }))
+    const roster = await a.rosterView({ community })
+    expect(rosterFrom(state, { offset: 0, limit: 50, query: 'bea', me })).toMatchObject({
+      total: 1, loading: true, rows: [{ ...roster.rows[1], canRemove: false, roles: [] }], me: { role: 'founder', canInvite: false, canPropose: false },
+    })
+    const home = await a.homeView({ community })
+    expect(homeFrom(state, me, null)).toMatchObject({ members: home.members, open: home.open, decided: home.decided, role: home.role, loading: true })
+    for (const n of [a, b]) await n.close()
   })
 })
