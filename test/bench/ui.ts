@@ -9,7 +9,7 @@
  * same run.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -83,8 +83,11 @@ async function timed(act: () => Promise<unknown>, ready: () => Promise<unknown>)
 }
 
 /** One community through the screens; every figure in ms. */
-async function drive(browser: Browser, dataDir: string, bigVotes: number): Promise<Map<string, number>> {
+async function drive(browser: Browser, kept: string, bigVotes: number): Promise<Map<string, number>> {
   const out = new Map<string, number>()
+  // A copy: the kept directory stays as generated (the founder has not voted), so every run measures the same.
+  const dataDir = join(mkdtempSync(join(tmpdir(), 'polity-bench-ui-run-')), 'data')
+  cpSync(kept, dataDir, { recursive: true })
   const ui = await startUi(dataDir)
   const page: Page = await browser.newPage()
   try {
@@ -120,6 +123,7 @@ async function drive(browser: Browser, dataDir: string, bigVotes: number): Promi
   } finally {
     await page.close()
     await stop(ui.proc)
+    rmSync(dataDir, { recursive: true, force: true })
   }
   return out
 }
