@@ -28,12 +28,18 @@ export function useMe(): MemberId | null {
 /** A member's display name: their profile name, else the start of their id. */
 export const displayName = (name: string | null | undefined, id: string): string => name ?? `${id.slice(0, 8)}…`
 
-/** Members' display names, looked up by id through the roster view (VIEW-2) and kept per community. */
+/** Members' display names, looked up by id through the roster view (VIEW-2), kept per community until a roster event (BRIDGE-8). */
 const nameCache = new Map<string, string | null>()
 export function useMemberNames(community: CommunityId, ids: readonly string[]): ReadonlyMap<string, string> {
   const api = useApi()
-  const [, setTick] = useState(0)
+  const [tick, setTick] = useState(0)
   const key = [...new Set(ids)].sort().join(',')
+  useEffect(() => api.subscribe((e) => {
+    // A name may have changed: forget this community's names and ask again.
+    if (e.type !== 'community' || e.community !== community || !e.parts.includes('roster')) return
+    for (const k of [...nameCache.keys()]) if (k.startsWith(`${community}:`)) nameCache.delete(k)
+    setTick((n) => n + 1)
+  }), [api, community])
   useEffect(() => {
     let live = true
     for (const id of key === '' ? [] : key.split(',')) {
@@ -46,7 +52,8 @@ export function useMemberNames(community: CommunityId, ids: readonly string[]): 
     return () => {
       live = false
     }
-  }, [api, community, key])
+    // `tick` is here so a roster event asks again; a name that arrives bumps it too, finding the cache filled.
+  }, [api, community, key, tick])
   const out = new Map<string, string>()
   for (const id of key === '' ? [] : key.split(',')) out.set(id, displayName(nameCache.get(`${community}:${id}`), id))
   return out
