@@ -11,7 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { recoveryPhraseOf } from '@polity/protocol'
 import { PolityNode, encodeBundle } from '@polity/node'
@@ -123,7 +123,7 @@ async function drive(browser: Browser, kept: string, bigVotes: number): Promise<
   } finally {
     await page.close()
     await stop(ui.proc)
-    rmSync(dataDir, { recursive: true, force: true })
+    rmSync(dirname(dataDir), { recursive: true, force: true })
   }
   return out
 }
