@@ -11,8 +11,8 @@
  */
 import type { CommunityId, CryptoSuite, OpId, Replica } from '@polity/protocol'
 import type {
-  AcceptedInvite, Ballot, CommunitySummary, CommunityView, CreateCommunityInput, CreatedIdentity, DiffHunk, DossierReport, DraftState,
-  EnvelopeBatch, ForkInput, IdentityStatus, ImportResult, Invite, InviteInput, InviteSummary, PolityClient, PolityEvent, ProposalInput, Role, SyncStatus, WebrtcRoom,
+  AcceptedInvite, Ballot, CommunitySummary, CommunityView, CreateCommunityInput, CreatedIdentity, TextDiff, DossierReport, DraftState,
+  CharterView, EnvelopeBatch, ForkInput, HomeView, IdentityStatus, Page, ProposalDetail, ProposalsInput, ProposalsPage, RosterInput, RosterPage, VoteRow, VotesInput, ImportResult, Invite, InviteInput, InviteSummary, PolityClient, PolityEvent, ProposalInput, Role, SyncStatus, WebrtcRoom,
 } from '@polity/api'
 import type { PolityNetworkInit } from '@polity/net'
 import type { SessionStats } from '@polity/sync'
@@ -34,6 +34,7 @@ import * as draft from './draft'
 import * as files from './files'
 import * as relay from './relay'
 import * as views from './views'
+import * as pages from './page-views'
 
 export type { PolityNodeOptions } from './context'
 
@@ -224,6 +225,30 @@ export class PolityNode implements PolityClient {
     return views.getCommunity(this.ctx, input)
   }
 
+  homeView(input: { community: CommunityId }): Promise<HomeView> {
+    return pages.homeView(this.ctx, input)
+  }
+
+  proposalsView(input: ProposalsInput): Promise<ProposalsPage> {
+    return pages.proposalsView(this.ctx, input)
+  }
+
+  proposalView(input: { community: CommunityId; proposal: OpId }): Promise<ProposalDetail> {
+    return pages.proposalView(this.ctx, input)
+  }
+
+  votesView(input: VotesInput): Promise<Page<VoteRow>> {
+    return pages.votesView(this.ctx, input)
+  }
+
+  rosterView(input: RosterInput): Promise<RosterPage> {
+    return pages.rosterView(this.ctx, input)
+  }
+
+  charterView(input: { community: CommunityId }): Promise<CharterView> {
+    return pages.charterView(this.ctx, input)
+  }
+
   createInvite(input: { community: CommunityId } & InviteInput): Promise<Invite> {
     return createInvite(this.ctx, input)
   }
@@ -278,8 +303,12 @@ export class PolityNode implements PolityClient {
     return draft.setDraftText(this.ctx, input)
   }
 
-  charterDiff(input: { community: CommunityId; from: number; to: number }): Promise<DiffHunk[]> {
+  charterDiff(input: { community: CommunityId; from: number; to: number }): Promise<TextDiff> {
     return draft.charterDiff(this.ctx, input)
+  }
+
+  diffTexts(input: { a: string; b: string }): Promise<TextDiff> {
+    return draft.diffTexts(this.ctx, input)
   }
 
   // ---- proposals (governance.ts) -------------------------------------------------
