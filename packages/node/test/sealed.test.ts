@@ -31,7 +31,7 @@ function openable(bundle: Uint8Array, ring: KeyRing): number {
 }
 
 describe('node: sealed communities (protocol v2)', () => {
-  it('ENV2-8, EPOCH-8, KEY-1: a new community is a v2 genesis wrapped to the founder; every stored op is a sealed envelope', async () => {
+  it('ENV2-8, EPOCH-8, KEY-1, DOSSIER-3: a new community is a v2 genesis wrapped to the founder; every stored op is a sealed envelope', async () => {
     const a = await node('seal-a')
     const community = await a.node.createCommunity({ name: 'Sealed Row', purpose: 'Quiet', charter: '# Rules\n\nBe kind.\n', founderName: 'Ana' })
     const r = a.node.replicaOf(community)
@@ -42,6 +42,9 @@ describe('node: sealed communities (protocol v2)', () => {
     expect(envelopes.every((b) => isSealedEnvelope(b))).toBe(true)
     expect(Buffer.from(bundle).includes(Buffer.from('Sealed Row'))).toBe(false)
     expect(Buffer.from(bundle).includes(Buffer.from('Ana'))).toBe(false)
+    // DOSSIER-3: a dossier discloses the keys with the ops, and anyone checks its census.
+    const report = await a.node.verifyDossier({ bytes: await a.node.exportDossier({ community }) })
+    expect(report).toMatchObject({ ok: true, name: 'Sealed Row', opCount: 2, members: 1, problems: [] })
     const info = await a.node.epochInfo({ community })
     expect(info).toMatchObject({ number: 0, id: community, due: false, live: 1, canRekey: true, missingKeys: 0 })
   })
