@@ -35,7 +35,12 @@ export async function author<K extends NonGenesis>(
 ): Promise<AnyOp> {
   ctx.vault.require()
   const { deps } = nextOf(ctx, rt)
-  if (mustRekeyFirst(rt, deps, kind)) await rekey(ctx, rt)
+  if (mustRekeyFirst(rt, deps, kind)) {
+    if (!rt.replica.roster().members.has(ctx.vault.member)) {
+      throw new RefusedError('The community was re-keyed after someone left, and this device holds no key of the new epoch yet (rule EPOCH-3): sync with a member first.')
+    }
+    await rekey(ctx, rt)
+  }
   return commitOwn(ctx, rt, () => {
     const { seq, deps: d } = nextOf(ctx, rt)
     const time = opts.proposal ? Math.max(ctx.now(), timeFloorOf(rt.replica, d)) : ctx.now()

@@ -94,6 +94,8 @@ export async function completeJoin(ctx: NodeContext, rt: CommunityRuntime): Prom
   }
   const pj = rt.pendingJoin
   if (!pj || !rt.replica.has(pj.invite)) return false
+  // Said before anything is sealed: a revoked invite's holder may read up to the revocation, and the epoch after is not theirs.
+  if (roster.invites.get(pj.invite)?.revoked) throw new InvalidInviteError('the invite was revoked (rule ROSTER-5)')
   const proof = sign(joinProofMessage(rt.id, pj.invite, member), inviteKeysFromSecret(pj.inviteSecret).sign.secretKey)
   try {
     await author(ctx, rt, 'member.join', {
