@@ -22,6 +22,10 @@ export interface GenerateOptions {
   changedVotes?: number
   edits: number
   comments: number
+  /** Open proposals left at the end (yes/no, a week long), with a few votes each (the UI bench). */
+  openProposals?: number
+  /** One more open yes/no proposal, last, with a vote from this many members (the founder never votes on it). */
+  bigProposal?: number
 }
 
 export interface GeneratedCommunity {
@@ -168,6 +172,17 @@ export function generateCommunity(opts: GenerateOptions, crypto: CryptoSuite = c
       make(editors[ed] as Author, 'charter.edit', { update: Y.encodeStateAsUpdate(doc, before) })
     }
     make(proposer, 'proposal.close', { proposal: ref })
+  }
+  for (let p = 0; p < (opts.openProposals ?? 0) + (opts.bigProposal ? 1 : 0); p++) {
+    const big = p === (opts.openProposals ?? 0)
+    const proposer = authors[1 + Math.floor(rng() * (authors.length - 1))] ?? founder
+    const prop = make(proposer, 'proposal.create', {
+      title: big ? 'Big proposal' : `Open proposal ${p}`, text: 'Generated, still open.', action: { type: 'resolution' },
+      method: { type: 'yesno', quorum: [1, 10], threshold: [1, 2] }, deadline: time + 1000 + 7 * 86_400_000,
+    })
+    const ref = Buffer.from(prop.id, 'hex')
+    const voters = big ? authors.slice(1, 1 + (opts.bigProposal ?? 0)) : authors.slice(1).filter(() => rng() < 5 / authors.length)
+    for (const voter of voters) make(voter, 'vote.cast', { proposal: ref, ballot: { type: 'yesno', choice: (['no', 'abstain', 'yes'] as const)[Math.floor(rng() * 3)] as 'yes' } })
   }
   return { community, ops, founder: founderId, memberKeys, devices: authors.map((a) => a.device) }
 }

@@ -1,5 +1,6 @@
 /**
- * `pnpm bench` (about 200k ops) and `pnpm bench --quick` (10k ops): each
+ * `pnpm bench` (about 200k ops) and `pnpm bench --quick` (10k ops), and
+ * `pnpm bench --ui` (the UI at scale alone, ui.ts; with --quick on 10k ops): each
  * figure beside a baseline measured in the same run, printed as a table and
  * written to test/bench/results/latest.json. Benchmarks are not tests.
  */
@@ -20,6 +21,7 @@ import { parallelVerify } from './parallel-verify'
 import { liveLatency } from './live-latency'
 import { measureCliStartup } from './cli-startup'
 import { staleJoins } from '../../packages/protocol/test/roster-scenarios'
+import { sealedRows } from './sealed'
 
 const quick = process.argv.includes('--quick')
 const TOTAL = quick ? 10_000 : 200_000
@@ -55,8 +57,16 @@ async function startSource(dataDir: string): Promise<{ address: string; ask(cmd:
 }
 
 console.log(`Polity benchmarks — ${quick ? 'quick' : 'full'} (${TOTAL} ops), ${cpus().length} cores, Node ${process.version}`)
+// 12. `--ui`: the UI at scale alone (ui.ts): each screen on the big community beside the 10-member one.
+if (process.argv.includes('--ui')) {
+  const { uiBench } = await import('./ui')
+  for (const f of await uiBench(TOTAL)) row(`UI: ${f.name}`, f.big, 'ms', 'the same on a 10-member community', f.small)
+  finish('ui')
+}
 // 10. The `polity` command's start-up (bundled CLI) beside `node -e 0`, first, while the machine is quiet.
 for (const c of await measureCliStartup()) row(`CLI start-up: ${c.name}`, c.ms, 'ms', c.baseline, c.baselineMs, c.note)
+// 11. Sealed communities (issue 15): a 10,000-member re-key and the cost of opening an op.
+sealedRows(row)
 // 6. Tally of 100,000 ballots per method (the pure function; ballots already reduced per voter), first,
 // while this process's heap is small: later it holds 218k generated ops and two nodes, and its collector's
 // pauses slowed the baseline scan itself 4× (3.9 → 14.8 ms) in one run.
@@ -279,9 +289,14 @@ const payload = g.ops.reduce((n, o) => {
 row('size on disk per op (LevelDB, with indexes)', disk / opsHeld, 'bytes', 'signed envelope per op', wire / g.ops.length)
 row('size on the wire per op (envelope)', wire / g.ops.length, 'bytes', 'unsigned CBOR payload per op', payload / g.ops.length)
 
-mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true })
-const out = { date: new Date().toISOString(), mode: quick ? 'quick' : 'full', ops: g.ops.length, cores: cpus().length, node: process.version, rows: rows.map((r) => ({ name: r.name, value: r.value, unit: r.unit, baselineName: r.baseline, baselineValue: r.baselineValue, ratio: r.ratio, ...(r.note ? { note: r.note } : {}) })) }
-writeFileSync(fileURLToPath(new URL('./results/latest.json', import.meta.url)), `${JSON.stringify(out, null, 2)}\n`)
-console.log('\n| figure | value | baseline | baseline value | ratio |\n| --- | --- | --- | --- | --- |')
-for (const r of rows) console.log(`| ${r.name} | ${r.value} ${r.unit}${r.note ? ` (${r.note})` : ''} | ${r.baseline} | ${r.baselineValue} | ${r.ratio} |`)
-process.exit(0)
+finish(quick ? 'quick' : 'full')
+
+/** Write results/latest.json (latest-ui.json for `--ui`), print the table, exit. */
+function finish(mode: string): never {
+  mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true })
+  const out = { date: new Date().toISOString(), mode: mode === 'ui' ? `ui${quick ? ' quick' : ''}` : mode, ops: mode === 'ui' ? TOTAL : g.ops.length, cores: cpus().length, node: process.version, rows: rows.map((r) => ({ name: r.name, value: r.value, unit: r.unit, baselineName: r.baseline, baselineValue: r.baselineValue, ratio: r.ratio, ...(r.note ? { note: r.note } : {}) })) }
+  writeFileSync(fileURLToPath(new URL(mode === 'ui' ? './results/latest-ui.json' : './results/latest.json', import.meta.url)), `${JSON.stringify(out, null, 2)}\n`)
+  console.log('\n| figure | value | baseline | baseline value | ratio |\n| --- | --- | --- | --- | --- |')
+  for (const r of rows) console.log(`| ${r.name} | ${r.value} ${r.unit}${r.note ? ` (${r.note})` : ''} | ${r.baseline} | ${r.baselineValue} | ${r.ratio} |`)
+  process.exit(0)
+}

@@ -162,7 +162,7 @@ describe('browser mode, three peers (E2E)', () => {
     await b.screenshot({ path: `${SHOTS}03-charter-merged-b.png` })
   }, 120_000)
 
-  it('CHARTER-V1, CLOSE-5, NET-P1 (e2e): B proposes the draft as an amendment; C votes while offline and it counts after C reconnects; A closes; all show the outcome and the new charter', async () => {
+  it('CHARTER-V1, CLOSE-5, NET-P1, VIEW-3, DIFF-1 (e2e): B proposes the draft as an amendment; C votes while offline and it counts after C reconnects; A closes; all show the outcome and the new charter; opened, it shows its diff and votes', async () => {
     const [a, b] = pages as [Page, Page]
     const draft = (await b.getByTestId('charter-editor').textContent()) ?? ''
     await b.getByTestId('propose-draft').click()
@@ -198,6 +198,15 @@ describe('browser mode, three peers (E2E)', () => {
       expect(await p.getByTestId('outcome').textContent()).toContain('Passed')
       await p.waitForFunction(() => /\b3\b/.test(document.querySelector('[data-testid="vote-count"]')?.textContent ?? ''), undefined, { timeout: 30_000 })
       await p.screenshot({ path: `${SHOTS}04-outcome-${'abc'[i]}.png` })
+      if (i === 0) {
+        // VIEW-3, DIFF-1: opened, the proposal shows its outcome, the amendment's diff from the node and its three votes.
+        await p.getByTestId('proposal-open').click()
+        await p.getByTestId('outcome-detail').waitFor({ timeout: 30_000 })
+        await p.waitForFunction(() => document.querySelectorAll('[data-testid="vote-row"]').length === 3, undefined, { timeout: 30_000 })
+        await p.getByTestId('amend-details').locator('summary').click()
+        await p.getByTestId('amend-diff').locator('ins').first().waitFor({ timeout: 30_000 })
+        expect(await axeSerious(p), 'an opened proposal').toEqual([])
+      }
       await p.getByTestId('tab-charter').click()
       await p.waitForFunction(() => document.querySelectorAll('[data-testid="charter-version"]').length === 2, undefined, { timeout: 30_000 })
       const ratified = await p.getByTestId('charter-version').nth(1).locator('pre').textContent()

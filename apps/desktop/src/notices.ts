@@ -4,13 +4,14 @@
  *   - a new open proposal by someone else (not for what was already there
  *     when the app first saw the community);
  *   - an open proposal whose deadline is within 24 hours, that you may vote
- *     on (a member since before it was made) and have not voted on;
+ *     on (VOTE-2 by its causal past: the node's `canVote`, VIEW-1) and have
+ *     not voted on;
  *   - a join that waited for the community's data completed: the first sync
  *     is done.
  * Names and titles are chosen by members: control and bidi-override
  * characters are removed and their length is capped before they are shown.
  */
-import type { CommunityId, CommunityState, CommunitySummary, MemberId, OpId } from '@polity/api'
+import type { CommunityId, CommunitySummary, MemberId, OpId, ProposalRow } from '@polity/api'
 
 export const CLOSING_WINDOW_MS = 24 * 3600_000
 export const MAX_SHOWN = 80
@@ -48,25 +49,23 @@ export class NoticeTracker {
     return out
   }
 
-  /** One community's state: new proposals by others, and proposals closing soon that you have not voted on. */
-  community(state: CommunityState, me: MemberId, now: number): Notice[] {
+  /** One community's open proposals (VIEW-1 rows): new ones by others, and ones closing soon that you may vote on and have not. */
+  community(view: { readonly community: CommunityId; readonly name: string; readonly open: readonly ProposalRow[] }, me: MemberId, now: number): Notice[] {
     const out: Notice[] = []
-    const name = shown(state.name)
-    const known = this.known.get(state.community)
+    const name = shown(view.name)
+    const known = this.known.get(view.community)
     const first = known === undefined
     const seen = known ?? new Set<OpId>()
-    this.known.set(state.community, seen)
-    const mine = state.members.find((m) => m.id === me)
-    for (const p of state.proposals) {
+    this.known.set(view.community, seen)
+    for (const p of view.open) {
       const isNew = !seen.has(p.id)
       seen.add(p.id)
       if (p.status !== 'open') continue
-      if (isNew && !first && p.author !== me) out.push({ kind: 'proposal', community: state.community, name, proposal: p.id, title: shown(p.title) })
+      if (isNew && !first && p.author !== me) out.push({ kind: 'proposal', community: view.community, name, proposal: p.id, title: shown(p.title) })
       const left = p.deadline - now
-      const mayVote = mine !== undefined && mine.since <= p.created
-      if (mayVote && left > 0 && left <= CLOSING_WINDOW_MS && !this.warned.has(p.id) && !p.votes.some((v) => v.member === me)) {
+      if (p.canVote && left > 0 && left <= CLOSING_WINDOW_MS && !this.warned.has(p.id) && p.myBallot === null) {
         this.warned.add(p.id)
-        out.push({ kind: 'closing', community: state.community, name, proposal: p.id, title: shown(p.title), hours: Math.max(1, Math.ceil(left / 3600_000)) })
+        out.push({ kind: 'closing', community: view.community, name, proposal: p.id, title: shown(p.title), hours: Math.max(1, Math.ceil(left / 3600_000)) })
       }
     }
     return out

@@ -4,7 +4,7 @@
  * once, after a short pause; the list of communities (joins completing) at
  * once; nothing is read while the node is locked.
  */
-import type { CommunityId, MemberId, PolityClient } from '@polity/api'
+import { MAX_PAGE, type CommunityId, type MemberId, type PolityClient, type ProposalRow, type ProposalsPage } from '@polity/api'
 import { NoticeTracker, type Notice } from './notices'
 
 export interface NotifierOptions {
@@ -33,7 +33,16 @@ export function startNotifier(node: PolityClient, o: NotifierOptions): { stop():
   const lookAt = async (community: CommunityId): Promise<void> => {
     const member = await me()
     if (member === undefined) return
-    emit(tracker.community(await node.getCommunity({ community }), member, now()))
+    // VIEW-1: the open proposals only, a page at a time, never the whole community.
+    const open: ProposalRow[] = []
+    let page: ProposalsPage
+    do {
+      page = await node.proposalsView({ community, filter: 'open', offset: open.length, limit: MAX_PAGE })
+      open.push(...page.rows)
+    } while (page.rows.length > 0 && open.length < page.total)
+    // While it reloads behind its checkpoint nobody may vote yet (VIEW-6): look again once it is whole.
+    if (page.loading) return
+    emit(tracker.community({ community, name: (await node.homeView({ community })).name, open }, member, now()))
   }
   const lookAtAll = async (): Promise<void> => {
     if ((await me()) === undefined) return

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import type { CommunityId, CommunityState, CommunitySummary, MemberId, OpId, ProposalView } from '@polity/api'
+import type { CommunityId, CommunitySummary, MemberId, OpId, ProposalRow } from '@polity/api'
 import { CLOSING_WINDOW_MS, MAX_SHOWN, NoticeTracker, shown } from '../src/notices'
 import { seeded } from '../../../packages/protocol/test/seeds'
 
@@ -16,20 +16,18 @@ const C = 'cc'.repeat(32) as CommunityId
 const NOW = 1_800_000_000_000
 const HOUR = 3600_000
 
-function proposal(id: string, o: Partial<ProposalView> = {}): ProposalView {
+function proposal(id: string, o: Partial<ProposalRow> = {}): ProposalRow {
   return {
-    id: id as OpId, author: THEM, title: `Proposal ${id}`, text: '', action: { type: 'resolution' } as never,
+    id: id as OpId, author: THEM, authorName: null, title: `Proposal ${id}`, kind: 'resolution',
     method: { type: 'yesno', quorum: [1, 2], threshold: [1, 2] }, deadline: NOW + 7 * 24 * HOUR, created: NOW - HOUR,
-    status: 'open', votes: [], comments: [], settledBy: null, outcome: null,
-    eligible: 2, required: { quorum: [1, 2], threshold: [1, 2], entrenched: false }, uncounted: [], staleMembers: [], ...o,
+    status: 'open', votes: 0, comments: 0, eligible: 2, required: { quorum: [1, 2], threshold: [1, 2], entrenched: false },
+    tally: { type: 'yesno', yes: 0, no: 0, abstain: 0 }, counted: false, cast: 0, quorumNeeded: 1, yesNeeded: 2, passed: null,
+    canVote: true, canClose: true, canWithdraw: false, myBallot: null, ...o,
   }
 }
-function state(proposals: ProposalView[], name = 'Free Town', since = NOW - 10 * 24 * HOUR): CommunityState {
-  return {
-    community: C, name, purpose: '', created: 0, rules: {} as never, parent: null,
-    members: [{ id: ME, did: '', name: 'Me', role: 'member', since, admittedBy: '' as OpId, seniority: 1, devices: [] }],
-    former: [], invites: [], proposals, charter: { draft: '', versions: [] }, forkProofs: [], heads: [], opCount: 1,
-  }
+/** The open rows the notifier reads (VIEW-1); what the node answers for VOTE-2 is each row's canVote. */
+function state(open: ProposalRow[], name = 'Free Town'): { community: CommunityId; name: string; open: ProposalRow[] } {
+  return { community: C, name, open }
 }
 const summary = (pendingJoin: boolean, role: CommunitySummary['role'] = 'member'): CommunitySummary => ({
   id: C, name: 'Free\u202eTown', purpose: '', memberCount: 2, role, openProposals: 0, opCount: 1, parent: null, lineage: null, pendingJoin,
@@ -45,16 +43,16 @@ describe('notices (DESK-4)', () => {
     expect(t.community(state([proposal('p4', { status: 'withdrawn' })]), ME, NOW)).toEqual([])
   })
 
-  it('DESK-4: closing within 24 h and not voted: once; not when voted, past, too far, or made before you joined', () => {
+  it('DESK-4, VOTE-2: closing within 24 h and not voted: once; not when voted, past, too far, or when you may not vote on it (not in its causal past)', () => {
     const t = new NoticeTracker()
     const soon = proposal('s', { deadline: NOW + 5 * HOUR + 1 })
-    const out = t.community(state([soon, proposal('far'), proposal('past', { deadline: NOW - 1 }), proposal('voted', { deadline: NOW + HOUR, votes: [{ member: ME, ballot: { type: 'yesno', choice: 'yes' }, op: 'v' as OpId, time: NOW }] })]), ME, NOW)
+    const out = t.community(state([soon, proposal('far'), proposal('past', { deadline: NOW - 1 }), proposal('voted', { deadline: NOW + HOUR, myBallot: { type: 'yesno', choice: 'yes' } })]), ME, NOW)
     expect(out).toEqual([{ kind: 'closing', community: C, name: 'Free Town', proposal: 's', title: 'Proposal s', hours: 6 }])
     expect(t.community(state([soon]), ME, NOW + HOUR)).toEqual([])
     const edge = proposal('edge', { deadline: NOW + CLOSING_WINDOW_MS })
     expect(t.community(state([soon, edge]), ME, NOW).filter((n) => n.kind === 'closing').map((n) => n.proposal)).toEqual(['edge'])
     const late = new NoticeTracker()
-    expect(late.community(state([proposal('old', { deadline: NOW + HOUR, created: NOW - 2 * HOUR })], 'Free Town', NOW - HOUR), ME, NOW)).toEqual([])
+    expect(late.community(state([proposal('old', { deadline: NOW + HOUR, canVote: false })]), ME, NOW)).toEqual([])
   })
 
   it('DESK-4: a waiting join that completes is a finished first sync (once); a join seen complete at once is not; a lock forgets all', () => {

@@ -309,8 +309,9 @@ charter.command('versions <community>').description('list the ratified charter v
 
 charter.command('diff <community> <from> <to>').description('show what changed between two ratified versions').action((ref: string, from: string, to: string) =>
   withNode(async (node) => {
-    const hunks = await node.charterDiff({ community: await communityId(node, ref), from: parseWhole(from, '<from>'), to: parseWhole(to, '<to>') })
-    print(hunks, () => hunks.map((h) => h.text.split('\n').filter((l, i, a) => i < a.length - 1 || l !== '').map((l) => `${h.kind === 'add' ? '+' : h.kind === 'del' ? '-' : ' '} ${l}`).join('\n')).join('\n'))
+    const diff = await node.charterDiff({ community: await communityId(node, ref), from: parseWhole(from, '<from>'), to: parseWhole(to, '<to>') })
+    const hunks = diff.hunks
+    print(diff, () => diff.tooLarge ? 'The versions differ too much to show as a diff (rule DIFF-1).' : hunks.map((h) => h.text.split('\n').filter((l, i, a) => i < a.length - 1 || l !== '').map((l) => `${h.kind === 'add' ? '+' : h.kind === 'del' ? '-' : ' '} ${l}`).join('\n')).join('\n'))
   }),
 )
 

@@ -5,24 +5,17 @@
  * (BRIDGE-5's rule for the terminal). Every mistake is a UsageError (exit 2)
  * that names it.
  */
-import type { Role, Rules } from '@polity/api'
+import { MAX_DENOMINATOR, parseFraction as fractionOf, type Role, type Rules } from '@polity/api'
 
 export class UsageError extends Error {}
 
 const ROLES = new Set<string>(['founder', 'steward', 'member'])
 
+/** FRAC-1, the one parser the UI uses too: "1/2" or "50%" (reduced: [1, 2]); anything else is a usage error. */
 export function parseFraction(s: string, what: string): [number, number] {
-  const m = /^(\d+)\/(\d+)$/.exec(s) ?? /^(\d+(?:\.\d+)?)%$/.exec(s)
-  if (!m) throw new UsageError(`${what} must look like 1/2 or 50%.`)
-  if (s.endsWith('%')) {
-    const pct = Number(m[1])
-    if (!(pct >= 0 && pct <= 100)) throw new UsageError(`${what} must be between 0% and 100%.`)
-    return [Math.round(pct * 100), 10_000]
-  }
-  const num = Number(m[1])
-  const den = Number(m[2])
-  if (!(den >= 1 && num <= den && den <= 1_000_000)) throw new UsageError(`${what} must be a fraction between 0 and 1 (denominator at most 1,000,000).`)
-  return [num, den]
+  const f = fractionOf(s)
+  if (!f) throw new UsageError(`${what} must be a fraction between 0 and 1, written like 1/2 or 50% (denominator at most ${MAX_DENOMINATOR.toLocaleString('en')}).`)
+  return f
 }
 
 function parseRole(v: string, what: string): Role {

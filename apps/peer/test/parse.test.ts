@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_RULES } from '@polity/protocol'
+import { parseFraction as uiFraction } from '@polity/api'
 import { applyRules, parseFraction, parseOptionNumbers, parseWhole, UsageError } from '../src/parse'
 import { seeded } from '../../../packages/protocol/test/seeds'
 
@@ -23,7 +24,7 @@ describe('CLI parsers (BRIDGE-5)', () => {
     const r = parseRules(['invite=member', 'roster.quorum=1/3', 'rules.threshold=60%', 'all.days=2', 'entrenchedThreshold=3/4'])
     expect(r).toMatchObject({ invite: 'member', entrenchedThreshold: [3, 4] })
     expect(r.decisions.roster.quorum).toEqual([1, 3])
-    expect(r.decisions.rules.threshold).toEqual([6000, 10_000])
+    expect(r.decisions.rules.threshold).toEqual([3, 5])
     for (const c of ['resolution', 'roster', 'rules', 'charter'] as const) expect(r.decisions[c].period).toBe(2 * 86_400_000)
     expect(r.decisions.charter.quorum).toEqual(DEFAULT_RULES.decisions.charter.quorum)
     expect(parseOptionNumbers('0, 2,3', '--rank')).toEqual([0, 2, 3])
@@ -59,5 +60,15 @@ describe('CLI parsers (BRIDGE-5)', () => {
     expect(() => parseRules(['charter.days=abc'])).toThrow(/charter\.days must be 0 to 366 days/)
     expect(() => parseRules(['rules.threshold=1/1'])).toThrow(/below 100%/)
     expect(() => parseOptionNumbers('1,64', '--rank')).toThrow(/"64"/)
+  })
+
+  it('FRAC-1: the CLI reads every fraction exactly as @polity/api\'s parser (the UI\'s): "50%" is 1/2 in both; what one refuses the other refuses', () => {
+    const inputs = ['50%', '1/2', '2/4', '66.5%', '66,5%', '0%', '100%', '3/1000000', '50', '1/0', '3/2', '101%', '1/2000000', '50.123%', 'half', '']
+    for (const x of inputs) {
+      const ui = uiFraction(x)
+      if (ui === null) expect(() => parseFraction(x, '--quorum'), x).toThrow(/must be a fraction between 0 and 1, written like 1\/2 or 50%/)
+      else expect(parseFraction(x, '--quorum'), x).toEqual(ui)
+    }
+    expect(parseFraction('50%', '--quorum')).toEqual([1, 2])
   })
 })

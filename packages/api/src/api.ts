@@ -16,6 +16,8 @@ export type { Ballot, CommunityId, CommunityState, Decision, LineageProblem, Dec
 export type RulesInput = Partial<Omit<Rules, 'decisions'>> & {
   readonly decisions?: { readonly [K in DecisionClass]?: Partial<Decision> }
 }
+import type { ChangedPart, CharterView, HomeView, ProposalDetail, ProposalsInput, ProposalsPage, RosterInput, RosterPage, VotesInput } from './views'
+import type { Page, VoteRow } from '@polity/protocol'
 export type {
   MemberView, FormerMemberView, ProposalView, ActionView, Outcome,
 } from '@polity/protocol'
@@ -181,7 +183,14 @@ export interface ForkInput {
 
 export interface DiffHunk {
   readonly kind: 'same' | 'add' | 'del'
+  /** Whole lines, each ending in a newline except perhaps a text's last. */
   readonly text: string
+}
+
+/** DIFF-1: a line diff, or `tooLarge` (no hunks) when the texts differ too much to diff within the cap. */
+export interface TextDiff {
+  readonly hunks: DiffHunk[]
+  readonly tooLarge: boolean
 }
 
 export interface DraftState {
@@ -285,7 +294,14 @@ export interface EnvelopeBatch {
 export type PolityEvent =
   | { readonly type: 'identity'; readonly status: IdentityStatus }
   | { readonly type: 'communities' }
-  | { readonly type: 'community'; readonly community: CommunityId; readonly ops: number }
+  /**
+   * New ops applied (BRIDGE-8): `parts` names what they changed; `proposals`
+   * the proposals whose rows changed, or null when too many to list (refetch any).
+   */
+  | {
+    readonly type: 'community'; readonly community: CommunityId; readonly ops: number
+    readonly parts: readonly ChangedPart[]; readonly proposals: readonly OpId[] | null
+  }
   /** A charter draft edit from another device; `member` is who signed it (null if the device is no longer on the roster). */
   | { readonly type: 'draft'; readonly community: CommunityId; readonly update: Uint8Array; readonly member: MemberId | null }
   | { readonly type: 'sync'; readonly community: CommunityId; readonly status: SyncStatus }
@@ -308,7 +324,20 @@ export interface PolityApi {
 
   listCommunities(): Promise<CommunitySummary[]>
   createCommunity(input: CreateCommunityInput): Promise<CommunityId>
+  /** The whole folded state: for scripts and small communities. Screens fetch the paged views below. */
   getCommunity(input: { community: CommunityId }): Promise<CommunityView>
+  /** VIEW-4: what the home screen shows. */
+  homeView(input: { community: CommunityId }): Promise<HomeView>
+  /** VIEW-1: a page of proposals with their tallies and what this member may do with each. */
+  proposalsView(input: ProposalsInput): Promise<ProposalsPage>
+  /** VIEW-3: one proposal (without its votes) and its row. */
+  proposalView(input: { community: CommunityId; proposal: OpId }): Promise<ProposalDetail>
+  /** VIEW-3: a page of one proposal's live votes, by member id. */
+  votesView(input: VotesInput): Promise<Page<VoteRow>>
+  /** VIEW-2: a page of the roster, searchable by name or did. */
+  rosterView(input: RosterInput): Promise<RosterPage>
+  /** VIEW-5: the charter's draft and versions, the rules, the lineage. */
+  charterView(input: { community: CommunityId }): Promise<CharterView>
   createInvite(input: { community: CommunityId } & InviteInput): Promise<Invite>
   acceptInvite(input: { link: string; name?: string }): Promise<AcceptedInvite>
   /** The community's invites, newest first (NET-G5). */
@@ -332,7 +361,10 @@ export interface PolityApi {
   flushDraft(input: { community: CommunityId }): Promise<void>
   /** Make the draft read `text`, as one edit by this device around the common prefix and suffix (for callers without a Y.Doc, like the CLI); signed at once. */
   setDraftText(input: { community: CommunityId; text: string }): Promise<void>
-  charterDiff(input: { community: CommunityId; from: number; to: number }): Promise<DiffHunk[]>
+  /** DIFF-1: what changed between two ratified versions. */
+  charterDiff(input: { community: CommunityId; from: number; to: number }): Promise<TextDiff>
+  /** DIFF-1: the same bounded line diff of two texts of at most a charter's size each (a draft, an amendment). */
+  diffTexts(input: { a: string; b: string }): Promise<TextDiff>
 
   createProposal(input: { community: CommunityId } & ProposalInput): Promise<OpId>
   vote(input: { community: CommunityId; proposal: OpId; ballot: Ballot }): Promise<void>
@@ -360,9 +392,9 @@ export type ApiMethod = keyof PolityApi
 /** The method names, for hosts that expose one function per call (preload, bridge, CLI). */
 export const API_METHODS = [
   'identityStatus', 'createIdentity', 'restoreIdentity', 'unlock', 'lock', 'changePassphrase',
-  'listCommunities', 'createCommunity', 'getCommunity', 'createInvite', 'acceptInvite', 'listInvites', 'revokeInvite', 'forkCommunity',
+  'listCommunities', 'createCommunity', 'getCommunity', 'homeView', 'proposalsView', 'proposalView', 'votesView', 'rosterView', 'charterView', 'createInvite', 'acceptInvite', 'listInvites', 'revokeInvite', 'forkCommunity',
   'setProfile', 'leaveCommunity', 'removeMember', 'changeRole', 'epochInfo', 'rekey',
-  'getDraft', 'editDraft', 'flushDraft', 'setDraftText', 'charterDiff',
+  'getDraft', 'editDraft', 'flushDraft', 'setDraftText', 'charterDiff', 'diffTexts',
   'createProposal', 'vote', 'comment', 'closeProposal', 'withdrawProposal',
   'exportBundle', 'importBundle', 'exportDossier', 'verifyDossier',
   'syncStatus', 'webrtcRoom', 'envelopesSince', 'importEnvelopes',

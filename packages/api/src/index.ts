@@ -1,13 +1,23 @@
 /**
  * @polity/api — the app API's types, the one way its hosts serve it and its
  * clients call it (serve, createClient: BRIDGE-6), and the wire encoding.
- * No runtime dependencies beyond type imports, so the UI bundle stays small.
+ * Its only runtime imports are the protocol's small pure helpers (shared.ts),
+ * so the UI bundle stays small.
  */
 export { API_METHODS } from './api'
+export {
+  DEFAULT_RULES, DECISION_CLASSES, ROLES, roleRank, decisionClassOf, touchesEntrenched, atLeast,
+  parseFraction, formatFraction, percentOf, quorumNeeded, yesNeeded, MAX_DENOMINATOR, type FractionPair,
+} from './shared'
+export { PAGE_SIZE, MAX_PAGE, CHANGED_PARTS } from './views'
+export type {
+  Activity, ChangedPart, CharterView, HomeSummary, HomeView, Page, PageInput, ProposalDetail, ProposalFilter, ProposalRow, ProposalsInput, ProposalsPage,
+  RosterInput, RosterPage, RosterRow, VoteRow, VotesInput,
+} from './views'
 export type {
   PolityApi, PolityClient, PolityEvent, ApiMethod, IdentityStatus, CreatedIdentity, CommunitySummary,
   CreateCommunityInput, InviteInput, Invite, InviteSummary, AcceptedInvite, ProposalInput, ProposalActionInput, ForkInput,
-  DiffHunk, DraftState, ImportResult, DossierReport, PeerStatus, SyncStatus, EpochInfo, WebrtcRoom, EnvelopeBatch,
+  DiffHunk, TextDiff, DraftState, ImportResult, DossierReport, PeerStatus, SyncStatus, EpochInfo, WebrtcRoom, EnvelopeBatch,
   ForkLineage, CommunityView, LineageProblem,
   Ballot, CommunityId, CommunityState, Decision, DecisionClass, MemberId, Method, OpId, ProposalAction, Role, Rules, RulesInput,
   MemberView, FormerMemberView, ProposalView, ActionView, Outcome,

@@ -147,13 +147,14 @@ export function apiContract(label: string, setup: () => ContractSetup): void {
       expect([await s.host.client.getCommunity({ community: own }), await s.host.client.listCommunities()]).toEqual(before)
     })
 
-    it(`BRIDGE-6 (${label}): events reach a subscriber until it unsubscribes`, async () => {
+    it(`BRIDGE-6, BRIDGE-8 (${label}): events reach a subscriber until it unsubscribes, naming what changed`, async () => {
       const seen: PolityEvent[] = []
       const un = s.host.client.subscribe((e) => seen.push(e))
       const ops = (await s.host.client.listCommunities()).find((c) => c.id === own)?.opCount ?? 0
       await s.host.client.setProfile({ community: own, name: 'Ana D' })
       const event = await until('the community event', () => seen.find((e) => e.type === 'community' && e.community === own))
-      expect(event).toEqual({ type: 'community', community: own, ops: ops + 1 })
+      // BRIDGE-8: the event names what changed: a profile name shows on the roster and beside proposals.
+      expect(event).toEqual({ type: 'community', community: own, ops: ops + 1, parts: ['proposals', 'roster'], proposals: [] })
       un()
       const count = seen.length
       await s.host.client.setProfile({ community: own, name: 'Ana E' })

@@ -8,7 +8,7 @@
 import { randomBytes } from '@noble/hashes/utils.js'
 import * as Y from 'yjs'
 import { DRAFT_TEXT, MAX_PARTS_PER_EDIT, type CommunityId } from '@polity/protocol'
-import type { DiffHunk, DraftState } from '@polity/api'
+import type { DraftState, TextDiff } from '@polity/api'
 import type { NodeContext } from './context'
 import type { CommunityRuntime } from './runtimes'
 import { author } from './author'
@@ -133,12 +133,19 @@ function replaceText(text: Y.Text, next: string): void {
 const isHighSurrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdbff
 const isLowSurrogate = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff
 
-export async function charterDiff(ctx: NodeContext, input: { community: CommunityId; from: number; to: number }): Promise<DiffHunk[]> {
+export async function charterDiff(ctx: NodeContext, input: { community: CommunityId; from: number; to: number }): Promise<TextDiff> {
   const versions = (await ctx.runtimes.ready(input.community)).replica.roster().charterVersions
   const a = versionAt(versions, input.from)
   const b = versionAt(versions, input.to)
   if (!a || !b) throw new InvalidInputError(`There are ratified versions 0 to ${versions.length - 1}.`)
   return lineDiff(a.text, b.text)
+}
+
+/** DIFF-1 for texts the caller holds (a draft, an amendment): each at most a charter's size. */
+export async function diffTexts(_ctx: NodeContext, input: { a: string; b: string }): Promise<TextDiff> {
+  const a = checkText(input.a, 'The first text', LIMITS.charter)
+  const b = checkText(input.b, 'The second text', LIMITS.charter)
+  return lineDiff(a, b)
 }
 
 /** Merge consecutive draft updates into as few edits as fit CHARTER-Y7; an update that alone does not fit stays alone (and is refused). */

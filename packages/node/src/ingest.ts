@@ -22,6 +22,7 @@ import { recordOf, type OpRecord } from './storage'
 import { checkSignatures, type Incoming } from './verify'
 import { messageOf } from './input-checks'
 import { keepKeys } from './sealing'
+import { changesOf } from './changes'
 
 export type OpSource = 'own' | 'network' | 'bundle' | 'relay'
 /** What this device makes: one sealed op, or a re-key's parts (in order). */
@@ -175,7 +176,7 @@ export class Ingest {
         this.ctx.emit({ type: 'draft', community: rt.id, update: op.body.update, member: rt.replica.roster().memberOf(op.author) ?? null })
       }
     }
-    this.ctx.emit({ type: 'community', community: rt.id, ops: rt.replica.size })
+    this.ctx.emit({ type: 'community', community: rt.id, ops: rt.replica.size, ...changesOf(ops) })
     this.ctx.lineages.refresh(rt.id)
     // NET-G2: a removal, a leave or a revocation cuts the departed peer off before anything later is sent.
     this.ctx.network.rosterChanged(rt.id)

@@ -10,6 +10,7 @@
 import { ProtocolError, fromHex, isSealedEnvelope, toHex, type AnyOp, type CommunityId, type CommunityState, type SealedOp } from '@polity/protocol'
 import type { NodeContext } from './context'
 import type { CommunityRuntime } from './runtimes'
+import { CHANGED_PARTS } from '@polity/api'
 import { decodeCheckpointState, encodeCheckpointState, openCheckpoint, sealCheckpoint } from './checkpoint'
 import { META_PREFIX } from './community-meta'
 import { INGEST_CHUNK } from './ingest'
@@ -70,7 +71,11 @@ async function loadCommunity(ctx: NodeContext, rt: CommunityRuntime, id: Uint8Ar
     rt.loading = undefined
     rt.snapshot = undefined
     // FORK-5: the community is whole now: its own lineage and its forks' can be asked.
-    if (ctx.runtimes.get(rt.id) === rt) ctx.lineages.refresh(rt.id)
+    if (ctx.runtimes.get(rt.id) === rt) {
+      ctx.lineages.refresh(rt.id)
+      // BRIDGE-8: screens showing the checkpoint's pages (`loading`) fetch the whole replica's now.
+      ctx.emit({ type: 'community', community: rt.id, ops: rt.replica.size, parts: [...CHANGED_PARTS], proposals: null })
+    }
   })
   rt.loading.catch((e: unknown) => {
     rt.failure = `Loading failed: ${messageOf(e)}`

@@ -5,12 +5,27 @@
  * (SIG-5, tested in test/native-crypto.test.ts).
  */
 import * as nodeCrypto from 'node:crypto'
-import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto'
+import { createHash, createPrivateKey, createPublicKey, diffieHellman, sign, verify, type KeyObject } from 'node:crypto'
 import { hasStrictSignatureEncoding, isAcceptableKeyForVerifier, signedBytesOf, type CryptoSuite, type VerifyItem } from '@polity/protocol'
 import { POOL_MIN_BATCH, VerifyPool } from './verify-pool'
 
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex')
+const SPKI_X25519_PREFIX = Buffer.from('302a300506032b656e032100', 'hex')
+const PKCS8_X25519_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex')
+
+/**
+ * SEAL-6: X25519 on OpenSSL, several times the pure function's speed: a
+ * re-key of 10,000 members makes 10,000 agreements (`pnpm bench` compares).
+ * OpenSSL clamps the scalar as RFC 7748 says (the same result as the pure
+ * function, tested) and refuses a small-order point by throwing.
+ */
+export function nativeAgree(secretKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
+  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_X25519_PREFIX, secretKey]), format: 'der', type: 'pkcs8' })
+  const pub = createPublicKey({ key: Buffer.concat([SPKI_X25519_PREFIX, publicKey]), format: 'der', type: 'spki' })
+  const out = diffieHellman({ privateKey, publicKey: pub })
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength)
+}
 
 const oneShot = (nodeCrypto as { hash?: (alg: string, data: Uint8Array, enc: 'buffer') => Buffer }).hash
 const oneShotSha256 = oneShot ? (b: Uint8Array): Uint8Array => { const d = oneShot('sha256', b, 'buffer'); return new Uint8Array(d.buffer, d.byteOffset, d.byteLength) } : undefined
@@ -31,6 +46,7 @@ export function createNativeCrypto(maxCachedKeys = 1024): CryptoSuite {
   /** Keys that passed SIG-4's precheck here (the pool's workers hold their own KeyObjects). */
   const accepted = new Set<string>()
   const suite: CryptoSuite = {
+    agree: nativeAgree,
     sign(msg, secretKey) {
       const id = Buffer.from(secretKey.buffer, secretKey.byteOffset, secretKey.byteLength).toString('latin1')
       let key = signers.get(id)

@@ -11,8 +11,8 @@
  */
 import type { CommunityId, CryptoSuite, OpId, Replica } from '@polity/protocol'
 import type {
-  AcceptedInvite, Ballot, CommunitySummary, CommunityView, CreateCommunityInput, CreatedIdentity, DiffHunk, DossierReport, DraftState,
-  EnvelopeBatch, EpochInfo, ForkInput, IdentityStatus, ImportResult, Invite, InviteInput, InviteSummary, PolityClient, PolityEvent, ProposalInput, Role, SyncStatus, WebrtcRoom,
+  AcceptedInvite, Ballot, CommunitySummary, CommunityView, CreateCommunityInput, CreatedIdentity, TextDiff, DossierReport, DraftState,
+  CharterView, EnvelopeBatch, EpochInfo, ForkInput, HomeView, IdentityStatus, Page, ProposalDetail, ProposalsInput, ProposalsPage, RosterInput, RosterPage, VoteRow, VotesInput, ImportResult, Invite, InviteInput, InviteSummary, PolityClient, PolityEvent, ProposalInput, Role, SyncStatus, WebrtcRoom,
 } from '@polity/api'
 import type { PolityNetworkInit } from '@polity/net'
 import type { SessionStats } from '@polity/sync'
@@ -35,6 +35,7 @@ import * as files from './files'
 import * as relay from './relay'
 import * as views from './views'
 import * as epochs from './epoch-commands'
+import * as pages from './page-views'
 
 export type { PolityNodeOptions } from './context'
 
@@ -227,6 +228,30 @@ export class PolityNode implements PolityClient {
     return views.getCommunity(this.ctx, input)
   }
 
+  homeView(input: { community: CommunityId }): Promise<HomeView> {
+    return pages.homeView(this.ctx, input)
+  }
+
+  proposalsView(input: ProposalsInput): Promise<ProposalsPage> {
+    return pages.proposalsView(this.ctx, input)
+  }
+
+  proposalView(input: { community: CommunityId; proposal: OpId }): Promise<ProposalDetail> {
+    return pages.proposalView(this.ctx, input)
+  }
+
+  votesView(input: VotesInput): Promise<Page<VoteRow>> {
+    return pages.votesView(this.ctx, input)
+  }
+
+  rosterView(input: RosterInput): Promise<RosterPage> {
+    return pages.rosterView(this.ctx, input)
+  }
+
+  charterView(input: { community: CommunityId }): Promise<CharterView> {
+    return pages.charterView(this.ctx, input)
+  }
+
   createInvite(input: { community: CommunityId } & InviteInput): Promise<Invite> {
     return createInvite(this.ctx, input)
   }
@@ -291,8 +316,12 @@ export class PolityNode implements PolityClient {
     return draft.setDraftText(this.ctx, input)
   }
 
-  charterDiff(input: { community: CommunityId; from: number; to: number }): Promise<DiffHunk[]> {
+  charterDiff(input: { community: CommunityId; from: number; to: number }): Promise<TextDiff> {
     return draft.charterDiff(this.ctx, input)
+  }
+
+  diffTexts(input: { a: string; b: string }): Promise<TextDiff> {
+    return draft.diffTexts(this.ctx, input)
   }
 
   // ---- proposals (governance.ts) -------------------------------------------------

@@ -86,7 +86,7 @@ describe('INGEST-1: one ingest path for own, network, bundle and relay ops', () 
       expect(await ids(n, c)).toEqual(held)
       expect((await n.getCommunity({ community: c })).members.map((m) => m.name)).toEqual(['Valid'])
     }
-    for (const s of seen) expect(s).toContainEqual({ type: 'community', community: c, ops: 2 })
+    for (const s of seen) expect(s).toContainEqual({ type: 'community', community: c, ops: 2, parts: ['charter', 'draft', 'proposals', 'roster'], proposals: [] })
 
     // Own: the founder's identity on a node of its own (a new device, which links itself on the way in).
     const { node: own } = await freshNode('path-own')
@@ -103,7 +103,7 @@ describe('INGEST-1: one ingest path for own, network, bundle and relay ops', () 
     expect(ownSeen).toEqual([])
 
     await own.setProfile({ community: c, name: 'Own' })
-    expect(ownSeen).toContainEqual({ type: 'community', community: c, ops: 4 })
+    expect(ownSeen).toContainEqual({ type: 'community', community: c, ops: 4, parts: ['proposals', 'roster'], proposals: [] })
     // What the own path stored is what the other routes apply; all four end in the same state.
     const mine = decodeBundle(await own.exportBundle({ community: c }))
     expect((await viaBundle.importBundle({ bytes: encodeBundle(mine) })).applied).toBe(2)

@@ -36,6 +36,9 @@ export { decideOutcome, tallyYesNo, tallyApproval, tallyIrv, quorumMet, type Out
 export { entrenchedClauses, touchesEntrenched } from './replica/entrenched'
 export { decisionClassOf, requirementOf, checkRequested, effectiveValues, atLeast, stricter, type Requirement, type Fraction } from './replica/decisions'
 export { yesNoRank } from './replica/vote-order'
+export { Listing, type ProposalRow, type ProposalAbilities, type ProposalFilter, type Tally, type Page, type RosterRow, type MemberAbilities, type VoteRow, type HomeSummary, type RosterListing } from './replica/listing'
+export type { Activity } from './replica/activity'
+export { parseFraction, formatFraction, percentOf, quorumNeeded, yesNeeded, MAX_DENOMINATOR, type FractionPair } from './fraction'
 export { DRAFT_TEXT } from './replica/content'
 export { MAX_PARTS_PER_EDIT } from './replica/draft'
 export type { Bounded } from './encoding/schema'
@@ -43,7 +46,7 @@ export { encodeDossier, verifyDossier, censusOf, type Census, type DossierVerifi
 export { verifyForkLineage, checkForkLineage, type LineageProof, type LineageCheck, type LineageProblem, type ForkGenesis } from './lineage'
 export {
   randomEpochKey, epochCommitment, keyMatches, inviteKeysFromSecret, agreeKeyPairFromSecret, generateAgreeKeyPair, epochNameSecret, opKeyOf, boxNonce,
-  openBoxWithOpKey, type AgreeKeyPair,
+  openBoxWithOpKey, wrapEpochKey, unwrapEpochKey, type AgreeKeyPair, type Agree,
 } from './crypto/seal'
 export { memberAgreeKeyPair, certifyAgreeKey, verifyAgreeCert, agreeCertMessage, isUsableAgreeKey, GENESIS_CERT_COMMUNITY } from './crypto/agree'
 export {

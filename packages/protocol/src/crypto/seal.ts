@@ -102,11 +102,15 @@ function wrapKey(shared: Uint8Array, eph: Uint8Array, recipient: Uint8Array, com
   return hkdf(sha256, shared, concatBytes(eph, recipient), concatBytes(WRAP_INFO, commit), 32)
 }
 
+/** An X25519 implementation (the pure one by default; a node passes node:crypto's, SEAL-6). */
+export type Agree = (secretKey: Uint8Array, publicKey: Uint8Array) => Uint8Array
+const pureAgree: Agree = (secretKey, publicKey) => x25519.getSharedSecret(secretKey, publicKey)
+
 /** X25519 that refuses small-order inputs (an all-zero shared secret) instead of throwing. */
-function shared(secretKey: Uint8Array, publicKey: Uint8Array): Uint8Array | undefined {
+function shared(secretKey: Uint8Array, publicKey: Uint8Array, agree: Agree = pureAgree): Uint8Array | undefined {
   if (publicKey.length !== 32) return undefined
   try {
-    const s = x25519.getSharedSecret(secretKey, publicKey)
+    const s = agree(secretKey, publicKey)
     return s.every((b) => b === 0) ? undefined : s
   } catch {
     return undefined
@@ -125,11 +129,11 @@ export interface Wrapped<R> {
  * recipient in the op (a device key, an invite id); it is carried as is.
  * Throws RangeError for a recipient key that is not a usable X25519 key.
  */
-export function wrapEpochKey<R>(epochKey: Uint8Array, recipients: readonly { readonly id: R; readonly agree: Uint8Array }[], ephSecret: Uint8Array = randomBytes(32)): Wrapped<R> {
+export function wrapEpochKey<R>(epochKey: Uint8Array, recipients: readonly { readonly id: R; readonly agree: Uint8Array }[], ephSecret: Uint8Array = randomBytes(32), agree?: Agree): Wrapped<R> {
   const eph = x25519.getPublicKey(ephSecret)
   const commit = epochCommitment(epochKey)
   const wraps = recipients.map((r): readonly [R, Uint8Array] => {
-    const s = shared(ephSecret, r.agree)
+    const s = shared(ephSecret, r.agree, agree)
     if (!s) throw new RangeError('a recipient agree key is not a usable X25519 key')
     return [r.id, xchacha20poly1305(wrapKey(s, eph, r.agree, commit), ZERO_NONCE).encrypt(epochKey)]
   })
@@ -138,9 +142,9 @@ export function wrapEpochKey<R>(epochKey: Uint8Array, recipients: readonly { rea
 }
 
 /** SEAL-2/3: open a wrap addressed to `me`; the key is returned only if it matches `commit`. */
-export function unwrapEpochKey(eph: Uint8Array, commit: Uint8Array, wrap: Uint8Array, me: AgreeKeyPair): Uint8Array | undefined {
+export function unwrapEpochKey(eph: Uint8Array, commit: Uint8Array, wrap: Uint8Array, me: AgreeKeyPair, agree?: Agree): Uint8Array | undefined {
   if (wrap.length !== WRAP_BYTES || commit.length !== 32) return undefined
-  const s = shared(me.secretKey, eph)
+  const s = shared(me.secretKey, eph, agree)
   if (!s) return undefined
   let key: Uint8Array
   try {

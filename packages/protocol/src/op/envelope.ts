@@ -88,6 +88,12 @@ export interface CryptoSuite {
    * Contract: answer i is exactly `verify(items[i]...)` (SIG-5).
    */
   verifyMany?: (items: readonly VerifyItem[], signal?: AbortSignal) => Promise<boolean[]>
+  /**
+   * Optional faster X25519 (RFC 7748) for wrapping epoch keys (SEAL-2): must
+   * return exactly what the pure function returns, and throw (or return all
+   * zeros) where it finds a small-order point (SEAL-6).
+   */
+  agree?: (secretKey: Uint8Array, publicKey: Uint8Array) => Uint8Array
 }
 export const pureCrypto: CryptoSuite = { verify: verifyStrict, hash: sha256 }
 

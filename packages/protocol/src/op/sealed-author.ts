@@ -33,7 +33,7 @@ export interface SealedDraft<K extends SealedKind = SealedKind> {
 export function createSealedOp<K extends SealedKind>(draft: SealedDraft<K>, device: KeyPair, crypto: CryptoSuite = pureCrypto): SealedOp<K> {
   const rand = draft.entropy ?? randomBytes
   const deps = [...new Set([...draft.deps, ...referencedOps(draft.kind as never, draft.body)])].sort()
-  const clear = KEY_CARRYING.has(draft.kind) ? clearFor(draft.epoch.key, draft.wrapTo ?? [], rand(32), draft.part) : null
+  const clear = KEY_CARRYING.has(draft.kind) ? clearFor(draft.epoch.key, draft.wrapTo ?? [], rand(32), draft.part, crypto.agree) : null
   return encodeSealedOp(
     {
       community: draft.community,

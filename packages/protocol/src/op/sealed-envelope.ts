@@ -18,7 +18,7 @@ import { DecodeError } from '../errors'
 import { sign } from '../crypto/ed25519'
 import { sha256 } from '../crypto/hash'
 import type { KeyPair } from '../crypto/identity'
-import { BOX_NONCE_BYTES, BOX_OVERHEAD, openBox, sealBox, wrapEpochKey, epochCommitment } from '../crypto/seal'
+import { BOX_NONCE_BYTES, BOX_OVERHEAD, openBox, sealBox, wrapEpochKey, epochCommitment, type Agree } from '../crypto/seal'
 import { MAX_DEPS, MAX_ENVELOPE_BYTES, pureCrypto, signatureError, type CryptoSuite, type VerifyItem } from './envelope'
 import type { CommunityId, DeviceKey, OpId } from './ids'
 import { checkClearOf, checkSealedBody, isSealedKind, type Clear, type SealedBodyOf, type SealedKind, type Wrap } from './sealed-kinds'
@@ -260,7 +260,7 @@ function stripUndefined(v: unknown): unknown {
 export type Entropy = (n: number) => Uint8Array
 
 /** EPOCH-6/SEAL-2: the clear part wrapping `epochKey` to `recipients` (agree keys), sorted by tag, one wrap per tag. */
-export function clearFor(epochKey: Uint8Array, recipients: readonly Uint8Array[], ephSecret: Uint8Array, part?: { part: number; parts: number }): Clear {
+export function clearFor(epochKey: Uint8Array, recipients: readonly Uint8Array[], ephSecret: Uint8Array, part?: { part: number; parts: number }, agree?: Agree): Clear {
   const commit = epochCommitment(epochKey)
   const byTag = new Map<string, { id: Uint8Array; agree: Uint8Array }>()
   for (const a of recipients) {
@@ -268,7 +268,7 @@ export function clearFor(epochKey: Uint8Array, recipients: readonly Uint8Array[]
     byTag.set(toHex(to), { id: to, agree: a })
   }
   const sorted = [...byTag.values()].sort((a, b) => compareBytes(a.id, b.id))
-  const w = wrapEpochKey(epochKey, sorted, ephSecret)
+  const w = wrapEpochKey(epochKey, sorted, ephSecret, agree)
   const wraps: Wrap[] = w.wraps.map(([to, wrap]) => ({ to, wrap }))
   return part ? { eph: w.eph, commit: w.commit, wraps, part: part.part, parts: part.parts } : { eph: w.eph, commit: w.commit, wraps }
 }

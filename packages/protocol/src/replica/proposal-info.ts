@@ -22,6 +22,8 @@ export interface Required {
 
 export class ProposalInfo {
   private readonly eligible = new Map<OpId, number>()
+  /** Per proposal: member → in the roster at the proposal's causal past (VOTE-2). */
+  private readonly voters = new Map<OpId, Map<MemberId, boolean>>()
   /** Per open proposal: member → admitted concurrently with it (true) or not (false). */
   private readonly stale = new Map<OpId, Map<MemberId, boolean>>()
   /** Per close that did not see every head: vote entry index → in the close's past. */
@@ -34,6 +36,18 @@ export class ProposalInfo {
     let n = this.eligible.get(p.op.id)
     if (n === undefined) this.eligible.set(p.op.id, (n = this.view.rosterBefore(p).members.size))
     return n
+  }
+
+  /** VOTE-2: was `m` in the roster at the proposal's causal past (so may vote on it)? Cached: a fact of the DAG. */
+  mayVote(p: DagEntry, m: MemberId): boolean {
+    let known = this.voters.get(p.op.id)
+    if (!known) this.voters.set(p.op.id, (known = new Map()))
+    let yes = known.get(m)
+    if (yes === undefined) {
+      if (known.size >= 4096) known.clear()
+      known.set(m, (yes = this.view.rosterBefore(p).members.has(m)))
+    }
+    return yes
   }
 
   /** GOV-6 for an open proposal: the stricter of its own values and the floor of the rules in force now. */

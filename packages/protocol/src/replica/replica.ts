@@ -26,6 +26,7 @@ import { ContentFold } from './content'
 import { Governance } from './governance'
 import type { Outcome } from './outcome'
 import { snapshotOf, type CommunityState } from './snapshot'
+import { Listing } from './listing'
 import type { CausalView, ReplicaView } from './view'
 import { DEFAULT_LIMITS, type AppliedOp, type ReceiveResult, type ReplicaLimits, type ReplicaOptions } from './options'
 import { KeyRing } from '../op/keyring'
@@ -68,6 +69,7 @@ export class Replica implements CausalView {
   readonly keyRing: KeyRing
   private epochs: Epochs | undefined
   private readonly intake: SealedIntake
+  private listed: Listing | undefined
 
   constructor(options: ReplicaOptions = {}) {
     this.community = options.community
@@ -192,6 +194,11 @@ export class Replica implements CausalView {
 
   state(): CommunityState {
     return snapshotOf(this.view, this.governance, this.contentFold(), { heads: this.heads(), opCount: this.size, forkProofs: this.forkProofs })
+  }
+
+  /** Pages of what screens show (VIEW-1..3), computed from the fold without building the whole state. */
+  listing(): Listing {
+    return (this.listed ??= new Listing(this.view, this.governance, () => this.contentFold(), (n) => this.dag.entries.slice(-n)))
   }
 
   /**

@@ -114,7 +114,7 @@ export interface HeldSummary {
   readonly forkProofs: readonly ForkProof[]
 }
 
-type Outcomes = Pick<Governance, 'outcomeOf' | 'info'>
+export type Outcomes = Pick<Governance, 'outcomeOf' | 'info'>
 
 /**
  * did:key strings by member id, memoized: a snapshot lists every member and
@@ -122,7 +122,7 @@ type Outcomes = Pick<Governance, 'outcomeOf' | 'info'>
  * with 2,000 contested joins. Bounded; a pure function's cache.
  */
 const dids = new Map<MemberId, string>()
-function didOf(m: MemberId): string {
+export function didOf(m: MemberId): string {
   let d = dids.get(m)
   if (d === undefined) {
     if (dids.size >= 100_000) dids.clear()
@@ -209,7 +209,7 @@ function actionView(a: ProposalAction): ActionView {
   }
 }
 
-function proposalView(
+export function proposalView(
   view: ReplicaView,
   governance: Outcomes,
   entry: DagEntry,

@@ -17,11 +17,11 @@ import * as Y from 'yjs'
 import { EditorView, drawSelection, highlightActiveLine, keymap, type Command } from '@codemirror/view'
 import { EditorState, Prec } from '@codemirror/state'
 import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next'
-import type { CommunityId, CommunityState, DiffHunk } from '@polity/api'
+import { touchesEntrenched, type CharterView, type CommunityId, type TextDiff } from '@polity/api'
 import { messageOf, useApi } from '../api-context'
 import { ErrorText, Field } from './widgets'
-import { DiffView, lineDiff, nameOf, useMe, VersionSelect, When } from './common'
-import { floorOf, MethodFields, methodDraftOf, methodOf, touchesEntrenched, type MethodDraft } from './rules-form'
+import { DiffView, useMemberName, useMemberNames, useView, useMe, useTextDiff, VersionSelect, When } from './common'
+import { floorOf, MethodFields, methodDraftOf, methodOf, type MethodDraft } from './rules-form'
 
 /** Enter inserts a line break (the editor has no command package; typing, deletion and arrows are the browser's). */
 const newline: Command = (view) => {
@@ -44,7 +44,7 @@ function clientsOf(update: Uint8Array): number[] {
   }
 }
 
-function DraftEditor({ id, state, onText }: { id: CommunityId; state: CommunityState; onText: (text: string) => void }): React.JSX.Element {
+function DraftEditor({ id, onText }: { id: CommunityId; onText: (text: string) => void }): React.JSX.Element {
   const api = useApi()
   const { t } = useTranslation()
   const me = useMe()
@@ -118,8 +118,9 @@ function DraftEditor({ id, state, onText }: { id: CommunityId; state: CommunityS
       d.destroy()
     }
   }, [api, id, onText])
-  const myName = me ? nameOf(state, me) : ''
+  const myName = useMemberName(id, me) ?? ''
   const recent = [...seen.entries()].filter(([key, s]) => key !== me && Date.now() - s.time < 120_000).sort((a, b) => b[1].time - a[1].time)
+  const names = useMemberNames(id, recent.map(([, s]) => s.member).filter((m): m is string => m !== null))
   return (
     <div>
       <h3 id={labelId}>{t('charter.draft')}</h3>
@@ -129,7 +130,7 @@ function DraftEditor({ id, state, onText }: { id: CommunityId; state: CommunityS
           ? <span className="muted">{t('charter.noOthers')}</span>
           : recent.map(([key, s], i) => (
             <span key={key} className="chip" data-testid="presence-remote" style={{ background: colourOf(s.client) }}>
-              {s.member === null ? t('charter.otherDevice', { n: i + 1 }) : t('charter.otherEditing', { name: nameOf(state, s.member) })} · <When time={s.time} />
+              {s.member === null ? t('charter.otherDevice', { n: i + 1 }) : t('charter.otherEditing', { name: names.get(s.member) ?? `${s.member.slice(0, 8)}…` })} · <When time={s.time} />
             </span>
           ))}
       </div>
@@ -141,14 +142,14 @@ function DraftEditor({ id, state, onText }: { id: CommunityId; state: CommunityS
   )
 }
 
-function Versions({ id, state }: { id: CommunityId; state: CommunityState }): React.JSX.Element {
+function Versions({ id, state }: { id: CommunityId; state: CharterView }): React.JSX.Element {
   const api = useApi()
   const { t, i18n } = useTranslation()
   const versions = state.charter.versions
   const last = versions.length - 1
   const [from, setFrom] = useState(Math.max(0, last - 1))
   const [to, setTo] = useState(last)
-  const [diff, setDiff] = useState<DiffHunk[] | null>(null)
+  const [diff, setDiff] = useState<TextDiff | null>(null)
   const [error, setError] = useState<string | null>(null)
   useEffect(() => {
     setFrom(Math.max(0, last - 1))
@@ -164,9 +165,6 @@ function Versions({ id, state }: { id: CommunityId; state: CommunityState }): Re
       live = false
     }
   }, [api, id, from, to, last])
-  const titleOf = (proposal: string | null): string => state.proposals.find((p) => p.id === proposal)?.title ?? ''
-  // The API's hunks may span several lines; split them so each line is marked.
-  const lines = (diff ?? []).flatMap((h) => h.text.replace(/\n$/, '').split('\n').map((text) => ({ kind: h.kind, text })))
   return (
     <div>
       <h2>{t('charter.versions')}</h2>
@@ -174,7 +172,7 @@ function Versions({ id, state }: { id: CommunityId; state: CommunityState }): Re
         {versions.map((v) => (
           <li key={v.version} data-testid="charter-version">
             <details>
-              <summary>{t('charter.version', { n: v.version })} · {new Date(v.time).toLocaleString(i18n.language)}{v.proposal ? ` · ${t('charter.byProposal', { title: titleOf(v.proposal) })}` : ` · ${t('charter.founding')}`}</summary>
+              <summary>{t('charter.version', { n: v.version })} · {new Date(v.time).toLocaleString(i18n.language)}{v.proposal ? ` · ${t('charter.byProposal', { title: v.title ?? '' })}` : ` · ${t('charter.founding')}`}</summary>
               <pre>{v.text}</pre>
             </details>
           </li>
@@ -187,7 +185,7 @@ function Versions({ id, state }: { id: CommunityId; state: CommunityState }): Re
             <VersionSelect id="diff-from" label={t('charter.from')} versions={versions} value={from} onChange={setFrom} />
             <VersionSelect id="diff-to" label={t('charter.to')} versions={versions} value={to} onChange={setTo} />
           </div>
-          {diff === null ? <p>{t('common.loading')}</p> : <DiffView lines={lines} testid="charter-diff" />}
+          <DiffView diff={diff} testid="charter-diff" />
         </div>
       )}
       <ErrorText error={error} />
@@ -195,7 +193,7 @@ function Versions({ id, state }: { id: CommunityId; state: CommunityState }): Re
   )
 }
 
-function ProposeAmendment({ id, state, draft, onDone }: { id: CommunityId; state: CommunityState; draft: string; onDone: () => void }): React.JSX.Element {
+function ProposeAmendment({ id, state, draft, onDone }: { id: CommunityId; state: CharterView; draft: string; onDone: () => void }): React.JSX.Element {
   const api = useApi()
   const { t } = useTranslation()
   const next = state.charter.versions.length
@@ -249,7 +247,16 @@ function ProposeAmendment({ id, state, draft, onDone }: { id: CommunityId; state
   )
 }
 
-export function Charter({ id, state, onChange }: { id: CommunityId; state: CommunityState; onChange: () => void }): React.JSX.Element {
+export function Charter({ id }: { id: CommunityId }): React.JSX.Element {
+  const api = useApi()
+  const { t } = useTranslation()
+  // VIEW-5, BRIDGE-8: refetched when versions change, never the whole community (the draft itself arrives as Yjs updates).
+  const { value: state, error, refetch } = useView(id, ['charter'], () => api.charterView({ community: id }), [id])
+  if (!state) return error ? <ErrorText error={error} /> : <p>{t('common.loading')}</p>
+  return <CharterOf id={id} state={state} onChange={refetch} />
+}
+
+function CharterOf({ id, state, onChange }: { id: CommunityId; state: CharterView; onChange: () => void }): React.JSX.Element {
   const api = useApi()
   const { t } = useTranslation()
   const [draft, setDraft] = useState(state.charter.draft)
@@ -257,7 +264,7 @@ export function Charter({ id, state, onChange }: { id: CommunityId; state: Commu
   const current = state.charter.versions[state.charter.versions.length - 1]?.text ?? ''
   return (
     <div>
-      <DraftEditor id={id} state={state} onText={setDraft} />
+      <DraftEditor id={id} onText={setDraft} />
       <div className="row">
         <button type="button" className="secondary" data-testid="save-draft" onClick={() => void api.flushDraft({ community: id }).then(onChange, (e: unknown) => setError(messageOf(e)))}>{t('charter.saveDraft')}</button>
       </div>
@@ -273,11 +280,6 @@ export function Charter({ id, state, onChange }: { id: CommunityId; state: Commu
 }
 
 function DiffViewOf({ a, b }: { a: string; b: string }): React.JSX.Element {
-  const [lines, setLines] = useState(() => lineDiff(a, b))
-  useEffect(() => {
-    // Recompute after typing pauses, not on every keystroke.
-    const timer = setTimeout(() => setLines(lineDiff(a, b)), 300)
-    return () => clearTimeout(timer)
-  }, [a, b])
-  return <DiffView lines={lines} testid="draft-diff" />
+  // Asked of the node after typing pauses, not on every keystroke (DIFF-1).
+  return <DiffView diff={useTextDiff(a, b, 300)} testid="draft-diff" />
 }

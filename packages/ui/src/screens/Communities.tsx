@@ -1,10 +1,10 @@
 /** The list of communities; found one (name, purpose, starting charter, rules); join with an invite link or its QR code. */
 import { useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { CommunityId, CommunitySummary } from '@polity/api'
+import { DEFAULT_RULES, type CommunityId, type CommunitySummary } from '@polity/api'
 import { messageOf, useApi } from '../api-context'
 import { ErrorText, Field } from './widgets'
-import { rulesDraftOf, RulesFields, rulesOf, UI_DEFAULT_RULES, type RulesDraft } from './rules-form'
+import { rulesDraftOf, RulesFields, rulesOf, type RulesDraft } from './rules-form'
 import { LineageNote, parentLabel } from './lineage'
 
 /** The invite link inside whatever was pasted or scanned (a QR payload is the link itself, perhaps with spaces around it). */
@@ -27,7 +27,7 @@ export function Communities({ onOpen, joinLink = null, onJoinLinkShown }: { onOp
   const [name, setName] = useState('')
   const [purpose, setPurpose] = useState('')
   const [charter, setCharter] = useState(() => t('create.charterTemplate'))
-  const [rules, setRules] = useState<RulesDraft>(() => rulesDraftOf(UI_DEFAULT_RULES))
+  const [rules, setRules] = useState<RulesDraft>(() => rulesDraftOf(DEFAULT_RULES))
   const [myName, setMyName] = useState('')
   const [link, setLink] = useState('')
   const [note, setNote] = useState<string | null>(null)

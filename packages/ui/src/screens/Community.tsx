@@ -1,8 +1,9 @@
 /** One community: home, roster, proposals, charter, network and settings. */
 import { useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { CommunityId, CommunityView, SyncStatus } from '@polity/api'
-import { messageOf, useApi } from '../api-context'
+import type { CommunityId, SyncStatus } from '@polity/api'
+import { useApi } from '../api-context'
+import { useView } from './common'
 import { ErrorText } from './widgets'
 import { useRelayStatus } from '../relays'
 import { Proposals } from './Proposals'
@@ -20,43 +21,43 @@ export function CommunityScreen({ id, onBack, onLock, onOpen }: { id: CommunityI
   const api = useApi()
   const { t } = useTranslation()
   const [tab, setTab] = useState<Tab>('home')
-  const [state, setState] = useState<CommunityView | null>(null)
   const [sync, setSync] = useState<SyncStatus | null>(null)
-  const [error, setError] = useState<string | null>(null)
   const relay = useRelayStatus(id)
-  const refresh = useCallback(() => {
-    api.getCommunity({ community: id }).then(setState, (e: unknown) => setError(messageOf(e)))
+  // VIEW-4, BRIDGE-8: the header and home read the home view, refetched when an event names a part it shows; no polling.
+  const { value: home, error } = useView(id, ['roster', 'proposals', 'charter'], () => api.homeView({ community: id }), [id])
+  const refreshSync = useCallback(() => {
     api.syncStatus({ community: id }).then(setSync, () => undefined)
   }, [api, id])
   useEffect(() => {
-    refresh()
-    const timer = setInterval(refresh, 3000)
+    refreshSync()
+    // No event says a peer went away: only the small sync status is asked again, every 10 s.
+    const timer = setInterval(refreshSync, 10_000)
     const un = api.subscribe((e) => {
-      if ((e.type === 'community' && e.community === id) || e.type === 'communities') refresh()
-      // BRIDGE-7: a completed sync session brings the status with it; the timer catches what no session reports (going offline).
-      else if (e.type === 'sync' && e.community === id) setSync(e.status)
+      // BRIDGE-7: a completed sync session brings the status with it.
+      if (e.type === 'sync' && e.community === id) setSync(e.status)
     })
     return () => {
       clearInterval(timer)
       un()
     }
-  }, [api, id, refresh])
+  }, [api, id, refreshSync])
   return (
     <section className="card">
       <button type="button" className="link" data-testid="back" onClick={onBack}>← {t('nav.communities')}</button>
-      <h1 data-testid="community-title">{state?.name ?? t('common.loading')}</h1>
-      {state?.lineage && <p className={state.lineage.status === 'false' ? 'banner' : 'muted'}><LineageNote lineage={state.lineage} name={parentLabel(state.lineage)} /></p>}
-      <nav className="tabs" aria-label={state?.name ?? ''}>
+      <h1 data-testid="community-title">{home?.name ?? t('common.loading')}</h1>
+      {home?.lineage && <p className={home.lineage.status === 'false' ? 'banner' : 'muted'}><LineageNote lineage={home.lineage} name={parentLabel(home.lineage)} /></p>}
+      {home?.loading && <p role="status" className="muted" data-testid="reloading">{t('community.reloading')}</p>}
+      <nav className="tabs" aria-label={home?.name ?? ''}>
         {TABS.map((x) => (
           <button key={x} type="button" aria-current={tab === x ? 'page' : undefined} data-testid={`tab-${x}`} onClick={() => setTab(x)}>{t(`nav.${x}`)}</button>
         ))}
       </nav>
       <ErrorText error={error} />
-      {state && tab === 'home' && <Home state={state} sync={sync} />}
-      {state && tab === 'roster' && <Roster id={id} state={state} />}
-      {state && tab === 'proposals' && <Proposals id={id} state={state} onChange={refresh} />}
-      {state && tab === 'charter' && <Charter id={id} state={state} onChange={refresh} />}
-      {state && tab === 'fork' && <Fork id={id} state={state} onOpen={onOpen} />}
+      {home && tab === 'home' && <Home home={home} sync={sync} />}
+      {home && tab === 'roster' && <Roster id={id} />}
+      {home && tab === 'proposals' && <Proposals id={id} />}
+      {home && tab === 'charter' && <Charter id={id} />}
+      {home && tab === 'fork' && <Fork id={id} onOpen={onOpen} />}
       {tab === 'network' && sync && (
         <div>
           <p role="status" className={sync.online ? '' : 'banner'}>{sync.online ? t('sync.online', { peers: sync.peers.length }) : t('sync.offline')}</p>

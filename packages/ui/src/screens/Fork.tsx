@@ -7,10 +7,10 @@
  */
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { CommunityId, CommunitySummary, CommunityView, ForkLineage } from '@polity/api'
+import type { CharterView, CommunityId, CommunitySummary, ForkLineage } from '@polity/api'
 import { messageOf, useApi } from '../api-context'
 import { ErrorText, Field } from './widgets'
-import { VersionSelect } from './common'
+import { useView, VersionSelect } from './common'
 import { LineageNote, parentLabel } from './lineage'
 
 interface Step {
@@ -23,7 +23,7 @@ interface Step {
 }
 
 /** Walk the verified parent chain as far as this device holds the communities (at most 32 steps). */
-function useLineage(state: CommunityView): { ancestors: Step[]; forks: CommunitySummary[]; complete: boolean } {
+function useLineage(state: CharterView): { ancestors: Step[]; forks: CommunitySummary[]; complete: boolean } {
   const api = useApi()
   const [ancestors, setAncestors] = useState<Step[]>([])
   const [forks, setForks] = useState<CommunitySummary[]>([])
@@ -38,7 +38,7 @@ function useLineage(state: CommunityView): { ancestors: Step[]; forks: Community
       for (let i = 0; parent && i < 32; i++) {
         const at = parent.community
         const held = list.find((c) => c.id === at && !c.pendingJoin)
-        const s = held ? await api.getCommunity({ community: at }).catch(() => null) : null
+        const s = held ? await api.charterView({ community: at }).catch(() => null) : null
         const claim = s?.lineage && s.lineage.status !== 'verified' ? s.lineage : null
         chain.push({ id: at, name: held?.name ?? null, version: s?.parent?.version ?? null, claim })
         if (!s) {
@@ -61,7 +61,16 @@ function useLineage(state: CommunityView): { ancestors: Step[]; forks: Community
   return { ancestors, forks, complete }
 }
 
-export function Fork({ id, state, onOpen }: { id: CommunityId; state: CommunityView; onOpen: (id: CommunityId) => void }): React.JSX.Element {
+export function Fork({ id, onOpen }: { id: CommunityId; onOpen: (id: CommunityId) => void }): React.JSX.Element {
+  const api = useApi()
+  const { t } = useTranslation()
+  // VIEW-5: the versions, name, purpose and lineage; refetched when versions change or a lineage settles.
+  const { value: state, error } = useView(id, ['charter'], () => api.charterView({ community: id }), [id])
+  if (!state) return error ? <ErrorText error={error} /> : <p>{t('common.loading')}</p>
+  return <ForkOf id={id} state={state} onOpen={onOpen} />
+}
+
+function ForkOf({ id, state, onOpen }: { id: CommunityId; state: CharterView; onOpen: (id: CommunityId) => void }): React.JSX.Element {
   const api = useApi()
   const { t } = useTranslation()
   const versions = state.charter.versions

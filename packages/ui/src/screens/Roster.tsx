@@ -1,17 +1,19 @@
 /**
- * The roster: members with roles and join dates; an invite link with its QR
+ * The roster (VIEW-2): a page of members with roles and join dates, searchable
+ * by name or did, with what the local member may do to each as the node
+ * answers it (ROSTER-8/9); an invite link with its QR
  * code; propose a removal or role change (or make it directly where the rules
  * allow the local member to); contested invites with their contenders and a
  * way to invite one of them again with a bound link (ROSTER-13, ROSTER-3);
  * live invites with a Revoke button (NET-G5, Invites.tsx).
  */
-import { useEffect, useState } from 'react'
+import { useEffect, useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import QRCode from 'qrcode'
-import type { CommunityId, CommunityState, MemberView, Role } from '@polity/api'
+import { ROLES, type CommunityId, type Role, type RosterPage, type RosterRow } from '@polity/api'
 import { messageOf, useApi } from '../api-context'
 import { ErrorText } from './widgets'
-import { roleRank, ROLES, useMe } from './common'
+import { Pager, useView } from './common'
 import { Invites } from './Invites'
 
 function InviteQr({ link }: { link: string }): React.JSX.Element {
@@ -29,15 +31,14 @@ function InviteQr({ link }: { link: string }): React.JSX.Element {
   return src ? <img className="qr" data-testid="invite-qr" src={src} width={256} height={256} alt={t('roster.qrAlt')} /> : <p>{t('common.loading')}</p>
 }
 
-function MemberActions({ id, state, m, me, onNote }: { id: CommunityId; state: CommunityState; m: MemberView; me: string; onNote: (n: string | null, e: string | null) => void }): React.JSX.Element {
+function MemberActions({ id, page, m, onNote }: { id: CommunityId; page: RosterPage; m: RosterRow; onNote: (n: string | null, e: string | null) => void }): React.JSX.Element {
   const api = useApi()
   const { t } = useTranslation()
   const [role, setRole] = useState<Role>(m.role === 'member' ? 'steward' : 'member')
   const [confirm, setConfirm] = useState(false)
-  const myRole = state.members.find((x) => x.id === me)?.role ?? null
   const name = m.name ?? m.id.slice(0, 8)
   // GOV-1: the roster class's own floor (the node gives it the class's voting period).
-  const method = { type: 'yesno' as const, quorum: state.rules.decisions.roster.quorum, threshold: state.rules.decisions.roster.threshold }
+  const method = { type: 'yesno' as const, quorum: page.rules.decisions.roster.quorum, threshold: page.rules.decisions.roster.threshold }
   const run = async (f: () => Promise<unknown>, note: string): Promise<void> => {
     onNote(null, null)
     try {
@@ -47,10 +48,10 @@ function MemberActions({ id, state, m, me, onNote }: { id: CommunityId; state: C
       onNote(null, messageOf(e))
     }
   }
-  // ROSTER-8/9: direct changes need the rules' role; stewards and founders are removed only by a founder.
-  const canRemove = roleRank(myRole) >= roleRank(state.rules.remove) && (m.role === 'member' || myRole === 'founder')
-  const canRole = roleRank(myRole) >= roleRank(state.rules.roles) && roleRank(role) <= roleRank(myRole) && (m.role !== 'founder' || myRole === 'founder')
-  const canPropose = roleRank(myRole) >= roleRank(state.rules.propose)
+  // ROSTER-8/9 and PROP-1 as the node answers them for this row (VIEW-2).
+  const canRemove = m.canRemove
+  const canRole = m.roles.includes(role)
+  const canPropose = page.me.canPropose
   return (
     <div className="row member-actions">
       {canPropose && (
@@ -83,9 +84,9 @@ function MemberActions({ id, state, m, me, onNote }: { id: CommunityId; state: C
  * ROSTER-13: invites whose joins were contested (more concurrent joins than uses), with each
  * contender's key, so the inviter can invite the right person again with a link bound to them.
  */
-function ContestedInvites({ state, canInvite, onInviteAgain }: { state: CommunityState; canInvite: boolean; onInviteAgain: (did: string) => void }): React.JSX.Element | null {
+function ContestedInvites({ page, canInvite, onInviteAgain }: { page: RosterPage; canInvite: boolean; onInviteAgain: (did: string) => void }): React.JSX.Element | null {
   const { t } = useTranslation()
-  const contested = state.invites.filter((i) => i.contested.length > 0)
+  const contested = page.contested
   if (contested.length === 0) return null
   return (
     <section data-testid="contested-invites">
@@ -110,10 +111,31 @@ function ContestedInvites({ state, canInvite, onInviteAgain }: { state: Communit
   )
 }
 
-export function Roster({ id, state }: { id: CommunityId; state: CommunityState }): React.JSX.Element {
+export function Roster({ id }: { id: CommunityId }): React.JSX.Element {
+  const api = useApi()
+  const { t } = useTranslation()
+  const [offset, setOffset] = useState(0)
+  const [query, setQuery] = useState('')
+  const [search, setSearch] = useState('')
+  useEffect(() => {
+    // Search after typing pauses; a new search starts at the first page.
+    const timer = setTimeout(() => {
+      setSearch(query)
+      setOffset(0)
+    }, 250)
+    return () => clearTimeout(timer)
+  }, [query])
+  // VIEW-2, BRIDGE-8: one page, refetched only when an event names the roster.
+  const { value: page, error } = useView(id, ['roster'], () => api.rosterView({ community: id, offset, query: search }), [offset, search])
+  if (!page) return error ? <ErrorText error={error} /> : <p>{t('common.loading')}</p>
+  return <RosterOf id={id} page={page} query={query} onQuery={setQuery} onOffset={setOffset} />
+}
+
+function RosterOf({ id, page, query, onQuery, onOffset }: { id: CommunityId; page: RosterPage; query: string; onQuery: (q: string) => void; onOffset: (n: number) => void }): React.JSX.Element {
   const api = useApi()
   const { t, i18n } = useTranslation()
-  const me = useMe()
+  const searchId = useId()
+  const me = page.me.member
   const [link, setLink] = useState<string | null>(null)
   const [uses, setUses] = useState('1')
   const [hours, setHours] = useState('168')
@@ -127,34 +149,39 @@ export function Roster({ id, state }: { id: CommunityId; state: CommunityState }
       setError(messageOf(e))
     }
   }
-  const myRole = state.members.find((m) => m.id === me)?.role ?? null
-  const canInvite = roleRank(myRole) >= roleRank(state.rules.invite)
-  const myJoinContested = myRole === null && state.invites.some((i) => i.contested.some((c) => c.member === me))
+  const canInvite = page.me.canInvite
+  const myJoinContested = page.me.role === null && page.contested.some((i) => i.contested.some((c) => c.member === me))
   return (
     <div>
       <h2>{t('roster.title')}</h2>
       {myJoinContested && <p role="alert" data-testid="join-contested">{t('roster.yourJoinContested')}</p>}
+      <div className="field">
+        <label htmlFor={searchId}>{t('roster.search')}</label>
+        <input id={searchId} type="search" data-testid="roster-search" value={query} onChange={(e) => onQuery(e.target.value)} />
+      </div>
       <ul className="list" data-testid="roster">
-        {state.members.map((m) => (
+        {page.rows.map((m) => (
           <li key={m.id} data-testid="member">
             <strong>{m.name ?? t('roster.noName')}</strong>{m.id === me ? ` ${t('roster.you')}` : ''} · {t(`roster.role.${m.role}`)} · {t('roster.since', { date: new Date(m.since).toLocaleDateString(i18n.language) })} · <code title={m.did}>{m.did.slice(0, 20)}…</code>
-            {me !== null && m.id !== me && <MemberActions id={id} state={state} m={m} me={me} onNote={(n, e) => {
+            {me !== null && m.id !== me && <MemberActions id={id} page={page} m={m} onNote={(n, e) => {
               setNote(n)
               setError(e)
             }} />}
           </li>
         ))}
       </ul>
-      {state.former.length > 0 && (
+      <Pager offset={page.offset} shown={page.rows.length} total={page.total} onOffset={onOffset} testid="roster-pager" />
+      {page.former.length > 0 && (
         <>
           <h2>{t('roster.former')}</h2>
-          <ul className="list">{state.former.map((f) => <li key={f.id}>{f.name ?? f.id.slice(0, 12)} · {t(`roster.how.${f.how}`)} · {new Date(f.time).toLocaleDateString(i18n.language)}</li>)}</ul>
+          {page.formerTotal > page.former.length && <p className="muted">{t('roster.formerLatest', { shown: page.former.length, total: page.formerTotal })}</p>}
+          <ul className="list">{page.former.map((f) => <li key={f.id}>{f.name ?? f.id.slice(0, 12)} · {t(`roster.how.${f.how}`)} · {new Date(f.time).toLocaleDateString(i18n.language)}</li>)}</ul>
         </>
       )}
       {note && <p role="status" data-testid="roster-note">{note}</p>}
-      <ContestedInvites state={state} canInvite={canInvite} onInviteAgain={(did) => void invite(did)} />
+      <ContestedInvites page={page} canInvite={canInvite} onInviteAgain={(did) => void invite(did)} />
       <h2>{t('roster.inviteTitle')}</h2>
-      {!canInvite && <p className="muted">{t('roster.cannotInvite', { role: t(`roster.role.${state.rules.invite}`) })}</p>}
+      {!canInvite && <p className="muted">{t('roster.cannotInvite', { role: t(`roster.role.${page.rules.invite}`) })}</p>}
       {canInvite && (
         <div className="row">
           <div className="field">
@@ -179,7 +206,7 @@ export function Roster({ id, state }: { id: CommunityId; state: CommunityState }
           <InviteQr link={link} />
         </div>
       )}
-      {me !== null && myRole !== null && <Invites id={id} refresh={`${state.opCount}:${link ?? ''}`} />}
+      {me !== null && page.me.role !== null && <Invites id={id} refresh={page} />}
       <ErrorText error={error} />
     </div>
   )

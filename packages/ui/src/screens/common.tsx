@@ -1,15 +1,13 @@
 /**
  * Shared pieces of the community screens: who the local member is, member
- * names, fractions as people type them, a client-side line diff, role and
- * fraction fields (the rules and method forms are in rules-form.tsx).
+ * names, a view that refetches on the events naming its parts (BRIDGE-8),
+ * the node's bounded diff (DIFF-1), role and fraction fields (FRAC-1, via
+ * @polity/api; the rules and method forms are in rules-form.tsx).
  */
-import { useEffect, useId, useState } from 'react'
+import { useCallback, useEffect, useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { CommunityState, MemberId, Role } from '@polity/api'
-import { useApi } from '../api-context'
-
-export const ROLES: readonly Role[] = ['member', 'steward', 'founder']
-export const roleRank = (r: Role | null | undefined): number => (r === 'founder' ? 3 : r === 'steward' ? 2 : r === 'member' ? 1 : 0)
+import { parseFraction, percentOf, ROLES, type ChangedPart, type CommunityId, type MemberId, type OpId, type Role, type TextDiff } from '@polity/api'
+import { messageOf, useApi } from '../api-context'
 
 /** The local member's id (null until known or when locked). */
 export function useMe(): MemberId | null {
@@ -28,79 +26,128 @@ export function useMe(): MemberId | null {
 }
 
 /** A member's display name: their profile name, else the start of their id. */
-export function nameOf(state: CommunityState, id: string): string {
-  const m = state.members.find((x) => x.id === id) ?? state.former.find((x) => x.id === id)
-  return m?.name ?? `${id.slice(0, 8)}…`
-}
+export const displayName = (name: string | null | undefined, id: string): string => name ?? `${id.slice(0, 8)}…`
 
-const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b))
-
-/** "1/2", "66%", "66" → [num, den]; null when it is not a fraction between 0 and 1. */
-export function parseFraction(s: string): [number, number] | null {
-  const t = s.trim()
-  let num: number
-  let den: number
-  const slash = /^(\d{1,6})\s*\/\s*(\d{1,6})$/.exec(t)
-  if (slash) {
-    num = Number(slash[1])
-    den = Number(slash[2])
-  } else {
-    const pct = /^(\d{1,3})(?:[.,](\d{1,2}))?\s*%?$/.exec(t)
-    if (!pct) return null
-    const decimals = pct[2] ?? ''
-    den = 100 * 10 ** decimals.length
-    num = Number(pct[1]) * 10 ** decimals.length + (decimals ? Number(decimals) : 0)
-  }
-  if (!Number.isInteger(num) || !Number.isInteger(den) || den < 1 || num > den) return null
-  const g = gcd(num, den) || 1
-  return [num / g, den / g]
-}
-
-export const formatFraction = (f: readonly [number, number]): string => `${f[0]}/${f[1]}`
-export const percent = (f: readonly [number, number]): number => Math.round((f[0] / f[1]) * 1000) / 10
-/** Ballots needed for quorum (TALLY-Q): the least n with n × den ≥ eligible × num. */
-export const quorumNeeded = (eligible: number, q: readonly [number, number]): number => Math.ceil((eligible * q[0]) / q[1])
-/** Yes votes needed (TALLY-YN): the least yes with yes × den > (eligible − abstain) × num. */
-export const yesNeeded = (eligible: number, abstain: number, t: readonly [number, number]): number => Math.floor((Math.max(0, eligible - abstain) * t[0]) / t[1]) + 1
-
-export interface DiffLine {
-  readonly kind: 'same' | 'add' | 'del'
-  readonly text: string
-}
-
-/** Line diff by longest common subsequence (charters are small; very large inputs fall back to replace-all). */
-export function lineDiff(a: string, b: string): DiffLine[] {
-  const x = a.split('\n')
-  const y = b.split('\n')
-  if (x.length * y.length > 4_000_000) return [...x.map((text) => ({ kind: 'del' as const, text })), ...y.map((text) => ({ kind: 'add' as const, text }))]
-  const n = x.length
-  const m = y.length
-  const table = new Uint32Array((n + 1) * (m + 1))
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      table[i * (m + 1) + j] = x[i] === y[j] ? (table[(i + 1) * (m + 1) + j + 1] as number) + 1 : Math.max(table[(i + 1) * (m + 1) + j] as number, table[i * (m + 1) + j + 1] as number)
+/** Members' display names, looked up by id through the roster view (VIEW-2), kept per community until a roster event (BRIDGE-8). */
+const nameCache = new Map<string, string | null>()
+export function useMemberNames(community: CommunityId, ids: readonly string[]): ReadonlyMap<string, string> {
+  const api = useApi()
+  const [tick, setTick] = useState(0)
+  const key = [...new Set(ids)].sort().join(',')
+  useEffect(() => api.subscribe((e) => {
+    // A name may have changed: forget this community's names and ask again.
+    if (e.type !== 'community' || e.community !== community || !e.parts.includes('roster')) return
+    for (const k of [...nameCache.keys()]) if (k.startsWith(`${community}:`)) nameCache.delete(k)
+    setTick((n) => n + 1)
+  }), [api, community])
+  useEffect(() => {
+    let live = true
+    for (const id of key === '' ? [] : key.split(',')) {
+      if (nameCache.has(`${community}:${id}`)) continue
+      api.rosterView({ community, query: id, limit: 1 }).then((p) => {
+        nameCache.set(`${community}:${id}`, p.rows[0]?.id === id ? p.rows[0].name : null)
+        if (live) setTick((n) => n + 1)
+      }, () => undefined)
     }
-  }
-  const out: DiffLine[] = []
-  let i = 0
-  let j = 0
-  while (i < n && j < m) {
-    if (x[i] === y[j]) {
-      out.push({ kind: 'same', text: x[i] as string })
-      i++
-      j++
-    } else if ((table[(i + 1) * (m + 1) + j] as number) >= (table[i * (m + 1) + j + 1] as number)) out.push({ kind: 'del', text: x[i++] as string })
-    else out.push({ kind: 'add', text: y[j++] as string })
-  }
-  while (i < n) out.push({ kind: 'del', text: x[i++] as string })
-  while (j < m) out.push({ kind: 'add', text: y[j++] as string })
+    return () => {
+      live = false
+    }
+    // `tick` is here so a roster event asks again; a name that arrives bumps it too, finding the cache filled.
+  }, [api, community, key, tick])
+  const out = new Map<string, string>()
+  for (const id of key === '' ? [] : key.split(',')) out.set(id, displayName(nameCache.get(`${community}:${id}`), id))
   return out
 }
 
-/** A diff as lines marked added or removed, with a text marker so colour is never the only cue. */
-export function DiffView({ lines, testid }: { lines: readonly DiffLine[]; testid?: string }): React.JSX.Element {
+export function useMemberName(community: CommunityId, id: MemberId | null): string | null {
+  const names = useMemberNames(community, id === null ? [] : [id])
+  return id === null ? null : names.get(id) ?? null
+}
+
+/** The node's bounded diff of two texts (DIFF-1), fetched when they change (after a pause while typing). */
+export function useTextDiff(a: string, b: string, delayMs = 0): TextDiff | null {
+  const api = useApi()
+  const [diff, setDiff] = useState<TextDiff | null>(null)
+  useEffect(() => {
+    let live = true
+    const timer = setTimeout(() => {
+      api.diffTexts({ a, b }).then((d) => {
+        if (live) setDiff(d)
+      }, () => undefined)
+    }, delayMs)
+    return () => {
+      live = false
+      clearTimeout(timer)
+    }
+  }, [api, a, b, delayMs])
+  return diff
+}
+
+/**
+ * Refetch a view on mount and whenever a `community` event for this
+ * community names one of `parts` (BRIDGE-8), coalescing a burst of events
+ * into one fetch. `proposal`: refetch only when the event lists it (or lists
+ * none). Returns the latest value, any error, and a refetch for own actions.
+ */
+export function useView<T>(
+  community: CommunityId,
+  parts: readonly ChangedPart[],
+  fetch: () => Promise<T>,
+  deps: readonly unknown[],
+  proposal?: OpId,
+): { value: T | null; error: string | null; refetch: () => void } {
+  const api = useApi()
+  const [value, setValue] = useState<T | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [tick, setTick] = useState(0)
+  const refetch = useCallback(() => setTick((n) => n + 1), [])
+  const key = parts.join(',')
+  useEffect(() => {
+    let live = true
+    fetch().then((v) => {
+      if (live) {
+        setValue(v)
+        setError(null)
+      }
+    }, (e: unknown) => {
+      if (live) setError(messageOf(e))
+    })
+    return () => {
+      live = false
+    }
+  }, [api, community, tick, ...deps])
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const wanted = new Set(key.split(','))
+    const soon = (): void => {
+      timer ??= setTimeout(() => {
+        timer = undefined
+        refetch()
+      }, 100)
+    }
+    const un = api.subscribe((e) => {
+      // A fork's lineage is settled by a `communities` event.
+      if (e.type === 'communities') return soon()
+      if (e.type !== 'community' || e.community !== community || !e.parts.some((p) => wanted.has(p))) return
+      // A proposal's own view: only events that list it (or too many to list), or roster changes (names, eligibility).
+      if (proposal !== undefined && e.proposals !== null && !e.proposals.includes(proposal) && !e.parts.includes('roster')) return
+      soon()
+    })
+    return () => {
+      un()
+      if (timer) clearTimeout(timer)
+    }
+  }, [api, community, key, proposal, refetch])
+  return { value, error, refetch }
+}
+
+/** A diff's hunks as lines marked added or removed, with a text marker so colour is never the only cue; or why there is none (DIFF-1). */
+export function DiffView({ diff, testid }: { diff: TextDiff | null; testid?: string }): React.JSX.Element {
   const { t } = useTranslation()
-  if (lines.every((l) => l.kind === 'same')) return <p className="muted" data-testid={testid}>{t('diff.none')}</p>
+  if (!diff) return <p className="muted" data-testid={testid}>{t('common.loading')}</p>
+  if (diff.tooLarge) return <p className="warning" data-testid={testid}>{t('diff.tooLarge')}</p>
+  if (diff.hunks.every((h) => h.kind === 'same')) return <p className="muted" data-testid={testid}>{t('diff.none')}</p>
+  const lines = diff.hunks.flatMap((h) => h.text.replace(/\n$/, '').split('\n').map((text) => ({ kind: h.kind, text })))
   return (
     <div className="diff" data-testid={testid}>
       {lines.map((l, i) => (l.kind === 'add'
@@ -109,6 +156,20 @@ export function DiffView({ lines, testid }: { lines: readonly DiffLine[]; testid
           ? <del key={i} className="diff-line"><span className="diff-mark" aria-hidden="true">− </span>{l.text || ' '}</del>
           : <span key={i} className="diff-line"><span className="diff-mark" aria-hidden="true">  </span>{l.text || ' '}</span>))}
     </div>
+  )
+}
+
+/** Previous and next page of a paged view, with where this page sits ("51–100 of 2,000"). */
+export function Pager({ offset, shown, total, onOffset, testid, size = 50 }: { offset: number; shown: number; total: number; onOffset: (n: number) => void; testid: string; size?: number }): React.JSX.Element | null {
+  const { t, i18n } = useTranslation()
+  if (total <= size && offset === 0) return null
+  const n = (x: number): string => x.toLocaleString(i18n.language)
+  return (
+    <nav className="row pager" aria-label={t('pager.label')} data-testid={testid}>
+      <button type="button" className="secondary small" disabled={offset === 0} onClick={() => onOffset(Math.max(0, offset - size))}>{t('pager.previous')}</button>
+      <span className="muted">{t('pager.range', { from: n(shown === 0 ? 0 : offset + 1), to: n(offset + shown), total: n(total) })}</span>
+      <button type="button" className="secondary small" disabled={offset + shown >= total} onClick={() => onOffset(offset + size)}>{t('pager.next')}</button>
+    </nav>
   )
 }
 
@@ -133,7 +194,7 @@ export function FractionField({ label, value, onChange, testid }: { label: strin
     <div className="field">
       <label htmlFor={id}>{label}</label>
       <input id={id} data-testid={testid} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={parsed === null} aria-describedby={`${id}-hint`} inputMode="decimal" />
-      <span id={`${id}-hint`} className={parsed === null ? 'error' : 'muted'}>{parsed === null ? t('fraction.invalid') : t('fraction.shown', { percent: percent(parsed) })}</span>
+      <span id={`${id}-hint`} className={parsed === null ? 'error' : 'muted'}>{parsed === null ? t('fraction.invalid') : t('fraction.shown', { percent: percentOf(parsed) })}</span>
     </div>
   )
 }

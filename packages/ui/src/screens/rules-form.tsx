@@ -4,51 +4,23 @@
  * docs/PROTOCOL.md), the rules in words, and a proposal's method fields,
  * pre-filled with the floor the rules set for its class and refusing less
  * (GOV-2, GOV-3). The node refuses the same before signing; the form says it
- * first. The UI imports only the API's types, so the few protocol facts it
- * needs are mirrored here (and tested against the protocol by the e2e).
+ * first. The protocol's facts (DEFAULT_RULES, decision classes, entrenched
+ * clauses, FRAC-1 fractions) come from @polity/api, defined once in the protocol.
  */
 import { useId } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { DecisionClass, Method, ProposalActionInput, Role, Rules } from '@polity/api'
-import { formatFraction, FractionField, parseFraction, RoleSelect } from './common'
+import {
+  atLeast, DECISION_CLASSES, decisionClassOf, formatFraction, parseFraction,
+  type DecisionClass, type Method, type ProposalActionInput, type Role, type Rules,
+} from '@polity/api'
+import { FractionField, RoleSelect } from './common'
 
 const DAY = 24 * 3600 * 1000
 const HOUR = 3600 * 1000
 type F = readonly [number, number]
 
-export const DECISION_CLASSES: readonly DecisionClass[] = ['resolution', 'roster', 'rules', 'charter']
-
-/** Mirrors DEFAULT_RULES in packages/protocol. */
-export const UI_DEFAULT_RULES: Rules = {
-  invite: 'steward',
-  remove: 'steward',
-  roles: 'founder',
-  propose: 'member',
-  editDraft: 'member',
-  decisions: {
-    resolution: { quorum: [1, 2], threshold: [1, 2], period: 7 * DAY },
-    roster: { quorum: [1, 2], threshold: [1, 2], period: 7 * DAY },
-    rules: { quorum: [1, 2], threshold: [2, 3], period: 7 * DAY },
-    charter: { quorum: [1, 2], threshold: [1, 2], period: 7 * DAY },
-  },
-  entrenchedThreshold: [2, 3],
-}
-
-/** GOV-1: the decision class of an action. */
-export function classOf(type: ProposalActionInput['type']): DecisionClass {
-  return type === 'resolution' ? 'resolution' : type === 'amend' ? 'charter' : type === 'rules' ? 'rules' : 'roster'
-}
-
-/** CHARTER-V3: does the new text change, add or remove an entrenched clause? */
-export function touchesEntrenched(before: string, after: string): boolean {
-  const clauses = (s: string): string[] => [...s.matchAll(/<!--\s*entrenched\s*-->([\s\S]*?)<!--\s*\/entrenched\s*-->/g)].map((m) => (m[1] ?? '').trim())
-  const a = clauses(before)
-  const b = clauses(after)
-  return a.length !== b.length || a.some((x, i) => x !== b[i])
-}
-
-/** a ≥ b (numerators and denominators are at most 10^6, so the products are exact). */
-const ge = (a: F, b: F): boolean => a[0] * b[1] >= b[0] * a[1]
+/** a ≥ b, exactly (the protocol's comparison). */
+const ge = (a: F, b: F): boolean => atLeast(a, b)
 
 export interface Floor {
   readonly quorum: F
@@ -64,7 +36,7 @@ export interface Floor {
  * `newRules`: a rules change (lowering the entrenched threshold needs it).
  */
 export function floorOf(rules: Rules, type: ProposalActionInput['type'], opts: { entrenchedAmend?: boolean; newRules?: Rules | null } = {}): Floor {
-  const d = rules.decisions[classOf(type)]
+  const d = rules.decisions[decisionClassOf(type)]
   const entrenched = (type === 'amend' && opts.entrenchedAmend === true) || (type === 'rules' && !!opts.newRules && !ge(opts.newRules.entrenchedThreshold, rules.entrenchedThreshold))
   const threshold = entrenched && !ge(d.threshold, rules.entrenchedThreshold) ? rules.entrenchedThreshold : d.threshold
   return { quorum: d.quorum, threshold, hours: d.period / HOUR, entrenched }

@@ -1,0 +1,140 @@
+/**
+ * A new proposal of each kind (resolution, amendment, admission, removal,
+ * role change, rules change) with each method the protocol allows for it,
+ * pre-filled with the floor the rules set (GOV-1..3). The rules and charter
+ * come from the charter view (VIEW-5); members to name from a roster search.
+ */
+import { useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { ROLES, touchesEntrenched, type CharterView, type CommunityId, type ProposalActionInput, type Role, type RosterRow } from '@polity/api'
+import { messageOf, useApi } from '../api-context'
+import { ErrorText, Field } from './widgets'
+import { DiffView, useTextDiff } from './common'
+import { floorOf, MethodFields, methodDraftOf, methodOf, rulesDraftOf, RulesFields, rulesOf, type MethodDraft, type RulesDraft } from './rules-form'
+
+type Kind = ProposalActionInput['type']
+const KINDS: readonly Kind[] = ['resolution', 'amend', 'admit', 'remove', 'role', 'rules']
+
+export function NewProposal({ id, state, onChange }: { id: CommunityId; state: CharterView; onChange: () => void }): React.JSX.Element {
+  const api = useApi()
+  const { t } = useTranslation()
+  const [title, setTitle] = useState('')
+  const [text, setText] = useState('')
+  const [kind, setKind] = useState<Kind>('resolution')
+  const [member, setMember] = useState('')
+  const [role, setRole] = useState<Role>('steward')
+  const [rules, setRules] = useState<RulesDraft>(() => rulesDraftOf(state.rules))
+  const current = state.charter.versions[state.charter.versions.length - 1]?.text ?? ''
+  // GOV-1: the floor for this kind under the rules in force; the form starts there and refuses less.
+  const floorFor = (k: Kind): ReturnType<typeof floorOf> => floorOf(state.rules, k, { entrenchedAmend: k === 'amend' && touchesEntrenched(current, state.charter.draft), newRules: k === 'rules' ? rulesOf(rules) : null })
+  const floor = floorFor(kind)
+  const [method, setMethod] = useState<MethodDraft>(() => methodDraftOf(floorOf(state.rules, 'resolution')))
+  const draftDiff = useTextDiff(current, state.charter.draft, 300)
+  const [note, setNote] = useState<string | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [search, setSearch] = useState('')
+  const [others, setOthers] = useState<readonly RosterRow[]>([])
+  useEffect(() => {
+    if (kind !== 'remove' && kind !== 'role') return
+    // VIEW-2: the first 50 members matching the search, not the whole roster.
+    let live = true
+    const timer = setTimeout(() => {
+      api.rosterView({ community: id, query: search }).then((p) => {
+        if (live) setOthers(p.rows)
+      }, () => undefined)
+    }, 200)
+    return () => {
+      live = false
+      clearTimeout(timer)
+    }
+  }, [api, id, kind, search])
+  const create = async (): Promise<void> => {
+    setError(null)
+    setNote(null)
+    const m = methodOf(kind === 'resolution' ? method : { ...method, type: 'yesno' }, floor)
+    if ('problem' in m) return setError(t(m.problem, m.values))
+    let action: ProposalActionInput
+    switch (kind) {
+      case 'resolution':
+        action = { type: 'resolution' }
+        break
+      case 'amend':
+        await api.flushDraft({ community: id }).catch(() => undefined)
+        action = { type: 'amend', charter: (await api.charterView({ community: id })).charter.draft }
+        break
+      case 'admit':
+      case 'remove':
+        if (member.trim() === '') return setError(t('proposals.needMember'))
+        action = { type: kind, member: member.trim() }
+        break
+      case 'role':
+        if (member.trim() === '') return setError(t('proposals.needMember'))
+        action = { type: 'role', member: member.trim(), role }
+        break
+      case 'rules': {
+        const r = rulesOf(rules)
+        if (!r) return setError(t('rules.invalid'))
+        action = { type: 'rules', rules: r }
+        break
+      }
+    }
+    try {
+      await api.createProposal({ community: id, title, text, action, method: m.method, deadlineInHours: Number(method.hours) })
+      setTitle('')
+      setText('')
+      setNote(t('proposals.created'))
+      onChange()
+    } catch (e) {
+      setError(messageOf(e))
+    }
+  }
+  return (
+    <div className="form">
+      <h2>{t('proposals.new')}</h2>
+      <Field label={t('proposals.titleField')} testid="proposal-title" value={title} onChange={setTitle} />
+      <Field label={t('proposals.text')} testid="proposal-text" value={text} onChange={setText} multiline />
+      <div className="field">
+        <label htmlFor="proposal-kind">{t('proposals.kind')}</label>
+        <select id="proposal-kind" data-testid="proposal-kind" value={kind} onChange={(e) => {
+          const k = e.target.value as Kind
+          setKind(k)
+          setMember('')
+          setMethod(methodDraftOf(floorFor(k)))
+        }}>
+          {KINDS.map((k) => <option key={k} value={k}>{t(`proposals.kind.${k}`)}</option>)}
+        </select>
+      </div>
+      {kind === 'amend' && (
+        <div>
+          <p className="muted">{t('proposals.amendHelp')}</p>
+          <DiffView diff={draftDiff} testid="new-amend-diff" />
+        </div>
+      )}
+      {kind === 'admit' && <Field label={t('proposals.memberInput')} testid="proposal-member-input" value={member} onChange={setMember} />}
+      {(kind === 'remove' || kind === 'role') && <Field label={t('proposals.searchMember')} testid="proposal-member-search" value={search} onChange={setSearch} />}
+      {(kind === 'remove' || kind === 'role') && (
+        <div className="field">
+          <label htmlFor="proposal-member">{t('proposals.member')}</label>
+          <select id="proposal-member" data-testid="proposal-member" value={member} onChange={(e) => setMember(e.target.value)}>
+            <option value="">{t('proposals.chooseMember')}</option>
+            {others.map((m) => <option key={m.id} value={m.id}>{m.name ?? m.id.slice(0, 12)} ({t(`roster.role.${m.role}`)})</option>)}
+          </select>
+        </div>
+      )}
+      {kind === 'role' && (
+        <div className="field">
+          <label htmlFor="proposal-role">{t('proposals.newRole')}</label>
+          <select id="proposal-role" data-testid="proposal-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            {ROLES.map((r) => <option key={r} value={r}>{t(`roster.role.${r}`)}</option>)}
+          </select>
+        </div>
+      )}
+      {kind === 'rules' && <RulesFields value={rules} onChange={setRules} />}
+      <MethodFields value={method} onChange={setMethod} allowChoice={kind === 'resolution'} floor={floor} />
+      <button type="button" data-testid="create-proposal" disabled={title.trim() === ''} onClick={() => void create()}>{t('proposals.submit')}</button>
+      {note && <p role="status">{note}</p>}
+      <ErrorText error={error} />
+    </div>
+  )
+}
+
