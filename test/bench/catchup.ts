@@ -5,7 +5,7 @@
  * 100 missing envelopes themselves. Run: npx -y pnpm@10 exec tsx test/bench/catchup.ts [total] [missing]
  */
 import { randomBytes } from 'node:crypto'
-import { Replica } from '@polity/protocol'
+import { KeyRing, Replica } from '@polity/protocol'
 import { createNativeCrypto } from '@polity/node'
 import { dialSync, listenSync, memoryPipe, rosterAccess } from '@polity/sync'
 import { generateCommunity, sizesFor } from './generate'
@@ -18,10 +18,12 @@ const g = generateCommunity({ seed: 5, ...sizesFor(total) })
 console.log(`generated ${g.ops.length} ops in ${((performance.now() - t) / 1000).toFixed(1)} s`)
 // Setup replays our own generated ops without re-verifying them; the measured session verifies everything it receives.
 const trusted = { ...native, verify: () => true }
-const full = new Replica({ community: g.community, crypto: trusted })
-const behind = new Replica({ community: g.community, crypto: native })
+// Sealed: each replica holds the founder's agree key (epoch 0 is wrapped to it).
+const ring = (): KeyRing => new KeyRing(g.agreeKeys.slice(0, 1))
+const full = new Replica({ community: g.community, crypto: trusted, keyRing: ring() })
+const behind = new Replica({ community: g.community, crypto: native, keyRing: ring() })
 for (const op of g.ops) full.receive(op)
-const behindTrusted = new Replica({ community: g.community, crypto: trusted })
+const behindTrusted = new Replica({ community: g.community, crypto: trusted, keyRing: ring() })
 void behindTrusted
 for (const op of g.ops.slice(0, g.ops.length - missing)) behind.receive(op)
 const missingBytes = g.ops.slice(-missing).reduce((n, o) => n + o.bytes.length, 0)

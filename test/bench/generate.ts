@@ -3,15 +3,17 @@
  * network tests: members joining by invite, proposals of mixed methods, votes
  * (some changed), comments and charter edits — every op validly signed, built
  * on a single evolving view so the DAG is realistic (mostly linear with the
- * author's own previous op as a second dep).
+ * author's own previous op as a second dep). Sealed (protocol v2, what a node
+ * writes) unless `sealed: false` (v1); how each format is written: generate-sealed.ts.
  */
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto'
 import * as Y from 'yjs'
 import {
-  createOp, certifyDevice, joinProofMessage, sign, DEFAULT_RULES,
-  type AnyOp, type Ballot, type BodyOf, type CommunityId, type CryptoSuite, type KeyPair, type OpId, type OpKind,
+  certifyDevice, joinProofMessage, sign, DEFAULT_RULES,
+  type AgreeKeyPair, type AnyOp, type Ballot, type BodyOf, type CommunityId, type CryptoSuite, type KeyPair, type OpId, type OpKind,
 } from '@polity/protocol'
 import { createNativeCrypto } from '@polity/node'
+import { clearWriter, sealedWriter } from './generate-sealed'
 
 export interface GenerateOptions {
   seed: number
@@ -26,6 +28,15 @@ export interface GenerateOptions {
   openProposals?: number
   /** One more open yes/no proposal, last, with a vote from this many members (the founder never votes on it). */
   bigProposal?: number
+  /** Sealed (protocol v2, the default: what a node writes and accepts) or clear (v1: protocol tests, comparison rows). */
+  sealed?: boolean
+  /**
+   * Sealed only: the founder re-keys at the end, wrapping the new key to every
+   * member (EPOCH-7), so a node restored from any member's phrase opens the
+   * whole history by the chain (KEY-4). Without it only the founder's agree
+   * key (and the invites') reach epoch 0.
+   */
+  rekey?: boolean
 }
 
 export interface GeneratedCommunity {
@@ -35,6 +46,12 @@ export interface GeneratedCommunity {
   memberKeys: KeyPair[]
   /** Device keys: [founder's, then each member's in join order]. */
   devices: KeyPair[]
+  /** Whether the ops are sealed (v2). */
+  sealed: boolean
+  /** Sealed: the agree keys (KEY-1) of the founder, then of each member in join order; empty for v1. */
+  agreeKeys: AgreeKeyPair[]
+  /** Sealed: every epoch and its key, oldest first (epoch 0 is the genesis; a closing re-key adds one); empty for v1. */
+  epochs: { id: OpId; key: Uint8Array }[]
 }
 
 const PKCS8 = Buffer.from('302e020100300506032b657004220420', 'hex')
@@ -93,10 +110,12 @@ export function generateCommunity(opts: GenerateOptions, crypto: CryptoSuite = c
   let head: OpId | undefined
   let community: CommunityId | null = null
   let time = 1_750_000_000_000
+  const w = opts.sealed === false ? clearWriter(crypto) : sealedWriter(opts.seed, crypto)
+  const depsOf = (a: Author): OpId[] => [...new Set([head as OpId, ...(a.last ? [a.last] : [])])]
   const make = <K extends OpKind>(a: Author, kind: K, body: BodyOf<K>): AnyOp => {
-    const deps = kind === 'genesis' ? [] : [...new Set([head as OpId, ...(a.last ? [a.last] : [])])]
+    const deps = kind === 'genesis' ? [] : depsOf(a)
     time += 1000
-    const op = createOp({ community, seq: a.seq + 1, deps, time, kind, body }, a.device, crypto) as AnyOp
+    const op = w.op({ community, seq: a.seq + 1, deps, time, kind, body }, a.device)
     a.seq++
     a.last = op.id
     head = op.id
@@ -109,21 +128,23 @@ export function generateCommunity(opts: GenerateOptions, crypto: CryptoSuite = c
     name: `Bench ${opts.seed}`, purpose: 'A generated community', charter: '# Charter\n\nArticle 1. We decide together.\n',
     // Resolutions with a 1/10 quorum and no minimum voting period (GOV-1), so generated proposals can close at once.
     rules: { ...DEFAULT_RULES, invite: 'member', decisions: { ...DEFAULT_RULES.decisions, resolution: { quorum: [1, 10], threshold: [1, 2], period: 0 } } }, founder: founderId.publicKey, cert: certifyDevice(founderId, founder.device.publicKey), parent: undefined,
-  })
+    ...w.genesisExtras(founderId),
+  } as BodyOf<'genesis'>)
   community = genesis.community
   const memberKeys: KeyPair[] = []
   const authors: Author[] = [founder]
   for (let i = 0; i < opts.members - 1; i++) {
     const inviteKey = seededKeyPair(opts.seed, `invite-${i}`)
     const inviter = authors[Math.floor(rng() * authors.length)] as Author
-    const inv = make(inviter, 'invite.create', { key: inviteKey.publicKey, uses: 1, expires: Number.MAX_SAFE_INTEGER, member: undefined })
+    const inv = make(inviter, 'invite.create', { key: inviteKey.publicKey, uses: 1, expires: Number.MAX_SAFE_INTEGER, member: undefined, ...w.inviteExtras(i) } as BodyOf<'invite.create'>)
     const id = seededKeyPair(opts.seed, `member-${i}`)
     const a = new Author(seededKeyPair(opts.seed, `device-${i}`))
     memberKeys.push(id)
     make(a, 'member.join', {
       member: id.publicKey, cert: certifyDevice(id, a.device.publicKey), invite: Buffer.from(inv.id, 'hex'),
       proof: sign(joinProofMessage(community, inv.id, Buffer.from(id.publicKey).toString('hex') as never), inviteKey.secretKey),
-    })
+      ...w.joinExtras(id, community),
+    } as BodyOf<'member.join'>)
     authors.push(a)
   }
   // Charter editors bind a Yjs client id each and type in bursts.
@@ -184,5 +205,13 @@ export function generateCommunity(opts: GenerateOptions, crypto: CryptoSuite = c
     const voters = big ? authors.slice(1, 1 + (opts.bigProposal ?? 0)) : authors.slice(1).filter(() => rng() < 5 / authors.length)
     for (const voter of voters) make(voter, 'vote.cast', { proposal: ref, ballot: { type: 'yesno', choice: (['no', 'abstain', 'yes'] as const)[Math.floor(rng() * 3)] as 'yes' } })
   }
-  return { community, ops, founder: founderId, memberKeys, devices: authors.map((a) => a.device) }
+  if (opts.rekey && w.sealed) {
+    time += 1000
+    const parts = w.rekey({ community, seq: founder.seq + 1, deps: depsOf(founder), time }, founder.device)
+    founder.seq += parts.length
+    founder.last = (parts.at(-1) as AnyOp).id
+    head = founder.last
+    ops.push(...parts)
+  }
+  return { community, ops, founder: founderId, memberKeys, devices: authors.map((a) => a.device), sealed: w.sealed, agreeKeys: w.agreeKeys, epochs: w.epochs }
 }

@@ -6,7 +6,7 @@
  * beside `verifyForkLineage` from the ops alone (the standalone check).
  * `npx -y pnpm@10 exec tsx test/bench/lineage-check.ts [ops]`
  */
-import { DEFAULT_RULES, Replica, certifyDevice, checkForkLineage, createOp, fromHex, generateKeyPair, sha256, verifyForkLineage, type AnyOp, type Op, type OpId } from '@polity/protocol'
+import { DEFAULT_RULES, KeyRing, Replica, certifyDevice, checkForkLineage, createOp, fromHex, generateKeyPair, sha256, verifyForkLineage, type AnyOp, type Op, type OpId } from '@polity/protocol'
 import { createNativeCrypto } from '@polity/node'
 import { generateCommunity, sizesFor } from './generate'
 
@@ -16,7 +16,7 @@ let t = performance.now()
 const g = generateCommunity({ seed: 2026, ...sizesFor(total) }, crypto)
 console.log(`lineage-check: generated ${g.ops.length} ops in ${((performance.now() - t) / 1000).toFixed(1)} s`)
 t = performance.now()
-const parent = new Replica({ community: g.community, crypto, keepEnvelopes: false })
+const parent = new Replica({ community: g.community, crypto, keepEnvelopes: false, keyRing: new KeyRing(g.agreeKeys.slice(0, 1)) })
 for (const op of g.ops) parent.receive(op)
 console.log(`parent folded in ${((performance.now() - t) / 1000).toFixed(1)} s; ${parent.roster().members.size} members`)
 

@@ -9,7 +9,8 @@ import { generateCommunity, seededRandom, sizesFor } from './generate'
 
 const total = Number(process.argv[2] ?? 10_000)
 const seed = Number(process.argv[3] ?? 1)
-const g = generateCommunity({ seed: 2026, ...sizesFor(total) })
+// v1 (`sealed: false`): a protocol-level check of the fold's order independence (FOLD-1); sealed histories have their own (sealed-convergence.test.ts).
+const g = generateCommunity({ seed: 2026, ...sizesFor(total), sealed: false })
 const crypto = createNativeCrypto()
 const ops = g.ops.map((o) => decodeOp(o.bytes, crypto)) as AnyOp[]
 console.log(`order-check: ${ops.length} ops, shuffle seed ${seed}`)

@@ -22,7 +22,8 @@ let t = performance.now()
 await a.importBundle({ bytes: encodeBundle(g.ops.map((o) => o.bytes)) })
 console.log(`import ${g.ops.length}: ${((performance.now() - t) / 1000).toFixed(2)} s`)
 const b = await PolityNode.open({ dataDir: join(tmp, 'b'), kdfLogN: 10, network: loop })
-await b.restoreIdentity({ phrase: recoveryPhraseOf(g.memberKeys[0]!.secretKey), passphrase: 'benchmark passphrase' })
+// Sealed: epoch 0 is wrapped to the founder's agree key, so b is the founder's second device.
+await b.restoreIdentity({ phrase: recoveryPhraseOf(g.founder.secretKey), passphrase: 'benchmark passphrase' })
 const prof = process.env.PROF ? new Session() : undefined
 if (prof) { prof.connect(); await prof.post('Profiler.enable'); await prof.post('Profiler.start') }
 t = performance.now()

@@ -22,6 +22,7 @@ import { liveLatency } from './live-latency'
 import { measureCliStartup } from './cli-startup'
 import { staleJoins } from '../../packages/protocol/test/roster-scenarios'
 import { sealedRows } from './sealed'
+import { sealedIngestRows } from './sealed-ingest'
 
 const quick = process.argv.includes('--quick')
 const TOTAL = quick ? 10_000 : 200_000
@@ -110,15 +111,18 @@ sealedRows(row)
 
 let t = performance.now()
 const g = generateCommunity({ seed: 2026, ...sizesFor(TOTAL) })
-console.log(`generated ${g.ops.length} signed ops in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+console.log(`generated ${g.ops.length} signed ${g.sealed ? 'sealed (v2)' : 'v1'} ops in ${((performance.now() - t) / 1000).toFixed(1)} s`)
 const native = createNativeCrypto()
+
+// 11b. Sealed at scale (issue 15): the community ingested sealed vs unsealed on a bare Replica, and a re-key to every member checked.
+sealedIngestRows(row, g, 2026, TOTAL)
 
 // 1. Verification throughput.
 {
   const SPKI = Buffer.from('302a300506032b6570032100', 'hex')
   const items = g.ops.slice(0, Math.min(20_000, g.ops.length)).map((o) => {
     const [p, sig] = decodeCanonical(o.bytes, 1 << 20) as [Uint8Array, Uint8Array]
-    const msg = Buffer.concat([Buffer.from('polity/op/v1\0'), p])
+    const msg = Buffer.concat([Buffer.from(g.sealed ? 'polity/op/v2\0' : 'polity/op/v1\0'), p])
     return { sig, msg, pub: Buffer.from(o.author, 'hex'), key: createPublicKey({ key: Buffer.concat([SPKI, Buffer.from(o.author, 'hex')]), format: 'der', type: 'spki' }) }
   })
   // First sight of each author key, timed apart: our checks (canonical, on the curve, not small
@@ -191,7 +195,8 @@ const loop = { listen: ['/ip4/127.0.0.1/tcp/0'], syncIntervalMs: 3_600_000 }
 }
 const source = await startSource(join(tmp, 'a'))
 const b = await PolityNode.open({ dataDir: join(tmp, 'b'), kdfLogN: 10, network: loop })
-await b.restoreIdentity({ phrase: recoveryPhraseOf(g.memberKeys[0]!.secretKey), passphrase: PASS })
+// Sealed: epoch 0 is wrapped to the founder's agree key, so b is the founder's second device (restored from the phrase).
+await b.restoreIdentity({ phrase: recoveryPhraseOf(g.founder.secretKey), passphrase: PASS })
 t = performance.now()
 await b.fetchCommunity(g.community, [source.address])
 // One session carries a bounded number of ops (SYNC-5); keep reconciling until b holds everything.
@@ -211,7 +216,7 @@ const coldS = (performance.now() - t) / 1000
 }
 const floorS = g.ops.length / ((globalThis as { floor?: number }).floor as number)
 const wire = g.ops.reduce((n, o) => n + o.bytes.length, 0)
-row(`cold sync of ${g.ops.length} ops over libp2p (verify, fold, store)`, coldS, 's', `native verification floor, all ${cpus().length} cores`, floorS, `${Math.round(g.ops.length / coldS)} ops/s; ${(wire / 1e6).toFixed(1)} MB of envelopes`)
+row(`cold sync of ${g.ops.length} ${g.sealed ? 'sealed ' : ''}ops over libp2p (verify, ${g.sealed ? 'open, ' : ''}fold, store)`, coldS, 's', `native verification floor, all ${cpus().length} cores`, floorS, `${Math.round(g.ops.length / coldS)} ops/s; ${(wire / 1e6).toFixed(1)} MB of envelopes`)
 {
   // Baseline: the same number of edits as an unsigned Yjs document over a local socket.
   const doc = new Y.Doc()

@@ -26,7 +26,8 @@ export interface UiFigure { readonly name: string; readonly big: number; readonl
 
 /** A data directory holding the generated community, the founder's identity restored; made once per size. */
 async function dataDirFor(label: string, sizes: Omit<GenerateOptions, 'seed'>): Promise<{ dataDir: string; votes: number }> {
-  const dir = join(tmpdir(), `polity-bench-ui-v1-${label}`)
+  // The cache names the ops' format: a directory made before the node went sealed (v1 ops, which it now refuses) is not reused.
+  const dir = join(tmpdir(), `polity-bench-ui-sealed-v2-${label}`)
   const dataDir = join(dir, 'data')
   const marker = join(dir, 'ready.json')
   if (existsSync(marker)) return { dataDir, votes: sizes.bigProposal ?? 0 }

@@ -100,7 +100,7 @@ describe('circuit relay v2 (NET-5)', () => {
     const boot = { listen: [CIRCUIT_LISTEN], bootstrap: [directAddress(relay)] }
     // A gets the ops only after the regression check below, so no session moves them before it.
     const full = new ReplicaHost(g.community, secret, g.founder)
-    const empty = new ReplicaHost(g.community, secret, g.memberKeys[0]!)
+    const empty = new ReplicaHost(g.community, secret, g.memberKeys[0]!, [], g.agreeKeys.slice(0, 1))
     const a = await nets.add(full, boot)
     const c = await nets.add(empty, boot)
     await within(20_000, () => relayed(a.addresses()) && relayed(c.addresses()), 'reservations')

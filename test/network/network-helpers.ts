@@ -5,7 +5,7 @@
  * proves membership with a real member key, so sync sessions are real.
  */
 import { randomBytes } from 'node:crypto'
-import { Replica, inviteOpen, toHex, type AnyOp, type CommunityId, type KeyPair, type MemberId, type OpId } from '@polity/protocol'
+import { KeyRing, Replica, inviteOpen, memberAgreeKeyPair, toHex, type AgreeKeyPair, type AnyOp, type CommunityId, type KeyPair, type MemberId, type OpId } from '@polity/protocol'
 import { rosterAccess } from '@polity/sync'
 import { PolityNetwork, type Admission, type ChannelBinding, type NetworkHost, type PeerProof, type PolityNetworkInit, type SyncSessionView } from '@polity/net'
 import { createNativeCrypto } from '@polity/node'
@@ -80,9 +80,13 @@ export class TestHost implements NetworkHost {
 /** A host with a real replica of one community, proving membership with `identity` (SYNC-3). */
 export class ReplicaHost extends TestHost {
   readonly replica: Replica
-  constructor(community: CommunityId, secret: Uint8Array, private readonly identity: KeyPair, ops: readonly AnyOp[] = []) {
+  /**
+   * In a sealed community the replica holds the member's own agree key (KEY-1, as a node does) and any
+   * `agree` keys given (the founder's, say: it opens epoch 0 and by the chain every later one).
+   */
+  constructor(community: CommunityId, secret: Uint8Array, private readonly identity: KeyPair, ops: readonly AnyOp[] = [], agree: readonly AgreeKeyPair[] = []) {
     super({ community, secret })
-    this.replica = new Replica({ community, crypto: createNativeCrypto() })
+    this.replica = new Replica({ community, crypto: createNativeCrypto(), keyRing: new KeyRing([memberAgreeKeyPair(identity.secretKey), ...agree]) })
     this.load(ops)
   }
 

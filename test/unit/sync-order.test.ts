@@ -8,9 +8,10 @@ import { describe, expect, it } from 'vitest'
 import { fromHex } from '@polity/protocol'
 import { SyncProtocolError, dialSync, listenSync, memoryPipe, readMessage, rosterAccess, writeMessage, type FrameDuplex } from '@polity/sync'
 import { generateCommunity, sizesFor } from '../bench/generate'
-import { crypto, nonce, peer, syncPair } from './sync-helpers'
+import { crypto, nonce, peersOf, syncPair } from './sync-helpers'
 
 const small = generateCommunity({ seed: 13, ...sizesFor(400) })
+const peer = peersOf(small)
 
 /** Record what an end sends, by message type. */
 function tap(end: FrameDuplex): string[] {

@@ -6,11 +6,12 @@
 import { describe, expect } from 'vitest'
 import { rosterAccess, Simulator, type SimPeer } from '@polity/sync'
 import { generateCommunity, sizesFor } from '../bench/generate'
-import { author, crypto, peer } from './sync-helpers'
+import { author, crypto, peersOf } from './sync-helpers'
 import { range } from '../../packages/protocol/test/random'
 import { seeded } from '../../packages/protocol/test/seeds'
 
 const base = generateCommunity({ seed: 99, ...sizesFor(600), members: 24 })
+const peer = peersOf(base)
 
 async function runSeed(seed: number): Promise<void> {
   let rand = seed

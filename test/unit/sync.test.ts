@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest'
 import { DEFAULT_RULES, Replica, certifyDevice, createOp, fromHex, generateKeyPair, joinProofMessage, sign, toHex, type AnyOp, type CommunityId, type MemberId, type OpId } from '@polity/protocol'
 import { SyncAccessError, SyncProtocolError, dialSync, listenSync, memoryPipe, readMessage, rosterAccess, writeMessage } from '@polity/sync'
 import { generateCommunity, sizesFor } from '../bench/generate'
-import { author, crypto, nonce, peer, syncPair } from './sync-helpers'
+import { author, crypto, nonce, peersOf, syncPair } from './sync-helpers'
 
 const small = generateCommunity({ seed: 7, ...sizesFor(3000) })
+const peer = peersOf(small)
 
 describe('sync sessions', () => {
   it('SYNC-4: a fresh member cold-syncs a whole community and ends identical', async () => {
@@ -13,6 +14,7 @@ describe('sync sessions', () => {
     const b = peer('b', small.memberKeys[0]!, small.ops.slice(0, 12)) // holds just enough to know it is a member
     const [sa, sb] = await syncPair(b, a, small.community)
     expect(b.replica.state()).toEqual(a.replica.state())
+    expect(b.replica.sealed).toBe(true) // the generator writes sealed (v2) communities, as a node does
     expect(sa.opsReceived).toBe(small.ops.length - 12)
     expect(sb.opsSent).toBe(small.ops.length - 12)
     expect(sa.weLacked).toBe(small.ops.length - 12)

@@ -6,7 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { Command, CommanderError, Option } from 'commander'
 import { PolityNode, startSignalingServer, startUiServer } from './lazy'
-import type { Ballot, CommunityId, Method, OpId, ProposalActionInput, Role } from '@polity/api'
+import type { Ballot, CommunityId, EpochInfo, Method, OpId, ProposalActionInput, Role } from '@polity/api'
 import { DEFAULT_RULES, requirementOf, verifyDossier, type ProposalAction } from '@polity/protocol'
 import { defaultDataDir } from './data-dir'
 import { readPassphrase } from './passphrase'
@@ -243,7 +243,7 @@ invite.command('revoke <community> <invite>').description('revoke an invite (its
       if (id.length < 4 || matches.length !== 1) throw new UsageError(matches.length > 1 ? `"${id}" matches ${matches.length} invites: give more of the id.` : `No invite of this community starts with "${id}" (see \`polity invite list\`).`)
       const target = matches[0] as { id: OpId }
       await node.revokeInvite({ community, invite: target.id })
-      print({ ok: true, invite: target.id }, () => `Invite ${target.id.slice(0, 12)} revoked.`)
+      print({ ok: true, invite: target.id, rekeyed: true }, () => `Invite ${target.id.slice(0, 12)} revoked; the community is re-keyed.`)
     }),
   )
 
@@ -251,13 +251,32 @@ const member = program.command('member').description('manage members directly (w
 member.command('remove <community> <member>').description('remove a member (where the rules let you do it directly)').option('--reason <text>', 'why', '').action((ref: string, m: string, opts: { reason: string }) =>
   withNode(async (node) => {
     await node.removeMember({ community: await communityId(node, ref), member: m, reason: opts.reason })
-    print({ ok: true }, () => 'Member removed.')
+    print({ ok: true, rekeyed: true }, () => 'Member removed; the community is re-keyed (they cannot read what comes next).')
   }),
 )
 member.command('role <community> <member> <role>').description('give a member another role: member, steward or founder').action((ref: string, m: string, role: string) =>
   withNode(async (node) => {
     await node.changeRole({ community: await communityId(node, ref), member: m, role: role as Role })
     print({ ok: true }, () => `Role set to ${role}.`)
+  }),
+)
+
+// ---- key epochs (§18) -------------------------------------------------------------
+
+const epochLine = (e: EpochInfo): string =>
+  `Epoch ${e.number} since ${new Date(e.since).toISOString()} (${e.id.slice(0, 12)})${e.due ? ', due for a re-key' : ''}${e.live > 1 ? `, ${e.live} live` : ''}`
+  + `${e.missingKeys > 0 ? `, waiting for ${e.missingKeys} key(s)` : ''}${e.canRekey ? '; you may re-key' : ''}.`
+
+program.command('epoch <community>').description('the community\'s key epoch: which, since when, whether a re-key is due').action((ref: string) =>
+  withNode(async (node) => {
+    const e = await node.epochInfo({ community: await communityId(node, ref) })
+    print(e, () => epochLine(e))
+  }),
+)
+program.command('rekey <community>').description('give every member and live invite a new key now (EPOCH-5: a steward, or anyone after a departure)').action((ref: string) =>
+  withNode(async (node) => {
+    const e = await node.rekey({ community: await communityId(node, ref) })
+    print(e, () => `Re-keyed. ${epochLine(e)}`)
   }),
 )
 

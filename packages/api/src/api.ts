@@ -239,6 +239,27 @@ export interface PeerStatus {
   readonly weLack: number
 }
 
+/**
+ * A sealed community's key epoch as this device sees it (EPOCH-1..5 in
+ * docs/PROTOCOL.md §18): every departure makes the key change (a re-key).
+ */
+export interface EpochInfo {
+  /** How many re-keys since the genesis (epoch 0), along the longest chain. */
+  readonly number: number
+  /** The op that created the current epoch (the genesis or a re-key's first part). */
+  readonly id: OpId
+  /** When the current epoch began (its creating op's time, ms). */
+  readonly since: number
+  /** EPOCH-3: a departure happened since: the node re-keys before its next op. */
+  readonly due: boolean
+  /** Epochs live at once (more than one after concurrent re-keys). */
+  readonly live: number
+  /** EPOCH-5: may this member re-key now? */
+  readonly canRekey: boolean
+  /** KEY-5: epochs whose keys ops here still wait for. */
+  readonly missingKeys: number
+}
+
 export interface SyncStatus {
   readonly online: boolean
   readonly peers: PeerStatus[]
@@ -328,6 +349,10 @@ export interface PolityApi {
   leaveCommunity(input: { community: CommunityId }): Promise<void>
   removeMember(input: { community: CommunityId; member: string; reason?: string }): Promise<void>
   changeRole(input: { community: CommunityId; member: string; role: Role }): Promise<void>
+  /** The community's key epoch now (§18). */
+  epochInfo(input: { community: CommunityId }): Promise<EpochInfo>
+  /** EPOCH-4..7: sign a re-key now (a new key to every member and live invite); EPOCH-5 says who may. */
+  rekey(input: { community: CommunityId }): Promise<EpochInfo>
 
   getDraft(input: { community: CommunityId }): Promise<DraftState>
   /** A Yjs update made by the UI's Y.Doc (with the bound clientID); batched into signed ops. */
@@ -368,7 +393,7 @@ export type ApiMethod = keyof PolityApi
 export const API_METHODS = [
   'identityStatus', 'createIdentity', 'restoreIdentity', 'unlock', 'lock', 'changePassphrase',
   'listCommunities', 'createCommunity', 'getCommunity', 'homeView', 'proposalsView', 'proposalView', 'votesView', 'rosterView', 'charterView', 'createInvite', 'acceptInvite', 'listInvites', 'revokeInvite', 'forkCommunity',
-  'setProfile', 'leaveCommunity', 'removeMember', 'changeRole',
+  'setProfile', 'leaveCommunity', 'removeMember', 'changeRole', 'epochInfo', 'rekey',
   'getDraft', 'editDraft', 'flushDraft', 'setDraftText', 'charterDiff', 'diffTexts',
   'createProposal', 'vote', 'comment', 'closeProposal', 'withdrawProposal',
   'exportBundle', 'importBundle', 'exportDossier', 'verifyDossier',

@@ -17,7 +17,7 @@ export type {
 export type {
   PolityApi, PolityClient, PolityEvent, ApiMethod, IdentityStatus, CreatedIdentity, CommunitySummary,
   CreateCommunityInput, InviteInput, Invite, InviteSummary, AcceptedInvite, ProposalInput, ProposalActionInput, ForkInput,
-  DiffHunk, TextDiff, DraftState, ImportResult, DossierReport, PeerStatus, SyncStatus, WebrtcRoom, EnvelopeBatch,
+  DiffHunk, TextDiff, DraftState, ImportResult, DossierReport, PeerStatus, SyncStatus, EpochInfo, WebrtcRoom, EnvelopeBatch,
   ForkLineage, CommunityView, LineageProblem,
   Ballot, CommunityId, CommunityState, Decision, DecisionClass, MemberId, Method, OpId, ProposalAction, Role, Rules, RulesInput,
   MemberView, FormerMemberView, ProposalView, ActionView, Outcome,

@@ -42,6 +42,8 @@ const FIELDS: { readonly [M in ApiMethod]: FieldList<M> } = {
   leaveCommunity: ['community'],
   removeMember: ['community', 'member', 'reason'],
   changeRole: ['community', 'member', 'role'],
+  epochInfo: ['community'],
+  rekey: ['community'],
   getDraft: ['community'],
   editDraft: ['community', 'update'],
   flushDraft: ['community'],

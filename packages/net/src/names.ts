@@ -32,9 +32,16 @@ function derive(label: string, secret: Uint8Array): Uint8Array {
   return sha256(input)
 }
 
-/** Where a community's network names come from (v1: the community secret; v2 adds the epoch secret). */
+/** Where a community's network names come from (v1: the community secret; v2, SEAL-5: the current epoch's name secret). */
 export interface NameSource {
   readonly communitySecret: Uint8Array
+  /**
+   * SEAL-5: `epochNameSecret(epoch key)` of the sealed community's current
+   * epoch. When given, every name derives from it instead, so the names
+   * change at each re-key and a removed member (who kept the community
+   * secret) cannot find the swarm.
+   */
+  readonly epochSecret?: Uint8Array
 }
 
 export interface NetworkNames {
@@ -48,7 +55,7 @@ export interface NetworkNames {
 
 /** Every network name of a community, from one source (NET-G6). Throws InvalidSecretError for a secret under 16 bytes. */
 export function networkNames(source: NameSource): NetworkNames {
-  const s = source.communitySecret
+  const s = source.epochSecret ?? source.communitySecret
   return { topic: communityTopic(s), rendezvous: rendezvousKey(s), webrtc: webrtcRoom(s) }
 }
 

@@ -27,6 +27,8 @@ export interface NetworkHost {
   communities(): readonly CommunityId[]
   /** The community's secret, which names its gossip topic and rendezvous key (NET-2, NET-3); undefined when none is held. */
   secret(c: CommunityId): Uint8Array | undefined
+  /** SEAL-5: a sealed community's current epoch name secret, which its names derive from instead (they move at each re-key). */
+  epochSecret?(c: CommunityId): Uint8Array | undefined
   /** A sync session's target and access control over the connection `binding`; undefined when `c` is unknown or not ready. */
   syncSession(c: CommunityId, binding: ChannelBinding): SyncSessionView | undefined
   /** Verify, store and apply envelopes that came from the network (the gossip validator ends here). */

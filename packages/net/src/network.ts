@@ -20,7 +20,7 @@ import { CommunityGate } from './community-gate'
 import { NetError, NetworkStartError, TopicAlreadyJoinedError } from './errors'
 import { joinGossip, type GossipTopic } from './gossip'
 import { createPolityLibp2p, type PolityLibp2p, type PolityLibp2pOptions } from './libp2p-node'
-import { networkNames } from './names'
+import { networkNames, type NetworkNames } from './names'
 import type { NetworkHost } from './network-host'
 import { PeerStatusBook, type PeerSyncStatus } from './peer-status'
 import { RedialSchedule } from './redial'
@@ -196,13 +196,19 @@ export class PolityNetwork {
   /** Subscribe to a community's gossip: every message passes the host's full check before it is delivered or forwarded (NET-3). */
   joinCommunity(c: CommunityId): GossipTopic | undefined {
     if (this.stopping.signal.aborted) return undefined
+    const names = this.namesOf(c)
     const joined = this.topics.get(c)
-    if (joined) return joined
-    const secret = this.host.secret(c)
-    if (!secret) return undefined
+    // SEAL-5: a re-key moved the community's names: leave the old topic, join the new one.
+    if (joined && names && joined.topic === names.topic) return joined
+    if (joined) {
+      joined.leave()
+      this.topics.delete(c)
+      this.gate.removeTopic(c)
+    }
+    if (!names) return undefined
     let topic: GossipTopic
     try {
-      topic = joinGossip(this.libp2p, networkNames({ communitySecret: secret }).topic, {
+      topic = joinGossip(this.libp2p, names.topic, {
         validate: async (data, from) => {
           // NET-G1: what a peer not proven for this community sends is dropped unread.
           if (!this.gate.allows(c, from.toString())) return 'ignore'
@@ -218,6 +224,14 @@ export class PolityNetwork {
     this.topics.set(c, topic)
     this.gate.addTopic(c, topic.topic)
     return topic
+  }
+
+  /** The community's names now (NET-G6, SEAL-5): from its epoch secret when sealed, else its community secret. */
+  private namesOf(c: CommunityId): NetworkNames | undefined {
+    const secret = this.host.secret(c)
+    if (!secret) return undefined
+    const epochSecret = this.host.epochSecret?.(c)
+    return networkNames(epochSecret ? { communitySecret: secret, epochSecret } : { communitySecret: secret })
   }
 
   /** Our replica of `c` applied ops: judge its proven peers again (NET-G2). Cheap: a roster look-up per proven peer. */
@@ -292,9 +306,9 @@ export class PolityNetwork {
 
   /** Advertise and look up the community's rendezvous key in the DHT (NET-2); dials what is found; resolves with how many. */
   async discover(c: CommunityId, signal: AbortSignal = AbortSignal.timeout(NETWORK_DEFAULTS.discoverTimeoutMs)): Promise<number> {
-    const secret = this.host.secret(c)
-    if (!secret) return 0
-    const key = networkNames({ communitySecret: secret }).rendezvous
+    const names = this.namesOf(c)
+    if (!names) return 0
+    const key = names.rendezvous
     const s = AbortSignal.any([this.stopping.signal, signal])
     // Advertising is best effort: a small or empty DHT may not take the record yet.
     await advertise(this.libp2p, key, s).catch(() => 0)

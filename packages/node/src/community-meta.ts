@@ -2,7 +2,8 @@
  * What the node keeps per community besides its ops, sealed under the data
  * key in the store's metadata (`community/<id>`): the community secret, a
  * pending join (the invite, its secret, the name to take, the inviter's
- * addresses) and the members' devices this one synced with (NET-P1). The
+ * addresses) the members' devices this one synced with (NET-P1) and the
+ * community's epoch keys (KEY-4: a restart opens everything again). The
  * record is read field by field, own keys only; a field that is not what
  * it should be is left out, never trusted.
  */
@@ -15,6 +16,8 @@ export interface PendingJoin {
   readonly name: string
   /** The inviter's addresses from the link, re-dialed until the join completes. */
   readonly addresses: readonly string[]
+  /** SEAL-5: the epoch name secret the link carried (`e=`): where the members are while no epoch key is held here. */
+  readonly epochSecret?: Uint8Array | undefined
 }
 
 export interface KnownPeer {
@@ -27,12 +30,16 @@ export interface CommunityMeta {
   readonly pendingJoin: PendingJoin | undefined
   /** libp2p peer id → listen addresses and when (NET-P1). */
   readonly peers: ReadonlyMap<string, KnownPeer>
+  /** KEY-4: epoch id → epoch key, every key this member holds (each is checked against its commitment again on load). */
+  readonly keys: ReadonlyMap<OpId, Uint8Array>
 }
 
 /** NET-P1: remembered peers per community, and addresses per peer. */
 export const KNOWN_PEERS_MAX = 16
 export const KNOWN_PEER_ADDRS_MAX = 8
 const HOUR = 3600_000
+/** Epoch keys read back at most (a KeyRing holds at most 4,096 keys waiting for their commitment). */
+const MAX_KEPT_KEYS = 4096
 
 export const metaKey = (c: CommunityId): string => `community/${c}`
 export const META_PREFIX = 'community/'
@@ -41,8 +48,9 @@ export function encodeMeta(m: CommunityMeta): CborValue {
   const pj = m.pendingJoin
   return {
     secret: m.secret ?? null,
-    pendingJoin: pj ? { invite: pj.invite, inviteSecret: pj.inviteSecret, name: pj.name, addresses: [...pj.addresses] } : null,
+    pendingJoin: pj ? { invite: pj.invite, inviteSecret: pj.inviteSecret, name: pj.name, addresses: [...pj.addresses], epochSecret: pj.epochSecret ?? null } : null,
     peers: [...m.peers.entries()].map(([peer, p]) => ({ peer, addrs: [...p.addrs], seen: p.seen })),
+    keys: [...m.keys.entries()].map(([epoch, key]) => [epoch, key]),
   }
 }
 
@@ -61,7 +69,11 @@ export function decodeMeta(v: CborValue): CommunityMeta {
     const inviteSecret = own(pj, 'inviteSecret')
     const name = own(pj, 'name')
     if (typeof invite === 'string' && inviteSecret instanceof Uint8Array) {
-      pendingJoin = { invite: invite as OpId, inviteSecret, name: typeof name === 'string' ? name : '', addresses: strings(own(pj, 'addresses')) }
+      const epochSecret = own(pj, 'epochSecret')
+      pendingJoin = {
+        invite: invite as OpId, inviteSecret, name: typeof name === 'string' ? name : '', addresses: strings(own(pj, 'addresses')),
+        epochSecret: epochSecret instanceof Uint8Array && epochSecret.length === 32 ? epochSecret : undefined,
+      }
     }
   }
   const peers = new Map<string, KnownPeer>()
@@ -73,7 +85,12 @@ export function decodeMeta(v: CborValue): CommunityMeta {
     if (typeof peer !== 'string' || !Array.isArray(own(p, 'addrs'))) continue
     peers.set(peer, { addrs: strings(own(p, 'addrs')).slice(0, KNOWN_PEER_ADDRS_MAX), seen: typeof seen === 'number' ? seen : 0 })
   }
-  return { secret: secret instanceof Uint8Array ? secret : undefined, pendingJoin, peers }
+  const keys = new Map<OpId, Uint8Array>()
+  const kl = own(m, 'keys')
+  for (const e of Array.isArray(kl) ? kl.slice(0, MAX_KEPT_KEYS) : []) {
+    if (Array.isArray(e) && typeof e[0] === 'string' && /^[0-9a-f]{64}$/.test(e[0]) && e[1] instanceof Uint8Array && e[1].length === 32) keys.set(e[0] as OpId, e[1])
+  }
+  return { secret: secret instanceof Uint8Array ? secret : undefined, pendingJoin, peers, keys }
 }
 
 /**

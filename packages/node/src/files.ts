@@ -3,12 +3,13 @@
  * imported through the one ingest path, source `bundle`) and dossiers
  * (DOSSIER-1..3: the ops with a census anyone can verify offline).
  */
-import { decodeOpUnverified, encodeDossier, fromHex, verifyDossier as verifyDossierBytes, type CommunityId, type UncheckedOp } from '@polity/protocol'
+import { encodeDossier, fromHex, verifyDossier as verifyDossierBytes, type CommunityId } from '@polity/protocol'
 import type { DossierReport, ImportResult } from '@polity/api'
 import type { NodeContext } from './context'
 import { decodeBundle, encodeBundle } from './bundle'
 import { stillWaiting } from './ingest'
 import { messageOf } from './input-checks'
+import { decodeUnverified, type UncheckedSealed } from './verify'
 
 /** Messages an import reports at most. */
 const MAX_ERRORS = 10
@@ -23,7 +24,7 @@ export async function importBundle(ctx: NodeContext, input: { bytes: Uint8Array 
   ctx.vault.require()
   const raw = decodeBundle(input.bytes)
   // Route each op to its community; an op that does not even decode is reported, not imported.
-  const byCommunity = new Map<CommunityId, UncheckedOp[]>()
+  const byCommunity = new Map<CommunityId, UncheckedSealed[]>()
   const errors: string[] = []
   const report = (m: string): void => {
     if (errors.length < MAX_ERRORS) errors.push(m)
@@ -31,7 +32,7 @@ export async function importBundle(ctx: NodeContext, input: { bytes: Uint8Array 
   let rejected = 0
   raw.forEach((bytes, i) => {
     try {
-      const u = decodeOpUnverified(bytes, ctx.crypto)
+      const u = decodeUnverified(bytes, ctx.crypto)
       const list = byCommunity.get(u.op.community) ?? []
       list.push(u)
       byCommunity.set(u.op.community, list)
@@ -63,7 +64,10 @@ export async function importBundle(ctx: NodeContext, input: { bytes: Uint8Array 
 export async function exportDossier(ctx: NodeContext, input: { community: CommunityId }): Promise<Uint8Array> {
   const rt = await ctx.runtimes.ready(input.community)
   // The store iterates in (height, id) order, the order a dossier lists its ops in.
-  return encodeDossier(rt.replica.state(), await storedEnvelopes(ctx, rt.id))
+  // DOSSIER-3: a deliberate disclosure: the epoch keys go with the sealed ops, so anyone can check the census.
+  const ring = rt.replica.keyRing
+  const keys = ring.epochs().map((e) => [fromHex(e, 32), ring.key(e) as Uint8Array] as const)
+  return encodeDossier(rt.replica.state(), await storedEnvelopes(ctx, rt.id), keys)
 }
 
 export function verifyDossier(ctx: NodeContext, input: { bytes: Uint8Array }): DossierReport {

@@ -7,7 +7,9 @@
  */
 import { randomBytes } from '@noble/hashes/utils.js'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { DEFAULT_RULES, certifyDevice, createOp, fromHex, type AnyOp, type BodyOf, type CommunityId } from '@polity/protocol'
+import {
+  DEFAULT_RULES, GENESIS_CERT_COMMUNITY, certifyAgreeKey, certifyDevice, createSealedOp, fromHex, randomEpochKey, type BodyOf, type CommunityId, type SealedBodyOf,
+} from '@polity/protocol'
 import type { CreateCommunityInput, ForkInput } from '@polity/api'
 import type { NodeContext } from './context'
 import { author, commitOwn } from './author'
@@ -55,22 +57,35 @@ export async function forkCommunity(ctx: NodeContext, input: { community: Commun
   })
 }
 
-/** FOUND-1: sign the genesis, keep a new community secret, join the gossip topic, take the genesis in as our own op. */
+/**
+ * FOUND-1: sign the genesis, keep a new community secret, join the gossip
+ * topic, take the genesis in as our own op. The genesis is sealed (protocol
+ * v2, EPOCH-8): it creates epoch 0 with a fresh key wrapped to the founder's
+ * agree key (KEY-1), which the sealed meta keeps (KEY-4).
+ */
 async function foundCommunity(ctx: NodeContext, body: Founding, founderName?: string): Promise<CommunityId> {
   const secrets = ctx.vault.require()
-  const genesis = opFromInput(() => createOp(
+  const agree = ctx.vault.agreeKey.publicKey
+  const key = randomEpochKey()
+  const genesis = opFromInput(() => createSealedOp(
     {
       community: null, seq: 1, deps: [], time: ctx.now(), kind: 'genesis',
-      body: { ...body, founder: secrets.identity.publicKey, cert: certifyDevice(secrets.identity, secrets.device.publicKey) },
+      body: {
+        ...body, founder: secrets.identity.publicKey, cert: certifyDevice(secrets.identity, secrets.device.publicKey),
+        agree, agreeCert: certifyAgreeKey(secrets.identity, GENESIS_CERT_COMMUNITY, agree),
+      } as SealedBodyOf<'genesis'>,
+      epoch: { id: null, key },
+      wrapTo: [agree],
     },
     secrets.device,
     ctx.crypto,
-  ) as AnyOp)
+  ))
   const rt = ctx.runtimes.runtime(genesis.community, true)
   rt.secret = randomBytes(32)
+  rt.replica.keyRing.offer(genesis.id, key)
+  await commitOwn(ctx, rt, () => genesis)
   await ctx.runtimes.saveMeta(rt)
   ctx.network.joinCommunity(rt.id)
-  await commitOwn(ctx, rt, () => genesis)
   if (founderName !== undefined) await author(ctx, rt, 'profile.set', { name: founderName })
   ctx.emit({ type: 'communities' })
   return genesis.community

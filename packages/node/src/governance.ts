@@ -12,6 +12,7 @@ import { author } from './author'
 import { InvalidInputError } from './errors'
 import { HOUR, LIMITS, MAX_DEADLINE_HOURS, checkRole, checkText, humanRule, memberBytes, messageOf, opRef, toAction } from './input-checks'
 import { countedBallotOf } from './replica-access'
+import { rekeyAfterDeparture } from './epoch-commands'
 
 const joined = (ctx: NodeContext, c: CommunityId): Promise<CommunityRuntime> => ctx.runtimes.joined(c, ctx.vault.member)
 
@@ -25,7 +26,10 @@ export async function leaveCommunity(ctx: NodeContext, input: { community: Commu
 
 export async function removeMember(ctx: NodeContext, input: { community: CommunityId; member: string; reason?: string }): Promise<void> {
   const reason = (input.reason ?? '').slice(0, LIMITS.removalReason.max)
-  await author(ctx, await joined(ctx, input.community), 'member.remove', { member: memberBytes(input.member), reason })
+  const rt = await joined(ctx, input.community)
+  await author(ctx, rt, 'member.remove', { member: memberBytes(input.member), reason })
+  // EPOCH-3: the removed member cannot read what comes next.
+  await rekeyAfterDeparture(ctx, rt)
 }
 
 export async function changeRole(ctx: NodeContext, input: { community: CommunityId; member: string; role: Role }): Promise<void> {
@@ -77,7 +81,10 @@ export async function comment(ctx: NodeContext, input: { community: CommunityId;
 }
 
 export async function closeProposal(ctx: NodeContext, input: { community: CommunityId; proposal: OpId }): Promise<void> {
-  await author(ctx, await joined(ctx, input.community), 'proposal.close', { proposal: opRef(input.proposal) })
+  const rt = await joined(ctx, input.community)
+  await author(ctx, rt, 'proposal.close', { proposal: opRef(input.proposal) })
+  // EPOCH-3: a passed removal is a departure: re-key at once.
+  await rekeyAfterDeparture(ctx, rt)
 }
 
 export async function withdrawProposal(ctx: NodeContext, input: { community: CommunityId; proposal: OpId }): Promise<void> {

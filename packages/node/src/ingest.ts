@@ -15,15 +15,18 @@
  * complete this device's pending join. Validity is the replica's alone, so
  * an op gets the same verdict by every route.
  */
-import { ProtocolError, type AnyOp, type OpId } from '@polity/protocol'
+import { ProtocolError, type AgreeKeyPair, type AnyOp, type OpId, type SealedOp } from '@polity/protocol'
 import type { NodeContext } from './context'
 import type { CommunityRuntime } from './runtimes'
 import { recordOf, type OpRecord } from './storage'
 import { checkSignatures, type Incoming } from './verify'
 import { messageOf } from './input-checks'
+import { keepKeys } from './sealing'
 import { changesOf } from './changes'
 
 export type OpSource = 'own' | 'network' | 'bundle' | 'relay'
+/** What this device makes: one sealed op, or a re-key's parts (in order). */
+export type OwnOp = AnyOp | SealedOp | readonly SealedOp[]
 
 interface SourcePolicy {
   /** The ops were made here just now: the store skips its lookup for them. */
@@ -53,6 +56,7 @@ export const INGEST_CHUNK = 4096
  * (`stillWaiting`). `dropped` counts ops refused because that buffer was full.
  */
 export interface IngestResult {
+  /** Opened ops (a sealed replica's AnyOp casts), each with its sealed envelope bytes. */
   applied: AnyOp[]
   rejected: string[]
   duplicates: number
@@ -96,10 +100,28 @@ export class Ingest {
    * after every op that arrived before it has applied, so it builds on all
    * of them and two commands never claim the same seq.
    */
-  own(rt: CommunityRuntime, make: () => AnyOp): Promise<{ op: AnyOp; result: IngestResult }> {
+  own<T extends OwnOp>(rt: CommunityRuntime, make: () => T): Promise<{ op: T; result: IngestResult }> {
     const run = rt.applying.then(async () => {
       const op = make()
-      return { op, result: await this.apply(rt, [op], 'own') }
+      const list: (AnyOp | SealedOp)[] = Array.isArray(op) ? [...(op as readonly SealedOp[])] : [op as AnyOp | SealedOp]
+      return { op, result: await this.apply(rt, list, 'own') }
+    })
+    rt.applying = run.then(() => undefined, () => undefined)
+    return run
+  }
+
+  /**
+   * KEY-4: hold another agree key (an invite's, from its link), in the
+   * community's turn; the ops its keys release are stored like any applied op.
+   */
+  addAgreeKey(rt: CommunityRuntime, pair: AgreeKeyPair): Promise<number> {
+    const run = rt.applying.then(async () => {
+      const applied = rt.replica.addAgreeKey(pair)
+      await keepKeys(this.ctx, rt)
+      if (applied.length === 0) return 0
+      await this.ctx.store.putOps(applied.map((a) => recordOf(a.op, a.height)))
+      this.afterApplied(rt, applied.map((a) => a.op))
+      return applied.length
     })
     rt.applying = run.then(() => undefined, () => undefined)
     return run
@@ -113,7 +135,7 @@ export class Ingest {
     return run
   }
 
-  private async apply(rt: CommunityRuntime, ops: readonly (AnyOp | ProtocolError)[], from: OpSource): Promise<IngestResult> {
+  private async apply(rt: CommunityRuntime, ops: readonly (AnyOp | SealedOp | ProtocolError)[], from: OpSource): Promise<IngestResult> {
     const policy = POLICY.get(from) as SourcePolicy
     const r: IngestResult = { applied: [], rejected: [], duplicates: 0, waiting: [], dropped: 0 }
     const records: OpRecord[] = []
@@ -123,17 +145,21 @@ export class Ingest {
         continue
       }
       const v = rt.replica.receive(x)
-      if (v.status === 'applied') {
-        for (const a of v.applied) {
+      // KEY-5: a pending op (waiting for deps or for a key) may still have taught keys that released others: store those.
+      if (v.status === 'applied' || v.status === 'pending') {
+        for (const a of v.applied ?? []) {
           r.applied.push(a.op)
+          // Only the sealed envelope is stored (`bytes`): the store never holds an opened op.
           records.push(recordOf(a.op, a.height))
         }
+        if (v.status === 'pending') r.waiting.push(v.id)
       }
       else if (v.status === 'rejected') r.rejected.push(v.error.message)
       else if (v.status === 'duplicate') r.duplicates++
-      else if (v.status === 'pending') r.waiting.push(v.id)
       else r.dropped++
     }
+    // KEY-4: keys learnt (a wrap to us, a re-key's chain) are kept in the sealed meta before anything is acknowledged.
+    await keepKeys(this.ctx, rt)
     if (r.applied.length === 0) return r
     await this.ctx.store.putOps(records, policy.fresh ? { fresh: true } : {})
     this.afterApplied(rt, r.applied)

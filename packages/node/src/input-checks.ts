@@ -102,7 +102,7 @@ export function rulesFrom(input: RulesInput | undefined): Rules {
 }
 
 /** An op built from a caller's input: a body the schema refuses is the caller's mistake, said as such. */
-export function opFromInput(make: () => AnyOp): AnyOp {
+export function opFromInput<T>(make: () => T): T {
   try {
     return make()
   } catch (e) {

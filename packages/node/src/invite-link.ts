@@ -2,12 +2,17 @@
  * Invite links (LINK-1 in docs/PROTOCOL.md):
  *
  *   polity://join?c=<community id hex>&i=<invite op id hex>&k=<invite secret, base64url>
- *                &s=<community secret, base64url>&n=<community name>&a=<multiaddr>&a=…
+ *                &s=<community secret, base64url>&e=<epoch name secret, base64url>
+ *                &n=<community name>&a=<multiaddr>&a=…
  *
- * The invite secret signs the join proof; the community secret derives the
- * rendezvous key, the gossip topic and the y-webrtc room. Anyone holding the
- * link can join (until it is used up, revoked or expired), so it is shared
- * privately, like a house key.
+ * The invite secret (SEAL-4) gives the key that signs the join proof and the
+ * agree key the invite's op wraps the community's epoch key to: with it the
+ * joiner opens the community's history (EPOCH-8). The epoch name secret
+ * (SEAL-5) names the rendezvous key, the gossip topic and the y-webrtc room
+ * of the epoch the invite was made in, so a waiting invitee finds the
+ * members before it holds a key. Anyone holding the link can join and read
+ * (until it is used up, revoked or expired), so it is shared privately, like
+ * a house key.
  */
 import type { CommunityId, OpId } from '@polity/protocol'
 import { InvalidInviteError } from './errors'
@@ -19,6 +24,8 @@ export interface InviteLinkData {
   readonly communitySecret: Uint8Array
   readonly name: string
   readonly addresses: readonly string[]
+  /** SEAL-5: the name secret of the epoch the invite was made in (absent in a link without `e=`). */
+  readonly epochSecret?: Uint8Array | undefined
 }
 
 const HEX64 = /^[0-9a-f]{64}$/
@@ -36,6 +43,7 @@ export function encodeInviteLink(d: InviteLinkData): string {
   q.set('i', d.invite)
   q.set('k', b64url(d.inviteSecret))
   q.set('s', b64url(d.communitySecret))
+  if (d.epochSecret) q.set('e', b64url(d.epochSecret))
   q.set('n', d.name)
   for (const a of d.addresses) q.append('a', a)
   return `polity://join?${q.toString()}`
@@ -57,6 +65,7 @@ export function decodeInviteLink(link: string): InviteLinkData {
     invite: invite as OpId,
     inviteSecret: fromB64url(q.get('k'), 'invite secret'),
     communitySecret: fromB64url(q.get('s'), 'community secret'),
+    epochSecret: q.has('e') ? fromB64url(q.get('e'), 'epoch name secret') : undefined,
     name: (q.get('n') ?? '').slice(0, 120),
     addresses,
   }

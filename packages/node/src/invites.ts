@@ -13,6 +13,7 @@ import { author } from './author'
 import { InvalidInputError, RefusedError } from './errors'
 import { getCommunity } from './views'
 import { heightOf } from './replica-access'
+import { rekeyAfterDeparture } from './epoch-commands'
 
 const inviteRef = (id: unknown): OpId => {
   if (typeof id !== 'string' || !/^[0-9a-f]{64}$/.test(id)) throw new InvalidInputError('That is not an invite id.')
@@ -50,4 +51,6 @@ export async function revokeInvite(ctx: NodeContext, input: { community: Communi
     throw new RefusedError('Only the invite\'s creator, a steward or a founder can revoke it (rule ROSTER-4).')
   }
   await author(ctx, rt, 'invite.revoke', { invite: fromHex(id, 32) })
+  // EPOCH-3: the link's holder cannot read what comes next.
+  await rekeyAfterDeparture(ctx, rt)
 }

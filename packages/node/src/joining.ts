@@ -5,9 +5,10 @@
  * any source: ingest calls `completeJoin`), and a member's new device
  * fetching a community it belongs to.
  */
+import { randomBytes } from '@noble/hashes/utils.js'
 import {
-  certifyDevice, fromHex, generateKeyPair, joinProofMessage, keyPairFromSecret, sign,
-  type CommunityId,
+  certifyDevice, fromHex, inviteKeysFromSecret, joinProofMessage, sign,
+  type BodyOf, type CommunityId,
 } from '@polity/protocol'
 import type { AcceptedInvite, Invite, InviteInput } from '@polity/api'
 import type { NodeContext } from './context'
@@ -16,6 +17,7 @@ import { author } from './author'
 import { InvalidInputError, InvalidInviteError } from './errors'
 import { decodeInviteLink, encodeInviteLink } from './invite-link'
 import { HOUR, LIMITS, MAX_INVITE_HOURS, memberBytes, messageOf } from './input-checks'
+import { nameSecretOf } from './sealing'
 
 /** Dial attempts when accepting an invite online; the wait doubles from 1 s. */
 const ACCEPT_ATTEMPTS = 4
@@ -28,12 +30,17 @@ export async function createInvite(ctx: NodeContext, input: { community: Communi
   const hours = input.expiresInHours ?? 168
   if (!(hours > 0 && hours <= MAX_INVITE_HOURS)) throw new InvalidInputError('An invite expires after 1 hour to 1 year.')
   const member = input.member === undefined ? undefined : memberBytes(input.member)
-  const key = generateKeyPair()
+  // SEAL-4: the link's secret gives the invite's signing key and its agree key, to which the op wraps the epoch key (EPOCH-8).
+  const inviteSecret = randomBytes(32)
+  const keys = inviteKeysFromSecret(inviteSecret)
   const expires = ctx.now() + Math.round(hours * HOUR)
-  const op = await author(ctx, rt, 'invite.create', { key: key.publicKey, uses, expires, member })
+  const body = { key: keys.sign.publicKey, uses, expires, member, agree: keys.agree.publicKey } as BodyOf<'invite.create'>
+  const op = await author(ctx, rt, 'invite.create', body)
+  const epochSecret = nameSecretOf(rt)
   const link = encodeInviteLink({
-    community: rt.id, invite: op.id, inviteSecret: key.secretKey, communitySecret: rt.secret ?? new Uint8Array(32),
+    community: rt.id, invite: op.id, inviteSecret, communitySecret: rt.secret ?? new Uint8Array(32),
     name: rt.replica.roster().genesis?.name ?? '', addresses: ctx.network.current?.inviteAddresses() ?? [],
+    ...(epochSecret ? { epochSecret } : {}),
   })
   return { link, expires, uses }
 }
@@ -44,7 +51,9 @@ export async function acceptInvite(ctx: NodeContext, input: { link: string; name
   const rt = await ctx.runtimes.ready(d.community, true)
   if (rt.replica.roster().members.has(ctx.vault.member)) return { community: rt.id, status: 'joined' }
   rt.secret = d.communitySecret
-  rt.pendingJoin = { invite: d.invite, inviteSecret: d.inviteSecret, name: input.name ?? d.name, addresses: d.addresses }
+  rt.pendingJoin = { invite: d.invite, inviteSecret: d.inviteSecret, name: input.name ?? d.name, addresses: d.addresses, epochSecret: d.epochSecret }
+  // KEY-4: the invite's agree key opens the epoch key its op wraps, and by the chain the history (EPOCH-8).
+  await ctx.ingest.addAgreeKey(rt, inviteKeysFromSecret(d.inviteSecret).agree)
   await ctx.runtimes.saveMeta(rt)
   let joined = await completeJoin(ctx, rt)
   const net = ctx.network.current
@@ -85,7 +94,9 @@ export async function completeJoin(ctx: NodeContext, rt: CommunityRuntime): Prom
   }
   const pj = rt.pendingJoin
   if (!pj || !rt.replica.has(pj.invite)) return false
-  const proof = sign(joinProofMessage(rt.id, pj.invite, member), keyPairFromSecret(pj.inviteSecret).secretKey)
+  // Said before anything is sealed: a revoked invite's holder may read up to the revocation, and the epoch after is not theirs.
+  if (roster.invites.get(pj.invite)?.revoked) throw new InvalidInviteError('the invite was revoked (rule ROSTER-5)')
+  const proof = sign(joinProofMessage(rt.id, pj.invite, member), inviteKeysFromSecret(pj.inviteSecret).sign.secretKey)
   try {
     await author(ctx, rt, 'member.join', {
       member: secrets.identity.publicKey, cert: certifyDevice(secrets.identity, secrets.device.publicKey),

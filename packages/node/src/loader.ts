@@ -7,7 +7,7 @@
  * that fails to load, fold or checkpoint is marked with the reason and the
  * others carry on (CHARTER-F5).
  */
-import { ProtocolError, fromHex, toHex, type AnyOp, type CommunityId, type CommunityState } from '@polity/protocol'
+import { ProtocolError, fromHex, isSealedEnvelope, toHex, type AnyOp, type CommunityId, type CommunityState, type SealedOp } from '@polity/protocol'
 import type { NodeContext } from './context'
 import type { CommunityRuntime } from './runtimes'
 import { CHANGED_PARTS } from '@polity/api'
@@ -32,12 +32,28 @@ export async function loadCommunities(ctx: NodeContext): Promise<void> {
     })
   }
   for (const key of await ctx.store.listMeta(META_PREFIX)) {
-    await ctx.runtimes.loadMeta(ctx.runtimes.runtime(key.slice(META_PREFIX.length) as CommunityId, true))
+    const c = key.slice(META_PREFIX.length) as CommunityId
+    // The stored communities' meta was read before their replay.
+    if (!ctx.runtimes.get(c)) await ctx.runtimes.loadMeta(ctx.runtimes.runtime(c, true))
   }
   ctx.lineages.refresh()
 }
 
+/** ENV2-8: what a community made before sealed communities says when this version opens it (it is never written again). */
+export const V1_COMMUNITY = 'This community was made by Polity before sealed communities (protocol v1), which this version does not open or write. '
+  + 'Export what you need with an older version of Polity, and found it again here.'
+
 async function loadCommunity(ctx: NodeContext, rt: CommunityRuntime, id: Uint8Array): Promise<void> {
+  // KEY-4: the epoch keys (and a waiting invite's agree key) first, so the replay opens every op.
+  await ctx.runtimes.loadMeta(rt)
+  // ENV2-8: a v1 community is refused, not migrated (docs/PROTOCOL.md §18): it stays on disk, untouched, marked.
+  for await (const rec of ctx.store.iterate(id)) {
+    if (!isSealedEnvelope(rec.bytes)) {
+      rt.failure = V1_COMMUNITY
+      return
+    }
+    break
+  }
   // A checkpoint that cannot be read is ignored like one that does not decode (CHECKPOINT-2).
   const cp = await ctx.store.getCheckpoint(id).catch(() => undefined)
   let snapshot: CommunityState | undefined
@@ -77,8 +93,8 @@ async function replay(ctx: NodeContext, rt: CommunityRuntime, id: Uint8Array): P
     }
   }
   // While the workers check one chunk's signatures, this thread folds the one before.
-  let checking: Promise<(AnyOp | ProtocolError)[]> | undefined
-  const fold = async (checked: readonly (AnyOp | ProtocolError)[]): Promise<void> => {
+  let checking: Promise<(AnyOp | SealedOp | ProtocolError)[]> | undefined
+  const fold = async (checked: readonly (AnyOp | SealedOp | ProtocolError)[]): Promise<void> => {
     for (const x of checked) {
       if (!(x instanceof ProtocolError)) rt.replica.receive(x)
       await pause()

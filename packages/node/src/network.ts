@@ -6,13 +6,14 @@
  * peers to keep dialing (pending joins' inviters, NET-P1's known peers), and
  * how the roster judges a proven peer now (NET-G1, NET-G2).
  */
-import { fromHex, keyPairFromSecret, type CommunityId, type OpId } from '@polity/protocol'
+import { fromHex, inviteKeysFromSecret, type CommunityId, type OpId } from '@polity/protocol'
 import { PolityNetwork, type NetworkHost, type PolityNetworkInit } from '@polity/net'
 import { admissionOf } from './admission'
 import { rosterAccess, type SessionStats } from '@polity/sync'
 import type { NodeContext } from './context'
 import type { Store } from './storage'
 import { syncStatus } from './views'
+import { nameSecretOf } from './sealing'
 
 export class NodeNetwork {
   private net: PolityNetwork | undefined
@@ -46,9 +47,10 @@ export class NodeNetwork {
     this.net?.joinCommunity(c)
   }
 
-  /** Our replica of `c` applied ops: the network judges its proven peers again (NET-G2). */
+  /** Our replica of `c` applied ops: the network judges its proven peers again (NET-G2), and follows a re-key to the new names (SEAL-5). */
   rosterChanged(c: CommunityId): void {
     this.net?.rosterChanged(c)
+    this.net?.joinCommunity(c)
   }
 
   /** Announce an op on the community's gossip topic (best effort; reconciliation is the backstop). */
@@ -75,7 +77,15 @@ export class NodeNetwork {
     return {
       // A community still reloading behind its checkpoint is not served or synced until it is whole.
       communities: () => [...runtimes.values()].filter((rt) => !rt.loading).map((rt) => rt.id),
-      secret: (c) => runtimes.get(c)?.secret,
+      // SEAL-5: a sealed community is named by its current epoch's name secret; without one it is not named at all.
+      secret: (c) => {
+        const rt = runtimes.get(c)
+        return rt && nameSecretOf(rt) ? rt.secret : undefined
+      },
+      epochSecret: (c) => {
+        const rt = runtimes.get(c)
+        return rt ? nameSecretOf(rt) : undefined
+      },
       // SYNC-3: the keys stay here; the network only gets the session's target and access control.
       syncSession: (c, binding) => {
         const rt = runtimes.get(c)
@@ -89,7 +99,7 @@ export class NodeNetwork {
           },
           access: rosterAccess({
             replica: rt.replica, community: c, identity: vault.require().identity,
-            ...(pj ? { invite: { id: pj.invite, key: keyPairFromSecret(pj.inviteSecret) } } : {}),
+            ...(pj ? { invite: { id: pj.invite, key: inviteKeysFromSecret(pj.inviteSecret).sign } } : {}),
             localBinding: binding.local, remoteBinding: binding.remote, verify: crypto.verify,
           }),
         }

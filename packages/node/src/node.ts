@@ -12,7 +12,7 @@
 import type { CommunityId, CryptoSuite, OpId, Replica } from '@polity/protocol'
 import type {
   AcceptedInvite, Ballot, CommunitySummary, CommunityView, CreateCommunityInput, CreatedIdentity, TextDiff, DossierReport, DraftState,
-  CharterView, EnvelopeBatch, ForkInput, HomeView, IdentityStatus, Page, ProposalDetail, ProposalsInput, ProposalsPage, RosterInput, RosterPage, VoteRow, VotesInput, ImportResult, Invite, InviteInput, InviteSummary, PolityClient, PolityEvent, ProposalInput, Role, SyncStatus, WebrtcRoom,
+  CharterView, EnvelopeBatch, EpochInfo, ForkInput, HomeView, IdentityStatus, Page, ProposalDetail, ProposalsInput, ProposalsPage, RosterInput, RosterPage, VoteRow, VotesInput, ImportResult, Invite, InviteInput, InviteSummary, PolityClient, PolityEvent, ProposalInput, Role, SyncStatus, WebrtcRoom,
 } from '@polity/api'
 import type { PolityNetworkInit } from '@polity/net'
 import type { SessionStats } from '@polity/sync'
@@ -34,6 +34,7 @@ import * as draft from './draft'
 import * as files from './files'
 import * as relay from './relay'
 import * as views from './views'
+import * as epochs from './epoch-commands'
 import * as pages from './page-views'
 
 export type { PolityNodeOptions } from './context'
@@ -46,7 +47,9 @@ export class PolityNode implements PolityClient {
   private constructor(paths: NodePaths, store: Store, options: PolityNodeOptions) {
     const crypto: CryptoSuite = options.crypto ?? createNativeCrypto()
     const vault = new Vault(paths, options.kdfLogN ?? DEFAULT_KDF_LOG_N)
-    const runtimes = new Runtimes({ crypto, limits: options.replicaLimits, meta: store, dataKey: () => vault.require().dataKey })
+    const runtimes = new Runtimes({ crypto, limits: options.replicaLimits, meta: store, dataKey: () => vault.require().dataKey,
+      agreeKey: () => (vault.unlocked ? vault.agreeKey : undefined),
+    })
     const lineages = new ForkLineages({
       runtimes: () => runtimes.values(),
       runtime: (id) => runtimes.get(id),
@@ -283,6 +286,16 @@ export class PolityNode implements PolityClient {
 
   changeRole(input: { community: CommunityId; member: string; role: Role }): Promise<void> {
     return governance.changeRole(this.ctx, input)
+  }
+
+  // ---- key epochs (epoch-commands.ts) ---------------------------------------------
+
+  epochInfo(input: { community: CommunityId }): Promise<EpochInfo> {
+    return epochs.epochInfo(this.ctx, input)
+  }
+
+  rekey(input: { community: CommunityId }): Promise<EpochInfo> {
+    return epochs.rekeyCommunity(this.ctx, input)
   }
 
   // ---- charter draft (draft.ts) --------------------------------------------------

@@ -4,7 +4,7 @@
  * offers, and the envelopes it hands back, which take the one ingest path
  * (source `relay`) like ops from libp2p.
  */
-import { decodeOpUnverified, fromHex, type CommunityId, type UncheckedOp } from '@polity/protocol'
+import { fromHex, type CommunityId } from '@polity/protocol'
 import { networkNames } from '@polity/net'
 import { StoreCorruptError } from '@polity/store'
 import type { EnvelopeBatch, ImportResult, WebrtcRoom } from '@polity/api'
@@ -16,6 +16,8 @@ import { stillWaiting } from './ingest'
 import { messageOf } from './input-checks'
 import { envelopesOf } from './network'
 import { heldFrom } from './replica-access'
+import { nameSecretOf } from './sealing'
+import { decodeUnverified, type UncheckedSealed } from './verify'
 
 /** Envelopes per relay call (NET-RTC-4): bounds one bridge message. */
 export const RELAY_BATCH = 1000
@@ -42,7 +44,10 @@ async function relayable(ctx: NodeContext, c: CommunityId): Promise<CommunityRun
 
 export async function webrtcRoom(ctx: NodeContext, input: { community: CommunityId }): Promise<WebrtcRoom> {
   const rt = await relayable(ctx, input.community)
-  return { ...networkNames({ communitySecret: rt.secret as Uint8Array }).webrtc, signaling: [...(ctx.options.signaling ?? [])] }
+  // SEAL-5: the room of the current epoch (the one an invite link named, for a waiting invitee): it moves at each re-key.
+  const epochSecret = nameSecretOf(rt)
+  const names = networkNames(epochSecret ? { communitySecret: rt.secret as Uint8Array, epochSecret } : { communitySecret: rt.secret as Uint8Array })
+  return { ...names.webrtc, signaling: [...(ctx.options.signaling ?? [])] }
 }
 
 export async function envelopesSince(ctx: NodeContext, input: { community: CommunityId; after: number }): Promise<EnvelopeBatch> {
@@ -66,7 +71,7 @@ export async function importEnvelopes(ctx: NodeContext, input: { community: Comm
   if (!Array.isArray(input.envelopes) || input.envelopes.length > RELAY_BATCH) {
     throw new InvalidInputError(`Send 0 to ${RELAY_BATCH} envelopes per call.`)
   }
-  const ops: UncheckedOp[] = []
+  const ops: UncheckedSealed[] = []
   const errors: string[] = []
   const report = (m: string): void => {
     if (errors.length < MAX_ERRORS) errors.push(m)
@@ -75,7 +80,7 @@ export async function importEnvelopes(ctx: NodeContext, input: { community: Comm
   input.envelopes.forEach((bytes, i) => {
     try {
       if (!(bytes instanceof Uint8Array)) throw new InvalidInputError('not bytes')
-      const u = decodeOpUnverified(bytes, ctx.crypto)
+      const u = decodeUnverified(bytes, ctx.crypto)
       if (u.op.community !== rt.id) throw new InvalidInputError('the op belongs to another community')
       ops.push(u)
     } catch (e) {

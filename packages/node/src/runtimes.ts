@@ -4,7 +4,9 @@
  * Their sealed metadata (secret, pending join, known peers: community-meta.ts)
  * is loaded and saved here.
  */
-import { Replica, type CommunityId, type CommunityState, type CryptoSuite, type MemberId, type ReplicaLimits } from '@polity/protocol'
+import {
+  KeyRing, Replica, inviteKeysFromSecret, type AgreeKeyPair, type CommunityId, type CommunityState, type CryptoSuite, type MemberId, type OpId, type ReplicaLimits,
+} from '@polity/protocol'
 import { NotAMemberError, UnknownCommunityError } from './errors'
 import { VerifiedAhead } from './verified-ahead'
 import { decodeMeta, encodeMeta, metaKey, rememberPeer, type KnownPeer, type PendingJoin } from './community-meta'
@@ -30,11 +32,22 @@ export class CommunityRuntime {
 
   /** Body signatures of ops in flight that verified ahead on the pool (see verified-ahead.ts). */
   readonly ahead = new VerifiedAhead()
+  /** KEY-4: the epoch keys the sealed meta holds (those read back count before the replay confirms them). */
+  readonly keptKeys = new Map<OpId, Uint8Array>()
+  /** SEAL-5: the current epoch's name secret, recomputed when the replica or its keys change (sealing.ts). */
+  nameSecret: Uint8Array | undefined
+  nameStamp = ''
 
-  constructor(readonly id: CommunityId, crypto: CryptoSuite, limits?: Partial<ReplicaLimits>) {
+  /**
+   * Every community the node holds is sealed (protocol v2, ENV2-8): its
+   * replica refuses v1 ops. `agree`: the member's agree key (KEY-1), so the
+   * wraps addressed to the member open.
+   */
+  constructor(readonly id: CommunityId, crypto: CryptoSuite, limits?: Partial<ReplicaLimits>, agree?: AgreeKeyPair) {
     const verify = crypto.verify
     const suite: CryptoSuite = { ...crypto, verify: (sig, msg, key) => this.ahead.take(sig, msg, key) || verify(sig, msg, key) }
-    this.replica = new Replica({ community: id, crypto: suite, keepEnvelopes: false, ...(limits ? { limits } : {}) })
+    const keyRing = new KeyRing(agree ? [agree] : [])
+    this.replica = new Replica({ community: id, crypto: suite, keepEnvelopes: false, sealed: true, keyRing, ...(limits ? { limits } : {}) })
   }
 }
 
@@ -44,6 +57,8 @@ export interface RuntimesOptions {
   readonly meta: Pick<Store, 'getMeta' | 'putMeta'>
   /** The data key that seals the metadata; throws while locked. */
   dataKey(): Uint8Array
+  /** The member's agree key (KEY-1) while unlocked. */
+  agreeKey(): AgreeKeyPair | undefined
 }
 
 export class Runtimes {
@@ -60,7 +75,7 @@ export class Runtimes {
     let rt = this.map.get(id)
     if (!rt) {
       if (!create) throw new UnknownCommunityError(id)
-      rt = new CommunityRuntime(id, this.o.crypto, this.o.limits)
+      rt = new CommunityRuntime(id, this.o.crypto, this.o.limits, this.o.agreeKey())
       this.map.set(id, rt)
     }
     return rt
@@ -105,13 +120,29 @@ export class Runtimes {
     if (!raw) return
     const m = decodeMeta(unseal(this.o.dataKey(), key, raw))
     if (m.secret) rt.secret = m.secret
-    if (m.pendingJoin) rt.pendingJoin = m.pendingJoin
+    if (m.pendingJoin) {
+      rt.pendingJoin = m.pendingJoin
+      // KEY-4: a waiting invitee opens the history with the invite's agree key (SEAL-4).
+      rt.replica.keyRing.addAgreeKey(inviteKeysFromSecret(m.pendingJoin.inviteSecret).agree)
+    }
     for (const [peer, p] of m.peers) rt.knownPeers.set(peer, p)
+    // KEY-4: each kept key is used only once it matches its epoch's commitment (read from the ops as they load).
+    for (const [epoch, k] of m.keys) {
+      rt.keptKeys.set(epoch, k)
+      rt.replica.keyRing.offer(epoch, k)
+    }
+  }
+
+  /** KEY-4: does the ring hold keys the sealed meta does not yet? */
+  keysToSave(rt: CommunityRuntime): boolean {
+    return rt.replica.keyRing.epochs().some((e) => !rt.keptKeys.has(e))
   }
 
   async saveMeta(rt: CommunityRuntime): Promise<void> {
     const key = metaKey(rt.id)
-    await this.o.meta.putMeta(key, seal(this.o.dataKey(), key, encodeMeta({ secret: rt.secret, pendingJoin: rt.pendingJoin, peers: rt.knownPeers })))
+    const ring = rt.replica.keyRing
+    for (const e of ring.epochs()) rt.keptKeys.set(e, ring.key(e) as Uint8Array)
+    await this.o.meta.putMeta(key, seal(this.o.dataKey(), key, encodeMeta({ secret: rt.secret, pendingJoin: rt.pendingJoin, peers: rt.knownPeers, keys: rt.keptKeys })))
   }
 
   /** NET-P1: a member's device this one completed a session with, kept in the sealed meta. */

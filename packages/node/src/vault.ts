@@ -5,7 +5,9 @@
  * node; locking wipes them.
  */
 import { randomBytes } from '@noble/hashes/utils.js'
-import { didKeyOf, generateKeyPair, identityFromRecoveryPhrase, recoveryPhraseOf, toHex, type DeviceKey, type MemberId } from '@polity/protocol'
+import {
+  didKeyOf, generateKeyPair, identityFromRecoveryPhrase, memberAgreeKeyPair, recoveryPhraseOf, toHex, type AgreeKeyPair, type DeviceKey, type MemberId,
+} from '@polity/protocol'
 import type { CreatedIdentity, IdentityStatus } from '@polity/api'
 import { IdentityExistsError, LockedError, NoIdentityError, WeakPassphraseError } from './errors'
 import { decodeSecrets, encodeSecrets, type NodeSecrets } from './secrets'
@@ -15,6 +17,7 @@ const MIN_PASSPHRASE = 8
 
 export class Vault {
   private secrets: NodeSecrets | undefined
+  private agree: AgreeKeyPair | undefined
 
   /** `kdfLogN`: scrypt cost for new keystores, and the lowest accepted on unlock (KEYS-6); only tests lower it. */
   constructor(private readonly paths: NodePaths, private readonly kdfLogN: number) {}
@@ -39,6 +42,13 @@ export class Vault {
 
   get member(): MemberId {
     return toHex(this.require().identity.publicKey) as MemberId
+  }
+
+  /** KEY-1: the member's agree key, from the identity secret (every device of the member, and a restored phrase, has it). */
+  get agreeKey(): AgreeKeyPair {
+    const s = this.require()
+    this.agree ??= memberAgreeKeyPair(s.identity.secretKey)
+    return this.agree
   }
 
   get deviceKey(): DeviceKey {
@@ -82,6 +92,8 @@ export class Vault {
 
   lock(): void {
     if (this.secrets) wipe(this.secrets)
+    this.agree?.secretKey.fill(0)
+    this.agree = undefined
     this.secrets = undefined
   }
 

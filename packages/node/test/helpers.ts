@@ -23,3 +23,14 @@ export async function carry(from: PolityNode, to: PolityNode, community: string)
   const bytes = await from.exportBundle({ community: community as never })
   await to.importBundle({ bytes })
 }
+
+/**
+ * Sealed communities (§18): a node that is to read a community's bundle must
+ * hold a key. `b` accepts an invite link of `a`'s (it waits: the ops are not
+ * there yet); the bundle then opens with the link's invite key (EPOCH-8).
+ */
+export async function holdLink(a: PolityNode, b: PolityNode, community: string, name = ''): Promise<string> {
+  const { link } = await a.createInvite({ community: community as never })
+  await b.acceptInvite({ link, name })
+  return link
+}

@@ -5,7 +5,7 @@
  * link is refused with what is wrong.
  */
 import { describe, expect, it } from 'vitest'
-import { keyPairFromSecret, toHex, type CommunityId, type OpId } from '@polity/protocol'
+import { inviteKeysFromSecret, toHex, type CommunityId, type OpId } from '@polity/protocol'
 import { decodeInviteLink, encodeInviteLink, InvalidInviteError, type InviteLinkData } from '../src/index'
 import { seeded } from '../../protocol/test/seeds'
 import type { Rng } from '../../protocol/test/random'
@@ -72,7 +72,7 @@ describe('invite links (LINK-1)', () => {
     expect(decodeInviteLink(many).addresses.every((a) => a.startsWith('/'))).toBe(true)
   })
 
-  it('LINK-1: a node\'s link names its community and invite op, and its invite secret is the invite\'s key', async () => {
+  it('LINK-1, SEAL-4: a node\'s link names its community and invite op, and its invite secret gives the invite\'s keys', async () => {
     const a = await withIdentity('link-a')
     const community = await a.node.createCommunity({ name: 'Link Town', purpose: '', charter: '' })
     const { link } = await a.node.createInvite({ community, uses: 2 })
@@ -82,9 +82,14 @@ describe('invite links (LINK-1)', () => {
     const state = await a.node.getCommunity({ community })
     const invite = state.invites.find((i) => i.id === d.invite)
     expect(invite?.uses).toBe(2)
-    // The op that created the invite carries the public half of the secret in the link.
+    // The op that created the invite (sealed: opened here) carries both public keys the link's secret gives (SEAL-4).
+    const op = a.node.replicaOf(community).entry(d.invite)?.op as unknown as { body: { key: Uint8Array; agree: Uint8Array } }
+    const keys = inviteKeysFromSecret(d.inviteSecret)
+    expect(Buffer.from(op.body.key).equals(Buffer.from(keys.sign.publicKey))).toBe(true)
+    expect(Buffer.from(op.body.agree).equals(Buffer.from(keys.agree.publicKey))).toBe(true)
+    // Sealed: the bundle shows neither in the clear.
     const exported = await a.node.exportBundle({ community })
-    expect(Buffer.from(exported).includes(Buffer.from(keyPairFromSecret(d.inviteSecret).publicKey))).toBe(true)
+    expect(Buffer.from(exported).includes(Buffer.from(keys.sign.publicKey))).toBe(false)
     // The link admits: a second node joins with it.
     const b = await withIdentity('link-b')
     expect((await b.node.acceptInvite({ link })).status).toBe('waiting')

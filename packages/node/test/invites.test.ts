@@ -49,6 +49,7 @@ describe('node: invites (NET-G5)', () => {
     // The revoked link admits no one.
     const c = await node('inv-c')
     await carry(a, c, community)
+    // Sealed: after the revocation the community was re-keyed; the link's holder reads up to the revocation and can join no more.
     await expect(c.acceptInvite({ link: one.link, name: 'Cid' })).rejects.toThrow(/revoked \(rule ROSTER-5\)/)
     expect((await a.getCommunity({ community })).members.map((m) => m.name).sort()).toEqual(['Ana', 'Ben'])
   })

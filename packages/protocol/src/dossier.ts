@@ -9,6 +9,8 @@ import { decodeCanonical, describeValue, encodeCanonical, type CborValue } from 
 import { toHex, utf8 } from './encoding/bytes'
 import { sha256 } from './crypto/hash'
 import { decodeOp, pureCrypto, type CryptoSuite, type AnyOp } from './op/envelope'
+import { isSealedEnvelope } from './op/sealed-envelope'
+import { KeyRing } from './op/keyring'
 import type { CommunityId } from './op/ids'
 import { Replica } from './replica/replica'
 import type { CommunityState } from './replica/snapshot'
@@ -51,8 +53,23 @@ export function censusOf(s: CommunityState): Census {
   }
 }
 
-export function encodeDossier(state: CommunityState, ops: readonly Uint8Array[]): Uint8Array {
-  return encodeCanonical({ format: FORMAT, v: 1, census: censusOf(state) as unknown as CborValue, ops: ops as CborValue[] })
+/**
+ * DOSSIER-3: a sealed (v2) community's dossier also carries the epoch keys
+ * (`keys: [[epoch id, key]…]`) that open its ops: a dossier is a deliberate
+ * disclosure, and without them nobody could recompute its census.
+ */
+export function encodeDossier(state: CommunityState, ops: readonly Uint8Array[], keys?: readonly (readonly [Uint8Array, Uint8Array])[]): Uint8Array {
+  const base = { format: FORMAT, v: 1, census: censusOf(state) as unknown as CborValue, ops: ops as CborValue[] }
+  return encodeCanonical(keys ? { ...base, keys: keys.map(([e, k]) => [e, k]) as CborValue[] } : base)
+}
+
+/** The epoch keys a dossier discloses (DOSSIER-3), offered to a ring (each used only if it matches its commitment). */
+function ringOf(v: CborValue | undefined): KeyRing {
+  const ring = new KeyRing()
+  for (const e of Array.isArray(v) ? v.slice(0, 4096) : []) {
+    if (Array.isArray(e) && e[0] instanceof Uint8Array && e[0].length === 32 && e[1] instanceof Uint8Array && e[1].length === 32) ring.offer(toHex(e[0]) as never, e[1])
+  }
+  return ring
 }
 
 export function verifyDossier(bytes: Uint8Array, crypto: CryptoSuite = pureCrypto): DossierVerification {
@@ -72,26 +89,30 @@ export function verifyDossier(bytes: Uint8Array, crypto: CryptoSuite = pureCrypt
     return fail('The dossier has no census.')
   }
   const problems: string[] = []
-  const ops: AnyOp[] = []
+  const ops: (AnyOp | Uint8Array)[] = []
   ;(o['ops'] as CborValue[]).forEach((raw, i) => {
     if (!(raw instanceof Uint8Array)) {
       problems.push(`Entry #${i + 1} is not an op.`)
       return
     }
     try {
-      ops.push(decodeOp(raw, crypto))
+      // A sealed op is decoded and opened by the replica, with the keys the dossier discloses.
+      ops.push(isSealedEnvelope(raw) ? raw : decodeOp(raw, crypto))
     } catch (e) {
       problems.push(`Op #${i + 1} is invalid: ${(e as Error).message}`)
     }
   })
-  const replica = new Replica({ community: claimed.community as CommunityId, crypto })
+  const replica = new Replica({ community: claimed.community as CommunityId, crypto, keyRing: ringOf(o['keys']) })
   ops.forEach((op, i) => {
     const r = replica.receive(op)
-    if (r.status === 'rejected') problems.push(`Op #${i + 1} (${op.id.slice(0, 12)}…, ${op.kind}) breaks a rule: ${r.error.message}`)
-    if (r.status === 'duplicate') problems.push(`Op #${i + 1} (${op.id.slice(0, 12)}…) appears twice.`)
+    const id = r.id ?? (op instanceof Uint8Array ? '?' : op.id)
+    const kind = op instanceof Uint8Array ? (r.status === 'applied' ? (r.applied[0]?.op.kind ?? 'op') : 'sealed op') : op.kind
+    if (r.status === 'rejected') problems.push(`Op #${i + 1} (${id.slice(0, 12)}…, ${kind}) breaks a rule: ${r.error.message}`)
+    if (r.status === 'duplicate') problems.push(`Op #${i + 1} (${id.slice(0, 12)}…) appears twice.`)
   })
   if (replica.pendingCount() > 0) {
     for (const m of replica.missing().slice(0, 5)) problems.push(`Op ${m.slice(0, 12)}… is needed by other ops but missing from the file.`)
+    for (const e of (replica.sealedView()?.missingKeys() ?? []).slice(0, 5)) problems.push(`The key of epoch ${e.slice(0, 12)}… is needed to open ops but missing from the file.`)
   }
   if (replica.roster().genesis === null) {
     problems.push('The founding (genesis) op of the community is missing.')

@@ -5,6 +5,7 @@ import { messageOf, useApi } from '../api-context'
 import { LANGUAGES } from '../i18n/index'
 import { ErrorText } from './widgets'
 import { DeviceSettingsPanel } from './Device'
+import { EpochPanel } from './Epoch'
 
 function download(bytes: Uint8Array, name: string): void {
   const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }))
@@ -99,6 +100,7 @@ export function Settings({ id, onLock }: { id: CommunityId; onLock: () => void }
       <button type="button" data-testid="lock" onClick={() => void api.lock().then(onLock)}>{t('settings.lock')}</button>
       {note && <p role="status">{note}</p>}
       <ErrorText error={error} />
+      <EpochPanel id={id} />
       <ChangePassphrase />
       <DeviceSettingsPanel />
     </div>
