@@ -95,6 +95,13 @@ export class CommunityGate {
     return 0
   }
 
+  /** Tell every peer proven for `c` that we are subscribed to its topic (after joining it, NET-G1). */
+  announce(c: CommunityId): void {
+    const topic = this.topics.get(c)
+    if (topic === undefined) return
+    for (const id of this.peers.provenPeers(c)) this.gossip?.opened(id, topic)
+  }
+
   /** The peer passed SYNC-3 for `c` (NET-G1). */
   proven(c: CommunityId, peer: PeerId, proof: PeerProof): void {
     const id = peer.toString()

@@ -206,6 +206,9 @@ export class PolityNetwork {
       this.gate.removeTopic(c)
     }
     if (!names) return undefined
+    // The gate must know the topic before gossipsub announces our subscription: a topic it does not know is
+    // a community topic of nobody's, and every announcement of it would be filtered out (NET-G1).
+    this.gate.addTopic(c, names.topic)
     let topic: GossipTopic
     try {
       topic = joinGossip(this.libp2p, names.topic, {
@@ -217,12 +220,14 @@ export class PolityNetwork {
         validateTimeoutMs: this.init.gossipValidateTimeoutMs ?? NETWORK_DEFAULTS.gossipValidateTimeoutMs,
       })
     } catch (e) {
+      this.gate.removeTopic(c)
       // Two communities claiming one secret (a crafted invite): the first keeps the topic.
       if (e instanceof TopicAlreadyJoinedError) return undefined
       throw e
     }
     this.topics.set(c, topic)
-    this.gate.addTopic(c, topic.topic)
+    // Peers proven before we subscribed (or before a re-key moved the topic) hear of it now.
+    this.gate.announce(c)
     return topic
   }
 
