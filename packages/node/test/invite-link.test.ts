@@ -83,7 +83,7 @@ describe('invite links (LINK-1)', () => {
     const invite = state.invites.find((i) => i.id === d.invite)
     expect(invite?.uses).toBe(2)
     // The op that created the invite (sealed: opened here) carries both public keys the link's secret gives (SEAL-4).
-    const op = a.node.replicaOf(community).entry(d.invite)?.op as { body: { key: Uint8Array; agree: Uint8Array } }
+    const op = a.node.replicaOf(community).entry(d.invite)?.op as unknown as { body: { key: Uint8Array; agree: Uint8Array } }
     const keys = inviteKeysFromSecret(d.inviteSecret)
     expect(Buffer.from(op.body.key).equals(Buffer.from(keys.sign.publicKey))).toBe(true)
     expect(Buffer.from(op.body.agree).equals(Buffer.from(keys.agree.publicKey))).toBe(true)
