@@ -8,7 +8,8 @@
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto'
 import * as Y from 'yjs'
 import {
-  createOp, certifyDevice, joinProofMessage, sign, DEFAULT_RULES,
+  createOp, certifyDevice, joinProofMessage, sign, DEFAULT_RULES, GENESIS_CERT_COMMUNITY, agreeKeyPairFromSecret, certifyAgreeKey, createSealedOp,
+  memberAgreeKeyPair, openWithKey, type SealedKind,
   type AnyOp, type Ballot, type BodyOf, type CommunityId, type CryptoSuite, type KeyPair, type OpId, type OpKind,
 } from '@polity/protocol'
 import { createNativeCrypto } from '@polity/node'
@@ -22,6 +23,12 @@ export interface GenerateOptions {
   changedVotes?: number
   edits: number
   comments: number
+  /**
+   * Protocol v2 (§18): every op sealed under one epoch (the genesis's), its
+   * key wrapped to the founder and each invite; joins carry agree keys. `ops`
+   * are then opened ops whose `bytes` are the sealed envelopes. Default false (v1).
+   */
+  sealed?: boolean
 }
 
 export interface GeneratedCommunity {
@@ -89,10 +96,16 @@ export function generateCommunity(opts: GenerateOptions, crypto: CryptoSuite = c
   let head: OpId | undefined
   let community: CommunityId | null = null
   let time = 1_750_000_000_000
-  const make = <K extends OpKind>(a: Author, kind: K, body: BodyOf<K>): AnyOp => {
+  const epochKey = createHash('sha256').update(`epoch-${opts.seed}`).digest()
+  const make = <K extends OpKind>(a: Author, kind: K, body: BodyOf<K>, wrapTo?: Uint8Array): AnyOp => {
     const deps = kind === 'genesis' ? [] : [...new Set([head as OpId, ...(a.last ? [a.last] : [])])]
     time += 1000
-    const op = createOp({ community, seq: a.seq + 1, deps, time, kind, body }, a.device, crypto) as AnyOp
+    const op = opts.sealed
+      ? openWithKey(createSealedOp({
+        community, seq: a.seq + 1, deps, time, kind: kind as SealedKind, body: body as never,
+        epoch: { id: kind === 'genesis' ? null : (community as unknown as OpId), key: epochKey }, ...(wrapTo ? { wrapTo: [wrapTo] } : {}),
+      }, a.device, crypto), epochKey) as unknown as AnyOp
+      : createOp({ community, seq: a.seq + 1, deps, time, kind, body }, a.device, crypto) as AnyOp
     a.seq++
     a.last = op.id
     head = op.id
@@ -101,25 +114,37 @@ export function generateCommunity(opts: GenerateOptions, crypto: CryptoSuite = c
   }
   const founderId = seededKeyPair(opts.seed, 'founder-identity')
   const founder = new Author(seededKeyPair(opts.seed, 'founder-device'))
+  // KEY-1: in a sealed community the admitting ops carry the member's agree key and its certificate.
+  const agreeOf = (id: KeyPair, c: Uint8Array): Record<string, Uint8Array> => {
+    if (!opts.sealed) return {}
+    const agree = memberAgreeKeyPair(id.secretKey).publicKey
+    return { agree, agreeCert: certifyAgreeKey(id, c, agree) }
+  }
+  const founderAgree = agreeOf(founderId, GENESIS_CERT_COMMUNITY)
   const genesis = make(founder, 'genesis', {
+    ...founderAgree,
     name: `Bench ${opts.seed}`, purpose: 'A generated community', charter: '# Charter\n\nArticle 1. We decide together.\n',
     // Resolutions with a 1/10 quorum and no minimum voting period (GOV-1), so generated proposals can close at once.
     rules: { ...DEFAULT_RULES, invite: 'member', decisions: { ...DEFAULT_RULES.decisions, resolution: { quorum: [1, 10], threshold: [1, 2], period: 0 } } }, founder: founderId.publicKey, cert: certifyDevice(founderId, founder.device.publicKey), parent: undefined,
-  })
+  } as BodyOf<'genesis'>, founderAgree['agree'])
   community = genesis.community
   const memberKeys: KeyPair[] = []
   const authors: Author[] = [founder]
   for (let i = 0; i < opts.members - 1; i++) {
     const inviteKey = seededKeyPair(opts.seed, `invite-${i}`)
     const inviter = authors[Math.floor(rng() * authors.length)] as Author
-    const inv = make(inviter, 'invite.create', { key: inviteKey.publicKey, uses: 1, expires: Number.MAX_SAFE_INTEGER, member: undefined })
+    const inviteAgree = opts.sealed ? agreeKeyPairFromSecret(createHash('sha256').update(`invite-agree-${opts.seed}-${i}`).digest()).publicKey : undefined
+    const inv = make(inviter, 'invite.create', {
+      key: inviteKey.publicKey, uses: 1, expires: Number.MAX_SAFE_INTEGER, member: undefined, ...(inviteAgree ? { agree: inviteAgree } : {}),
+    } as BodyOf<'invite.create'>, inviteAgree)
     const id = seededKeyPair(opts.seed, `member-${i}`)
     const a = new Author(seededKeyPair(opts.seed, `device-${i}`))
     memberKeys.push(id)
     make(a, 'member.join', {
+      ...agreeOf(id, Buffer.from(community, 'hex')),
       member: id.publicKey, cert: certifyDevice(id, a.device.publicKey), invite: Buffer.from(inv.id, 'hex'),
       proof: sign(joinProofMessage(community, inv.id, Buffer.from(id.publicKey).toString('hex') as never), inviteKey.secretKey),
-    })
+    } as BodyOf<'member.join'>)
     authors.push(a)
   }
   // Charter editors bind a Yjs client id each and type in bursts.
