@@ -9,7 +9,7 @@ import { createHash, createPrivateKey, createPublicKey } from 'node:crypto'
 import * as Y from 'yjs'
 import {
   createOp, certifyDevice, joinProofMessage, sign, DEFAULT_RULES, GENESIS_CERT_COMMUNITY, agreeKeyPairFromSecret, certifyAgreeKey, createSealedOp,
-  memberAgreeKeyPair, openWithKey, type SealedKind,
+  memberAgreeKeyPair, openWithKey, createRekey, type SealedKind,
   type AnyOp, type Ballot, type BodyOf, type CommunityId, type CryptoSuite, type KeyPair, type OpId, type OpKind,
 } from '@polity/protocol'
 import { createNativeCrypto } from '@polity/node'
@@ -25,8 +25,10 @@ export interface GenerateOptions {
   comments: number
   /**
    * Protocol v2 (§18): every op sealed under one epoch (the genesis's), its
-   * key wrapped to the founder and each invite; joins carry agree keys. `ops`
-   * are then opened ops whose `bytes` are the sealed envelopes. Default false (v1).
+   * key wrapped to the founder and each invite; joins carry agree keys; a
+   * closing re-key wraps epoch 1 to every member (so any member's identity
+   * opens the history by the chain). `ops` are then opened ops whose `bytes`
+   * are the sealed envelopes. Default false (v1).
    */
   sealed?: boolean
 }
@@ -193,6 +195,16 @@ export function generateCommunity(opts: GenerateOptions, crypto: CryptoSuite = c
       make(editors[ed] as Author, 'charter.edit', { update: Y.encodeStateAsUpdate(doc, before) })
     }
     make(proposer, 'proposal.close', { proposal: ref })
+  }
+  if (opts.sealed) {
+    // EPOCH-4, EPOCH-7: a closing re-key by the founder to every member's agree key, carrying epoch 0's key: every member opens the history by the chain.
+    const recipients = [founderId, ...memberKeys].map((k) => memberAgreeKeyPair(k.secretKey).publicKey)
+    time += 1000
+    const { key: k1, ops: parts } = createRekey({
+      community: community as CommunityId, seq: founder.seq + 1, deps: [...new Set([head as OpId, ...(founder.last ? [founder.last] : [])])], time,
+      supersedes: [{ id: community as unknown as OpId, key: epochKey }], recipients, key: createHash('sha256').update(`epoch-1-${opts.seed}`).digest(),
+    }, founder.device, crypto)
+    for (const p of parts) ops.push(openWithKey(p, k1) as unknown as AnyOp)
   }
   return { community, ops, founder: founderId, memberKeys, devices: authors.map((a) => a.device) }
 }
