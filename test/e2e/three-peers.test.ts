@@ -5,8 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { DEFAULT_RULES, certifyDevice, createOp, fromHex, generateKeyPair, sha256 } from '@polity/protocol'
-import { encodeBundle } from '@polity/node'
+import { randomBytes } from 'node:crypto'
+import {
+  DEFAULT_RULES, GENESIS_CERT_COMMUNITY, certifyAgreeKey, certifyDevice, createSealedOp, fromHex, generateKeyPair, inviteKeysFromSecret, memberAgreeKeyPair,
+  randomEpochKey, sha256,
+} from '@polity/protocol'
+import { encodeBundle, encodeInviteLink } from '@polity/node'
 import { axeSerious, launch, onboard, SHOTS, startPeer, stopPeer, type Peer } from './browser-mode'
 
 const PASSPHRASE = 'e2e passphrase ok'
@@ -243,20 +247,37 @@ describe('browser mode, three peers (E2E)', () => {
     const charter = (parentState.charter.versions[1] as { text: string }).text
     const identity = generateKeyPair()
     const device = generateKeyPair()
-    const forged = createOp({
-      community: null, seq: 1, deps: [], time: Date.now(), kind: 'genesis',
+    // Sealed (§18): the forger's genesis and an invite whose link C is given; C imports the bundle, then accepts the link.
+    const key = randomEpochKey()
+    const agree = memberAgreeKeyPair(identity.secretKey).publicKey
+    const forged = createSealedOp({
+      community: null, seq: 1, deps: [], time: Date.now(), kind: 'genesis', epoch: { id: null, key }, wrapTo: [agree],
       body: {
         name: 'Harbor Commons (official fork)', purpose: '', charter, rules: DEFAULT_RULES, founder: identity.publicKey,
-        cert: certifyDevice(identity, device.publicKey),
+        cert: certifyDevice(identity, device.publicKey), agree, agreeCert: certifyAgreeKey(identity, GENESIS_CERT_COMMUNITY, agree),
         parent: {
           community: fromHex(parentState.community, 32), heads: parentState.heads.map((h) => fromHex(h, 32)), version: 1,
           charterHash: sha256(new TextEncoder().encode(charter)), members: [fromHex((parentState.members[0] as { id: string }).id, 32), generateKeyPair().publicKey],
         },
       },
     }, device)
+    const secret = new Uint8Array(randomBytes(32))
+    const ik = inviteKeysFromSecret(secret)
+    const invite = createSealedOp({
+      community: forged.community, seq: 2, deps: [forged.id], time: Date.now(), kind: 'invite.create', epoch: { id: forged.id, key }, wrapTo: [ik.agree.publicKey],
+      body: { key: ik.sign.publicKey, uses: 1, expires: Number.MAX_SAFE_INTEGER, member: undefined, agree: ik.agree.publicKey },
+    }, device)
+    const link = encodeInviteLink({ community: forged.community, invite: invite.id, inviteSecret: secret, communitySecret: new Uint8Array(randomBytes(32)), name: 'Harbor Commons (official fork)', addresses: [] })
     await c.getByTestId('tab-settings').click()
-    await c.getByTestId('import-bundle').setInputFiles({ name: 'forged.polity-bundle', mimeType: 'application/octet-stream', buffer: Buffer.from(encodeBundle([forged.bytes])) })
+    await c.getByTestId('import-bundle').setInputFiles({ name: 'forged.polity-bundle', mimeType: 'application/octet-stream', buffer: Buffer.from(encodeBundle([forged.bytes, invite.bytes])) })
     await c.getByRole('status').waitFor({ timeout: 30_000 })
+    await c.getByTestId('back').click()
+    await c.getByTestId('show-join').click()
+    await c.getByTestId('invite-input').fill(link)
+    await c.getByTestId('my-name').fill('Cy')
+    await c.getByTestId('join-community').click()
+    // The link opens what the bundle brought, and C joins the "fork" it was invited to: shown, but as a false lineage.
+    await c.getByTestId('community-title').filter({ hasText: 'official fork' }).waitFor({ timeout: 30_000 })
     await c.getByTestId('back').click()
     const item = c.getByTestId('community-list').locator('li').filter({ hasText: 'Harbor Commons (official fork)' })
     await item.locator('[data-testid="lineage-status"][data-status="false"]').waitFor({ timeout: 30_000 })

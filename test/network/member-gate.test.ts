@@ -9,11 +9,14 @@
  * subscribes to the topic it names, dials every member and GRAFTs.
  * Separately, a holder of a revoked link gets nothing; and X restarting
  * (remembered peers, NET-P1) reconnects to nothing that feeds it.
+ * Sealed communities (SEAL-5, EPOCH-3): A re-keys with the removal, so the
+ * names move and, on the bytes, no v2 envelope X or the raw client received
+ * — nor any op made after the removal — opens with the keys they hold.
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import { createPolityLibp2p, networkNames, parseAddress, type PolityLibp2p } from '@polity/net'
 import { decodeInviteLink, PolityNode } from '@polity/node'
-import type { CommunityId, OpId } from '@polity/protocol'
+import { KeyRing, decodeSealedOp, inviteKeysFromSecret, isSealedEnvelope, openOp, type CommunityId, type OpId } from '@polity/protocol'
 import { LOOPBACK, netNode, PASS, within } from './helpers'
 
 const open: PolityNode[] = []
@@ -67,7 +70,8 @@ function carries(c: Capture, envelopes: readonly Uint8Array[]): number {
 /** A raw gossipsub client: plain libp2p + gossipsub (no PolityNetwork), subscribed to the topic the link names, dialing `targets`, grafting each. */
 async function rawClient(link: string, targets: readonly string[]): Promise<{ raw: PolityLibp2p; seen: Capture; topic: string }> {
   const d = decodeInviteLink(link)
-  const topic = networkNames({ communitySecret: d.communitySecret }).topic
+  // SEAL-5: the link names the epoch it was made in.
+  const topic = networkNames(d.epochSecret ? { communitySecret: d.communitySecret, epochSecret: d.epochSecret } : { communitySecret: d.communitySecret }).topic
   const raw = await createPolityLibp2p({ listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, maxInboundConnectionsPerSecondPerHost: 100 })
   raws.push(raw)
   const seen = capture(raw)
@@ -91,10 +95,49 @@ async function storedAfter(a: PolityNode, community: CommunityId, after: number)
   }
 }
 
+/**
+ * EPOCH-3, SEAL-1: how many of `envelopes` open with `ring` after it learnt
+ * every key the captured bytes could teach it (a wrap to a key it holds, a
+ * re-key's chain). Anything not a v2 envelope is skipped.
+ */
+function opened(ring: KeyRing, seen: readonly Capture[], envelopes: readonly Uint8Array[]): number {
+  const decode = (b: Uint8Array): ReturnType<typeof decodeSealedOp> | undefined => {
+    try {
+      return isSealedEnvelope(b) ? decodeSealedOp(b) : undefined
+    } catch {
+      return undefined
+    }
+  }
+  for (let round = 0; round < 3; round++) {
+    for (const c of seen) for (const m of c.messages) {
+      const op = decode(m.data)
+      if (!op) continue
+      ring.learn(op)
+      const o = openOp(op, ring)
+      if (o.ok) ring.learnOpened(o.op)
+    }
+  }
+  return envelopes.filter((e) => {
+    const op = decode(e)
+    return op !== undefined && openOp(op, ring).ok
+  }).length
+}
+
+/** The keys a node's replica holds for a community, in a ring of their own (learning from bytes must not touch the node). */
+function ringOf(n: PolityNode, community: CommunityId, more: KeyRing = new KeyRing()): KeyRing {
+  const r = n.replicaOf(community).keyRing
+  for (const e of r.epochs()) {
+    const commit = n.replicaOf(community).sealedView()?.commitOf(e)
+    if (commit) more.noteCommit(e, commit)
+    more.offer(e, r.key(e) as Uint8Array)
+  }
+  return more
+}
+
 const settle = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
 describe('the member gate: only proven current members get ops (live, 127.0.0.1)', () => {
-  it('NET-G1, NET-G2, NET-G3: after A removes X, X gets none of A/B/C\'s new ops (not by gossip, not by sync), a raw gossipsub client with the used link gets no message bytes and no subscriber list, and X restarting gets nothing either', async () => {
+  it('NET-G1, NET-G2, NET-G3, EPOCH-3, SEAL-5: after A removes X, X gets none of A/B/C\'s new ops (not by gossip, not by sync), a raw gossipsub client with the used link gets no message bytes and no subscriber list, and X restarting gets nothing either', async () => {
     const { node: a } = await node('gate-a')
     const community = await a.createCommunity({ name: 'Gate', purpose: 'members only', charter: '# Gate\n', founderName: 'A' })
     const { node: b } = await node('gate-b')
@@ -130,6 +173,9 @@ describe('the member gate: only proven current members get ops (live, 127.0.0.1)
     await within(20_000, async () => (await Promise.all([a, b, c].map(async (n) => (await n.getCommunity({ community })).members.length))).every((k) => k === 3), 'A, B and C applied the removal')
     // NET-G2: none of them holds X as proven any more.
     await within(10_000, () => [a, b, c].every((n) => !n.provenPeers(community).includes(peerOf(x))), 'X is no longer proven anywhere')
+    // EPOCH-3: A re-keyed with the removal; B and C take the new epoch before they write (else they would re-key too).
+    const epoch = await a.epochInfo({ community })
+    await within(20_000, async () => (await Promise.all([b, c].map((n) => n.epochInfo({ community })))).every((e) => e.id === epoch.id), 'B and C are on A\'s new epoch')
     const xHeld = x.replicaOf(community).size
 
     // After the removal A, B, C make ops: a profile, a proposal, a vote, a comment, another profile.
@@ -155,7 +201,13 @@ describe('the member gate: only proven current members get ops (live, 127.0.0.1)
     expect(rawSeen.subscriptions.filter((s) => s.topic === topic)).toEqual([])
     expect(raw.services.pubsub.getSubscribers(topic)).toEqual([])
     for (const n of [a, b, c]) expect(n.provenPeers(community)).not.toContain(raw.peerId.toString())
-    console.log(`NET-G: X held ${xHeld} ops and got 0 of ${fresh.ids.length} new; raw client got ${rawSeen.messages.length} messages, ${rawSeen.subscriptions.length} subscriptions`)
+    // On the bytes: whatever X and the raw client received, and every op made after the removal, opens with none of their keys.
+    const xRing = ringOf(x, community)
+    expect(xRing.has(epoch.id)).toBe(false)
+    expect(opened(xRing, [xSeen], fresh.envelopes)).toBe(0)
+    const rawRing = new KeyRing([inviteKeysFromSecret(decodeInviteLink(xLink).inviteSecret).agree])
+    expect(opened(rawRing, [rawSeen], fresh.envelopes)).toBe(0)
+    console.log(`NET-G: X held ${xHeld} ops and got 0 of ${fresh.ids.length} new (0 open with its keys); raw client got ${rawSeen.messages.length} messages, ${rawSeen.subscriptions.length} subscriptions`)
 
     // X restarts: same data directory, remembered peers (NET-P1); A and C make more ops meanwhile and after.
     await x.close()
@@ -172,6 +224,7 @@ describe('the member gate: only proven current members get ops (live, 127.0.0.1)
     for (const id of later.ids) expect(back.replicaOf(community).has(id)).toBe(false)
     expect(back.replicaOf(community).size).toBe(xHeld)
     expect(carries(backSeen, later.envelopes)).toBe(0)
+    expect(opened(ringOf(back, community), [xSeen, backSeen], later.envelopes)).toBe(0)
     for (const n of [a, b, c]) {
       expect(n.provenPeers(community)).not.toContain(peerOf(back))
       // NET-G3: X is blocked from the community on every member's node (its attempts keep failing SYNC-3).
@@ -179,7 +232,7 @@ describe('the member gate: only proven current members get ops (live, 127.0.0.1)
     }
   }, 180_000)
 
-  it('NET-G3, NET-G5: a holder of a revoked invite link gets nothing — its node is refused and cut off, and a raw gossipsub client with the link gets no message bytes', async () => {
+  it('NET-G3, NET-G5, EPOCH-3: a holder of a revoked invite link gets nothing — its node is refused and cut off, and a raw gossipsub client with the link gets no message bytes', async () => {
     const { node: a } = await node('rev-a')
     const community = await a.createCommunity({ name: 'Revoked', purpose: '', charter: '# Revoked\n', founderName: 'A' })
     const { node: b } = await node('rev-b')
@@ -211,6 +264,15 @@ describe('the member gate: only proven current members get ops (live, 127.0.0.1)
     expect(rawSeen.messages.filter((m) => m.topic === topic)).toEqual([])
     expect(carries(rawSeen, all.envelopes)).toBe(0)
     expect(raw.services.pubsub.getSubscribers(topic)).toEqual([])
+    // On the bytes: with the revoked link's keys, nothing made after the revocation (A re-keyed with it) opens.
+    const revokedAt = (await a.epochInfo({ community })).id
+    const afterRevocation = (await storedAfter(a, community, 0)).envelopes.filter((e) => {
+      const op = decodeSealedOp(e)
+      return op.id === revokedAt || op.epoch === revokedAt
+    })
+    expect(afterRevocation.length).toBeGreaterThan(2)
+    const linkRing = new KeyRing([inviteKeysFromSecret(decodeInviteLink(link).inviteSecret).agree])
+    expect(opened(linkRing, [rawSeen, ySeen], afterRevocation)).toBe(0)
     for (const n of [a, b]) {
       expect(n.provenPeers(community)).not.toContain(peerOf(y))
       expect(n.isBlocked(community, peerOf(y))).toBe(true)

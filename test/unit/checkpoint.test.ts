@@ -13,7 +13,8 @@ import { LevelStore } from '@polity/store'
 import { generateCommunity, sizesFor } from '../bench/generate'
 
 const PASS = 'checkpoint passphrase'
-const g = generateCommunity({ seed: 31, ...sizesFor(6000) })
+// Sealed (§18): the node holds v2 communities only; the founder's restored identity opens the genesis's wrap.
+const g = generateCommunity({ seed: 31, ...sizesFor(6000), sealed: true })
 
 async function prepared(): Promise<string> {
   const dataDir = join(mkdtempSync(join(tmpdir(), 'polity-cp-')), 'data')

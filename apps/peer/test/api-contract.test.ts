@@ -11,8 +11,8 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import WebSocket from 'ws'
-import { NotAMemberError, PolityNode, UnknownCommunityError } from '@polity/node'
-import { createClient, decodeWire, encodeWire, errorInfo, serve, type ApiReply, type CommunityId, type PolityClient } from '@polity/api'
+import { NotAMemberError, PolityNode, UnknownCommunityError, decodeInviteLink, encodeInviteLink } from '@polity/node'
+import { createClient, decodeWire, encodeWire, errorInfo, serve, type ApiReply, type CommunityId, type OpId, type PolityClient } from '@polity/api'
 import { startUiServer, type UiServer } from '../src/ui-server'
 import { createWsClient, type WsClient } from '../../../packages/ui/src/client/ws-client'
 import { apiContract, type ContractHost, type ContractSetup } from '../../../packages/api/test/contract'
@@ -48,11 +48,16 @@ beforeAll(async () => {
   const other = await PolityNode.open({ dataDir: join(tmp, 'other'), kdfLogN: 10 })
   await other.createIdentity({ passphrase: 'other device passphrase' })
   const community = await other.createCommunity({ name: 'Elsewhere', purpose: '', charter: '# Elsewhere\n' })
+  // Sealed (§18): a bundle opens only with a key. This node holds the invite's secret (it reads the community) from a link
+  // naming an invite that never arrives (it never joins, so it stays no member).
+  const d = decodeInviteLink((await other.createInvite({ community })).link)
+  const readLink = encodeInviteLink({ ...d, invite: 'ab'.repeat(32) as OpId })
   foreign = { community, name: 'Elsewhere', bundle: await other.exportBundle({ community }) }
   await other.close()
 
   node = await PolityNode.open({ dataDir: join(tmp, 'node'), kdfLogN: 10 })
   await node.createIdentity({ passphrase: 'contract passphrase' })
+  await node.acceptInvite({ link: readLink })
   server = await startUiServer({ api: node, uiDir: tmp })
   const origin = `http://127.0.0.1:${server.port}`
   const url = `ws://127.0.0.1:${server.port}/api?token=${server.token}`

@@ -57,7 +57,7 @@ describe('polity CLI', () => {
     expect(badKey.stderr).toMatch(/did:key/)
   }, 120_000)
 
-  it('NET-G5 (CLI): `invite list` shows uses left, expiry and state; `invite revoke` by id prefix revokes, --json both; an unknown id is a usage error', async () => {
+  it('NET-G5, EPOCH-3, EPOCH-5 (CLI): `invite list` shows uses left, expiry and state; `invite revoke` by id prefix revokes and re-keys, --json both; an unknown id is a usage error; `epoch` and `rekey`', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'polity-cli-inv-')), 'a')
     await json(dir, 'identity', 'create')
     const { community } = await json<{ community: string }>(dir, 'community', 'create', '--name', 'Revokers', '--founder-name', 'Ann')
@@ -68,8 +68,16 @@ describe('polity CLI', () => {
     const human = await polity(dir, 'invite', 'list', community)
     expect(human.stdout).toContain(`${listed[0]!.id.slice(0, 12)}  open`)
     expect(human.stdout).toContain('3/3 left')
+    const epoch0 = await json<{ number: number; id: string; due: boolean; canRekey: boolean }>(dir, 'epoch', community)
+    expect(epoch0).toMatchObject({ number: 0, id: community, due: false, live: 1, canRekey: true, missingKeys: 0 })
     const revoked = await json<{ ok: boolean; invite: string }>(dir, 'invite', 'revoke', community, listed[0]!.id.slice(0, 10))
-    expect(revoked).toEqual({ ok: true, invite: listed[0]!.id })
+    expect(revoked).toEqual({ ok: true, invite: listed[0]!.id, rekeyed: true })
+    // EPOCH-3: the revocation was followed by a re-key.
+    expect((await json<{ number: number }>(dir, 'epoch', community)).number).toBe(1)
+    const human1 = await polity(dir, 'epoch', community)
+    expect(human1.stdout).toMatch(/^Epoch 1 since .*; you may re-key\.$/m)
+    // EPOCH-5: a founder re-keys on demand.
+    expect((await json<{ number: number }>(dir, 'rekey', community)).number).toBe(2)
     expect((await json<Array<{ state: string }>>(dir, 'invite', 'list', community))[0]!.state).toBe('revoked')
     const again = await polity(dir, 'invite', 'revoke', community, listed[0]!.id)
     expect(again.code).toBe(1)

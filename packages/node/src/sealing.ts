@@ -9,7 +9,7 @@
  * secret names the community on the network (SEAL-5).
  */
 import {
-  certifyAgreeKey, createRekey, createSealedOp, epochNameSecret, fromHex, roleRank, type AnyOp, type CommunityId, type OpId,
+  certifyAgreeKey, createRekey, createSealedOp, epochNameSecret, fromHex, openWithKey, roleRank, type AnyOp, type CommunityId, type OpId,
   type SealedBodyOf, type SealedKind, type SealedOp, type SealedView,
 } from '@polity/protocol'
 import type { EpochInfo } from '@polity/api'
@@ -55,10 +55,13 @@ export function sealOp(ctx: NodeContext, rt: CommunityRuntime, d: OpDraft): Seal
       ? 'This device does not hold the key of the community\'s current epoch yet (rule KEY-5): sync with a member, or ask a steward to re-key.'
       : 'The community must be re-keyed first (rule EPOCH-3).')
   }
-  return createSealedOp({
+  const sealed = createSealedOp({
     community: rt.id, seq: d.seq, deps: d.deps, time: d.time, kind: d.kind, body: body as SealedBodyOf<typeof d.kind>,
     epoch: { id: epoch, key }, ...(d.kind === 'invite.create' ? { wrapTo: [body['agree'] as Uint8Array] } : {}),
   }, secrets.device, ctx.crypto)
+  // Open our own box: one code path decides what an op is, and a body that fails its schema fails here (DecodeError, ENV2-7).
+  openWithKey(sealed, key)
+  return sealed
 }
 
 /** Must this device re-key before it seals an op of `kind` at `deps` (EPOCH-3: every live epoch due; or several live)? */

@@ -5,34 +5,51 @@
  */
 import { describe, expect, it } from 'vitest'
 import { sha256 } from '@noble/hashes/sha2.js'
+import { randomBytes } from 'node:crypto'
 import {
-  DEFAULT_RULES, certifyDevice, createOp, decodeCanonical, encodeCanonical, fromHex, generateKeyPair,
-  type AnyOp, type CborValue, type CommunityId, type OpId,
+  DEFAULT_RULES, GENESIS_CERT_COMMUNITY, certifyAgreeKey, certifyDevice, createSealedOp, decodeCanonical, encodeCanonical, fromHex, generateKeyPair,
+  inviteKeysFromSecret, memberAgreeKeyPair, randomEpochKey, toHex, type CborValue, type CommunityId, type OpId,
 } from '@polity/protocol'
 import type { CommunitySummary, PolityEvent } from '@polity/api'
-import { PolityNode, encodeBundle } from '../src/index'
+import { PolityNode, encodeBundle, encodeInviteLink } from '../src/index'
 import { openStore, pathsOf } from '../src/storage'
 import { ForkLineages, decodeLineage, encodeLineage } from '../src/lineage'
-import { PASS, carry, withIdentity } from './helpers'
+import { PASS, carry, holdLink, withIdentity } from './helpers'
 
 const summary = async (n: PolityNode, id: CommunityId): Promise<CommunitySummary> =>
   (await n.listCommunities()).find((c) => c.id === id) as CommunitySummary
 
-/** A fork genesis by someone else, naming `parent` at its real heads with the right charter hash, and the given members. */
-function forgedFork(parent: { id: CommunityId; heads: OpId[]; charter: string }, members: Uint8Array[]): AnyOp {
+/**
+ * A sealed fork genesis by someone else, naming `parent` at its real heads
+ * with the right charter hash, and the given members; with an invite whose
+ * secret `link` carries (§18: only a key holder reads a sealed fork). The link
+ * names an invite that never arrives, so a node holding it reads the fork
+ * without joining it.
+ */
+function forgedFork(parent: { id: CommunityId; heads: OpId[]; charter: string }, members: Uint8Array[]): { community: CommunityId; envelopes: Uint8Array[]; link: string } {
   const identity = generateKeyPair()
   const device = generateKeyPair()
-  return createOp({
-    community: null, seq: 1, deps: [], time: Date.now(), kind: 'genesis',
+  const key = randomEpochKey()
+  const agree = memberAgreeKeyPair(identity.secretKey).publicKey
+  const genesis = createSealedOp({
+    community: null, seq: 1, deps: [], time: Date.now(), kind: 'genesis', epoch: { id: null, key }, wrapTo: [agree],
     body: {
       name: 'Official Fork', purpose: '', charter: parent.charter, rules: DEFAULT_RULES,
-      founder: identity.publicKey, cert: certifyDevice(identity, device.publicKey),
+      founder: identity.publicKey, cert: certifyDevice(identity, device.publicKey), agree, agreeCert: certifyAgreeKey(identity, GENESIS_CERT_COMMUNITY, agree),
       parent: {
         community: fromHex(parent.id, 32), heads: parent.heads.map((h) => fromHex(h, 32)), version: 0,
         charterHash: sha256(new TextEncoder().encode(parent.charter)), members,
       },
     },
-  }, device) as AnyOp
+  }, device)
+  const secret = new Uint8Array(randomBytes(32))
+  const ik = inviteKeysFromSecret(secret)
+  const invite = createSealedOp({
+    community: genesis.community, seq: 2, deps: [genesis.id], time: Date.now(), kind: 'invite.create', epoch: { id: genesis.id, key }, wrapTo: [ik.agree.publicKey],
+    body: { key: ik.sign.publicKey, uses: 1, expires: Number.MAX_SAFE_INTEGER, member: undefined, agree: ik.agree.publicKey },
+  }, device)
+  const link = encodeInviteLink({ community: genesis.community, invite: toHex(randomBytes(32)) as OpId, inviteSecret: secret, communitySecret: new Uint8Array(32).fill(9), name: '', addresses: [] })
+  return { community: genesis.community, envelopes: [genesis.bytes, invite.bytes], link }
 }
 
 const CHARTER = '# Harbor\n\nArticle 1. We decide together.\n'
@@ -45,8 +62,9 @@ describe('fork lineage in the node (FORK-5)', () => {
     const state = await a.node.getCommunity({ community: parent })
     const mallory = generateKeyPair()
     const forged = forgedFork({ id: parent, heads: state.heads, charter: CHARTER }, [fromHex(state.members[0]!.id, 32), mallory.publicKey])
-    const imported = await a.node.importBundle({ bytes: encodeBundle([forged.bytes]) })
-    expect(imported.applied).toBe(1)
+    await a.node.acceptInvite({ link: forged.link })
+    const imported = await a.node.importBundle({ bytes: encodeBundle(forged.envelopes) })
+    expect(imported.applied).toBe(2)
 
     const r = await summary(a.node, real)
     expect(r.lineage).toMatchObject({ status: 'verified', parent, parentName: 'Harbor', version: 0, unchecked: null, problems: [] })
@@ -81,6 +99,9 @@ describe('fork lineage in the node (FORK-5)', () => {
     const parent = await a.node.createCommunity({ name: 'Harbor', purpose: '', charter: CHARTER })
     const fork = await a.node.forkCommunity({ community: parent, name: 'Harbor North', version: 0 })
     const c = await withIdentity('lineage-c')
+    // Sealed (§18): c reads what it holds a link for (it joins each as its ops arrive).
+    await holdLink(a.node, c.node, fork)
+    await holdLink(a.node, c.node, parent)
     await carry(a.node, c.node, fork)
     const first = await summary(c.node, fork)
     expect(first.lineage).toMatchObject({ status: 'unchecked', unchecked: 'parent-not-held', parent, parentName: null })
@@ -100,9 +121,11 @@ describe('fork lineage in the node (FORK-5)', () => {
     const a = await withIdentity('lineage-a3')
     const parent = await a.node.createCommunity({ name: 'Harbor', purpose: '', charter: CHARTER })
     const c = await withIdentity('lineage-c3')
+    await holdLink(a.node, c.node, parent)
     await carry(a.node, c.node, parent)
     await a.node.setProfile({ community: parent, name: 'Ana, later' })
     const fork = await a.node.forkCommunity({ community: parent, name: 'Harbor North', version: 0 })
+    await holdLink(a.node, c.node, fork)
     await carry(a.node, c.node, fork)
     expect((await summary(c.node, fork)).lineage).toMatchObject({ status: 'unchecked', unchecked: 'parent-ops-missing', missingHeads: 1, parentName: 'Harbor' })
     await carry(a.node, c.node, parent)
@@ -117,7 +140,9 @@ describe('fork lineage in the node (FORK-5)', () => {
     const state = await a.node.getCommunity({ community: parent })
     const forged = forgedFork({ id: parent, heads: state.heads, charter: CHARTER }, [generateKeyPair().publicKey])
     const c = await withIdentity('lineage-c4')
-    await c.node.importBundle({ bytes: encodeBundle([forged.bytes]) })
+    await holdLink(a.node, c.node, parent)
+    await c.node.acceptInvite({ link: forged.link })
+    await c.node.importBundle({ bytes: encodeBundle(forged.envelopes) })
     expect((await summary(c.node, forged.community)).lineage?.status).toBe('unchecked')
     await carry(a.node, c.node, parent)
     expect((await summary(c.node, forged.community)).lineage?.status).toBe('false')

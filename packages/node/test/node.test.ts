@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import {
-  certifyDevice, createOp, decodeCanonical, encodeCanonical, fromHex, generateKeyPair, joinProofMessage, keyPairFromSecret, sign, toHex,
-  type CborValue, type CommunityId, type MemberId,
+  certifyAgreeKey, certifyDevice, createSealedOp, decodeCanonical, encodeCanonical, fromHex, generateKeyPair, inviteKeysFromSecret, joinProofMessage,
+  memberAgreeKeyPair, sign, toHex, type CborValue, type CommunityId, type MemberId, type OpId,
 } from '@polity/protocol'
 import { decodeInviteLink, PolityNode, LockedError, WeakPassphraseError, IdentityExistsError, NotAMemberError, RefusedError, InvalidInviteError } from '../src/index'
 import { WeakKeystoreError, WrongPassphraseError } from '@polity/store'
@@ -135,10 +135,13 @@ describe('PolityNode: communities offline (I7)', () => {
     const d = decodeInviteLink(link)
     const mallory = generateKeyPair()
     const device = generateKeyPair()
-    const proof = sign(joinProofMessage(community, d.invite, toHex(mallory.publicKey) as MemberId), keyPairFromSecret(d.inviteSecret).secretKey)
-    const stale = createOp({
+    const proof = sign(joinProofMessage(community, d.invite, toHex(mallory.publicKey) as MemberId), inviteKeysFromSecret(d.inviteSecret).sign.secretKey)
+    // Sealed (§18): the link's holder has the invite's epoch key (EPOCH-8), and joins with an agree key of its own (KEY-1).
+    const agree = memberAgreeKeyPair(mallory.secretKey).publicKey
+    const stale = createSealedOp({
       community, seq: 1, deps: [d.invite], time: Date.now(), kind: 'member.join',
-      body: { member: mallory.publicKey, cert: certifyDevice(mallory, device.publicKey), invite: fromHex(d.invite, 32), proof },
+      body: { member: mallory.publicKey, cert: certifyDevice(mallory, device.publicKey), invite: fromHex(d.invite, 32), proof, agree, agreeCert: certifyAgreeKey(mallory, fromHex(community, 32), agree) },
+      epoch: { id: community as unknown as OpId, key: a.node.replicaOf(community).keyRing.key(community as unknown as OpId) as Uint8Array },
     }, device)
     expect((await a.node.importEnvelopes({ community, envelopes: [stale.bytes] })).applied).toBe(1)
     const s = await a.node.getCommunity({ community })

@@ -20,21 +20,35 @@ export function RelayHost({ active, children }: { active: boolean; children: Rea
   useEffect(() => {
     if (!active) return
     const relays = new Map<CommunityId, EnvelopeRelay>()
+    /** The room each relay was started in: a sealed community's room moves at each re-key (SEAL-5). */
+    const rooms = new Map<CommunityId, string>()
     let live = true
+    const begin = (c: CommunityId): void => {
+      const relay = new EnvelopeRelay(api, c, (s) => setStatuses((m) => new Map(m).set(c, s)))
+      relays.set(c, relay)
+      void relay.start()
+      api.webrtcRoom({ community: c }).then((r) => rooms.set(c, r.room), () => undefined)
+    }
     const sync = (): void => {
       api.listCommunities().then((list) => {
         if (!live) return
-        for (const c of list) {
-          if (relays.has(c.id)) continue
-          const relay = new EnvelopeRelay(api, c.id, (s) => setStatuses((m) => new Map(m).set(c.id, s)))
-          relays.set(c.id, relay)
-          void relay.start()
-        }
+        for (const c of list) if (!relays.has(c.id)) begin(c.id)
+      }, () => undefined)
+    }
+    /** After a community changed: if its room moved (a re-key), leave the old room and join the new one. */
+    const follow = (c: CommunityId): void => {
+      const known = rooms.get(c)
+      if (known === undefined || !relays.has(c)) return
+      api.webrtcRoom({ community: c }).then((r) => {
+        if (!live || r.room === known) return
+        relays.get(c)?.stop()
+        begin(c)
       }, () => undefined)
     }
     sync()
     const un = api.subscribe((e) => {
       if (e.type === 'communities') sync()
+      if (e.type === 'community') follow(e.community)
     })
     return () => {
       live = false
