@@ -105,8 +105,9 @@ export class CommunityGate {
   /** The peer passed SYNC-3 for `c` (NET-G1). */
   proven(c: CommunityId, peer: PeerId, proof: PeerProof): void {
     const id = peer.toString()
-    if (!this.peers.prove(c, id, proof)) return
-    // It was refused our subscription while unproven; announce it now, so gossip starts at once.
+    this.peers.prove(c, id, proof)
+    // It may have been refused our subscription while unproven (or dropped it while it had not yet proven
+    // itself to us): announce it at every proof, so gossip starts at once and recovers at the next session.
     const topic = this.topics.get(c)
     if (topic !== undefined && this.peers.allows(c, id)) this.gossip?.opened(id, topic)
   }
