@@ -14,8 +14,8 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { API_METHODS, errorInfo, type DeviceInfo, type PolityClient, type PolityDevice, type PolityEvent, type PolityTransport } from '@polity/api'
-import { NotAMemberError, PolityNode, UnknownCommunityError } from '@polity/node'
+import { API_METHODS, errorInfo, type OpId, type DeviceInfo, type PolityClient, type PolityDevice, type PolityEvent, type PolityTransport } from '@polity/api'
+import { NotAMemberError, PolityNode, UnknownCommunityError, decodeInviteLink, encodeInviteLink } from '@polity/node'
 import { buildDesktop } from '../build'
 import { autostartFile } from '../src/login'
 import { PreventableEvent, StandIn, type FakeWindow } from './electron-stand-in'
@@ -83,6 +83,8 @@ let polity: PolityClient
 let device: PolityDevice
 let transport: PolityTransport
 let foreign: ContractSetup['foreign']
+/** A link to the foreign community naming an invite that never arrives: it opens the sealed bundle (§18), and its holder never joins. */
+let readLink: string
 const events: PolityEvent[] = []
 let community = ''
 
@@ -107,6 +109,8 @@ beforeAll(async () => {
   const other = await PolityNode.open({ dataDir: join(tmp, 'elsewhere'), kdfLogN: 10 })
   await other.createIdentity({ passphrase: 'elsewhere passphrase' })
   const c = await other.createCommunity({ name: 'Elsewhere', purpose: '', charter: '# Elsewhere\n' })
+  const d = decodeInviteLink((await other.createInvite({ community: c })).link)
+  readLink = encodeInviteLink({ ...d, invite: 'ab'.repeat(32) as OpId })
   foreign = { community: c, name: 'Elsewhere', bundle: await other.exportBundle({ community: c }) }
   await other.close()
 }, 120_000)
@@ -189,6 +193,10 @@ describe('the built desktop main process (dist/main.cjs) under a stand-in Electr
   }, 120_000)
 
   // BRIDGE-6 (after DESK-2: the contract's first subscriber would take the deep links that waited for the UI): the same contract suite the in-process host and the WebSocket bridge run (apps/peer/test/api-contract.test.ts).
+  it('LINK-1 (sealed, §18): the app holding a link to the foreign community waits for its invite, and so can open that community\'s sealed bundle without joining', async () => {
+    expect((await polity.acceptInvite({ link: readLink })).status).toBe('waiting')
+  })
+
   apiContract('Electron IPC (the real preload and main bridge)', () => ({
     host: { invoke: (method, input) => transport.invoke(method, input), client: polity },
     foreign,
