@@ -4,7 +4,8 @@
  * and which exported files hold a name, a title, a charter sentence or a
  * comment in the clear. The findings are printed. Since the node writes
  * sealed (v2) communities, none of the data directory, LevelDB or the bundle
- * holds any of them; the dossier, a deliberate disclosure, does (DOSSIER-3).
+ * holds any of them, nor does a redacted dossier (DOSSIER-R1); the full
+ * dossier, a deliberate disclosure, does (DOSSIER-3).
  */
 import { describe, expect, it } from 'vitest'
 import { mkdtempSync } from 'node:fs'
@@ -14,14 +15,19 @@ import { PolityNode } from '@polity/node'
 import { grepAtRest, scriptedSession, SECRETS } from './at-rest'
 
 describe('at rest (issue 15)', () => {
-  it('ENV2-5, CHECKPOINT-3, KEYS-1, DOSSIER-3: after a scripted session no data-dir file, no LevelDB value and no bundle holds a name, title, charter sentence or comment; the dossier does', async () => {
+  it('ENV2-5, CHECKPOINT-3, KEYS-1, DOSSIER-3, DOSSIER-R1: after a scripted session no data-dir file, no LevelDB value, no bundle and no redacted dossier holds a name, title, charter sentence or comment; the full dossier does', async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'polity-at-rest-')), 'data')
     const node = await PolityNode.open({ dataDir, kdfLogN: 10 })
     await node.createIdentity({ passphrase: 'at rest passphrase' })
     const { bundle } = await scriptedSession(node)
-    const dossier = await node.exportDossier({ community: (await node.listCommunities())[0]!.id })
+    const community = (await node.listCommunities())[0]!.id
+    const dossier = await node.exportDossier({ community })
+    const redacted = await node.exportDossier({ community, redacted: true })
+    const report = await node.verifyDossier({ bytes: redacted })
+    expect(report.problems).toEqual([])
+    expect(report.redacted && report.ok).toBe(true)
     await node.close() // writes the checkpoint
-    const found = await grepAtRest(dataDir, { bundle, dossier })
+    const found = await grepAtRest(dataDir, { bundle, dossier, redacted })
     console.log(`at-rest grep (${Object.values(SECRETS).map((s) => JSON.stringify(s)).join(', ')}):\n${JSON.stringify(found, null, 2)}`)
     for (const places of Object.values(found)) {
       expect(places.filter((p) => p !== 'dossier')).toEqual([])

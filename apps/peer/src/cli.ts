@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { Command, CommanderError, Option } from 'commander'
 import { PolityNode } from './lazy'
 import type { Ballot, CommunityId, EpochInfo, Method, OpId, ProposalActionInput, Role } from '@polity/api'
-import { DEFAULT_RULES, requirementOf, verifyDossier, type ProposalAction } from '@polity/protocol'
+import { DEFAULT_RULES, dossierKind, requirementOf, verifyDossier, verifyRedactedDossier, type ProposalAction } from '@polity/protocol'
 import { defaultDataDir } from './data-dir'
 import { readPassphrase } from './passphrase'
 import { formatCommunity, formatLineage, formatProposal, formatProposals } from './format'
@@ -451,15 +451,27 @@ bundle.command('import <file>').description('read ops from a bundle file (each i
 )
 
 const dossier = program.command('dossier').description('census, decisions and charter history anyone can verify offline')
-dossier.command('export <community> <file>').description('write the community\'s verifiable dossier to a file').action((ref: string, file: string) =>
-  withNode(async (node) => {
-    const bytes = await node.exportDossier({ community: await communityId(node, ref) })
-    await writeFile(file, bytes)
-    print({ file, bytes: bytes.length }, () => `Wrote the dossier (${bytes.length} bytes) to ${file}.`)
-  }),
-)
+dossier.command('export <community> <file>').description('write the community\'s verifiable dossier to a file (a full disclosure: names, texts, the keys)')
+  .option('--redacted', 'counts and decisions with member keys only: no names, titles, texts or keys (DOSSIER-R1)')
+  .action((ref: string, file: string, o: { redacted?: boolean }) =>
+    withNode(async (node) => {
+      const bytes = await node.exportDossier({ community: await communityId(node, ref), redacted: o.redacted === true })
+      await writeFile(file, bytes)
+      print({ file, bytes: bytes.length, redacted: o.redacted === true }, () => `Wrote the ${o.redacted ? 'redacted ' : ''}dossier (${bytes.length} bytes) to ${file}.`)
+    }),
+  )
 dossier.command('verify <file>').description('check a dossier with nothing but the file (no identity needed)').action(async (file: string) => {
-  const r = verifyDossier(new Uint8Array(await readFile(file)))
+  const bytes = new Uint8Array(await readFile(file))
+  if (dossierKind(bytes) === 'redacted') {
+    const r = verifyRedactedDossier(bytes)
+    const passed = r.census?.decisions.filter((d) => d.passed === true).length ?? 0
+    print(r, () => (r.ok
+      ? `OK (redacted): community ${r.community?.slice(0, 16)}… — ${r.opCount} signed ops (${r.unacknowledged} newest not yet acknowledged by another member, not counted); ${r.census?.members.length} members, ${r.census?.decisions.length} decisions (${passed} passed), ${r.census?.charter.length} charter versions, all consistent. No names or texts are in the file.`
+      : `NOT VALID:\n${r.problems.map((p) => `  - ${p}`).join('\n')}`))
+    if (!r.ok) process.exitCode = 1
+    return
+  }
+  const r = verifyDossier(bytes)
   print(r, () => (r.ok
     ? `OK: "${r.name}" — ${r.opCount} signed ops; ${r.census?.members.length} members, ${r.census?.decisions.length} decisions, ${r.census?.charter.length} charter versions, all consistent.`
     : `NOT VALID:\n${r.problems.map((p) => `  - ${p}`).join('\n')}`))

@@ -216,6 +216,10 @@ export interface ImportResult {
 
 export interface DossierReport {
   readonly ok: boolean
+  /** A redacted dossier (DOSSIER-R1): member keys and decisions, no names or texts (`name` is null). */
+  readonly redacted: boolean
+  /** DOSSIER-R2: ops in a redacted file that no other member acknowledged, so not counted (0 for a full dossier). */
+  readonly unacknowledged: number
   readonly community: CommunityId | null
   readonly name: string | null
   readonly opCount: number
@@ -374,7 +378,8 @@ export interface PolityApi {
 
   exportBundle(input: { community: CommunityId }): Promise<Uint8Array>
   importBundle(input: { bytes: Uint8Array }): Promise<ImportResult>
-  exportDossier(input: { community: CommunityId }): Promise<Uint8Array>
+  /** A dossier (DOSSIER-3: a deliberate, full disclosure), or with `redacted` the variant without names or texts (DOSSIER-R1). */
+  exportDossier(input: { community: CommunityId; redacted?: boolean }): Promise<Uint8Array>
   verifyDossier(input: { bytes: Uint8Array }): Promise<DossierReport>
 
   syncStatus(input: { community: CommunityId }): Promise<SyncStatus>

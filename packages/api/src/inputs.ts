@@ -57,7 +57,7 @@ const FIELDS: { readonly [M in ApiMethod]: FieldList<M> } = {
   withdrawProposal: ['community', 'proposal'],
   exportBundle: ['community'],
   importBundle: ['bytes'],
-  exportDossier: ['community'],
+  exportDossier: ['community', 'redacted'],
   verifyDossier: ['bytes'],
   syncStatus: ['community'],
   webrtcRoom: ['community'],

@@ -71,3 +71,10 @@ export class InvalidFileError extends NodeError {
     super('ERR_INVALID_FILE', message)
   }
 }
+
+/** This device lacks an epoch key it needs (e.g. to disclose an op in a redacted dossier). */
+export class KeyMissingError extends NodeError {
+  constructor(message: string) {
+    super('ERR_KEY_MISSING', message)
+  }
+}

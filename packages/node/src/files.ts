@@ -1,9 +1,14 @@
 /**
  * Files: bundles (BUNDLE-1: a community's envelopes, carried by hand and
  * imported through the one ingest path, source `bundle`) and dossiers
- * (DOSSIER-1..3: the ops with a census anyone can verify offline).
+ * (DOSSIER-1..3: the ops with a census anyone can verify offline; DOSSIER-R1..R3:
+ * redacted, from op keys alone: counts and decisions without names or texts).
  */
-import { encodeDossier, fromHex, verifyDossier as verifyDossierBytes, type CommunityId } from '@polity/protocol'
+import {
+  boxNonce, decodeSealedOpUnverified, dossierKind, encodeDossier, encodeRedactedDossier, fromHex, opKeyOf, ownEpoch, verifyDossier as verifyDossierBytes, verifyRedactedDossier,
+  type CommunityId, type OpId, type SealedOp,
+} from '@polity/protocol'
+import { InvalidInputError, KeyMissingError } from './errors'
 import type { DossierReport, ImportResult } from '@polity/api'
 import type { NodeContext } from './context'
 import { decodeBundle, encodeBundle } from './bundle'
@@ -61,8 +66,10 @@ export async function importBundle(ctx: NodeContext, input: { bytes: Uint8Array 
   return { applied, duplicates, rejected, pending, dropped, communities: [...byCommunity.keys()], errors }
 }
 
-export async function exportDossier(ctx: NodeContext, input: { community: CommunityId }): Promise<Uint8Array> {
+export async function exportDossier(ctx: NodeContext, input: { community: CommunityId; redacted?: boolean }): Promise<Uint8Array> {
+  if (input.redacted !== undefined && typeof input.redacted !== 'boolean') throw new InvalidInputError('exportDossier.redacted must be true or false.')
   const rt = await ctx.runtimes.ready(input.community)
+  if (input.redacted) return exportRedacted(ctx, rt.id, rt.replica.keyRing)
   // The store iterates in (height, id) order, the order a dossier lists its ops in.
   // DOSSIER-3: a deliberate disclosure: the epoch keys go with the sealed ops, so anyone can check the census.
   const ring = rt.replica.keyRing
@@ -70,10 +77,42 @@ export async function exportDossier(ctx: NodeContext, input: { community: Commun
   return encodeDossier(rt.replica.state(), await storedEnvelopes(ctx, rt.id), keys)
 }
 
+/**
+ * DOSSIER-R1: every op with its op key only (SEAL-1/SEAL-7: structure, no
+ * texts) and the census folded from those structures, counting what another
+ * member acknowledged (DOSSIER-R2).
+ */
+async function exportRedacted(ctx: NodeContext, c: CommunityId, ring: { key(e: OpId): Uint8Array | undefined }): Promise<Uint8Array> {
+  const ops = (await storedEnvelopes(ctx, c)).map((b) => decodeSealedOpUnverified(b, ctx.crypto).op)
+  const keyOf = (op: SealedOp): Uint8Array => {
+    const k = ring.key(ownEpoch(op))
+    if (!k) throw new KeyMissingError(`This device lacks the key of epoch ${ownEpoch(op).slice(0, 12)}…, so it cannot disclose op ${op.id.slice(0, 12)}….`)
+    return opKeyOf(k, boxNonce(op.box))
+  }
+  return encodeRedactedDossier(c, ops, keyOf, ctx.crypto)
+}
+
 export function verifyDossier(ctx: NodeContext, input: { bytes: Uint8Array }): DossierReport {
+  if (dossierKind(input.bytes) === 'redacted') {
+    const r = verifyRedactedDossier(input.bytes, ctx.crypto)
+    return {
+      ok: r.ok,
+      redacted: true,
+      community: (r.community as CommunityId | null) ?? null,
+      name: null,
+      opCount: r.opCount,
+      unacknowledged: r.unacknowledged,
+      members: r.census?.members.length ?? 0,
+      decisions: r.census?.decisions.length ?? 0,
+      charterVersions: r.census?.charter.length ?? 0,
+      problems: r.problems,
+    }
+  }
   const r = verifyDossierBytes(input.bytes, ctx.crypto)
   return {
     ok: r.ok,
+    redacted: false,
+    unacknowledged: 0,
     community: (r.community as CommunityId | null) ?? null,
     name: r.name,
     opCount: r.opCount,

@@ -356,7 +356,7 @@ export class PolityNode implements PolityClient {
     return files.importBundle(this.ctx, input)
   }
 
-  exportDossier(input: { community: CommunityId }): Promise<Uint8Array> {
+  exportDossier(input: { community: CommunityId; redacted?: boolean }): Promise<Uint8Array> {
     return files.exportDossier(this.ctx, input)
   }
 

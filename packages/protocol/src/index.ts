@@ -44,7 +44,7 @@ export { MAX_PARTS_PER_EDIT } from './replica/draft'
 export type { Bounded } from './encoding/schema'
 export { encodeDossier, verifyDossier, censusOf, type Census, type DossierVerification } from './dossier'
 export {
-  encodeRedactedDossier, verifyRedactedDossier, foldRedacted, acknowledgedOps, redactCensus, isRedactedDossier, REDACTED_FORMAT,
+  encodeRedactedDossier, verifyRedactedDossier, dossierKind, foldRedacted, acknowledgedOps, redactCensus, isRedactedDossier, REDACTED_FORMAT,
   type RedactedCensus, type RedactedVerification, type RedactedFold,
 } from './redacted-dossier'
 export { TEXT_PATHS, splitTexts, mergeTexts, structureOf, isRedacted } from './op/texts'

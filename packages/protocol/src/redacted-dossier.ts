@@ -109,13 +109,16 @@ export function foldRedacted(community: CommunityId, ops: readonly SealedOp[], o
 
 /**
  * DOSSIER-R2: the ops that some op by a different member has in its causal
- * past. Downward closed, so it is a history of its own. Walks the DAG once
+ * past (every op, when one member wrote them all). Downward closed, so it is
+ * a history of its own. Walks the DAG once
  * from its tips, carrying up to two distinct members seen below each op.
  */
 export function acknowledgedOps(replica: Replica): Set<OpId> {
   const ops = replica.ops()
   const roster = replica.roster()
   const memberOf = (author: string): MemberId => roster.memberOf(author as never) ?? (author as MemberId)
+  // A community of one vouches for itself: with one member ever, nobody else could acknowledge anything.
+  if (new Set(ops.map((o) => memberOf(o.author))).size <= 1) return new Set(ops.map((o) => o.id))
   const below = new Map<OpId, MemberId[]>()
   const out = new Set<OpId>()
   for (let i = ops.length - 1; i >= 0; i--) {
@@ -151,6 +154,17 @@ export function encodeRedactedDossier(community: CommunityId, ops: readonly Seal
     ops: kept.map((id) => (byId.get(id) as SealedOp).bytes),
     keys: kept.map((id) => keys.get(id) as Uint8Array),
   })
+}
+
+/** Which kind of dossier a file is ('full' for DOSSIER-1..3, 'redacted' for DOSSIER-R1), or null when it is neither. */
+export function dossierKind(bytes: Uint8Array): 'full' | 'redacted' | null {
+  try {
+    const v = decodeCanonical(bytes, MAX_BYTES, 'dossier') as Record<string, CborValue>
+    if (isRedactedDossier(v)) return 'redacted'
+    return v !== null && typeof v === 'object' && v['format'] === 'polity-dossier' ? 'full' : null
+  } catch {
+    return null
+  }
 }
 
 export function isRedactedDossier(v: CborValue): boolean {
