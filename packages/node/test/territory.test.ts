@@ -15,7 +15,7 @@ async function clocked(label: string, now: () => number): Promise<PolityNode> {
 }
 
 describe('PolityNode: territory, crowdfunding and census', () => {
-  it('PLACE-1..3, FUND-1..11, CENSUS-1..4 (node): places rounded to their precision, an all-or-nothing campaign pledged, withdrawn, re-pledged, closed, met, with receipts; every peer shows the same numbers', async () => {
+  it('PLACE-1..3, FUND-1..11, CENSUS-1..5 (node): places rounded to their precision, an all-or-nothing campaign pledged, withdrawn, re-pledged, closed, met, with receipts; every peer shows the same numbers', async () => {
     let now = Date.UTC(2030, 0, 15, 12)
     const clock = (): number => now
     const [a, b, c] = await Promise.all(['terr-a', 'terr-b', 'terr-c'].map((l) => clocked(l, clock))) as [PolityNode, PolityNode, PolityNode]
