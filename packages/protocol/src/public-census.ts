@@ -55,6 +55,9 @@ const plain = (v: unknown): CborValue => JSON.parse(JSON.stringify(v)) as CborVa
 export function encodePublicCensus(community: CommunityId, ops: readonly SealedOp[], opKeyOf: (op: SealedOp) => Uint8Array, crypto: CryptoSuite = pureCrypto): Uint8Array {
   const keys = new Map(ops.map((op) => [op.id, opKeyOf(op)] as const))
   const fold = foldRedacted(community, ops, keys, crypto)
+  if (fold.acknowledged.roster().genesis === null) {
+    throw new Error('No op of this community is acknowledged by a second member yet (DOSSIER-R2): a public census counts what another member built on.')
+  }
   const kept = fold.all.ops().map((o) => o.id)
   const byId = new Map(ops.map((o) => [o.id, o] as const))
   return encodeCanonical({
