@@ -43,6 +43,9 @@ export const TEXT_PATHS: ReadonlyMap<SealedKind, readonly TextPath[]> = new Map<
   ['proposal.create', [at('title', text1), at('text', text0), at('action.charter', text0), at('method.options', options)]],
   ['comment.add', [at('text', text1)]],
   ['epoch.rekey', [at('keys', noList)]],
+  // Issue 17: a place's name, a campaign's title and text (locations are already rounded to their precision, PLACE-3).
+  ['place.add', [at('name', text1)]],
+  ['campaign.open', [at('title', text1), at('text', text0)]],
 ])
 
 export const hasTexts = (kind: SealedKind): boolean => TEXT_PATHS.has(kind)
