@@ -23,6 +23,7 @@ import { measureCliStartup } from './cli-startup'
 import { staleJoins } from '../../packages/protocol/test/roster-scenarios'
 import { sealedRows } from './sealed'
 import { sealedIngestRows } from './sealed-ingest'
+import { territoryRows } from './territory'
 
 const quick = process.argv.includes('--quick')
 const TOTAL = quick ? 10_000 : 200_000
@@ -115,7 +116,11 @@ console.log(`generated ${g.ops.length} signed ${g.sealed ? 'sealed (v2)' : 'v1'}
 const native = createNativeCrypto()
 
 // 11b. Sealed at scale (issue 15): the community ingested sealed vs unsealed on a bare Replica, and a re-key to every member checked.
-sealedIngestRows(row, g, 2026, TOTAL)
+{
+  const folded = sealedIngestRows(row, g, 2026, TOTAL)
+  // 13. Territory, crowdfunding and the census (issue 17) on the same folded community.
+  territoryRows(row, g, folded)
+}
 
 // 1. Verification throughput.
 {

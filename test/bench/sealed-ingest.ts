@@ -21,7 +21,8 @@ function ingest(ops: readonly AnyOp[], keyRing?: KeyRing): { replica: Replica; m
   return { replica, ms: performance.now() - t }
 }
 
-export function sealedIngestRows(row: RowFn, g: GeneratedCommunity, seed: number, total: number): void {
+/** Returns the replica that ingested the sealed community (with the re-key on top), for the rows that build on it. */
+export function sealedIngestRows(row: RowFn, g: GeneratedCommunity, seed: number, total: number): Replica {
   if (!g.sealed) throw new Error('sealedIngestRows needs the sealed community')
   const sealed = ingest(g.ops, new KeyRing(g.agreeKeys.slice(0, 1)))
   const clearMs = ((): number => {
@@ -52,4 +53,5 @@ export function sealedIngestRows(row: RowFn, g: GeneratedCommunity, seed: number
   }
   const checkMs = performance.now() - t
   row(`replica check of a ${recipients.length.toLocaleString('en')}-member re-key (recipient tags, EPOCH-7; ${ops.length} parts)`, checkMs, 'ms', 'the author making it (native X25519)', makeMs)
+  return r
 }
