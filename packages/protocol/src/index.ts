@@ -65,3 +65,10 @@ export {
 export { createSealedOp, createRekey, type SealedDraft, type RekeyDraft } from './op/sealed-author'
 export { KeyRing, type WrapFailure } from './op/keyring'
 export type { SealedView } from './replica/sealed-view'
+export { RELATIONS_DEFAULTS } from './op/kinds'
+export { RELATION_KINDS, isRelationKind, relationBodyShapes, STATEMENT_DATE, type RelationKind } from './op/relations-kinds'
+export { verifyStatement, statementMessage, statementSignatureValid, signatureBytes, STATEMENT_FORMAT, type Statement, type StatementVerification } from './statement'
+export { encodeLetter, verifyLetter, isLetter, LETTER_FORMAT, type LetterStatement, type LetterVerification, type LetterInput } from './letter'
+export {
+  relationsOf, type RelationsState, type CommunityRelation, type BodyRelation, type BodyStatement, type OurDecision, type TheirLetter, type RelationTally,
+} from './relations'

@@ -13,6 +13,7 @@ const key = bytes(32)
 const sig = bytes(64)
 const opRef = bytes(32)
 const role = oneOf('founder', 'steward', 'member')
+type Role = 'founder' | 'steward' | 'member'
 
 /**
  * GOV-5: a pass threshold is a fraction below 1. Under TALLY-YN a proposal
@@ -64,9 +65,17 @@ export const rulesShape = {
   decisions: record({ resolution: decision, roster: decision, rules: decision, charter: decision }),
   /** Pass threshold for amendments that touch entrenched clauses, and for rules changes that lower it (GOV-1). */
   entrenchedThreshold: threshold,
+  /** REL-2: `entrenched`: recognizing or un-recognizing a community needs the entrenched threshold (absent: `resolution`). */
+  treaties: optional(oneOf('resolution', 'entrenched')),
+  /** REL-6: minimum role that may add an outside body (absent: `steward`, RELATIONS_DEFAULTS). */
+  bodies: optional(role),
 }
-export const rules = record(rulesShape)
-export type Rules = Infer<typeof rulesShape>
+/** Rules of communities founded before issue 18 carry neither `treaties` nor `bodies`: both optional (RELATIONS_DEFAULTS). */
+export type Rules = Omit<Infer<typeof rulesShape>, 'treaties' | 'bodies'> & { treaties?: 'resolution' | 'entrenched'; bodies?: Role }
+export const rules = record(rulesShape) as Check<Rules>
+
+/** REL-2, REL-6: what rules that do not name them mean. */
+export const RELATIONS_DEFAULTS = { treaties: 'resolution', bodies: 'steward' } as const
 
 const DAY = 24 * 3600 * 1000
 
@@ -100,6 +109,10 @@ export const actionShapes = {
   remove: { member: key },
   role: { member: key, role },
   rules: { rules },
+  /** REL-1: recognize another community (its genesis id), by the name we give it, with a public statement and optionally the sha256 of its public census. */
+  recognize: { community: key, name: text(1, 120), statement: text(1, 5000), census: optional(bytes(32)) },
+  /** REL-1: withdraw our recognition of a community. */
+  unrecognize: { community: key },
 }
 export const action = variant(actionShapes)
 export type ProposalAction = ReturnType<typeof action>

@@ -43,6 +43,9 @@ export const TEXT_PATHS: ReadonlyMap<SealedKind, readonly TextPath[]> = new Map<
   ['proposal.create', [at('title', text1), at('text', text0), at('action.charter', text0), at('method.options', options)]],
   ['comment.add', [at('text', text1)]],
   ['epoch.rekey', [at('keys', noList)]],
+  // REL-5, REL-6: the name a letter gives its community, an outside body's label and how its key was obtained.
+  ['relation.letter', [at('name', text0)]],
+  ['relation.body', [at('label', text1), at('source', text0)]],
 ])
 
 export const hasTexts = (kind: SealedKind): boolean => TEXT_PATHS.has(kind)
