@@ -92,6 +92,8 @@ const later = (a: { date: number | string; id: string }, b: { date: number | str
 export function relationsOf(replica: Replica): RelationsState {
   const state = replica.state()
   const ours = new Map<string, OurDecision>()
+  /** The name our latest recognition gave each community (a withdrawal names none). */
+  const names = new Map<string, { date: number; id: string; name: string }>()
   for (const p of state.proposals) {
     const a = p.action
     if ((a.type !== 'recognize' && a.type !== 'unrecognize') || p.status !== 'closed' || !p.outcome?.passed || !p.settledBy) continue
@@ -101,6 +103,10 @@ export function relationsOf(replica: Replica): RelationsState {
       action: a.type, proposal: p.id, close: p.settledBy, date: close?.op.time ?? 0,
       tally: { eligible: d.eligible, yes: d.yes, no: d.no, abstain: d.abstain },
       name: a.type === 'recognize' ? a.name : null, statement: a.type === 'recognize' ? a.statement : null, census: a.type === 'recognize' ? a.census : null,
+    }
+    if (a.type === 'recognize') {
+      const n = names.get(a.community)
+      if (!n || later({ date: decision.date, id: decision.close }, n)) names.set(a.community, { date: decision.date, id: decision.close, name: a.name })
     }
     const prev = ours.get(a.community)
     if (!prev || later({ date: decision.date, id: decision.close }, { date: prev.date, id: prev.close })) ours.set(a.community, decision)
@@ -150,7 +156,7 @@ export function relationsOf(replica: Replica): RelationsState {
     const t = theirs.get(id) ?? null
     const weRecognize = o?.action === 'recognize'
     const theyRecognize = t?.action === 'recognize'
-    return { community: id as CommunityId, name: o?.name ?? t?.name ?? '', ours: o, theirs: t, weRecognize, theyRecognize, treaty: weRecognize && theyRecognize }
+    return { community: id as CommunityId, name: names.get(id)?.name ?? t?.name ?? '', ours: o, theirs: t, weRecognize, theyRecognize, treaty: weRecognize && theyRecognize }
   })
   return { communities, bodies: [...bodies.values()].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0)) }
 }
