@@ -18,6 +18,7 @@ export type RulesInput = Partial<Omit<Rules, 'decisions'>> & {
 }
 import type { ChangedPart, CharterView, HomeView, ProposalDetail, ProposalsInput, ProposalsPage, RosterInput, RosterPage, VotesInput } from './views'
 import type { Page, VoteRow } from '@polity/protocol'
+import { RELATIONS_METHODS, type RelationsApi } from './relations'
 export type {
   MemberView, FormerMemberView, ProposalView, ActionView, Outcome,
 } from '@polity/protocol'
@@ -173,6 +174,9 @@ export type ProposalActionInput =
   | { readonly type: 'remove'; readonly member: MemberId | string }
   | { readonly type: 'role'; readonly member: MemberId | string; readonly role: Role }
   | { readonly type: 'rules'; readonly rules: Rules }
+  /** REL-1: `community` and `census` as hex. */
+  | { readonly type: 'recognize'; readonly community: CommunityId | string; readonly name: string; readonly statement: string; readonly census?: string }
+  | { readonly type: 'unrecognize'; readonly community: CommunityId | string }
 
 export interface ForkInput {
   readonly name: string
@@ -317,7 +321,7 @@ export type PolityEvent =
   | { readonly type: 'deepLink'; readonly url: string }
 
 /** Every command. Each takes one plain-data argument (or none) and returns a Promise. */
-export interface PolityApi {
+export interface PolityApi extends RelationsApi {
   identityStatus(): Promise<IdentityStatus>
   createIdentity(input: { passphrase: string }): Promise<CreatedIdentity>
   restoreIdentity(input: { phrase: string; passphrase: string }): Promise<IdentityStatus>
@@ -403,6 +407,7 @@ export const API_METHODS = [
   'createProposal', 'vote', 'comment', 'closeProposal', 'withdrawProposal',
   'exportBundle', 'importBundle', 'exportDossier', 'verifyDossier',
   'syncStatus', 'webrtcRoom', 'envelopesSince', 'importEnvelopes',
+  ...RELATIONS_METHODS,
 ] as const satisfies readonly ApiMethod[]
 
 /** Compile-time proof that API_METHODS lists every method of PolityApi (a missing one makes this `false`). */
