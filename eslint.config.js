@@ -24,7 +24,7 @@ const appAllowed = {
   peer: {
     node: true,
     api: true,
-    protocol: ['DEFAULT_RULES', 'requirementOf', 'verifyDossier', 'ProposalAction'],
+    protocol: ['DEFAULT_RULES', 'requirementOf', 'verifyDossier', 'ProposalAction', 'dossierKind', 'verifyRedactedDossier', 'verifyLetter', 'verifyStatement'],
     net: ['startSignalingServer', 'SignalingServer', 'SignalingServerOptions'],
   },
   desktop: { node: true, api: true, peer: true },
