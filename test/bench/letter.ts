@@ -15,7 +15,7 @@ import { createNativeCrypto } from '@polity/node'
 import { generateCommunity } from './generate'
 import type { RowFn } from './sealed'
 
-export function letterOf(members: number, seed = 2018): { bytes: number; verifyMs: number; exportMs: number; ingestMs: number; bundleBytes: number; ops: number; ok: boolean; problems: string[] } {
+export function letterOf(members: number, seed = 2018): { file: Uint8Array; bytes: number; verifyMs: number; exportMs: number; ingestMs: number; bundleBytes: number; ops: number; ok: boolean; problems: string[] } {
   const native = createNativeCrypto()
   const g = generateCommunity({ seed, members, proposals: 1, votesPerProposal: 5, edits: 0, comments: 0 }, native)
   const epoch = g.epochs.at(-1) as { id: OpId; key: Uint8Array }
@@ -56,7 +56,7 @@ export function letterOf(members: number, seed = 2018): { bytes: number; verifyM
   const member = new Replica({ crypto: native, keyRing: new KeyRing(g.agreeKeys.slice(0, 1)) })
   for (const op of all) member.receive(op.bytes)
   const ingestMs = performance.now() - t
-  return { bytes: file.length, verifyMs, exportMs, ingestMs, bundleBytes: all.reduce((n, o) => n + o.bytes.length, 0), ops: all.length, ok: v.ok, problems: v.problems }
+  return { file, bytes: file.length, verifyMs, exportMs, ingestMs, bundleBytes: all.reduce((n, o) => n + o.bytes.length, 0), ops: all.length, ok: v.ok, problems: v.problems }
 }
 
 export function letterRows(row: RowFn): void {
