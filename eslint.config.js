@@ -24,7 +24,7 @@ const appAllowed = {
   peer: {
     node: true,
     api: true,
-    protocol: ['DEFAULT_RULES', 'requirementOf', 'verifyDossier', 'verifyRedactedDossier', 'dossierKind', 'verifyPublicCensus', 'ProposalAction'],
+    protocol: ['DEFAULT_RULES', 'requirementOf', 'verifyDossier', 'verifyRedactedDossier', 'dossierKind', 'verifyPublicCensus', 'verifyLetter', 'verifyStatement', 'ProposalAction'],
     net: ['startSignalingServer', 'SignalingServer', 'SignalingServerOptions'],
   },
   desktop: { node: true, api: true, peer: true },

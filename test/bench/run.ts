@@ -24,6 +24,7 @@ import { staleJoins } from '../../packages/protocol/test/roster-scenarios'
 import { sealedRows } from './sealed'
 import { sealedIngestRows } from './sealed-ingest'
 import { territoryRows } from './territory'
+import { letterRows } from './letter'
 
 const quick = process.argv.includes('--quick')
 const TOTAL = quick ? 10_000 : 200_000
@@ -69,6 +70,9 @@ if (process.argv.includes('--ui')) {
 for (const c of await measureCliStartup()) row(`CLI start-up: ${c.name}`, c.ms, 'ms', c.baseline, c.baselineMs, c.note)
 // 11. Sealed communities (issue 15): a 10,000-member re-key and the cost of opening an op.
 sealedRows(row)
+// 11c. Letters of recognition (issue 18): size and verify time, 10 and 10,000 members (own generated communities, ~4 min here).
+// 14. Letters of recognition (issue 18): size and verify time (the 10,000-member letter only in the full run).
+letterRows(row, quick ? [10] : [10, 10_000])
 // 6. Tally of 100,000 ballots per method (the pure function; ballots already reduced per voter), first,
 // while this process's heap is small: later it holds 218k generated ops and two nodes, and its collector's
 // pauses slowed the baseline scan itself 4× (3.9 → 14.8 ms) in one run.

@@ -16,6 +16,7 @@ import { VERSION } from './version'
 import { forgetRememberedPassphrase } from './remembered'
 import { registerHostCommands } from './cli-hosts'
 import { registerTerritoryCommands } from './cli-territory'
+import { registerRelationCommands } from './cli-relations'
 
 interface GlobalOptions {
   dataDir: string
@@ -155,6 +156,10 @@ community.command('create').description('found a new community')
   .option('--purpose <text>', 'what it is for', '')
   .option('--charter-file <file>', 'the starting charter (Markdown)')
   .option('--founder-name <name>', 'your display name in it')
+  .option('--other <id>', 'recognize/unrecognize: the other community\'s id')
+  .option('--other-name <name>', 'recognize: the name we give it')
+  .option('--statement <text>', 'recognize: the public statement')
+  .option('--census <sha256>', 'recognize: sha256 of its public census file')
   .option('--rule <key=value...>', `governance rules, e.g. invite=member roster.threshold=2/3 charter.days=14 all.days=0 (${RULE_KEYS})`, [])
   .action(async (opts: { name: string; purpose: string; charterFile?: string; founderName?: string; rule: string[] }) => {
     const rules = applyRules(DEFAULT_RULES, opts.rule)
@@ -333,7 +338,7 @@ const proposal = program.command('proposal').description('propose, discuss, vote
 proposal.command('create <community>').description('put a proposal to a vote')
   .requiredOption('--title <text>', 'a short title')
   .option('--text <text>', 'the proposal in full', '')
-  .addOption(new Option('--kind <kind>', 'what it does').choices(['resolution', 'amend', 'admit', 'remove', 'role', 'rules']).default('resolution'))
+  .addOption(new Option('--kind <kind>', 'what it does').choices(['resolution', 'amend', 'admit', 'remove', 'role', 'rules', 'recognize', 'unrecognize']).default('resolution'))
   .addOption(new Option('--method <method>', 'how it is decided').choices(['yesno', 'approval', 'irv']).default('yesno'))
   .option('--options <list>', 'comma-separated options (approval and ranked choice)')
   .option('--quorum <fraction>', 'share of eligible members who must vote, e.g. 1/2 or 50% (default and minimum: the rules for this kind)')
@@ -354,6 +359,8 @@ proposal.command('create <community>').description('put a proposal to a vote')
       else if (kind === 'admit' || kind === 'remove') action = { type: kind, member: required(o['member'], '--member') }
       else if (kind === 'role') action = { type: 'role', member: required(o['member'], '--member'), role: required(o['role'], '--role') as Role }
       else if (kind === 'rules') action = { type: 'rules', rules: applyRules(s.rules, (opts['rule'] as string[] | undefined) ?? []) }
+      else if (kind === 'recognize') action = { type: 'recognize', community: required(o['other'], '--other'), name: required(o['otherName'], '--other-name'), statement: required(o['statement'], '--statement'), ...(o['census'] ? { census: o['census'] } : {}) }
+      else if (kind === 'unrecognize') action = { type: 'unrecognize', community: required(o['other'], '--other') }
       else action = { type: 'resolution' }
       // GOV-1: the floor for this kind is the default; the node refuses less (GOV-2, GOV-3) with the rule.
       const versions = s.charter.versions
@@ -488,6 +495,7 @@ program.command('status <community>').description('sync status').action((ref: st
 
 registerHostCommands(program, { options: g, withNode })
 registerTerritoryCommands(program, { withNode, communityId, print })
+registerRelationCommands(program, { print, withNode, communityId, proposalId })
 
 function required(v: string | undefined, flag: string): string {
   if (v === undefined || v === '') throw new UsageError(`${flag} is required for this kind.`)

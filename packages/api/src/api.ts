@@ -19,6 +19,7 @@ export type RulesInput = Partial<Omit<Rules, 'decisions'>> & {
 import type { ChangedPart, CharterView, HomeView, ProposalDetail, ProposalsInput, ProposalsPage, RosterInput, RosterPage, VotesInput } from './views'
 import type { TerritoryApi } from './territory'
 import type { Page, VoteRow } from '@polity/protocol'
+import { RELATIONS_METHODS, type RelationsApi } from './relations'
 export type {
   MemberView, FormerMemberView, ProposalView, ActionView, Outcome,
 } from '@polity/protocol'
@@ -174,6 +175,9 @@ export type ProposalActionInput =
   | { readonly type: 'remove'; readonly member: MemberId | string }
   | { readonly type: 'role'; readonly member: MemberId | string; readonly role: Role }
   | { readonly type: 'rules'; readonly rules: Rules }
+  /** REL-1: `community` and `census` as hex. */
+  | { readonly type: 'recognize'; readonly community: CommunityId | string; readonly name: string; readonly statement: string; readonly census?: string }
+  | { readonly type: 'unrecognize'; readonly community: CommunityId | string }
 
 export interface ForkInput {
   readonly name: string
@@ -318,7 +322,7 @@ export type PolityEvent =
   | { readonly type: 'deepLink'; readonly url: string }
 
 /** Every command. Each takes one plain-data argument (or none) and returns a Promise. */
-export interface PolityApi extends TerritoryApi {
+export interface PolityApi extends TerritoryApi, RelationsApi {
   identityStatus(): Promise<IdentityStatus>
   createIdentity(input: { passphrase: string }): Promise<CreatedIdentity>
   restoreIdentity(input: { phrase: string; passphrase: string }): Promise<IdentityStatus>
@@ -406,6 +410,7 @@ export const API_METHODS = [
   'syncStatus', 'webrtcRoom', 'envelopesSince', 'importEnvelopes',
   'placesView', 'addPlace', 'movePlace', 'campaignsView', 'campaignView', 'openCampaign', 'pledge', 'closeCampaign', 'recordReceipt',
   'exportLedger', 'censusView', 'exportPublicCensus',
+  ...RELATIONS_METHODS,
 ] as const satisfies readonly ApiMethod[]
 
 /** Compile-time proof that API_METHODS lists every method of PolityApi (a missing one makes this `false`). */

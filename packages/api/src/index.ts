@@ -23,6 +23,10 @@ export type {
   MemberView, FormerMemberView, ProposalView, ActionView, Outcome,
 } from './api'
 export { checkApiInput } from './inputs'
+export { RELATIONS_METHODS } from './relations'
+export type {
+  RelationsApi, RelationsView, CommunityRelationView, BodyRelationView, BodyStatementView, OurRelation, TheirRelation, RelationTally, LetterReport, StatementReport, OutsideBodyInput,
+} from './relations'
 export {
   DEVICE_SETTING_KEYS, DEFAULT_DEVICE_SETTINGS, DEVICE_METHODS, createDeviceClient,
   type DeviceSettings, type DeviceInfo, type PolityDevice, type DeviceTransport,

@@ -75,9 +75,16 @@ const FIELDS: { readonly [M in ApiMethod]: FieldList<M> } = {
   exportLedger: ['community', 'campaign', 'format'],
   censusView: ['community'],
   exportPublicCensus: ['community'],
+  relationsView: ['community'],
+  exportLetter: ['community', 'proposal'],
+  verifyLetter: ['bytes'],
+  importLetter: ['community', 'bytes'],
+  addOutsideBody: ['community', 'body', 'label', 'source'],
+  verifyStatement: ['bytes', 'community'],
+  importStatement: ['community', 'bytes'],
 }
 
-const RULE_FIELDS = ['invite', 'remove', 'roles', 'propose', 'editDraft', 'decisions', 'entrenchedThreshold', 'places', 'treasurer'] as const satisfies readonly (keyof Rules)[]
+const RULE_FIELDS = ['invite', 'remove', 'roles', 'propose', 'editDraft', 'decisions', 'entrenchedThreshold', 'places', 'treasurer', 'treaties', 'bodies'] as const satisfies readonly (keyof Rules)[]
 const DECISION_CLASSES = ['resolution', 'roster', 'rules', 'charter'] as const satisfies readonly (keyof Rules['decisions'])[]
 const DECISION_FIELDS = ['quorum', 'threshold', 'period'] as const satisfies readonly (keyof Rules['decisions']['roster'])[]
 // Every rule is listed: this fails to compile when Rules gains a field the list lacks.
@@ -85,7 +92,7 @@ const allRules: [Exclude<keyof Rules, (typeof RULE_FIELDS)[number]>] extends [ne
 
 /** Variant inputs: the fields each `type` takes besides `type` itself. */
 const VARIANTS = new Map<string, Map<string, readonly string[]>>([
-  ['action', new Map([['resolution', []], ['amend', ['charter']], ['admit', ['member']], ['remove', ['member']], ['role', ['member', 'role']], ['rules', ['rules']]])],
+  ['action', new Map([['resolution', []], ['amend', ['charter']], ['admit', ['member']], ['remove', ['member']], ['role', ['member', 'role']], ['rules', ['rules']], ['recognize', ['community', 'name', 'statement', 'census']], ['unrecognize', ['community']]])],
   ['method', new Map([['yesno', ['quorum', 'threshold']], ['approval', ['options', 'quorum']], ['irv', ['options', 'quorum']]])],
   ['ballot', new Map([['yesno', ['choice']], ['approval', ['approve']], ['irv', ['rank']]])],
 ])

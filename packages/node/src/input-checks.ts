@@ -68,6 +68,18 @@ export function memberBytes(member: unknown): Uint8Array {
   throw new InvalidInputError('Name the member by their id (64 hex characters) or did:key.')
 }
 
+/** REL-1: a community named by its id (64 hex digits). */
+export function communityRef(id: unknown): Uint8Array {
+  if (typeof id !== 'string' || !/^[0-9a-f]{64}$/.test(id.trim().toLowerCase())) throw new InvalidInputError('Name the community by its id (64 hex characters).')
+  return fromHex(id.trim().toLowerCase(), 32)
+}
+
+/** A sha256 or a public key given as 64 hex digits. */
+export function hash32(v: unknown, what: string): Uint8Array {
+  if (typeof v !== 'string' || !/^[0-9a-f]{64}$/.test(v.trim().toLowerCase())) throw new InvalidInputError(`${what} must be 64 hex characters.`)
+  return fromHex(v.trim().toLowerCase(), 32)
+}
+
 export function opRef(id: unknown): Uint8Array {
   if (typeof id !== 'string' || !/^[0-9a-f]{64}$/.test(id)) throw new InvalidInputError('That is not a proposal id.')
   return fromHex(id, 32)
@@ -91,6 +103,13 @@ export function toAction(a: ProposalActionInput, currentVersion: number): Propos
       return { type: 'role', member: memberBytes(a.member), role: checkRole(a.role) }
     case 'rules':
       return { type: 'rules', rules: a.rules }
+    case 'recognize':
+      return {
+        type: 'recognize', community: communityRef(a.community), name: checkText(a.name, 'The community\'s name', actionShapes.recognize.name),
+        statement: checkText(a.statement, 'The statement', actionShapes.recognize.statement), census: a.census === undefined || a.census === '' ? undefined : hash32(a.census, 'The census hash'),
+      }
+    case 'unrecognize':
+      return { type: 'unrecognize', community: communityRef(a.community) }
     default:
       throw new InvalidInputError('Unknown proposal kind.')
   }

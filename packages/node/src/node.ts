@@ -15,6 +15,7 @@ import type {
   CampaignDetail, CampaignInput, CampaignSummary, CensusView, PlaceInput, PlacesView, PlaceStatus, ReceiptStatus,
   CharterView, EnvelopeBatch, EpochInfo, ForkInput, HomeView, IdentityStatus, Page, ProposalDetail, ProposalsInput, ProposalsPage, RosterInput, RosterPage, VoteRow, VotesInput, ImportResult, Invite, InviteInput, InviteSummary, PolityClient, PolityEvent, ProposalInput, Role, SyncStatus, WebrtcRoom,
 } from '@polity/api'
+import type { LetterReport, OutsideBodyInput, RelationsView, StatementReport } from '@polity/api'
 import type { PolityNetworkInit } from '@polity/net'
 import type { SessionStats } from '@polity/sync'
 import { DEFAULT_KDF_LOG_N } from '@polity/store'
@@ -39,6 +40,7 @@ import * as epochs from './epoch-commands'
 import * as pages from './page-views'
 import * as territory from './territory'
 import * as territoryViews from './territory-views'
+import * as relations from './relations'
 
 export type { PolityNodeOptions } from './context'
 
@@ -415,6 +417,36 @@ export class PolityNode implements PolityClient {
 
   async verifyDossier(input: { bytes: Uint8Array }): Promise<DossierReport> {
     return files.verifyDossier(this.ctx, input)
+  }
+
+  // ---- relations and letters of recognition (relations.ts) ----------------------
+
+  relationsView(input: { community: CommunityId }): Promise<RelationsView> {
+    return relations.relationsView(this.ctx, input)
+  }
+
+  exportLetter(input: { community: CommunityId; proposal: OpId }): Promise<Uint8Array> {
+    return relations.exportLetter(this.ctx, input)
+  }
+
+  async verifyLetter(input: { bytes: Uint8Array }): Promise<LetterReport> {
+    return relations.verifyLetter(this.ctx, input)
+  }
+
+  importLetter(input: { community: CommunityId; bytes: Uint8Array }): Promise<LetterReport> {
+    return relations.importLetter(this.ctx, input)
+  }
+
+  addOutsideBody(input: OutsideBodyInput): Promise<OpId> {
+    return relations.addOutsideBody(this.ctx, input)
+  }
+
+  verifyStatement(input: { bytes: Uint8Array; community?: CommunityId }): Promise<StatementReport> {
+    return relations.verifyStatement(this.ctx, input)
+  }
+
+  importStatement(input: { community: CommunityId; bytes: Uint8Array }): Promise<StatementReport> {
+    return relations.importStatement(this.ctx, input)
   }
 
   // ---- sync and the browser WebRTC relay (views.ts, relay.ts) ----------------------

@@ -77,3 +77,10 @@ export {
   type CommunityCensus, type CensusInput, type CensusPoint, type CensusFootprint, type CensusMoney, type CensusDecision,
 } from './census'
 export { encodePublicCensus, verifyPublicCensus, publicCensusOf, PUBLIC_CENSUS_FORMAT, type PublicCensus, type PublicCensusVerification } from './public-census'
+export { RELATIONS_DEFAULTS } from './op/kinds'
+export { RELATION_KINDS, isRelationKind, relationBodyShapes, STATEMENT_DATE, type RelationKind } from './op/relations-kinds'
+export { verifyStatement, statementMessage, statementSignatureValid, signatureBytes, STATEMENT_FORMAT, type Statement, type StatementVerification } from './statement'
+export { encodeLetter, verifyLetter, isLetter, LETTER_FORMAT, type LetterStatement, type LetterVerification, type LetterInput } from './letter'
+export {
+  relationsOf, type RelationsState, type CommunityRelation, type BodyRelation, type BodyStatement, type OurDecision, type TheirLetter, type RelationTally,
+} from './relations'

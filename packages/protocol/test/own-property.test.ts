@@ -36,6 +36,8 @@ const actions: Record<keyof typeof actionShapes, () => CborValue> = {
   remove: () => ({ type: 'remove', member: b32(3) }),
   role: () => ({ type: 'role', member: b32(3), role: 'steward' }),
   rules: () => ({ type: 'rules', rules: rulesValue() }),
+  recognize: () => ({ type: 'recognize', community: b32(4), name: 'B', statement: 'We recognize B.' }),
+  unrecognize: () => ({ type: 'unrecognize', community: b32(4) }),
 }
 const ballots: Record<keyof typeof ballotShapes, () => CborValue> = {
   yesno: () => ({ type: 'yesno', choice: 'yes' }),

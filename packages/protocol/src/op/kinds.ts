@@ -65,6 +65,10 @@ const rulesBase = {
   decisions: record({ resolution: decision, roster: decision, rules: decision, charter: decision }),
   /** Pass threshold for amendments that touch entrenched clauses, and for rules changes that lower it (GOV-1). */
   entrenchedThreshold: threshold,
+  /** REL-2: `entrenched`: recognizing or un-recognizing a community needs the entrenched threshold (absent: `resolution`). */
+  treaties: optional(oneOf('resolution', 'entrenched')),
+  /** REL-6: minimum role that may add an outside body (absent: `steward`, RELATIONS_DEFAULTS). */
+  bodies: optional(role),
 }
 export const rulesShape = {
   ...rulesBase,
@@ -73,8 +77,11 @@ export const rulesShape = {
   /** FUND-1, FUND-11: minimum role that may open campaigns and record receipts (absent: `steward`). */
   treasurer: optional(role),
 }
-/** Rules of communities founded before issue 17 carry neither `places` nor `treasurer`: both optional (TERRITORY_DEFAULTS). */
-export type Rules = Infer<typeof rulesBase> & { places?: Role; treasurer?: Role }
+/**
+ * Rules of communities founded before issue 17 carry neither `places` nor `treasurer`, before issue 18
+ * neither `treaties` nor `bodies`: all optional (TERRITORY_DEFAULTS, RELATIONS_DEFAULTS).
+ */
+export type Rules = Omit<Infer<typeof rulesBase>, 'treaties' | 'bodies'> & { places?: Role; treasurer?: Role; treaties?: 'resolution' | 'entrenched'; bodies?: Role }
 export const rules = record(rulesShape) as Check<Rules>
 
 /** PLACE-1, FUND-1: the roles of rules that do not name them (every community founded before issue 17). */
@@ -84,6 +91,9 @@ export const territoryRoles = (r: Rules): { places: Role; treasurer: Role } => (
   places: r.places ?? TERRITORY_DEFAULTS.places,
   treasurer: r.treasurer ?? TERRITORY_DEFAULTS.treasurer,
 })
+
+/** REL-2, REL-6: what rules that do not name them mean. */
+export const RELATIONS_DEFAULTS = { treaties: 'resolution', bodies: 'steward' } as const
 
 const DAY = 24 * 3600 * 1000
 
@@ -117,6 +127,10 @@ export const actionShapes = {
   remove: { member: key },
   role: { member: key, role },
   rules: { rules },
+  /** REL-1: recognize another community (its genesis id), by the name we give it, with a public statement and optionally the sha256 of its public census. */
+  recognize: { community: key, name: text(1, 120), statement: text(1, 5000), census: optional(bytes(32)) },
+  /** REL-1: withdraw our recognition of a community. */
+  unrecognize: { community: key },
 }
 export const action = variant(actionShapes)
 export type ProposalAction = ReturnType<typeof action>

@@ -12,6 +12,7 @@ import { bytes, list, record, uint, type Check, type Infer } from '../encoding/s
 import type { CborValue } from '../encoding/cbor'
 import { bodyShapes, type OpKind } from './kinds'
 import { territoryBodyShapes, type TerritoryKind } from './territory-kinds'
+import { relationBodyShapes, type RelationKind } from './relations-kinds'
 
 const key = bytes(32)
 const sig = bytes(64)
@@ -32,7 +33,7 @@ const epochKeyPair: Check<[Uint8Array, Uint8Array]> = (v, p) => {
 
 export const EPOCH_KINDS = ['epoch.rekey', 'epoch.grant'] as const
 export type EpochKind = (typeof EPOCH_KINDS)[number]
-export type SealedKind = OpKind | EpochKind | TerritoryKind
+export type SealedKind = OpKind | EpochKind | TerritoryKind | RelationKind
 
 const agreeFields = { agree: key, agreeCert: sig }
 
@@ -48,6 +49,8 @@ export const sealedBodyShapes = {
   'epoch.grant': {},
   /** PLACE-*, FUND-* (territory-kinds.ts): sealed kinds only. */
   ...territoryBodyShapes,
+  /** REL-5..8 (relations-kinds.ts): sealed kinds only. */
+  ...relationBodyShapes,
 } as const
 
 export type SealedBodyOf<K extends SealedKind> = Infer<(typeof sealedBodyShapes)[K]>

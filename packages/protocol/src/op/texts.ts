@@ -46,6 +46,9 @@ export const TEXT_PATHS: ReadonlyMap<SealedKind, readonly TextPath[]> = new Map<
   // Issue 17: a place's name, a campaign's title and text (locations are already rounded to their precision, PLACE-3).
   ['place.add', [at('name', text1)]],
   ['campaign.open', [at('title', text1), at('text', text0)]],
+  // REL-5, REL-6: the name a letter gives its community, an outside body's label and how its key was obtained.
+  ['relation.letter', [at('name', text0)]],
+  ['relation.body', [at('label', text1), at('source', text0)]],
 ])
 
 export const hasTexts = (kind: SealedKind): boolean => TEXT_PATHS.has(kind)

@@ -22,6 +22,9 @@ export const stricter = (a: Fraction, b: Fraction): Fraction => (atLeast(a, b) ?
 export function decisionClassOf(action: ProposalAction['type']): DecisionClass {
   switch (action) {
     case 'resolution':
+    // REL-2: recognition is a resolution of the community (yes/no only, PROP-4), under the entrenched threshold when the rules say so.
+    case 'recognize':
+    case 'unrecognize':
       return 'resolution'
     case 'admit':
     case 'remove':
@@ -55,10 +58,14 @@ export function requirementOf(rules: Rules, action: ProposalAction, charterVersi
   const d = rules.decisions[cls]
   let entrenched = false
   if (action.type === 'amend') entrenched = touchesEntrenched(charterVersions[action.base]?.text ?? '', action.charter)
-  if (action.type === 'rules') entrenched = !atLeast(action.rules.entrenchedThreshold, rules.entrenchedThreshold)
+  if (action.type === 'rules') entrenched = !atLeast(action.rules.entrenchedThreshold, rules.entrenchedThreshold) || lowersTreaties(rules, action.rules)
+  if (action.type === 'recognize' || action.type === 'unrecognize') entrenched = rules.treaties === 'entrenched'
   const threshold = entrenched ? stricter(d.threshold, rules.entrenchedThreshold) : d.threshold
   return { class: cls, quorum: d.quorum, threshold, period: d.period, entrenched }
 }
+
+/** REL-2: a rules change that stops entrenching treaties needs the entrenched threshold itself. */
+const lowersTreaties = (now: Rules, next: Rules): boolean => now.treaties === 'entrenched' && next.treaties !== 'entrenched'
 
 const pct = (f: Fraction): string => `${f[0]}/${f[1]}`
 
@@ -67,7 +74,9 @@ const pct = (f: Fraction): string => `${f[0]}/${f[1]}`
  * least the floor. Throws a RuleViolation naming the rule and the floor.
  */
 export function checkRequested(req: Requirement, method: Method, time: number, deadline: number): void {
-  const what = !req.entrenched ? `${req.class} decisions` : req.class === 'charter' ? 'amendments touching entrenched clauses' : 'rules changes lowering the entrenched threshold'
+  const what = !req.entrenched
+    ? `${req.class} decisions`
+    : req.class === 'charter' ? 'amendments touching entrenched clauses' : req.class === 'resolution' ? 'recognition under entrenched treaties (REL-2)' : 'rules changes lowering the entrenched threshold'
   if (!atLeast(method.quorum, req.quorum)) {
     throw new RuleViolation('GOV-2', `the quorum ${pct(method.quorum)} is below the ${pct(req.quorum)} the rules require for ${req.class} decisions`)
   }

@@ -19,6 +19,7 @@ import { TimeFloor } from './time-floor'
 import { ProposalInfo } from './proposal-info'
 import { countsOver } from './vote-order'
 import { DraftClocks } from './draft-clock'
+import { RelationRules } from './relations-rules'
 
 export interface GovernanceCheck {
   /** The op changes the governance state (roster, rules, charter versions, bindings). */
@@ -39,10 +40,13 @@ export class Governance {
   readonly info: ProposalInfo
   /** The draft's state vector along the DAG (CHARTER-Y*, draft-clock.ts). */
   readonly draft: DraftClocks
+  /** REL-5..8: letters, outside bodies and their statements. */
+  private readonly relations: RelationRules
 
   constructor(private readonly view: ReplicaView) {
     this.info = new ProposalInfo(view)
     this.draft = new DraftClocks(view)
+    this.relations = new RelationRules(view)
   }
 
   proposalEntry(op: AnyOp, proposal: Uint8Array, rule: string): DagEntry {
@@ -78,6 +82,7 @@ export class Governance {
         if (a.type === 'role' && past.isLastFounder(toHex(a.member) as MemberId) && a.role !== 'founder') {
           violation('ROSTER-7', 'the last founder cannot be demoted')
         }
+        if ((a.type === 'recognize' || a.type === 'unrecognize') && toHex(a.community) === op.community) violation('REL-1', 'a community does not recognize itself')
         if (a.type === 'remove' && past.isLastFounder(toHex(a.member) as MemberId)) violation('ROSTER-7', 'the last founder cannot be removed')
         if (a.type === 'amend' && a.base !== past.charterVersions.length - 1) {
           violation('PROP-3', `an amendment must be based on the current ratified version ${past.charterVersions.length - 1}`)
@@ -134,6 +139,7 @@ export class Governance {
         return { rosterEffect: false }
       }
       default:
+        this.relations.check(op, past, member)
         return { rosterEffect: false }
     }
   }
@@ -153,6 +159,7 @@ export class Governance {
     const op = entry.op
     this.times.inserted(entry.index, this.indices(op.deps), op.time, this.view.memberOf(entry))
     this.draft.inserted(entry)
+    this.relations.inserted(entry)
     if (op.kind === 'proposal.close') push(this.closesOf, toHex(op.body.proposal) as OpId, entry)
     if (op.kind === 'vote.cast') push(this.votesOf, toHex(op.body.proposal) as OpId, entry)
     if (op.kind === 'proposal.withdraw') push(this.withdrawsOf, toHex(op.body.proposal) as OpId, entry)

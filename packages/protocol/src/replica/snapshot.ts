@@ -43,6 +43,8 @@ export type ActionView =
   | { type: 'admit' | 'remove'; member: MemberId }
   | { type: 'role'; member: MemberId; role: Role }
   | { type: 'rules'; rules: Rules }
+  | { type: 'recognize'; community: CommunityId; name: string; statement: string; census: string | null }
+  | { type: 'unrecognize'; community: CommunityId }
 
 export interface ProposalView {
   id: OpId
@@ -209,6 +211,10 @@ function actionView(a: ProposalAction): ActionView {
       return { type: 'role', member: toHex(a.member) as MemberId, role: a.role }
     case 'rules':
       return { type: 'rules', rules: a.rules }
+    case 'recognize':
+      return { type: 'recognize', community: toHex(a.community) as CommunityId, name: a.name, statement: a.statement, census: a.census ? toHex(a.census) : null }
+    case 'unrecognize':
+      return { type: 'unrecognize', community: toHex(a.community) as CommunityId }
   }
 }
 

@@ -10,12 +10,13 @@ import { Proposals } from './Proposals'
 import { Charter } from './Charter'
 import { Roster } from './Roster'
 import { Settings } from './Settings'
+import { Relations } from './relations/Relations'
 import { Home } from './Home'
 import { Fork } from './Fork'
 import { LineageNote, parentLabel } from './lineage'
 
-type Tab = 'home' | 'roster' | 'proposals' | 'charter' | 'fork' | 'network' | 'settings'
-const TABS: Tab[] = ['home', 'roster', 'proposals', 'charter', 'fork', 'network', 'settings']
+type Tab = 'home' | 'roster' | 'proposals' | 'charter' | 'relations' | 'fork' | 'network' | 'settings'
+const TABS: Tab[] = ['home', 'roster', 'proposals', 'charter', 'relations', 'fork', 'network', 'settings']
 
 export function CommunityScreen({ id, onBack, onLock, onOpen }: { id: CommunityId; onBack: () => void; onLock: () => void; onOpen: (id: CommunityId) => void }): React.JSX.Element {
   const api = useApi()
@@ -57,6 +58,7 @@ export function CommunityScreen({ id, onBack, onLock, onOpen }: { id: CommunityI
       {home && tab === 'roster' && <Roster id={id} />}
       {home && tab === 'proposals' && <Proposals id={id} />}
       {home && tab === 'charter' && <Charter id={id} />}
+      {home && tab === 'relations' && <Relations id={id} />}
       {home && tab === 'fork' && <Fork id={id} onOpen={onOpen} />}
       {tab === 'network' && sync && (
         <div>

@@ -13,7 +13,7 @@ import { DiffView, useTextDiff } from './common'
 import { floorOf, MethodFields, methodDraftOf, methodOf, rulesDraftOf, RulesFields, rulesOf, type MethodDraft, type RulesDraft } from './rules-form'
 
 type Kind = ProposalActionInput['type']
-const KINDS: readonly Kind[] = ['resolution', 'amend', 'admit', 'remove', 'role', 'rules']
+const KINDS: readonly Kind[] = ['resolution', 'amend', 'admit', 'remove', 'role', 'rules', 'recognize', 'unrecognize']
 
 export function NewProposal({ id, state, onChange }: { id: CommunityId; state: CharterView; onChange: () => void }): React.JSX.Element {
   const api = useApi()
@@ -23,6 +23,7 @@ export function NewProposal({ id, state, onChange }: { id: CommunityId; state: C
   const [kind, setKind] = useState<Kind>('resolution')
   const [member, setMember] = useState('')
   const [role, setRole] = useState<Role>('steward')
+  const [other, setOther] = useState({ community: '', name: '', statement: '', census: '' })
   const [rules, setRules] = useState<RulesDraft>(() => rulesDraftOf(state.rules))
   const current = state.charter.versions[state.charter.versions.length - 1]?.text ?? ''
   // GOV-1: the floor for this kind under the rules in force; the form starts there and refuses less.
@@ -77,6 +78,12 @@ export function NewProposal({ id, state, onChange }: { id: CommunityId; state: C
         action = { type: 'rules', rules: r }
         break
       }
+      case 'recognize':
+        action = { type: 'recognize', community: other.community.trim(), name: other.name, statement: other.statement, ...(other.census.trim() ? { census: other.census.trim() } : {}) }
+        break
+      case 'unrecognize':
+        action = { type: 'unrecognize', community: other.community.trim() }
+        break
     }
     try {
       await api.createProposal({ community: id, title, text, action, method: m.method, deadlineInHours: Number(method.hours) })
@@ -130,6 +137,15 @@ export function NewProposal({ id, state, onChange }: { id: CommunityId; state: C
         </div>
       )}
       {kind === 'rules' && <RulesFields value={rules} onChange={setRules} />}
+      {(kind === 'recognize' || kind === 'unrecognize') && <Field label={t('proposals.otherCommunity')} testid="proposal-other" value={other.community} onChange={(v) => setOther({ ...other, community: v })} />}
+      {kind === 'recognize' && (
+        <>
+          <Field label={t('proposals.otherName')} testid="proposal-other-name" value={other.name} onChange={(v) => setOther({ ...other, name: v })} />
+          <Field label={t('proposals.statement')} testid="proposal-statement" value={other.statement} onChange={(v) => setOther({ ...other, statement: v })} multiline />
+          <Field label={t('proposals.census')} testid="proposal-census" value={other.census} onChange={(v) => setOther({ ...other, census: v })} />
+          <p className="muted">{t('proposals.recognizeHelp')}</p>
+        </>
+      )}
       <MethodFields value={method} onChange={setMethod} allowChoice={kind === 'resolution'} floor={floor} />
       <button type="button" data-testid="create-proposal" disabled={title.trim() === ''} onClick={() => void create()}>{t('proposals.submit')}</button>
       {note && <p role="status">{note}</p>}

@@ -12,6 +12,7 @@ import { ErrorText } from './widgets'
 import { DiffView, displayName, Pager, useMemberNames, useTextDiff, useView, When } from './common'
 import { RulesSummary } from './rules-form'
 import { ballotText } from './vote-controls'
+import { ExportLetter } from './relations/ExportLetter'
 
 type Detail = ProposalDetail['proposal']
 
@@ -42,6 +43,16 @@ function ActionDetails({ p, charter, names }: { p: Detail; charter: CharterView;
       return <p>{t('action.role', { name: nameIn(names, a.member), role: t(`roster.role.${a.role}`) })}</p>
     case 'rules':
       return <div><p>{t('action.rules')}</p><RulesSummary rules={a.rules} /></div>
+    case 'recognize':
+      return (
+        <div data-testid="recognize-details">
+          <p>{t('action.recognize', { name: a.name })} <code>{a.community.slice(0, 16)}…</code></p>
+          <blockquote dir="auto">{a.statement}</blockquote>
+          {a.census && <p className="muted">{t('action.census')} <code>{a.census.slice(0, 16)}…</code></p>}
+        </div>
+      )
+    case 'unrecognize':
+      return <p>{t('action.unrecognize')} <code>{a.community.slice(0, 16)}…</code></p>
   }
 }
 
@@ -106,6 +117,12 @@ function OutcomeView({ p, charter, names }: { p: Detail; charter: CharterView; n
         break
       case 'rules':
         effect = t('effect.rules')
+        break
+      case 'recognize':
+        effect = t('effect.recognize', { name: a.name })
+        break
+      case 'unrecognize':
+        effect = t('effect.unrecognize')
         break
     }
   }
@@ -210,6 +227,7 @@ export function ProposalDetails({ id, proposal, charter, onChange }: { id: Commu
       {p.staleMembers.length > 0 && <p className="warning" role="note" data-testid="stale-members">{t('proposals.stale', { count: p.staleMembers.length })}</p>}
       {p.uncounted.length > 0 && <p className="warning" role="note" data-testid="uncounted">{t('proposals.uncounted', { count: p.uncounted.length })}</p>}
       <OutcomeView p={p} charter={charter} names={names} />
+      {(p.action.type === 'recognize' || p.action.type === 'unrecognize') && p.outcome?.passed === true && <ExportLetter id={id} proposal={p.id} />}
       <Votes id={id} p={p} />
       <Discussion id={id} p={p} names={names} onChange={() => {
         refetch()

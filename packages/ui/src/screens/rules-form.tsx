@@ -37,7 +37,7 @@ export interface Floor {
  */
 export function floorOf(rules: Rules, type: ProposalActionInput['type'], opts: { entrenchedAmend?: boolean; newRules?: Rules | null } = {}): Floor {
   const d = rules.decisions[decisionClassOf(type)]
-  const entrenched = (type === 'amend' && opts.entrenchedAmend === true) || (type === 'rules' && !!opts.newRules && !ge(opts.newRules.entrenchedThreshold, rules.entrenchedThreshold))
+  const entrenched = (type === 'amend' && opts.entrenchedAmend === true) || (type === 'rules' && !!opts.newRules && (!ge(opts.newRules.entrenchedThreshold, rules.entrenchedThreshold) || (rules.treaties === 'entrenched' && opts.newRules.treaties !== 'entrenched'))) || ((type === 'recognize' || type === 'unrecognize') && rules.treaties === 'entrenched')
   const threshold = entrenched && !ge(d.threshold, rules.entrenchedThreshold) ? rules.entrenchedThreshold : d.threshold
   return { quorum: d.quorum, threshold, hours: d.period / HOUR, entrenched }
 }
