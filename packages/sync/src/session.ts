@@ -18,7 +18,7 @@
 import { fromHex, toHex, type CausalView, type OpId, type RosterState } from '@polity/protocol'
 import { SyncAccessError, SyncClosedError, SyncLimitError, SyncProtocolError } from './errors'
 import { DEFAULT_WIRE_LIMITS, WIRE_VERSION, readMessage, writeMessage, type ProofKind, type SyncMessage, type WireLimits } from './wire'
-import { opsOutside, probesOf } from './reconcile'
+import { keysFirst, opsOutside, probesOf } from './reconcile'
 
 export interface FrameDuplex {
   send(frame: Uint8Array): Promise<void> | void
@@ -32,6 +32,8 @@ export interface SyncReplica extends CausalView {
   /** Deps that buffered ops wait for (DAG-5): what to ask the peer for. */
   missing(): OpId[]
   roster(): RosterState
+  /** A sealed (v2) community: key-carrying ops are sent first (SYNC-8). */
+  readonly sealed?: boolean | undefined
 }
 
 export interface SyncTarget {
@@ -266,7 +268,7 @@ async function exchange(target: SyncTarget, reader: Reader, send: (m: SyncMessag
   await send({ type: 'hello', heads: r.heads().map((h) => fromHex(h, 32)), probes: probesOf(r).map((p) => fromHex(p, 32)), total: r.size })
   const hello = await reader.expect('hello')
   const peerKnown = [...hello.heads, ...hello.probes].map((b) => toHex(b) as OpId).filter((id) => r.has(id))
-  const toSend = opsOutside(r, peerKnown)
+  const toSend = keysFirst(r, opsOutside(r, peerKnown))
   await sendOps(target, toSend, send, limits, s)
   let peerDone = false
   let peerSatisfied = false
@@ -338,7 +340,7 @@ async function exchange(target: SyncTarget, reader: Reader, send: (m: SyncMessag
           if (s.rounds > limits.maxRounds * 2) throw new SyncLimitError('The peer asked for too many rounds.')
           s.rounds++
           const wanted = m.ids.map((b) => toHex(b) as OpId).filter((id) => r.has(id))
-          await sendOps(target, opsOutside(r, peerKnown, wanted), send, limits, s)
+          await sendOps(target, keysFirst(r, opsOutside(r, peerKnown, wanted)), send, limits, s)
           break
         }
         default:
