@@ -79,8 +79,8 @@ export class Epochs {
   private readonly infos = new Map<OpId, EpochInfo>()
   /** Re-key parts: their epoch, number, and the tags of every part up to them. */
   private readonly parts = new Map<OpId, { epoch: OpId; part: number; tags: ReadonlySet<string> }>()
-  /** EPOCH-12: per epoch, the recipient tags some held op wraps its key to (its creating op's parts, invites, grants). */
-  private readonly wrapped = new Map<OpId, Set<string>>()
+  /** EPOCH-12: per epoch, the recipient tags held ops wrap its key to (its creating op's parts, invites, grants), and how many times. */
+  private readonly wrapped = new Map<OpId, Map<string, number>>()
   /** KEY-6: per grant that publishes agree keys, the members and their keys. */
   private readonly announcements = new Map<OpId, readonly { member: string; agree: Uint8Array }[]>()
 
@@ -236,7 +236,7 @@ export class Epochs {
   lacking(epoch: OpId, past: EpochSummary, ctx: Pick<EpochCheckContext, 'roster' | 'timeWitnessedFor'>, time: number): Uint8Array[] {
     const info = this.infos.get(epoch)
     if (!info) return []
-    const have = this.wrapped.get(epoch) ?? new Set<string>()
+    const have = this.wrapped.get(epoch) ?? new Map<string, number>()
     return [...this.recipients(info.commit, ctx, time, past)].filter(([t]) => !have.has(t)).map(([, a]) => a)
   }
 
@@ -251,15 +251,10 @@ export class Epochs {
     return out
   }
 
-  /** EPOCH-12: how many distinct recipients some held op wraps this epoch's key to (a grant raises it). */
-  wrapCount(epoch: OpId): number {
-    return this.wrapped.get(epoch)?.size ?? 0
-  }
-
-  /** EPOCH-12: does some held op wrap this epoch's key to this agree key? */
-  wrapsTo(epoch: OpId, agree: Uint8Array): boolean {
+  /** EPOCH-12: how many held ops wrap this epoch's key to this agree key (a grant to it raises the count). */
+  wrapsTo(epoch: OpId, agree: Uint8Array): number {
     const info = this.infos.get(epoch)
-    return info !== undefined && (this.wrapped.get(epoch)?.has(toHex(recipientTag(info.commit, agree))) ?? false)
+    return info ? this.wrapped.get(epoch)?.get(toHex(recipientTag(info.commit, agree))) ?? 0 : 0
   }
 
   private checkAgree(member: Uint8Array, community: Uint8Array, agree: Uint8Array, cert: Uint8Array, ctx: EpochCheckContext): void {
@@ -334,8 +329,11 @@ export class Epochs {
     }
     if (op.clear) {
       let w = this.wrapped.get(op.epoch)
-      if (!w) this.wrapped.set(op.epoch, (w = new Set()))
-      for (const x of op.clear.wraps) w.add(toHex(x.to))
+      if (!w) this.wrapped.set(op.epoch, (w = new Map()))
+      for (const x of op.clear.wraps) {
+        const t = toHex(x.to)
+        w.set(t, (w.get(t) ?? 0) + 1)
+      }
     }
     if (op.kind === 'epoch.grant' && op.body.agrees) {
       this.announcements.set(op.id, op.body.agrees.map((a) => ({ member: toHex(a.member), agree: a.agree })))

@@ -29,10 +29,8 @@ export interface SealedView {
   missingKeys(): OpId[]
   /** EPOCH-12: the recipients at these deps that no held op wraps this epoch's key to. */
   lacking(epoch: OpId, deps: readonly OpId[], time: number): Uint8Array[]
-  /** EPOCH-12: how many recipients held ops wrap this epoch's key to. */
-  wrapCount(epoch: OpId): number
-  /** EPOCH-12: does a held op wrap this epoch's key to this agree key? */
-  wrapsTo(epoch: OpId, agree: Uint8Array): boolean
+  /** EPOCH-12: how many held ops wrap this epoch's key to this agree key (0: none). */
+  wrapsTo(epoch: OpId, agree: Uint8Array): number
   /** KEY-3, KEY-6: is this agree key one of the member's at these deps (their admission's, or one a grant published)? */
   isAgreeOf(member: MemberId, agree: Uint8Array, deps: readonly OpId[]): boolean
   /** KEY-6: is this member at these deps without any agree key (admitted by proposal, none published)? */
@@ -55,7 +53,6 @@ export function sealedViewOf(
     commitOf: (e) => epochs.commitOf(e),
     missingKeys: () => pending.missingKeys(),
     lacking: (e, deps, time) => epochs.lacking(e, epochs.pastOf(deps), ctxAt(deps), time),
-    wrapCount: (e) => epochs.wrapCount(e),
     wrapsTo: (e, agree) => epochs.wrapsTo(e, agree),
     isAgreeOf: (member, agree, deps) => epochs.agreeKeysOf(member, ctxAt(deps).roster, epochs.pastOf(deps)).some((a) => equalBytes(a, agree)),
     lacksAgreeKey: (member, deps) => {
