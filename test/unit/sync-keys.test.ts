@@ -7,8 +7,8 @@
  * the key, and what does not fit the buffer is dropped.
  */
 import { describe, expect, it } from 'vitest'
-import { KeyRing, Replica, type AgreeKeyPair, type KeyPair } from '@polity/protocol'
-import { keysFirst, opsOutside } from '@polity/sync'
+import { KeyRing, Replica, toHex, type AgreeKeyPair, type KeyPair } from '@polity/protocol'
+import { SyncProtocolError, keysFirst, opsOutside, readMessage, writeMessage } from '@polity/sync'
 import { generateCommunity, sizesFor } from '../bench/generate'
 import { crypto, peer, syncPair, type Peer } from './sync-helpers'
 
@@ -58,5 +58,30 @@ describe('sync of a sealed community (SYNC-8)', () => {
     expect(lead).toBeGreaterThan(1)
     expect(kinds.slice(lead).some((k) => keyKinds.has(k))).toBe(false)
     expect(kinds[0]).toBe('genesis')
+  })
+})
+
+describe('asking for a key in a sync session (SYNC-9)', () => {
+  it('SYNC-9: a device whose ops wait for a key sends its agree key once the peer\'s ops are in; the peer hears it with the member key the device proved with', async () => {
+    const founder = peer('founder', g.founder, g.ops.slice(0, -1), undefined, g.agreeKeys.slice(0, 1)) // no closing re-key: member 1 has no wrap
+    const b = newcomer(g.memberKeys[0] as KeyPair, g.agreeKeys[1] as AgreeKeyPair, 20_000)
+    const asks: { member: string; agree: string }[] = []
+    const cert = new Uint8Array(64).fill(9)
+    const asker = { ...b, target: { ...b.target, keyAsk: () => (b.replica.isPending(g.community as never) ? { agree: (g.agreeKeys[1] as AgreeKeyPair).publicKey, cert } : undefined) } }
+    const listener = { ...founder, target: { ...founder.target, keyRequest: (member: Uint8Array, agree: Uint8Array, c: Uint8Array) => {
+      expect(c).toEqual(cert)
+      asks.push({ member: toHex(member), agree: toHex(agree) })
+    } } }
+    await syncPair(asker, listener, g.community)
+    expect(b.replica.size).toBe(0) // everything waits for a key
+    expect(asks).toEqual([{ member: toHex((g.memberKeys[0] as KeyPair).publicKey), agree: toHex((g.agreeKeys[1] as AgreeKeyPair).publicKey) }])
+  })
+
+  it('SYNC-9: the keys message is exactly an agree key and a certificate; anything else is a SyncProtocolError', () => {
+    const m = { type: 'keys' as const, agree: new Uint8Array(32).fill(1), cert: new Uint8Array(64).fill(2) }
+    expect(readMessage(writeMessage(m))).toEqual(m)
+    const frame = writeMessage(m)
+    expect(() => readMessage(frame.slice(0, -1))).toThrow(SyncProtocolError)
+    expect(() => readMessage(Uint8Array.from([...frame, 0]))).toThrow(SyncProtocolError)
   })
 })

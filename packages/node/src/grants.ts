@@ -20,7 +20,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js'
 import {
-  MAX_ANNOUNCED, MAX_WRAPS, concatBytes, fromHex, toHex, verifyAgreeCert,
+  MAX_ANNOUNCED, MAX_WRAPS, certifyAgreeKey, concatBytes, fromHex, toHex, verifyAgreeCert,
   type AnyOp, type MemberId, type OpId,
 } from '@polity/protocol'
 import type { NodeContext } from './context'
@@ -133,6 +133,18 @@ export async function grantNow(ctx: NodeContext, rt: CommunityRuntime): Promise<
     if (none) return undefined
     throw e
   }
+}
+
+/**
+ * SYNC-9: what this device asks a peer with, when ops here wait for an
+ * epoch's key (KEY-5: a wrap that did not open, a member admitted by
+ * proposal, a new device no op wraps to): the member's agree key and its
+ * certificate for this community (KEY-1).
+ */
+export function keyAskOf(ctx: NodeContext, rt: CommunityRuntime): { agree: Uint8Array; cert: Uint8Array } | undefined {
+  if (!ctx.vault.unlocked || (rt.replica.sealedView()?.missingKeys().length ?? 0) === 0) return undefined
+  const agree = ctx.vault.agreeKey.publicKey
+  return { agree, cert: certifyAgreeKey(ctx.vault.require().identity, fromHex(rt.id, 32), agree) }
 }
 
 /**
