@@ -34,11 +34,12 @@ let http: Server
 let origin = ''
 const nodes: PolityNode[] = []
 
-/** The page harness (relay-harness.ts), bundled for the browser. */
+/** The page harness (packages/ui/test/relay-harness.ts), bundled for the browser. */
 async function bundle(): Promise<string> {
-  const esbuild = createRequire(join(root, 'apps/peer/package.json'))('esbuild') as typeof import('esbuild')
+  type Build = (o: Record<string, unknown>) => Promise<{ outputFiles: { text: string }[] }>
+  const esbuild = createRequire(join(root, 'apps/peer/package.json'))('esbuild') as { build: Build }
   const r = await esbuild.build({
-    entryPoints: [join(root, 'test/e2e/relay-harness.ts')], bundle: true, format: 'iife', platform: 'browser', write: false,
+    entryPoints: [join(root, 'packages/ui/test/relay-harness.ts')], bundle: true, format: 'iife', platform: 'browser', write: false,
     nodePaths: [join(root, 'packages/ui/node_modules')], logLevel: 'error',
   })
   return (r.outputFiles[0] as { text: string }).text

@@ -1,5 +1,5 @@
 /**
- * Page side of test/e2e/old-room.test.ts, bundled by esbuild for Chromium:
+ * Page side of test/e2e/old-room.test.ts (kept here to be typechecked with the UI), bundled by esbuild for Chromium:
  * the UI's own WebRTC relay (`EnvelopeRelay`, following its community's
  * room as `RelayHost` does: a re-key moves the room, SEAL-5) on a client
  * whose calls cross to an in-process PolityNode (`window.__invoke`), and a
@@ -9,7 +9,7 @@
 import * as Y from 'yjs'
 import { WebrtcProvider } from 'y-webrtc'
 import { createClient, decodeWire, encodeWire, type ApiReply, type CommunityId, type PolityEvent } from '@polity/api'
-import { EnvelopeRelay } from '../../packages/ui/src/client/webrtc-relay'
+import { EnvelopeRelay } from '../src/client/webrtc-relay'
 
 interface Harness {
   __invoke(text: string): Promise<string>
