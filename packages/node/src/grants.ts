@@ -33,6 +33,8 @@ const TRIGGERS = new Set(['genesis', 'member.join', 'fork.join', 'invite.create'
 const MAX_RANK = 16
 /** At most this many key requests are held per community (SYNC-9); the oldest goes first. */
 const MAX_REQUESTS = 256
+/** SYNC-9: a member's requests are taken at most once in this long (a device asks in every session until the grant reaches it). */
+const REQUEST_EVERY_MS = 10 * 60_000
 export const DEFAULT_GRANT_DELAY = { first: 2_000, step: 4_000 } as const
 
 /** A member's device asked for the current key (SYNC-9): what it asked with, and what we had seen then. */
@@ -150,12 +152,20 @@ export function keyAskOf(ctx: NodeContext, rt: CommunityRuntime): { agree: Uint8
 /**
  * SYNC-9: a peer proven as `member` on this connection asked for the current
  * key with its agree key and certificate. Kept (bounded) if the certificate
- * verifies and the member is active here; a grant is scheduled.
+ * verifies, the member is active here and no request of theirs was taken in
+ * the last 10 minutes (a device asks in every session until the grant
+ * reaches it); a grant is scheduled.
  */
 export function noteKeyRequest(ctx: NodeContext, rt: CommunityRuntime, member: MemberId, agree: Uint8Array, cert: Uint8Array): boolean {
   const view = rt.replica.sealedView()
   if (!view || !rt.replica.roster().members.has(member)) return false
   if (!verifyAgreeCert(fromHex(member, 32), fromHex(rt.id, 32), agree, cert, ctx.crypto.verify)) return false
+  const now = ctx.now()
+  const last = rt.keyRequestsTaken.get(member)
+  if (last !== undefined && now - last < REQUEST_EVERY_MS) return false
+  rt.keyRequestsTaken.delete(member)
+  if (rt.keyRequestsTaken.size >= MAX_REQUESTS) rt.keyRequestsTaken.delete(rt.keyRequestsTaken.keys().next().value as MemberId)
+  rt.keyRequestsTaken.set(member, now)
   const epoch = grantEpoch(ctx, rt)
   rt.keyRequests.delete(member)
   if (rt.keyRequests.size >= MAX_REQUESTS) rt.keyRequests.delete(rt.keyRequests.keys().next().value as MemberId)

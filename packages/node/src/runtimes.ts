@@ -42,6 +42,8 @@ export class CommunityRuntime {
   grantTimer: ReturnType<typeof setTimeout> | undefined
   /** SYNC-9: members' devices that asked for the current key, by member (grants.ts). */
   readonly keyRequests = new Map<MemberId, KeyRequest>()
+  /** SYNC-9: when each member's last request was taken (one per 10 minutes). */
+  readonly keyRequestsTaken = new Map<MemberId, number>()
 
   /**
    * Every community the node holds is sealed (protocol v2, ENV2-8): its
