@@ -18,7 +18,7 @@ import { buildRekey, mustRekeyFirst, sealOp } from './sealing'
 type NonGenesis = Exclude<OpKind, 'genesis'>
 
 /** This device's next seq and the deps of its next op: its previous op (DAG-2) and the replica's heads. */
-function nextOf(ctx: NodeContext, rt: CommunityRuntime): { seq: number; deps: OpId[] } {
+export function nextOf(ctx: NodeContext, rt: CommunityRuntime): { seq: number; deps: OpId[] } {
   const last = lastOpOf(rt.replica, ctx.vault.deviceKey)
   const heads = rt.replica.heads()
   return { seq: (last?.seq ?? 0) + 1, deps: [...new Set([...(last ? [last.id] : []), ...heads.slice(-(MAX_DEPS - 1))])] }

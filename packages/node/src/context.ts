@@ -26,6 +26,8 @@ export interface PolityNodeOptions {
   readonly signaling?: readonly string[]
   /** Per-community replica limits (DAG-5's buffer); defaults are the protocol's. Tests lower them. */
   readonly replicaLimits?: Partial<ReplicaLimits>
+  /** EPOCH-12: how long a member waits before granting a key someone lacks (`first + rank × step` ms). Tests shorten it. */
+  readonly grantDelayMs?: { readonly first: number; readonly step: number }
 }
 
 export interface NodeContext {

@@ -22,6 +22,8 @@ const MAX_ERRORS = 10
 export async function exportBundle(ctx: NodeContext, input: { community: CommunityId }): Promise<Uint8Array> {
   ctx.vault.require()
   const rt = await ctx.runtimes.ready(input.community)
+  // Every op applied so far is in the bundle: ops apply before they are stored (INGEST-1), so wait for the community's turn.
+  await rt.applying
   return encodeBundle(await storedEnvelopes(ctx, rt.id))
 }
 

@@ -23,6 +23,7 @@ import { checkSignatures, type Incoming } from './verify'
 import { messageOf } from './input-checks'
 import { keepKeys } from './sealing'
 import { changesOf } from './changes'
+import { scheduleGrants } from './grants'
 
 export type OpSource = 'own' | 'network' | 'bundle' | 'relay'
 /** What this device makes: one sealed op, or a re-key's parts (in order). */
@@ -180,6 +181,8 @@ export class Ingest {
     this.ctx.lineages.refresh(rt.id)
     // NET-G2: a removal, a leave or a revocation cuts the departed peer off before anything later is sent.
     this.ctx.network.rosterChanged(rt.id)
+    // EPOCH-12: a join, an invite, a re-key … may leave someone without the current key.
+    scheduleGrants(this.ctx, rt, ops)
   }
 }
 

@@ -6,7 +6,7 @@
  * peers to keep dialing (pending joins' inviters, NET-P1's known peers), and
  * how the roster judges a proven peer now (NET-G1, NET-G2).
  */
-import { fromHex, inviteKeysFromSecret, type CommunityId, type OpId } from '@polity/protocol'
+import { fromHex, inviteKeysFromSecret, toHex, type CommunityId, type MemberId, type OpId } from '@polity/protocol'
 import { PolityNetwork, type NetworkHost, type PolityNetworkInit } from '@polity/net'
 import { admissionOf } from './admission'
 import { rosterAccess, type SessionStats } from '@polity/sync'
@@ -14,6 +14,7 @@ import type { NodeContext } from './context'
 import type { Store } from './storage'
 import { syncStatus } from './views'
 import { nameSecretOf } from './sealing'
+import { keyAskOf, noteKeyRequest } from './grants'
 
 export class NodeNetwork {
   private net: PolityNetwork | undefined
@@ -96,6 +97,10 @@ export class NodeNetwork {
             replica: rt.replica,
             ingest: (envs) => receiveOps(this.ctx, c, envs),
             envelopes: (ids) => envelopesOf(store, ids),
+            keyAsk: () => keyAskOf(this.ctx, rt),
+            keyRequest: (member, agree, cert) => {
+              noteKeyRequest(this.ctx, rt, toHex(member) as MemberId, agree, cert)
+            },
           },
           access: rosterAccess({
             replica: rt.replica, community: c, identity: vault.require().identity,

@@ -54,6 +54,8 @@ export async function envelopesSince(ctx: NodeContext, input: { community: Commu
   const rt = await relayable(ctx, input.community)
   const after = input.after
   if (!Number.isSafeInteger(after) || after < 0) throw new InvalidInputError('"after" must be a position returned by an earlier call (a whole number, 0 or more).')
+  // An op applies to the replica before it is stored (INGEST-1): read after the community's turn, so every held op is stored.
+  await rt.applying
   const { ids, total } = heldFrom(rt.replica, after, RELAY_BATCH)
   return {
     ids,

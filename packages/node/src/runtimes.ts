@@ -12,6 +12,7 @@ import { VerifiedAhead } from './verified-ahead'
 import { decodeMeta, encodeMeta, metaKey, rememberPeer, type KnownPeer, type PendingJoin } from './community-meta'
 import { seal, unseal } from './secrets'
 import type { Store } from './storage'
+import type { KeyRequest } from './grants'
 
 /** What the node keeps per community besides the replica. */
 export class CommunityRuntime {
@@ -37,6 +38,12 @@ export class CommunityRuntime {
   /** SEAL-5: the current epoch's name secret, recomputed when the replica or its keys change (sealing.ts). */
   nameSecret: Uint8Array | undefined
   nameStamp = ''
+  /** EPOCH-12: the pending check before this device grants a key (grants.ts). */
+  grantTimer: ReturnType<typeof setTimeout> | undefined
+  /** SYNC-9: members' devices that asked for the current key, by member (grants.ts). */
+  readonly keyRequests = new Map<MemberId, KeyRequest>()
+  /** SYNC-9: when each member's last request was taken (one per 10 minutes). */
+  readonly keyRequestsTaken = new Map<MemberId, number>()
 
   /**
    * Every community the node holds is sealed (protocol v2, ENV2-8): its
@@ -110,8 +117,16 @@ export class Runtimes {
 
   /** Forget every community (on lock): pending draft timers stop. */
   clear(): void {
-    for (const rt of this.map.values()) if (rt.draftTimer) clearTimeout(rt.draftTimer)
+    for (const rt of this.map.values()) {
+      if (rt.draftTimer) clearTimeout(rt.draftTimer)
+      if (rt.grantTimer) clearTimeout(rt.grantTimer)
+    }
     this.map.clear()
+  }
+
+  /** Is this runtime still the one held for its community (not dropped by a lock)? */
+  isHeld(rt: CommunityRuntime): boolean {
+    return this.map.get(rt.id) === rt
   }
 
   async loadMeta(rt: CommunityRuntime): Promise<void> {

@@ -26,6 +26,8 @@ export interface OpDraft {
   readonly time: number
   readonly kind: Exclude<SealedKind, 'genesis' | 'epoch.rekey'>
   readonly body: unknown
+  /** epoch.grant: the agree keys the epoch key is wrapped to (EPOCH-9). */
+  readonly wrapTo?: readonly Uint8Array[]
 }
 
 function viewOf(rt: CommunityRuntime): SealedView {
@@ -57,7 +59,8 @@ export function sealOp(ctx: NodeContext, rt: CommunityRuntime, d: OpDraft): Seal
   }
   const sealed = createSealedOp({
     community: rt.id, seq: d.seq, deps: d.deps, time: d.time, kind: d.kind, body: body as SealedBodyOf<typeof d.kind>,
-    epoch: { id: epoch, key }, ...(d.kind === 'invite.create' ? { wrapTo: [body['agree'] as Uint8Array] } : {}),
+    epoch: { id: epoch, key },
+    ...(d.kind === 'invite.create' ? { wrapTo: [body['agree'] as Uint8Array] } : d.kind === 'epoch.grant' ? { wrapTo: d.wrapTo ?? [] } : {}),
   }, secrets.device, ctx.crypto)
   // Open our own box: one code path decides what an op is, and a body that fails its schema fails here (DecodeError, ENV2-7).
   openWithKey(sealed, key)

@@ -90,7 +90,7 @@ describe('sealed communities against their own members (ADV-sealed-*)', () => {
     expect(m0.replica.keyRing.failures()).toEqual([{ op: forged.id, epoch: forged.id }])
     expect(m0.replica.sealedView()!.missingKeys()).toEqual([forged.id])
     // A member who holds the key grants it (EPOCH-9); m0 opens everything.
-    applied(founder, founder.makeSealed('epoch.grant', {}, { wrapTo: [m0.agree.publicKey] }))
+    applied(founder, founder.makeSealed('epoch.grant', { agrees: undefined }, { wrapTo: [m0.agree.publicKey] }))
     m0.pull(founder)
     expect(m0.replica.size).toBe(founder.replica.size)
     expect(m0.replica.state()).toEqual(founder.replica.state())
@@ -180,6 +180,6 @@ describe('sealed communities against their own members (ADV-sealed-*)', () => {
   it('ADV-sealed-grant-outsider (EPOCH-9): a grant may reach members and live invites only', () => {
     const { founder } = sealedCommunity(1, {}, new TestKeys(808))
     const outsider = new Actor('outsider', undefined, undefined, new TestKeys(808, 'o'))
-    expect(refusal(founder, () => founder.makeSealed('epoch.grant', {}, { wrapTo: [outsider.agree.publicKey] }))).toMatch(/^EPOCH-9/)
+    expect(refusal(founder, () => founder.makeSealed('epoch.grant', { agrees: undefined }, { wrapTo: [outsider.agree.publicKey] }))).toMatch(/^EPOCH-9/)
   })
 })

@@ -7,7 +7,7 @@
 export { dialSync, listenSync, DEFAULT_SYNC_LIMITS } from './session'
 export type { FrameDuplex, SyncReplica, SyncTarget, AccessControl, Proof, SyncLimits, SessionStats, DialOptions, ListenOptions } from './session'
 export { SYNC_PROTOCOL, WIRE_VERSION, writeMessage, readMessage, isMessage, DEFAULT_WIRE_LIMITS, type SyncMessage, type WireLimits, type ProofKind } from './wire'
-export { probesOf, opsOutside } from './reconcile'
+export { probesOf, opsOutside, keysFirst, MAX_KEYS_AHEAD } from './reconcile'
 export { SyncError, SyncProtocolError, SyncLimitError, SyncAccessError, SyncClosedError } from './errors'
 export { memoryPipe, type PipeHooks } from './memory-pipe'
 export { rosterAccess, accessMessage, type RosterAccessOptions } from './access'

@@ -143,3 +143,33 @@ export function opsOutside(dag: CausalView, base: readonly OpId[], from: readonl
   out.sort((a, b) => a.height - b.height || (a.op.id < b.op.id ? -1 : 1))
   return out.map((e) => e.op.id)
 }
+
+/** SYNC-8: at most this many key-carrying ops go ahead of the rest (they wait in the receiver's bounded buffer, DAG-5, until their deps arrive). */
+export const MAX_KEYS_AHEAD = 1024
+
+/** ENV2-3: the kinds whose clear part carries an epoch key; a relay reads the kind without any key. */
+const KEY_KINDS = new Set(['genesis', 'invite.create', 'epoch.rekey', 'epoch.grant'])
+
+
+/**
+ * SYNC-8: in a sealed community, send the key-carrying ops (genesis,
+ * `invite.create`, `epoch.rekey`, `epoch.grant`) among `ids` first — the
+ * newest MAX_KEYS_AHEAD of them (and the genesis), in causal order — then
+ * the rest in causal order. A receiver learns keys from an op's clear part
+ * on arrival, before its deps (KEY-4), so a newcomer whose only key is
+ * carried by the newest op opens each later op as it arrives instead of
+ * holding the whole history back (or dropping it past its buffer) until
+ * that op comes last. Same set of ops, so SYNC-4's counts are unchanged.
+ */
+export function keysFirst(dag: CausalView & { readonly sealed?: boolean | undefined }, ids: readonly OpId[]): OpId[] {
+  if (dag.sealed !== true) return [...ids]
+  const keys: number[] = []
+  for (let i = 0; i < ids.length; i++) {
+    const e = dag.entry(ids[i] as OpId)
+    if (e && KEY_KINDS.has((e.op as { kind?: string }).kind ?? '')) keys.push(i)
+  }
+  if (keys.length === 0) return [...ids]
+  const ahead = keys.length <= MAX_KEYS_AHEAD ? keys : [...(keys[0] === 0 ? [0] : []), ...keys.slice(-MAX_KEYS_AHEAD)]
+  const set = new Set(ahead)
+  return [...ahead.map((i) => ids[i] as OpId), ...ids.filter((_, i) => !set.has(i))]
+}

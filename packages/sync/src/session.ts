@@ -18,7 +18,7 @@
 import { fromHex, toHex, type CausalView, type OpId, type RosterState } from '@polity/protocol'
 import { SyncAccessError, SyncClosedError, SyncLimitError, SyncProtocolError } from './errors'
 import { DEFAULT_WIRE_LIMITS, WIRE_VERSION, readMessage, writeMessage, type ProofKind, type SyncMessage, type WireLimits } from './wire'
-import { opsOutside, probesOf } from './reconcile'
+import { keysFirst, opsOutside, probesOf } from './reconcile'
 
 export interface FrameDuplex {
   send(frame: Uint8Array): Promise<void> | void
@@ -32,6 +32,8 @@ export interface SyncReplica extends CausalView {
   /** Deps that buffered ops wait for (DAG-5): what to ask the peer for. */
   missing(): OpId[]
   roster(): RosterState
+  /** A sealed (v2) community: key-carrying ops are sent first (SYNC-8). */
+  readonly sealed?: boolean | undefined
 }
 
 export interface SyncTarget {
@@ -44,6 +46,10 @@ export interface SyncTarget {
    * keeps envelopes only on disk reads them from its store here.
    */
   envelopes?(ids: readonly OpId[]): Promise<(Uint8Array | undefined)[]>
+  /** SYNC-9: our certified agree key, when ops here wait for an epoch key (KEY-5); sent after our hello. */
+  keyAsk?(): { agree: Uint8Array; cert: Uint8Array } | undefined
+  /** SYNC-9: a peer proven as this member (SYNC-3) asked for the current key. */
+  keyRequest?(member: Uint8Array, agree: Uint8Array, cert: Uint8Array): void
 }
 
 export interface Proof {
@@ -179,7 +185,7 @@ export async function dialSync(o: DialOptions): Promise<SessionStats> {
     await send({ type: 'proof', ...proof })
     const theirs = await reader.expect('proof')
     if (!o.access.verify(theirs, nonce)) throw new SyncAccessError('The peer could not prove it is a member.')
-    await exchange(o.target, reader, send, limits, s)
+    await exchange(o.target, reader, send, limits, s, theirs)
     return s
   } catch (e) {
     if (!(e instanceof SyncClosedError)) await refuse(o.duplex, (e as { code?: string }).code ?? 'ERR_SYNC', (e as Error).message)
@@ -211,7 +217,7 @@ export async function listenSync(o: ListenOptions): Promise<SessionStats> {
     const mine = found.access.prove(open.nonce)
     if (!mine) throw new SyncAccessError('This peer cannot prove membership itself.')
     await send({ type: 'proof', ...mine })
-    await exchange(found.target, reader, send, limits, s)
+    await exchange(found.target, reader, send, limits, s, proof)
     return s
   } catch (e) {
     if (!(e instanceof SyncClosedError)) await refuse(o.duplex, (e as { code?: string }).code ?? 'ERR_SYNC', e instanceof SyncAccessError ? 'Access refused.' : (e as Error).message)
@@ -261,12 +267,22 @@ async function sendOps(target: SyncTarget, ids: readonly OpId[], send: (m: SyncM
   await send({ type: 'done', sent: ids.length })
 }
 
-async function exchange(target: SyncTarget, reader: Reader, send: (m: SyncMessage) => Promise<void>, limits: SyncLimits, s: SessionStats): Promise<void> {
+async function exchange(target: SyncTarget, reader: Reader, send: (m: SyncMessage) => Promise<void>, limits: SyncLimits, s: SessionStats, peer: Proof): Promise<void> {
   const r = target.replica
   await send({ type: 'hello', heads: r.heads().map((h) => fromHex(h, 32)), probes: probesOf(r).map((p) => fromHex(p, 32)), total: r.size })
+  // SYNC-9: waiting for a key, ask for it (a member may grant it, EPOCH-12): now, or once the peer's ops are in.
+  let askSent = false
+  const askKeys = async (): Promise<void> => {
+    const ask = askSent ? undefined : target.keyAsk?.()
+    if (!ask) return
+    askSent = true
+    await send({ type: 'keys', ...ask })
+  }
+  await askKeys()
+  let asked = false
   const hello = await reader.expect('hello')
   const peerKnown = [...hello.heads, ...hello.probes].map((b) => toHex(b) as OpId).filter((id) => r.has(id))
-  const toSend = opsOutside(r, peerKnown)
+  const toSend = keysFirst(r, opsOutside(r, peerKnown))
   await sendOps(target, toSend, send, limits, s)
   let peerDone = false
   let peerSatisfied = false
@@ -315,6 +331,7 @@ async function exchange(target: SyncTarget, reader: Reader, send: (m: SyncMessag
         case 'done': {
           while (inflight.length > 0) await settle()
           peerDone = true
+          await askKeys()
           const missing = r.missing().slice(0, limits.maxIds)
           if (missing.length > 0 && s.rounds < limits.maxRounds) {
             s.rounds++
@@ -330,6 +347,12 @@ async function exchange(target: SyncTarget, reader: Reader, send: (m: SyncMessag
         case 'received':
           s.theyLacked = m.applied
           break
+        case 'keys':
+          if (asked) throw new SyncProtocolError('The peer asked for keys twice.')
+          asked = true
+          // Only a member's proof names whom to grant to; an invitee's keys come with its invite (EPOCH-8).
+          if (peer.kind === 'member') target.keyRequest?.(peer.key, m.agree, m.cert)
+          break
         case 'want': {
           if (m.ids.length === 0) {
             peerSatisfied = true
@@ -338,7 +361,7 @@ async function exchange(target: SyncTarget, reader: Reader, send: (m: SyncMessag
           if (s.rounds > limits.maxRounds * 2) throw new SyncLimitError('The peer asked for too many rounds.')
           s.rounds++
           const wanted = m.ids.map((b) => toHex(b) as OpId).filter((id) => r.has(id))
-          await sendOps(target, opsOutside(r, peerKnown, wanted), send, limits, s)
+          await sendOps(target, keysFirst(r, opsOutside(r, peerKnown, wanted)), send, limits, s)
           break
         }
         default:

@@ -29,12 +29,14 @@ export type SyncMessage =
   | { type: 'done'; sent: number }
   /** Ask for these ops (deps still missing after the first exchange). */
   | { type: 'want'; ids: Uint8Array[] }
+  /** SYNC-9: after its hello, a member's device that waits for a key asks for it with its certified agree key (at most once a session). */
+  | { type: 'keys'; agree: Uint8Array; cert: Uint8Array }
   /** How many of the peer's ops were new to us (for honest status on both sides). */
   | { type: 'received'; applied: number }
   /** A clean refusal or end, with a reason a person can read. */
   | { type: 'error'; code: string; message: string }
 
-const TAGS = { open: 1, challenge: 2, proof: 3, hello: 16, ops: 17, done: 18, want: 19, received: 20, error: 127 } as const
+const TAGS = { open: 1, challenge: 2, proof: 3, hello: 16, ops: 17, done: 18, want: 19, received: 20, keys: 21, error: 127 } as const
 
 export interface WireLimits {
   /** Most ids in one hello/want message. */
@@ -73,6 +75,10 @@ export function writeMessage(m: SyncMessage): Uint8Array {
       writeIds(e, m.heads)
       writeIds(e, m.probes)
       encoding.writeVarUint(e, m.total)
+      break
+    case 'keys':
+      encoding.writeUint8Array(e, m.agree)
+      encoding.writeUint8Array(e, m.cert)
       break
     case 'ops':
       encoding.writeVarUint(e, m.envelopes.length)
@@ -141,6 +147,9 @@ export function readMessage(frame: Uint8Array, limits: WireLimits = DEFAULT_WIRE
       }
       case TAGS.hello:
         m = { type: 'hello', heads: readIds(d, limits.maxIds, 'heads'), probes: readIds(d, 64, 'probes'), total: decoding.readVarUint(d) }
+        break
+      case TAGS.keys:
+        m = { type: 'keys', agree: fixed(d, 32, 'agree'), cert: fixed(d, 64, 'cert') }
         break
       case TAGS.ops: {
         const n = count(d, limits.maxEnvelopes, 'envelopes')

@@ -8,7 +8,7 @@
  * are untouched, so a v1 envelope can never carry any of this.
  */
 import { DecodeError } from '../errors'
-import { bytes, list, record, uint, type Check, type Infer } from '../encoding/schema'
+import { bytes, list, optional, record, uint, type Check, type Infer } from '../encoding/schema'
 import type { CborValue } from '../encoding/cbor'
 import { bodyShapes, type OpKind } from './kinds'
 import { territoryBodyShapes, type TerritoryKind } from './territory-kinds'
@@ -24,6 +24,9 @@ export const MAX_SUPERSEDED = 256
 export const MAX_WRAPS = 2500
 /** EPOCH-5: at most this many parts to one re-key (160,000 recipients). */
 export const MAX_PARTS = 64
+
+/** KEY-6: at most this many agree keys one grant publishes. */
+export const MAX_ANNOUNCED = 64
 
 /** `[epoch id, 32-byte key]` */
 const epochKeyPair: Check<[Uint8Array, Uint8Array]> = (v, p) => {
@@ -45,8 +48,11 @@ export const sealedBodyShapes = {
   'invite.create': { ...bodyShapes['invite.create'], agree: key },
   /** EPOCH-4: the epochs this re-key supersedes (its first part; later parts: both empty) and their keys. */
   'epoch.rekey': { supersedes: list(opRef, 0, MAX_SUPERSEDED), keys: list(epochKeyPair, 0, MAX_SUPERSEDED) },
-  /** EPOCH-8: its wraps (in `clear`) give the epoch key to members who lack it. */
-  'epoch.grant': {},
+  /**
+   * EPOCH-9: its wraps (in `clear`) give the epoch key to members who lack it;
+   * KEY-6: `agrees` publishes the certified agree keys of members who have none (admitted by proposal).
+   */
+  'epoch.grant': { agrees: optional(list(record({ member: key, agree: key, agreeCert: sig }), 1, MAX_ANNOUNCED)) },
   /** PLACE-*, FUND-* (territory-kinds.ts): sealed kinds only. */
   ...territoryBodyShapes,
   /** REL-5..8 (relations-kinds.ts): sealed kinds only. */

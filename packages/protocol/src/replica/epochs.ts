@@ -27,6 +27,8 @@ export interface EpochSummary {
   readonly complete: ReadonlySet<OpId>
   /** The maximal departures (EPOCH-3): every departure there is one of them or in the past of one. */
   readonly maxDep: readonly DagEntry[]
+  /** KEY-6: the grants that publish agree keys (of members who have none). */
+  readonly announced: ReadonlySet<OpId>
 }
 
 interface EpochInfo {
@@ -53,7 +55,7 @@ export interface EpochCheckContext {
   readonly timeWitnessedFor: (creator: MemberId) => number
 }
 
-const EMPTY: EpochSummary = { created: new Set(), superseded: new Set(), complete: new Set(), maxDep: [] }
+const EMPTY: EpochSummary = { created: new Set(), superseded: new Set(), complete: new Set(), maxDep: [], announced: new Set() }
 const violation = (rule: string, why: string): never => {
   throw new RuleViolation(rule, why)
 }
@@ -77,6 +79,10 @@ export class Epochs {
   private readonly infos = new Map<OpId, EpochInfo>()
   /** Re-key parts: their epoch, number, and the tags of every part up to them. */
   private readonly parts = new Map<OpId, { epoch: OpId; part: number; tags: ReadonlySet<string> }>()
+  /** EPOCH-12: per epoch, the recipient tags held ops wrap its key to (its creating op's parts, invites, grants), and how many times. */
+  private readonly wrapped = new Map<OpId, Map<string, number>>()
+  /** KEY-6: per grant that publishes agree keys, the members and their keys. */
+  private readonly announcements = new Map<OpId, readonly { member: string; agree: Uint8Array }[]>()
 
   constructor(private readonly dag: Dag) {}
 
@@ -95,9 +101,10 @@ export class Epochs {
     const created = union(a.created, b.created)
     const superseded = union(a.superseded, b.superseded)
     const complete = union(a.complete, b.complete)
+    const announced = union(a.announced, b.announced)
     const maxDep = this.maximal([...a.maxDep, ...b.maxDep.filter((x) => !a.maxDep.includes(x))])
-    if (created === a.created && superseded === a.superseded && complete === a.complete && maxDep.length === a.maxDep.length && maxDep.every((x, i) => x === a.maxDep[i])) return a
-    return { created, superseded, complete, maxDep }
+    if (created === a.created && superseded === a.superseded && complete === a.complete && announced === a.announced && maxDep.length === a.maxDep.length && maxDep.every((x, i) => x === a.maxDep[i])) return a
+    return { created, superseded, complete, maxDep, announced }
   }
 
   private maximal(xs: DagEntry[]): DagEntry[] {
@@ -134,17 +141,34 @@ export class Epochs {
     return this.infos.get(epoch)?.commit
   }
 
+  /** KEY-3: the agree key in the op that admitted a member, if any. */
+  private admissionAgree(by: OpId): Uint8Array | undefined {
+    const body = this.dag.get(by)?.op.body as { agree?: unknown } | undefined
+    return body?.agree instanceof Uint8Array ? body.agree : undefined
+  }
+
   /**
    * EPOCH-7: the agree keys a key must reach at a past: every member's key
-   * from their admission (KEY-3), and every live invite's, by tag.
+   * from their admission (KEY-3) or, for a member admitted without one, the
+   * keys grants in the past published for them (KEY-6), and every live
+   * invite's, by tag.
    */
-  recipients(commit: Uint8Array | undefined, ctx: Pick<EpochCheckContext, 'roster' | 'timeWitnessedFor'>, time: number): Map<string, Uint8Array> {
+  recipients(commit: Uint8Array | undefined, ctx: Pick<EpochCheckContext, 'roster' | 'timeWitnessedFor'>, time: number, past?: EpochSummary): Map<string, Uint8Array> {
     const out = new Map<string, Uint8Array>()
+    const put = (agree: Uint8Array): void => {
+      out.set(commit ? toHex(recipientTag(commit, agree)) : toHex(agree), agree)
+    }
     const add = (by: OpId): void => {
-      const body = this.dag.get(by)?.op.body as { agree?: unknown } | undefined
-      if (body?.agree instanceof Uint8Array) out.set(commit ? toHex(recipientTag(commit, body.agree)) : toHex(body.agree), body.agree)
+      const agree = this.admissionAgree(by)
+      if (agree) put(agree)
     }
     for (const m of ctx.roster.members.values()) add(m.admittedBy)
+    for (const g of past?.announced ?? []) {
+      for (const a of this.announcements.get(g) ?? []) {
+        const m = ctx.roster.members.get(a.member as MemberId)
+        if (m && !this.admissionAgree(m.admittedBy)) put(a.agree)
+      }
+    }
     for (const inv of ctx.roster.invites.values()) {
       if (!inviteOpen(inv) || time > inv.expires || ctx.timeWitnessedFor(inv.creator) > inv.expires) continue
       add(inv.id)
@@ -186,10 +210,51 @@ export class Epochs {
     if (clear && !equalBytes(clear.commit, epoch.commit)) violation('EPOCH-8', 'the op\'s commit is not its epoch\'s commitment')
     if (op.kind === 'invite.create') this.checkSingleWrap(clear as Clear, op.body.agree, 'an invite')
     if (op.kind === 'epoch.grant') {
-      const expected = this.recipients(epoch.commit, ctx, op.time)
+      const expected = this.recipients(epoch.commit, ctx, op.time, past)
+      for (const a of op.body.agrees ?? []) expected.set(toHex(recipientTag(epoch.commit, this.checkAnnounced(a, ctx))), a.agree)
       for (const w of (clear as Clear).wraps) if (!expected.has(toHex(w.to))) violation('EPOCH-9', 'a grant wraps the key to someone who is neither a member nor a live invite at its causal past')
     }
     return {}
+  }
+
+  /** KEY-6: a grant publishes the certified agree key of an active member who was admitted without one. */
+  private checkAnnounced(a: { member: Uint8Array; agree: Uint8Array; agreeCert: Uint8Array }, ctx: EpochCheckContext): Uint8Array {
+    const m = ctx.roster.members.get(toHex(a.member) as MemberId)
+    if (!m) violation('KEY-6', 'a grant publishes an agree key only for a member at its causal past')
+    if (this.admissionAgree((m as { admittedBy: OpId }).admittedBy)) violation('KEY-6', 'a grant publishes an agree key only for a member admitted without one (by proposal)')
+    this.checkAgree(a.member, ctx.community, a.agree, a.agreeCert, ctx)
+    return a.agree
+  }
+
+  /**
+   * EPOCH-12: the recipients at a past (EPOCH-7, KEY-6) that no op held here
+   * wraps this epoch's key to: a member who joined by invite (the invite was
+   * wrapped to, not their own agree key), one published by a grant, an invite
+   * made concurrently with the re-key that created the epoch. Not a rule of
+   * validity (it reads what this replica holds, not the past): what a node grants.
+   */
+  lacking(epoch: OpId, past: EpochSummary, ctx: Pick<EpochCheckContext, 'roster' | 'timeWitnessedFor'>, time: number): Uint8Array[] {
+    const info = this.infos.get(epoch)
+    if (!info) return []
+    const have = this.wrapped.get(epoch) ?? new Map<string, number>()
+    return [...this.recipients(info.commit, ctx, time, past)].filter(([t]) => !have.has(t)).map(([, a]) => a)
+  }
+
+  /** KEY-3, KEY-6: a member's agree keys at a past: their admission's, else those grants there published. */
+  agreeKeysOf(member: MemberId, roster: RosterState, past: EpochSummary): Uint8Array[] {
+    const m = roster.members.get(member)
+    if (!m) return []
+    const own = this.admissionAgree(m.admittedBy)
+    if (own) return [own]
+    const out: Uint8Array[] = []
+    for (const g of past.announced) for (const a of this.announcements.get(g) ?? []) if (a.member === member) out.push(a.agree)
+    return out
+  }
+
+  /** EPOCH-12: how many held ops wrap this epoch's key to this agree key (a grant to it raises the count). */
+  wrapsTo(epoch: OpId, agree: Uint8Array): number {
+    const info = this.infos.get(epoch)
+    return info ? this.wrapped.get(epoch)?.get(toHex(recipientTag(info.commit, agree))) ?? 0 : 0
   }
 
   private checkAgree(member: Uint8Array, community: Uint8Array, agree: Uint8Array, cert: Uint8Array, ctx: EpochCheckContext): void {
@@ -220,7 +285,7 @@ export class Epochs {
       violation('EPOCH-5', `re-keying on demand (no departure since the live epoch, one live epoch) needs the ${rules.remove} role`)
     }
     const clear = op.clear as Clear
-    const expected = new Set(this.recipients(clear.commit, ctx, op.time).keys())
+    const expected = new Set(this.recipients(clear.commit, ctx, op.time, past).keys())
     const tags = tagsOf(clear)
     for (const t of tags) if (!expected.has(t)) violation('EPOCH-7', 'a re-key wraps the key to someone who is neither a member nor a live invite at its causal past')
     if (clear.parts === 1 && tags.size !== expected.size) violation('EPOCH-7', 'a re-key must wrap the key to every member and live invite at its causal past')
@@ -261,6 +326,18 @@ export class Epochs {
       const clear = op.clear as Clear
       this.parts.set(op.id, { epoch: op.epoch, part: clear.part as number, tags: verdict.tags ?? new Set() })
       if (!op.createsEpoch && clear.part === clear.parts) s = { ...s, complete: plus(s.complete, op.epoch) }
+    }
+    if (op.clear) {
+      let w = this.wrapped.get(op.epoch)
+      if (!w) this.wrapped.set(op.epoch, (w = new Map()))
+      for (const x of op.clear.wraps) {
+        const t = toHex(x.to)
+        w.set(t, (w.get(t) ?? 0) + 1)
+      }
+    }
+    if (op.kind === 'epoch.grant' && op.body.agrees) {
+      this.announcements.set(op.id, op.body.agrees.map((a) => ({ member: toHex(a.member), agree: a.agree })))
+      s = { ...s, announced: plus(s.announced, op.id) }
     }
     if (departure) s = { ...s, maxDep: [entry] }
     this.summaries[entry.index] = s
