@@ -1,5 +1,5 @@
-/** One community: home, roster, proposals, charter, network and settings. */
-import { useCallback, useEffect, useState } from 'react'
+/** One community: home, roster, proposals, charter, map, campaigns, census, fork, network and settings. */
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { CommunityId, SyncStatus } from '@polity/api'
 import { useApi } from '../api-context'
@@ -14,8 +14,13 @@ import { Home } from './Home'
 import { Fork } from './Fork'
 import { LineageNote, parentLabel } from './lineage'
 
-type Tab = 'home' | 'roster' | 'proposals' | 'charter' | 'fork' | 'network' | 'settings'
-const TABS: Tab[] = ['home', 'roster', 'proposals', 'charter', 'fork', 'network', 'settings']
+// Territory, campaigns and census load on first use: the basemap and the chart code stay out of the first bundle.
+const Places = lazy(() => import('./territory/Places').then((m) => ({ default: m.Places })))
+const Campaigns = lazy(() => import('./territory/Campaigns').then((m) => ({ default: m.Campaigns })))
+const Census = lazy(() => import('./territory/Census').then((m) => ({ default: m.Census })))
+
+type Tab = 'home' | 'roster' | 'proposals' | 'charter' | 'map' | 'campaigns' | 'census' | 'fork' | 'network' | 'settings'
+const TABS: Tab[] = ['home', 'roster', 'proposals', 'charter', 'map', 'campaigns', 'census', 'fork', 'network', 'settings']
 
 export function CommunityScreen({ id, onBack, onLock, onOpen }: { id: CommunityId; onBack: () => void; onLock: () => void; onOpen: (id: CommunityId) => void }): React.JSX.Element {
   const api = useApi()
@@ -57,6 +62,11 @@ export function CommunityScreen({ id, onBack, onLock, onOpen }: { id: CommunityI
       {home && tab === 'roster' && <Roster id={id} />}
       {home && tab === 'proposals' && <Proposals id={id} />}
       {home && tab === 'charter' && <Charter id={id} />}
+      <Suspense fallback={<p>{t('common.loading')}</p>}>
+        {home && tab === 'map' && <Places id={id} />}
+        {home && tab === 'campaigns' && <Campaigns id={id} />}
+        {home && tab === 'census' && <Census id={id} />}
+      </Suspense>
       {home && tab === 'fork' && <Fork id={id} onOpen={onOpen} />}
       {tab === 'network' && sync && (
         <div>
