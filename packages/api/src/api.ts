@@ -17,6 +17,7 @@ export type RulesInput = Partial<Omit<Rules, 'decisions'>> & {
   readonly decisions?: { readonly [K in DecisionClass]?: Partial<Decision> }
 }
 import type { ChangedPart, CharterView, HomeView, ProposalDetail, ProposalsInput, ProposalsPage, RosterInput, RosterPage, VotesInput } from './views'
+import type { TerritoryApi } from './territory'
 import type { Page, VoteRow } from '@polity/protocol'
 export type {
   MemberView, FormerMemberView, ProposalView, ActionView, Outcome,
@@ -313,7 +314,7 @@ export type PolityEvent =
   | { readonly type: 'deepLink'; readonly url: string }
 
 /** Every command. Each takes one plain-data argument (or none) and returns a Promise. */
-export interface PolityApi {
+export interface PolityApi extends TerritoryApi {
   identityStatus(): Promise<IdentityStatus>
   createIdentity(input: { passphrase: string }): Promise<CreatedIdentity>
   restoreIdentity(input: { phrase: string; passphrase: string }): Promise<IdentityStatus>
@@ -398,6 +399,8 @@ export const API_METHODS = [
   'createProposal', 'vote', 'comment', 'closeProposal', 'withdrawProposal',
   'exportBundle', 'importBundle', 'exportDossier', 'verifyDossier',
   'syncStatus', 'webrtcRoom', 'envelopesSince', 'importEnvelopes',
+  'placesView', 'addPlace', 'movePlace', 'campaignsView', 'campaignView', 'openCampaign', 'pledge', 'closeCampaign', 'recordReceipt',
+  'exportLedger', 'censusView', 'exportPublicCensus',
 ] as const satisfies readonly ApiMethod[]
 
 /** Compile-time proof that API_METHODS lists every method of PolityApi (a missing one makes this `false`). */

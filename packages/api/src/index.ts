@@ -32,6 +32,6 @@ export { createClient, type Invoke, type Subscribe, type PolityTransport } from 
 export { errorInfo, errorReply, settle, toApiError, unwrapReply, INTERNAL_ERROR_CODE, type ApiReply, type ApiErrorInfo } from './reply'
 export { encodeWire, decodeWire, ApiError, type WireRequest, type WireResponse, type WireEvent, type WireMessage } from './wire'
 export type {
-  PlaceKind, PlaceStatus, PlacePrecision, PlaceGeometry, PlaceView, Footprint, PlacesView, PlaceInput, CampaignGoal, CampaignModel, ReceiptStatus,
-  CampaignSummary, LedgerRow, CampaignDetail, CampaignInput, CensusPoint, CensusView, TerritoryApi,
+  TerritoryApi, PlaceKind, PlaceStatus, PlacePrecision, PlaceGeometry, PlaceView, Footprint, PlacesView, PlaceInput, CampaignGoal, CampaignModel,
+  ReceiptStatus, CampaignSummary, LedgerRow, CampaignDetail, CampaignInput, CensusPoint, CensusView,
 } from './territory'

@@ -63,9 +63,21 @@ const FIELDS: { readonly [M in ApiMethod]: FieldList<M> } = {
   webrtcRoom: ['community'],
   envelopesSince: ['community', 'after'],
   importEnvelopes: ['community', 'envelopes'],
+  placesView: ['community'],
+  addPlace: ['community', 'name', 'kind', 'status', 'precision', 'geometry', 'areaM2', 'country', 'docs'],
+  movePlace: ['community', 'place', 'status'],
+  campaignsView: ['community'],
+  campaignView: ['community', 'campaign'],
+  openCampaign: ['community', 'title', 'text', 'goal', 'model', 'deadline', 'place'],
+  pledge: ['community', 'campaign', 'amount'],
+  closeCampaign: ['community', 'campaign'],
+  recordReceipt: ['community', 'campaign', 'member', 'status', 'amount'],
+  exportLedger: ['community', 'campaign', 'format'],
+  censusView: ['community'],
+  exportPublicCensus: ['community'],
 }
 
-const RULE_FIELDS = ['invite', 'remove', 'roles', 'propose', 'editDraft', 'decisions', 'entrenchedThreshold'] as const satisfies readonly (keyof Rules)[]
+const RULE_FIELDS = ['invite', 'remove', 'roles', 'propose', 'editDraft', 'decisions', 'entrenchedThreshold', 'places', 'treasurer'] as const satisfies readonly (keyof Rules)[]
 const DECISION_CLASSES = ['resolution', 'roster', 'rules', 'charter'] as const satisfies readonly (keyof Rules['decisions'])[]
 const DECISION_FIELDS = ['quorum', 'threshold', 'period'] as const satisfies readonly (keyof Rules['decisions']['roster'])[]
 // Every rule is listed: this fails to compile when Rules gains a field the list lacks.
@@ -77,6 +89,22 @@ const VARIANTS = new Map<string, Map<string, readonly string[]>>([
   ['method', new Map([['yesno', ['quorum', 'threshold']], ['approval', ['options', 'quorum']], ['irv', ['options', 'quorum']]])],
   ['ballot', new Map([['yesno', ['choice']], ['approval', ['approve']], ['irv', ['rank']]])],
 ])
+
+/** Nested inputs of territory (issue 17) keyed by another field than `type`: the field, its alternatives and their fields. */
+const KEYED = new Map<string, { key: string; types: Map<string, readonly string[]> }>([
+  ['goal', { key: 'kind', types: new Map([['amount', ['amount', 'currency']], ['participants', ['count']]]) }],
+  ['geometry', { key: 'type', types: new Map([['Point', ['coordinates']], ['Polygon', ['coordinates']]]) }],
+])
+
+function checkKeyed(field: string, v: unknown, where: string): void {
+  if (field === 'geometry' && v === null) return
+  const k = KEYED.get(field) as { key: string; types: Map<string, readonly string[]> }
+  if (!isPlainMap(v)) throw invalid(`${where} must be a map with a "${k.key}".`)
+  const t = own(v, k.key)
+  const fields = typeof t === 'string' ? k.types.get(t) : undefined
+  if (!fields) throw invalid(`${where}.${k.key} must be one of ${[...k.types.keys()].join(', ')}.`)
+  onlyFields(v, [k.key, ...fields], `${where} (${t as string})`)
+}
 
 const methods = new Map<string, readonly string[] | null>(Object.entries(FIELDS))
 
@@ -151,6 +179,9 @@ export function checkApiInput(method: unknown, input: unknown): ApiMethod {
   if (name === 'createCommunity') checkRules(own(input, 'rules'), `${name}.rules`)
   for (const field of ['action', 'method', 'ballot']) {
     if (fields.includes(field) && own(input, field) !== undefined) checkVariant(field, own(input, field), `${name}.${field}`)
+  }
+  for (const field of ['goal', 'geometry']) {
+    if (fields.includes(field) && own(input, field) !== undefined) checkKeyed(field, own(input, field), `${name}.${field}`)
   }
   return name
 }

@@ -83,5 +83,5 @@ export interface CharterView {
  * (proposals, votes, comments, closes), `charter` (ratified versions, rules),
  * `draft` (the charter draft).
  */
-export type ChangedPart = 'roster' | 'proposals' | 'charter' | 'draft'
-export const CHANGED_PARTS: readonly ChangedPart[] = ['roster', 'proposals', 'charter', 'draft']
+export type ChangedPart = 'roster' | 'proposals' | 'charter' | 'draft' | 'territory'
+export const CHANGED_PARTS: readonly ChangedPart[] = ['roster', 'proposals', 'charter', 'draft', 'territory']

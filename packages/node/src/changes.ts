@@ -29,6 +29,13 @@ const PARTS: ReadonlyMap<string, readonly ChangedPart[]> = new Map<string, reado
   ['comment.add', ['proposals']],
   // A passed close may admit, remove, change a role, the rules or the charter.
   ['proposal.close', ['proposals', 'roster', 'charter']],
+  // Places, campaigns, pledges, receipts (issue 17); roster changes move the ledger and census too.
+  ['place.add', ['territory']],
+  ['place.status', ['territory']],
+  ['campaign.open', ['territory']],
+  ['pledge.set', ['territory']],
+  ['campaign.close', ['territory']],
+  ['receipt.record', ['territory']],
 ])
 
 export function changesOf(ops: readonly AnyOp[]): { parts: ChangedPart[]; proposals: OpId[] | null } {

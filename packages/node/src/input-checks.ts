@@ -7,7 +7,7 @@
  * mistake too (`opFromInput`).
  */
 import {
-  DEFAULT_RULES, DecodeError, MAX_VOTING_PERIOD, ROLES, actionShapes, bodyShapes, forkParentShape, fromHex, publicKeyFromDidKey,
+  DEFAULT_RULES, territoryBodyShapes, DecodeError, MAX_VOTING_PERIOD, ROLES, actionShapes, bodyShapes, forkParentShape, fromHex, publicKeyFromDidKey,
   type AnyOp, type Bounded, type ProposalAction, type Role, type Rules,
 } from '@polity/protocol'
 import type { ProposalActionInput, RulesInput } from '@polity/api'
@@ -29,6 +29,9 @@ export const LIMITS = {
   draftClient: bodyShapes['charter.bind'].client,
   forkHeads: forkParentShape.heads,
   forkMembers: forkParentShape.members,
+  placeName: territoryBodyShapes['place.add'].name,
+  campaignTitle: territoryBodyShapes['campaign.open'].title,
+  campaignText: territoryBodyShapes['campaign.open'].text,
 } as const
 
 export const HOUR = 3600_000

@@ -12,6 +12,7 @@
 import type { CommunityId, CryptoSuite, OpId, Replica } from '@polity/protocol'
 import type {
   AcceptedInvite, Ballot, CommunitySummary, CommunityView, CreateCommunityInput, CreatedIdentity, TextDiff, DossierReport, DraftState,
+  CampaignDetail, CampaignInput, CampaignSummary, CensusView, PlaceInput, PlacesView, PlaceStatus, ReceiptStatus,
   CharterView, EnvelopeBatch, EpochInfo, ForkInput, HomeView, IdentityStatus, Page, ProposalDetail, ProposalsInput, ProposalsPage, RosterInput, RosterPage, VoteRow, VotesInput, ImportResult, Invite, InviteInput, InviteSummary, PolityClient, PolityEvent, ProposalInput, Role, SyncStatus, WebrtcRoom,
 } from '@polity/api'
 import type { PolityNetworkInit } from '@polity/net'
@@ -36,6 +37,8 @@ import * as relay from './relay'
 import * as views from './views'
 import * as epochs from './epoch-commands'
 import * as pages from './page-views'
+import * as territory from './territory'
+import * as territoryViews from './territory-views'
 
 export type { PolityNodeOptions } from './context'
 
@@ -344,6 +347,56 @@ export class PolityNode implements PolityClient {
 
   withdrawProposal(input: { community: CommunityId; proposal: OpId }): Promise<void> {
     return governance.withdrawProposal(this.ctx, input)
+  }
+
+  // ---- territory, crowdfunding and the census (territory.ts, territory-views.ts) ----
+
+  placesView(input: { community: CommunityId }): Promise<PlacesView> {
+    return territoryViews.placesView(this.ctx, input)
+  }
+
+  addPlace(input: PlaceInput): Promise<OpId> {
+    return territory.addPlace(this.ctx, input)
+  }
+
+  movePlace(input: { community: CommunityId; place: OpId; status: PlaceStatus }): Promise<void> {
+    return territory.movePlace(this.ctx, input)
+  }
+
+  campaignsView(input: { community: CommunityId }): Promise<CampaignSummary[]> {
+    return territoryViews.campaignsView(this.ctx, input)
+  }
+
+  campaignView(input: { community: CommunityId; campaign: OpId }): Promise<CampaignDetail> {
+    return territoryViews.campaignView(this.ctx, input)
+  }
+
+  openCampaign(input: CampaignInput): Promise<OpId> {
+    return territory.openCampaign(this.ctx, input)
+  }
+
+  pledge(input: { community: CommunityId; campaign: OpId; amount: string }): Promise<void> {
+    return territory.pledge(this.ctx, input)
+  }
+
+  closeCampaign(input: { community: CommunityId; campaign: OpId }): Promise<void> {
+    return territory.closeCampaign(this.ctx, input)
+  }
+
+  recordReceipt(input: { community: CommunityId; campaign: OpId; member: string; status: ReceiptStatus; amount: string }): Promise<void> {
+    return territory.recordReceipt(this.ctx, input)
+  }
+
+  exportLedger(input: { community: CommunityId; campaign: OpId; format: 'csv' | 'json' }): Promise<string> {
+    return territoryViews.exportLedger(this.ctx, input)
+  }
+
+  censusView(input: { community: CommunityId }): Promise<CensusView> {
+    return territoryViews.censusView(this.ctx, input)
+  }
+
+  exportPublicCensus(input: { community: CommunityId }): Promise<Uint8Array> {
+    return territoryViews.exportPublicCensus(this.ctx, input)
   }
 
   // ---- bundles and dossiers (files.ts) -------------------------------------------

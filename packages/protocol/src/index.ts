@@ -60,3 +60,14 @@ export {
 export { createSealedOp, createRekey, type SealedDraft, type RekeyDraft } from './op/sealed-author'
 export { KeyRing, type WrapFailure } from './op/keyring'
 export type { SealedView } from './replica/sealed-view'
+export {
+  territoryBodyShapes, TERRITORY_KINDS, isTerritoryKind, PLACE_KINDS, PLACE_STATUSES, PLACE_PRECISIONS, PLACE_TRANSITIONS, PRECISION_STEP,
+  MAX_VERTICES, MAX_RINGS, MAX_AMOUNT, type TerritoryKind, type PlaceStatus, type PlacePrecision, type Geometry,
+} from './op/territory-kinds'
+export { TERRITORY_DEFAULTS, territoryRoles } from './op/kinds'
+export { checkPrecision, roundTo } from './replica/territory'
+export { sumPledges, type TerritoryState, type PlaceState, type CampaignState, type CampaignOutcome, type PledgeState, type ReceiptState, type GoalState } from './replica/territory-fold'
+export {
+  censusFrom, censusInputOf, censusOfReplica, footprintOf, moneyOf, castOf,
+  type CommunityCensus, type CensusInput, type CensusPoint, type CensusFootprint, type CensusMoney, type CensusDecision,
+} from './census'

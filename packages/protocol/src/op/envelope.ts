@@ -17,6 +17,7 @@ import { failedSignatureRule, sign, verifyStrict, type Verifier } from '../crypt
 import { sha256, type Hasher } from '../crypto/hash'
 import type { KeyPair } from '../crypto/identity'
 import { checkBody, isOpKind, type BodyOf, type OpKind } from './kinds'
+import { territoryRefs } from './territory-kinds'
 import type { CommunityId, DeviceKey, OpId } from './ids'
 
 export const PROTOCOL_VERSION = 1
@@ -108,7 +109,7 @@ function toCbor(v: unknown): CborValue {
  */
 export function referencedOps(kind: OpKind, body: unknown): OpId[] {
   const b = body as { proposal?: Uint8Array; replyTo?: Uint8Array }
-  const out: OpId[] = []
+  const out: OpId[] = territoryRefs(kind, body).map((r) => toHex(r) as OpId)
   if (kind === 'vote.cast' || kind === 'proposal.close' || kind === 'proposal.withdraw' || kind === 'comment.add') {
     if (b.proposal instanceof Uint8Array) out.push(toHex(b.proposal) as OpId)
     if (b.replyTo instanceof Uint8Array) out.push(toHex(b.replyTo) as OpId)

@@ -13,6 +13,7 @@ const key = bytes(32)
 const sig = bytes(64)
 const opRef = bytes(32)
 const role = oneOf('founder', 'steward', 'member')
+type Role = 'founder' | 'steward' | 'member'
 
 /**
  * GOV-5: a pass threshold is a fraction below 1. Under TALLY-YN a proposal
@@ -46,7 +47,7 @@ export const DECISION_CLASSES = ['resolution', 'roster', 'rules', 'charter'] as 
 export type DecisionClass = (typeof DECISION_CLASSES)[number]
 
 /** The governance rules a community starts with and may change by proposal. */
-export const rulesShape = {
+const rulesBase = {
   /** Minimum role that may create invites. */
   invite: role,
   /** Minimum role that may remove members directly (removing a steward or founder always needs a founder). */
@@ -65,8 +66,24 @@ export const rulesShape = {
   /** Pass threshold for amendments that touch entrenched clauses, and for rules changes that lower it (GOV-1). */
   entrenchedThreshold: threshold,
 }
-export const rules = record(rulesShape)
-export type Rules = Infer<typeof rulesShape>
+export const rulesShape = {
+  ...rulesBase,
+  /** PLACE-1: minimum role that may add places and change their status directly (absent: `steward`, TERRITORY_DEFAULTS). */
+  places: optional(role),
+  /** FUND-1, FUND-11: minimum role that may open campaigns and record receipts (absent: `steward`). */
+  treasurer: optional(role),
+}
+/** Rules of communities founded before issue 17 carry neither `places` nor `treasurer`: both optional (TERRITORY_DEFAULTS). */
+export type Rules = Infer<typeof rulesBase> & { places?: Role; treasurer?: Role }
+export const rules = record(rulesShape) as Check<Rules>
+
+/** PLACE-1, FUND-1: the roles of rules that do not name them (every community founded before issue 17). */
+export const TERRITORY_DEFAULTS = { places: 'steward', treasurer: 'steward' } as const
+/** The minimum role for places (PLACE-1) and for the treasurer's acts (FUND-1, FUND-11) under these rules. */
+export const territoryRoles = (r: Rules): { places: Role; treasurer: Role } => ({
+  places: r.places ?? TERRITORY_DEFAULTS.places,
+  treasurer: r.treasurer ?? TERRITORY_DEFAULTS.treasurer,
+})
 
 const DAY = 24 * 3600 * 1000
 

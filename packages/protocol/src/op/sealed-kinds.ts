@@ -11,6 +11,7 @@ import { DecodeError } from '../errors'
 import { bytes, list, record, uint, type Check, type Infer } from '../encoding/schema'
 import type { CborValue } from '../encoding/cbor'
 import { bodyShapes, type OpKind } from './kinds'
+import { territoryBodyShapes, type TerritoryKind } from './territory-kinds'
 
 const key = bytes(32)
 const sig = bytes(64)
@@ -31,7 +32,7 @@ const epochKeyPair: Check<[Uint8Array, Uint8Array]> = (v, p) => {
 
 export const EPOCH_KINDS = ['epoch.rekey', 'epoch.grant'] as const
 export type EpochKind = (typeof EPOCH_KINDS)[number]
-export type SealedKind = OpKind | EpochKind
+export type SealedKind = OpKind | EpochKind | TerritoryKind
 
 const agreeFields = { agree: key, agreeCert: sig }
 
@@ -45,6 +46,8 @@ export const sealedBodyShapes = {
   'epoch.rekey': { supersedes: list(opRef, 0, MAX_SUPERSEDED), keys: list(epochKeyPair, 0, MAX_SUPERSEDED) },
   /** EPOCH-8: its wraps (in `clear`) give the epoch key to members who lack it. */
   'epoch.grant': {},
+  /** PLACE-*, FUND-* (territory-kinds.ts): sealed kinds only. */
+  ...territoryBodyShapes,
 } as const
 
 export type SealedBodyOf<K extends SealedKind> = Infer<(typeof sealedBodyShapes)[K]>

@@ -36,6 +36,9 @@ import { isOpenedOp, isSealedOp, SealedIntake } from './sealed-intake'
 import { DEPARTURES, Epochs } from './epochs'
 import { sealedViewOf, type SealedView } from './sealed-view'
 import type { WaitingOp } from './pending'
+import { TerritoryIndex, type TerritoryOp } from './territory'
+import { TerritoryFold, type TerritoryState } from './territory-fold'
+import { isTerritoryKind } from '../op/territory-kinds'
 
 export { DEFAULT_LIMITS, type ReplicaLimits, type ReplicaOptions, type AppliedOp, type ReceiveResult } from './options'
 
@@ -70,6 +73,8 @@ export class Replica implements CausalView {
   private epochs: Epochs | undefined
   private readonly intake: SealedIntake
   private listed: Listing | undefined
+  private readonly territoryIndex: TerritoryIndex
+  private territoryFold: TerritoryFold
 
   constructor(options: ReplicaOptions = {}) {
     this.community = options.community
@@ -112,6 +117,8 @@ export class Replica implements CausalView {
     }
     this.governance = new Governance(this.view)
     this.content = new ContentFold(this.view, this.governance.draft)
+    this.territoryIndex = new TerritoryIndex(this.view)
+    this.territoryFold = new TerritoryFold(this.view, this.territoryIndex)
   }
 
   // ---- the held ops --------------------------------------------------------
@@ -193,7 +200,14 @@ export class Replica implements CausalView {
   }
 
   state(): CommunityState {
-    return snapshotOf(this.view, this.governance, this.contentFold(), { heads: this.heads(), opCount: this.size, forkProofs: this.forkProofs })
+    const content = this.contentFold()
+    return { ...snapshotOf(this.view, this.governance, content, { heads: this.heads(), opCount: this.size, forkProofs: this.forkProofs }), territory: this.territory() }
+  }
+
+  /** Places, campaigns, pledges and receipts (PLACE-*, FUND-*), as plain deterministic data. */
+  territory(): TerritoryState {
+    this.contentFold()
+    return this.territoryFold.state()
   }
 
   /** Pages of what screens show (VIEW-1..3), computed from the fold without building the whole state. */
@@ -208,6 +222,7 @@ export class Replica implements CausalView {
   refoldedState(): CommunityState {
     this.history.clearCaches()
     this.contentDirty = true
+    this.territoryFold = new TerritoryFold(this.view, this.territoryIndex)
     return this.state()
   }
 
@@ -381,6 +396,7 @@ export class Replica implements CausalView {
         pastJoins = inv?.joins ?? 0
       }
       rosterOp = ROSTER_KINDS.has(op.kind) || this.governance.check(op, past, member, frontier).rosterEffect
+      if (isTerritoryKind(op.kind)) this.territoryIndex.check(op as unknown as TerritoryOp, past, member)
       if (epochs && opened && epochPast) {
         const timeWitnessedFor = (creator: MemberId): number => this.governance.timeWitnessedFor(op.deps, creator)
         epochVerdict = epochs.check(opened, epochPast, { roster: past, member, community: fromHex(op.community, 32), verify: this.crypto.verify, timeWitnessedFor })
@@ -392,6 +408,7 @@ export class Replica implements CausalView {
     if (this.keepEnvelopes) this.envelopes[entry.index] = op.bytes
     this.history.noteVerdict(entry, this.held.intern(member), frontier)
     this.governance.inserted(entry)
+    this.territoryIndex.inserted(entry)
     // CHARTER-F3: a client id two edits claim is folded as tombstones from now on, and so must be its past edits.
     if (this.governance.draft.takeClash()) this.contentDirty = true
     const action = rosterOp ? this.governance.actionFor(entry) : undefined

@@ -16,6 +16,7 @@ import type { Governance } from './governance'
 import type { ForkProof } from './verdict'
 import { contestedJoins } from './roster'
 import type { Outcome } from './outcome'
+import type { TerritoryState } from './territory-fold'
 
 export interface MemberView {
   id: MemberId
@@ -105,6 +106,8 @@ export interface CommunityState {
   forkProofs: { device: DeviceKey; seq: number; ops: OpId[] }[]
   heads: OpId[]
   opCount: number
+  /** Places and campaigns (PLACE-*, FUND-*; sealed communities only, empty otherwise). */
+  territory: TerritoryState
 }
 
 /** What a snapshot shows beside the folds: the held ops' heads and count, and the equivocations seen. */
@@ -131,7 +134,7 @@ export function didOf(m: MemberId): string {
   return d
 }
 
-export function snapshotOf(view: ReplicaView, governance: Outcomes, content: ContentFold, held: HeldSummary): CommunityState {
+export function snapshotOf(view: ReplicaView, governance: Outcomes, content: ContentFold, held: HeldSummary): Omit<CommunityState, 'territory'> {
   const roster = view.roster()
   const g = roster.genesis
   if (!g || !roster.rules) throw new Error('The replica has no genesis op yet.')
