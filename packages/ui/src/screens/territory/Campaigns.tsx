@@ -7,7 +7,8 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { CommunityId, OpId } from '@polity/api'
 import { ErrorText } from '../widgets'
-import { useCommunityView, useTerritoryApi } from './api'
+import { CAMPAIGN_PARTS, useTerritoryApi } from './api'
+import { useView } from '../common'
 import { CampaignPage } from './campaign-detail'
 import { CampaignForm } from './campaign-form'
 import { formatDate } from './format'
@@ -19,8 +20,8 @@ export function Campaigns({ id }: { id: CommunityId }): React.JSX.Element {
   const { t, i18n } = useTranslation()
   const [open, setOpen] = useState<OpId | null>(null)
   const [creating, setCreating] = useState(false)
-  const list = useCommunityView(id, () => api.campaignsView({ community: id }), [id])
-  const places = useCommunityView(id, () => api.placesView({ community: id }), [id])
+  const list = useView(id, CAMPAIGN_PARTS, () => api.campaignsView({ community: id }), [id])
+  const places = useView(id, CAMPAIGN_PARTS, () => api.placesView({ community: id }), [id])
   const placeName = (p: OpId | null): string | null => (p === null ? null : places.value?.places.find((x) => x.id === p)?.name ?? null)
   return (
     <div data-testid="campaigns-screen">

@@ -8,7 +8,8 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { CommunityId } from '@polity/api'
 import { ErrorText } from '../widgets'
-import { useCommunityView, useTerritoryApi } from './api'
+import { CENSUS_PARTS, useTerritoryApi } from './api'
+import { useView } from '../common'
 import { BarChart, LineChart } from './charts'
 import { FootprintSummary } from './Footprint'
 import { formatArea, formatDate, formatInt } from './format'
@@ -122,7 +123,7 @@ function Decisions({ census }: { census: CensusView }): React.JSX.Element {
 export function Census({ id }: { id: CommunityId }): React.JSX.Element {
   const api = useTerritoryApi()
   const { t, i18n } = useTranslation()
-  const { value, error } = useCommunityView(id, () => api.censusView({ community: id }), [id])
+  const { value, error } = useView(id, CENSUS_PARTS, () => api.censusView({ community: id }), [id])
   if (!value) return error ? <ErrorText error={error} /> : <p>{t('common.loading')}</p>
   return (
     <div data-testid="census-screen" data-members={value.members}>

@@ -10,7 +10,8 @@ import { useTranslation } from 'react-i18next'
 import type { CommunityId } from '@polity/api'
 import { messageOf } from '../../api-context'
 import { ErrorText } from '../widgets'
-import { useTerritoryApi, useCommunityView } from './api'
+import { PLACES_PARTS, useTerritoryApi } from './api'
+import { useView } from '../common'
 import { FootprintSummary } from './Footprint'
 import { countryName, formatArea } from './format'
 import { PlaceForm } from './place-form'
@@ -24,6 +25,7 @@ function MoveStatus({ community, place, onDone }: { community: CommunityId; plac
   const [to, setTo] = useState<PlaceStatus | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
+  if (place.status === 'sold' || place.status === 'lost') return <span className="muted small">{t('places.final')}</span>
   if (place.canMoveTo.length === 0) return <span className="muted small" data-testid="move-by-proposal">{t('places.moveByProposal')}</span>
   const target = to !== null && place.canMoveTo.includes(to) ? to : (place.canMoveTo[0] as PlaceStatus)
   const move = async (): Promise<void> => {
@@ -67,7 +69,7 @@ function PlaceRow({ community, place, onDone }: { community: CommunityId; place:
 export function Places({ id }: { id: CommunityId }): React.JSX.Element {
   const api = useTerritoryApi()
   const { t } = useTranslation()
-  const { value, error, refetch } = useCommunityView(id, () => api.placesView({ community: id }), [id])
+  const { value, error, refetch } = useView(id, PLACES_PARTS, () => api.placesView({ community: id }), [id])
   const [adding, setAdding] = useState(false)
   const [picked, setPicked] = useState<[number, number] | null>(null)
   if (!value) return error ? <ErrorText error={error} /> : <p>{t('common.loading')}</p>

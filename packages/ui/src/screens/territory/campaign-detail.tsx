@@ -3,12 +3,13 @@
  * member's pledge, close (canClose), the ledger with export, and a
  * treasurer's receipts (canRecord). Everything as the node computed it.
  */
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { CommunityId, OpId } from '@polity/api'
 import { messageOf } from '../../api-context'
 import { ErrorText } from '../widgets'
-import { useCommunityView, useTerritoryApi } from './api'
+import { CAMPAIGN_PARTS, useTerritoryApi } from './api'
+import { useView } from '../common'
 import { useAmountText } from './amounts'
 import { formatDate } from './format'
 import { Ledger, ReceiptForm } from './ledger'
@@ -60,7 +61,14 @@ function CloseControl({ community, c, onDone }: { community: CommunityId; c: Cam
 export function CampaignPage({ community, campaign, onBack }: { community: CommunityId; campaign: OpId; onBack: () => void }): React.JSX.Element {
   const api = useTerritoryApi()
   const { t, i18n } = useTranslation()
-  const { value: c, error, refetch } = useCommunityView(community, () => api.campaignView({ community, campaign }), [campaign])
+  const { value: c, error, refetch } = useView(community, CAMPAIGN_PARTS, () => api.campaignView({ community, campaign }), [campaign])
+  // No event marks the deadline passing: ask again just after it, so pledging stops and closing opens on time.
+  const wait = c && c.status === 'open' ? c.deadline - Date.now() + 1000 : -1
+  useEffect(() => {
+    if (wait < 0 || wait > 2 ** 31 - 1) return
+    const timer = setTimeout(refetch, wait)
+    return () => clearTimeout(timer)
+  }, [wait > 0, c?.deadline, refetch])
   return (
     <article data-testid="campaign-page">
       <button type="button" className="link" data-testid="campaign-back" onClick={onBack}>← {t('campaign.all')}</button>
