@@ -3,7 +3,7 @@
  * or a number of participants), a deadline, the model (all-or-nothing: an
  * assurance contract; keep what you raise) and optionally the place it is for.
  */
-import { useState } from 'react'
+import { useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { CommunityId, OpId } from '@polity/api'
 import { messageOf } from '../../api-context'
@@ -25,6 +25,7 @@ function inAWeek(): string {
 export function CampaignForm({ community, places, onDone }: { community: CommunityId; places: readonly PlaceView[]; onDone: (id: OpId) => void }): React.JSX.Element {
   const api = useTerritoryApi()
   const { t } = useTranslation()
+  const uid = useId()
   const [title, setTitle] = useState('')
   const [text, setText] = useState('')
   const [goalKind, setGoalKind] = useState<'amount' | 'participants'>('amount')
@@ -88,11 +89,14 @@ export function CampaignForm({ community, places, onDone }: { community: Communi
           : <Field label={t('campaignForm.count')} value={count} onChange={setCount} testid="goal-count" />}
       </fieldset>
       <div className="grid">
-        <Field label={t('campaignForm.deadline')} value={deadline} onChange={setDeadline} testid="campaign-deadline" type="datetime-local" />
+        <div className="field">
+          <label htmlFor={`${uid}-deadline`}>{t('campaignForm.deadline')}</label>
+          <input id={`${uid}-deadline`} type="datetime-local" step={1} data-testid="campaign-deadline" value={deadline} onChange={(e) => setDeadline(e.target.value)} />
+        </div>
         <SelectField label={t('campaignForm.model')} value={model} options={MODELS} text={(m) => t(`campaign.model.${m}`)} onChange={setModel} testid="campaign-model" />
         <div className="field">
-          <label htmlFor="campaign-place">{t('campaignForm.place')}</label>
-          <select id="campaign-place" data-testid="campaign-place" value={place} onChange={(e) => setPlace(e.target.value)}>
+          <label htmlFor={`${uid}-place`}>{t('campaignForm.place')}</label>
+          <select id={`${uid}-place`} data-testid="campaign-place" value={place} onChange={(e) => setPlace(e.target.value)}>
             <option value="">{t('campaignForm.noPlace')}</option>
             {places.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
           </select>
