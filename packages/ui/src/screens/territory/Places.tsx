@@ -56,7 +56,7 @@ function PlaceRow({ community, place, onDone }: { community: CommunityId; place:
     <tr data-testid="place" data-place={place.id} data-status={place.status} data-precision={place.precision}>
       <th scope="row"><bdi>{place.name}</bdi></th>
       <td>{t(`place.kind.${place.kind}`)}</td>
-      <td><span className="status-dot" style={{ background: STATUS_COLOUR[place.status] }} aria-hidden="true" /> <span data-testid="place-status">{t(`place.status.${place.status}`)}</span></td>
+      <td><span className="status-dot" style={{ background: STATUS_COLOUR[place.status] }} aria-hidden="true" /> <span data-testid="place-status-text">{t(`place.status.${place.status}`)}</span></td>
       <td>{t(`place.precision.${place.precision}`)}{place.precision === 'hidden' && <span className="muted small"> · {t('places.notDrawn')}</span>}</td>
       <td className="num">{place.areaM2 === 0 ? '—' : t('footprint.m2', { area: formatArea(place.areaM2, lang) })}</td>
       <td>{place.country === null ? '—' : countryName(place.country, lang)}</td>
