@@ -11,7 +11,7 @@ import { CAMPAIGN_PARTS, useTerritoryApi } from './api'
 import { useView } from '../common'
 import { CampaignPage } from './campaign-detail'
 import { CampaignForm } from './campaign-form'
-import { formatDate } from './format'
+import { formatDateTime } from './format'
 import { CampaignProgress } from './Progress'
 import type { PlaceView } from './types'
 
@@ -46,7 +46,7 @@ export function Campaigns({ id }: { id: CommunityId }): React.JSX.Element {
                 <li key={c.id} className="proposal" data-testid="campaign" data-campaign={c.id} data-status={c.status}>
                   <h3><button type="button" className="link" data-testid="campaign-open" onClick={() => setOpen(c.id)}><bdi>{c.title}</bdi></button></h3>
                   <p className="muted small">
-                    {t(`campaign.model.${c.model}`)} · {t(`campaign.status.${c.status}`)} · {t('campaign.deadline', { date: formatDate(c.deadline, i18n.language) })}
+                    {t(`campaign.model.${c.model}`)} · {t(`campaign.status.${c.status}`)} · {t('campaign.deadline', { date: formatDateTime(c.deadline, i18n.language) })}
                     {placeName(c.place) !== null && <> · {t('campaign.forPlace', { name: placeName(c.place) })}</>}
                     {c.met !== null && <> · <strong>{c.met ? t('campaign.met') : t('campaign.notMet')}</strong></>}
                   </p>

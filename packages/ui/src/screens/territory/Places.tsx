@@ -42,7 +42,7 @@ function MoveStatus({ community, place, onDone }: { community: CommunityId; plac
   }
   return (
     <div className="row move-status">
-      <SelectField label={t('places.moveTo', { name: place.name })} value={target} options={place.canMoveTo} text={(s) => t(`place.status.${s}`)} onChange={setTo} testid="move-to" />
+      <SelectField label={t('places.moveTo', { name: place.name })} value={target} options={place.canMoveTo} text={(s) => t(`place.status.${s}`)} onChange={setTo} testid="move-to" hideLabel />
       <button type="button" className="small" data-testid="move-place" disabled={busy} onClick={() => void move()}>{t('places.move')}</button>
       <ErrorText error={error} />
     </div>

@@ -11,7 +11,7 @@ import { ErrorText } from '../widgets'
 import { CAMPAIGN_PARTS, useTerritoryApi } from './api'
 import { useView } from '../common'
 import { useAmountText } from './amounts'
-import { formatDate } from './format'
+import { formatDateTime } from './format'
 import { Ledger, ReceiptForm } from './ledger'
 import { PledgeControl } from './pledge'
 import { CampaignProgress } from './Progress'
@@ -77,7 +77,7 @@ export function CampaignPage({ community, campaign, onBack }: { community: Commu
         <>
           <h2 data-testid="campaign-title"><bdi>{c.title}</bdi></h2>
           <p className="muted">
-            {t(`campaign.model.${c.model}`)} · {t('campaign.deadline', { date: formatDate(c.deadline, i18n.language) })} · {t(`campaign.status.${c.status}`)} · {t('campaign.openedBy', { name: displayName(c.ledger.find((r) => r.member === c.createdBy)?.name ?? null, c.createdBy) })}
+            {t(`campaign.model.${c.model}`)} · {t('campaign.deadline', { date: formatDateTime(c.deadline, i18n.language) })} · {t(`campaign.status.${c.status}`)} · {t('campaign.openedBy', { name: displayName(c.ledger.find((r) => r.member === c.createdBy)?.name ?? null, c.createdBy) })}
           </p>
           {c.text !== '' && <p className="proposal-text">{c.text}</p>}
           <p className="muted small">{t(`campaign.modelNote.${c.model}`)}</p>

@@ -2,7 +2,8 @@
  * The census charts, drawn with visx (d3 scales and SVG shapes as React
  * components; no canvas, nothing fetched). Right-to-left languages mirror
  * them: categories and time run from the inline start (the right), and the
- * value axis sits on the right. Every chart has a text summary for screen
+ * value axis sits on the right. The SVG itself is laid out left to right
+ * (direction: ltr), so text anchors stay physical in both directions. Every chart has a text summary for screen
  * readers; the screen puts a table of the same numbers beside each.
  */
 import { AxisBottom, AxisLeft, AxisRight } from '@visx/axis'
@@ -13,7 +14,7 @@ import { useTranslation } from 'react-i18next'
 
 const W = 560
 const H = 240
-const M = { top: 12, bottom: 36, side: 56 }
+const M = { top: 12, bottom: 36, side: 76 }
 
 export interface Series { readonly key: string; readonly label: string; readonly colour: string; readonly values: readonly number[] }
 
@@ -44,7 +45,7 @@ export function BarChart({ categories, series, label, testid, format }: {
   const y = scaleLinear<number>({ domain: [0, max], range: [H - M.bottom, M.top], nice: true })
   return (
     <figure className="census-chart" data-testid={testid}>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label}>
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label} direction="ltr" style={{ direction: 'ltr' }}>
         <ValueAxis scale={y} rtl={rtl} lang={lang} format={format} />
         <Group>
           {categories.map((_, i) => series.map((s) => {
@@ -69,7 +70,7 @@ export function LineChart({ periods, series, label, testid }: { periods: readonl
   const every = Math.max(1, Math.ceil(periods.length / 8))
   return (
     <figure className="census-chart" data-testid={testid}>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label}>
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label} direction="ltr" style={{ direction: 'ltr' }}>
         <ValueAxis scale={y} rtl={rtl} lang={lang} format={(n) => (Number.isInteger(n) ? new Intl.NumberFormat(lang).format(n) : '')} />
         {series.map((s) => (
           <Group key={s.key}>

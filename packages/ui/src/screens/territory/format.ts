@@ -13,3 +13,5 @@ export function countryName(code: string, lang: string): string {
 }
 
 export const formatDate = (ms: number, lang: string): string => new Date(ms).toLocaleDateString(lang, { year: 'numeric', month: 'short', day: 'numeric' })
+
+export const formatDateTime = (ms: number, lang: string): string => new Date(ms).toLocaleString(lang, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })
