@@ -24,7 +24,7 @@ const appAllowed = {
   peer: {
     node: true,
     api: true,
-    protocol: ['DEFAULT_RULES', 'requirementOf', 'verifyDossier', 'ProposalAction'],
+    protocol: ['DEFAULT_RULES', 'requirementOf', 'verifyDossier', 'verifyPublicCensus', 'ProposalAction'],
     net: ['startSignalingServer', 'SignalingServer', 'SignalingServerOptions'],
   },
   desktop: { node: true, api: true, peer: true },

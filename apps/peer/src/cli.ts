@@ -15,6 +15,7 @@ import { applyRules, parseFraction, parseOptionNumbers, parseWhole, RULE_KEYS, U
 import { VERSION } from './version'
 import { forgetRememberedPassphrase } from './remembered'
 import { registerHostCommands } from './cli-hosts'
+import { registerTerritoryCommands } from './cli-territory'
 
 interface GlobalOptions {
   dataDir: string
@@ -474,6 +475,7 @@ program.command('status <community>').description('sync status').action((ref: st
 )
 
 registerHostCommands(program, { options: g, withNode })
+registerTerritoryCommands(program, { withNode, communityId, print })
 
 function required(v: string | undefined, flag: string): string {
   if (v === undefined || v === '') throw new UsageError(`${flag} is required for this kind.`)

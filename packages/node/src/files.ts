@@ -85,7 +85,7 @@ export function verifyDossier(ctx: NodeContext, input: { bytes: Uint8Array }): D
 }
 
 /** Every stored envelope of a community in (height, id) order: a causal order. */
-async function storedEnvelopes(ctx: NodeContext, c: CommunityId): Promise<Uint8Array[]> {
+export async function storedEnvelopes(ctx: NodeContext, c: CommunityId): Promise<Uint8Array[]> {
   const out: Uint8Array[] = []
   for await (const rec of ctx.store.iterate(fromHex(c, 32))) out.push(rec.bytes)
   return out

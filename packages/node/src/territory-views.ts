@@ -5,7 +5,8 @@
  * the API as decimal strings of minor units.
  */
 import {
-  PLACE_TRANSITIONS, censusOfReplica, footprintOf, roleRank, territoryRoles,
+  PLACE_TRANSITIONS, boxNonce, censusOfReplica, decodeSealedOpUnverified, encodePublicCensus, footprintOf, isSealedEnvelope, opKeyOf, ownEpoch, roleRank, territoryRoles,
+  type SealedOp,
   type CampaignState, type CommunityId, type MemberId, type Op, type OpId, type Role,
 } from '@polity/protocol'
 import type { CampaignDetail, CampaignSummary, CensusView, LedgerRow, PlaceKind, PlacesView } from '@polity/api'
@@ -13,6 +14,7 @@ import type { NodeContext } from './context'
 import type { CommunityRuntime } from './runtimes'
 import { InvalidInputError, RefusedError } from './errors'
 import { campaignOf } from './territory'
+import { storedEnvelopes } from './files'
 import { geoJsonOf } from './territory-inputs'
 
 async function founded(ctx: NodeContext, community: CommunityId): Promise<CommunityRuntime> {
@@ -128,12 +130,22 @@ export async function censusView(ctx: NodeContext, input: { community: Community
 }
 
 /**
- * The public census file (CENSUS-5, issue 17): counts, footprint and
- * decisions with member keys but no names, texts or fine locations,
- * verifiable offline. It is built on redacted disclosure (two-layer sealed
- * boxes), which has not landed yet: until then this says so.
+ * The public census file (CENSUS-5): every op with its op key (structures
+ * only: no names, titles or texts; locations as precise as each place's
+ * precision) and the census of the acknowledged ops, verifiable offline with
+ * `verifyPublicCensus` (protocol) or `polity census verify`.
  */
 export async function exportPublicCensus(ctx: NodeContext, input: { community: CommunityId }): Promise<Uint8Array> {
-  await founded(ctx, input.community)
-  throw new RefusedError('Not yet: the public census file needs redacted disclosure (sealed texts kept apart from counts), which this version does not have yet. Use the census view or `polity census` meanwhile.')
+  const rt = await founded(ctx, input.community)
+  const ring = rt.replica.keyRing
+  const ops: SealedOp[] = []
+  for (const bytes of await storedEnvelopes(ctx, rt.id)) {
+    if (!isSealedEnvelope(bytes)) throw new RefusedError('This community is not sealed (protocol v1): it has no public census file.')
+    ops.push(decodeSealedOpUnverified(bytes, ctx.crypto).op)
+  }
+  return encodePublicCensus(rt.id, ops, (op) => {
+    const key = ring.key(ownEpoch(op))
+    if (!key) throw new RefusedError('This device lacks a key of the history (rule KEY-5): sync with a member first.')
+    return opKeyOf(key, boxNonce(op.box))
+  }, ctx.crypto)
 }

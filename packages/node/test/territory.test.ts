@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { verifyPublicCensus } from '@polity/protocol'
 import { PolityNode, InvalidInputError, RefusedError } from '../src/index'
 import { PASS, carry } from './helpers'
 
@@ -88,7 +89,21 @@ describe('PolityNode: territory, crowdfunding and census', () => {
     expect(census[0]!.byMonth).toEqual([{ period: '2030-01', members: 3, joins: 3, leaves: 0, removals: 0 }])
     expect(census[0]!.money).toEqual([{ currency: 'EUR', pledged: '1000000', received: '350000' }])
     expect(census[0]!.footprint.byStatus.funding).toEqual({ places: 1, areaM2: 250 })
-    await expect(a.exportPublicCensus({ community })).rejects.toThrow(/^Not yet/)
+    // CENSUS-5: the public census verifies with nothing but the file, shows the same numbers, and holds no names or titles.
+    // DOSSIER-R2: the file counts ops another member built on; b and c acknowledge the close and the receipt.
+    await b.setProfile({ community, name: 'Bo' })
+    await carry(b, c, community)
+    await c.setProfile({ community, name: 'Cy' })
+    await carry(c, b, community)
+    const file = await b.exportPublicCensus({ community })
+    const v = verifyPublicCensus(file)
+    expect(v.problems).toEqual([])
+    expect(v.ok).toBe(true)
+    expect(v.census!.roster).toHaveLength(3)
+    expect(v.census!.money).toEqual(census[0]!.money)
+    expect(v.census!.footprint).toEqual(census[0]!.footprint)
+    const raw = Buffer.from(file).toString('latin1')
+    for (const secret of ['Lisbon hub', 'Safe house', 'Buy the hub', 'Deposit', 'Ada', 'Network']) expect(raw).not.toContain(secret)
     await Promise.all([a, b, c].map((n) => n.close()))
   }, 60_000)
 })

@@ -43,6 +43,11 @@ export { DRAFT_TEXT } from './replica/content'
 export { MAX_PARTS_PER_EDIT } from './replica/draft'
 export type { Bounded } from './encoding/schema'
 export { encodeDossier, verifyDossier, censusOf, type Census, type DossierVerification } from './dossier'
+export {
+  encodeRedactedDossier, verifyRedactedDossier, foldRedacted, acknowledgedOps, redactCensus, isRedactedDossier, REDACTED_FORMAT,
+  type RedactedCensus, type RedactedVerification, type RedactedFold,
+} from './redacted-dossier'
+export { TEXT_PATHS, splitTexts, mergeTexts, structureOf, isRedacted } from './op/texts'
 export { verifyForkLineage, checkForkLineage, type LineageProof, type LineageCheck, type LineageProblem, type ForkGenesis } from './lineage'
 export {
   randomEpochKey, epochCommitment, keyMatches, inviteKeysFromSecret, agreeKeyPairFromSecret, generateAgreeKeyPair, epochNameSecret, opKeyOf, boxNonce,
@@ -54,7 +59,7 @@ export {
   type SealedKind, type EpochKind, type SealedBodyOf, type Clear, type Wrap,
 } from './op/sealed-kinds'
 export {
-  SEALED_VERSION, decodeSealedOp, decodeSealedOpUnverified, isSealedEnvelope, openOp, openWithKey, ownEpoch, recipientTag, encodeSealedOp, clearFor,
+  SEALED_VERSION, decodeSealedOp, decodeSealedOpUnverified, isSealedEnvelope, openOp, openWithKey, openStructure, ownEpoch, recipientTag, encodeSealedOp, clearFor,
   type SealedOp, type OpenedOp, type OpenedOpOf, type OpenResult, type EpochKeys, type SealedFields, type Entropy,
 } from './op/sealed-envelope'
 export { createSealedOp, createRekey, type SealedDraft, type RekeyDraft } from './op/sealed-author'
@@ -71,3 +76,4 @@ export {
   censusFrom, censusInputOf, censusOfReplica, footprintOf, moneyOf, castOf,
   type CommunityCensus, type CensusInput, type CensusPoint, type CensusFootprint, type CensusMoney, type CensusDecision,
 } from './census'
+export { encodePublicCensus, verifyPublicCensus, publicCensusOf, PUBLIC_CENSUS_FORMAT, type PublicCensus, type PublicCensusVerification } from './public-census'

@@ -14,8 +14,9 @@ import { Actor, TestKeys, flatRules, sealedCommunity } from './harness'
 import { nodeCrypto } from './node-crypto'
 import { range, type Rng } from './random'
 import { seeded } from './seeds'
+import { campaign, make as makeT, place, ref } from './territory-helpers'
 
-const stats = { histories: 0, ops: 0, rekeys: 0, stale: 0, refused: 0, departures: 0, joins: 0 }
+const stats = { histories: 0, ops: 0, rekeys: 0, stale: 0, refused: 0, departures: 0, joins: 0, territory: 0 }
 
 /** Author an op; keep it even if the author's own replica refuses it (others must refuse it too). */
 function attempt(a: Actor, all: Map<OpId, AnyOp>, build: () => AnyOp[]): boolean {
@@ -40,8 +41,34 @@ function attempt(a: Actor, all: Map<OpId, AnyOp>, build: () => AnyOp[]): boolean
   return ok
 }
 
+/** PLACE-*, FUND-*: one territory op on what the actor holds — valid or not (late pledges, closes before the deadline, receipts without the role). */
+function territoryStep(rng: Rng, a: Actor, known: AnyOp[]): AnyOp[] {
+  const held = known.filter((o) => a.replica.has(o.id))
+  const places = held.filter((o) => (o.kind as string) === 'place.add')
+  const campaigns = held.filter((o) => (o.kind as string) === 'campaign.open')
+  const k = rng.int(7)
+  if (k === 0 || places.length === 0) {
+    return [makeT(a, 'place.add', place({ status: rng.pick(['proposed', 'funding', 'acquired'] as const), area: rng.int(5000), precision: rng.pick(['exact', 'city', 'hidden'] as const), ...(rng.chance(0.5) ? { geometry: undefined, country: undefined } : {}) }))]
+  }
+  if (k === 1) return [makeT(a, 'place.status', { place: ref(rng.pick(places)), status: rng.pick(['funding', 'acquired', 'leased', 'sold', 'lost'] as const) })]
+  if (k === 2 || campaigns.length === 0) {
+    return [makeT(a, 'campaign.open', campaign(a, { deadline: a.time + 1000 * (2 + rng.int(12)), model: rng.chance(0.5) ? 'keep' : 'all-or-nothing', goal: { type: 'amount', amount: 1 + rng.int(5000), currency: 'EUR' } }))]
+  }
+  const c = rng.pick(campaigns) as AnyOp & { body: { deadline: number } }
+  if (k <= 4) return [makeT(a, 'pledge.set', { campaign: ref(c), amount: rng.chance(0.2) ? 0 : rng.int(3000) })]
+  if (k === 5) {
+    const time = Math.max(a.time + 1000, c.body.deadline)
+    const op = makeT(a, 'campaign.close', { campaign: ref(c) }, { time })
+    a.time = time
+    return [op]
+  }
+  const ever = [...a.replica.roster().everAdmitted.keys()]
+  const member = rng.chance(0.1) ? new Uint8Array(32).fill(9) : fromHex(rng.pick(ever))
+  return [makeT(a, 'receipt.record', { campaign: ref(c), member, status: rng.pick(['fulfilled', 'partial', 'refunded'] as const), amount: rng.int(2000) })]
+}
+
 function history(rng: Rng, keys: TestKeys): { ops: AnyOp[]; founder: Actor } {
-  const { founder, members } = sealedCommunity(4, flatRules([1, 3], [1, 2], 0, { remove: 'steward', roles: 'steward', invite: 'member' }), keys)
+  const { founder, members } = sealedCommunity(4, flatRules([1, 3], [1, 2], 0, { remove: 'steward', roles: 'steward', invite: 'member', places: 'member' }), keys)
   const pool: Actor[] = [founder, ...members]
   const all = new Map<OpId, AnyOp>()
   const links: { op: AnyOp; key: ReturnType<Actor['invite']>['key']; agree?: ReturnType<Actor['invite']>['agree'] }[] = []
@@ -94,7 +121,9 @@ function history(rng: Rng, keys: TestKeys): { ops: AnyOp[]; founder: Actor } {
         attempt(a, all, () => [a.makeSealed('profile.set', { name: `s${step}` }, { epoch: rng.pick(held) })])
       }
     } else if (pick === 9) attempt(a, all, () => [a.make('member.role', { member: target.identity.publicKey, role: 'steward' })])
-    else attempt(a, all, () => [a.make('profile.set', { name: `p${step}` })])
+    else if (pick >= 10) {
+      if (attempt(a, all, () => territoryStep(rng, a, [...all.values()]))) stats.territory++
+    } else attempt(a, all, () => [a.make('profile.set', { name: `p${step}` })])
   }
   for (const a of pool) for (const op of a.replica.ops()) all.set(op.id, op)
   return { ops: [...all.values()], founder }
@@ -150,13 +179,14 @@ function checkSeed(rng: Rng): void {
 }
 
 describe('sealed communities converge (EPOCH-11)', () => {
-  seeded('EPOCH-11, EPOCH-1..5, FOLD-1: random sealed histories with concurrent removals, leaves, revocations, re-keys and stale seals — 4 replicas agree and equal a refold', { fixed: range(1, 200), chunk: 25, fresh: 2, timeout: 300_000 }, (run) => {
+  seeded('EPOCH-11, EPOCH-1..5, FOLD-1, PLACE-6, FUND-9: random sealed histories with concurrent removals, leaves, revocations, re-keys, stale seals, places, campaigns, pledges, closes and receipts — 4 replicas agree and equal a refold', { fixed: range(1, 200), chunk: 25, fresh: 2, timeout: 300_000 }, (run) => {
     run.each(checkSeed)
     console.log(`EPOCH-11: ${JSON.stringify(stats)}`)
     if (run.fixed) {
       expect(stats.rekeys).toBeGreaterThan(run.seeds.length)
       expect(stats.refused).toBeGreaterThan(run.seeds.length / 2)
       expect(stats.departures).toBeGreaterThan(run.seeds.length)
+      expect(stats.territory).toBeGreaterThan(run.seeds.length)
     }
   })
 })

@@ -34,6 +34,7 @@ export const BOX_OVERHEAD = BOX_NONCE_BYTES + 16
 export const WRAP_BYTES = 48
 
 const OP_KEY_INFO = utf8.encode('polity/op-key/v2')
+const TEXTS_KEY_INFO = utf8.encode('polity/texts-key/v2')
 const COMMIT_INFO = utf8.encode('polity/commit/v2')
 const WRAP_INFO = utf8.encode('polity/wrap/v2')
 const NAMES_INFO = utf8.encode('polity/names/v2')
@@ -59,6 +60,29 @@ export function epochCommitment(epochKey: Uint8Array): Uint8Array {
 /** SEAL-1: the key of one op's box (disclosable on its own). */
 export function opKeyOf(epochKey: Uint8Array, nonce: Uint8Array): Uint8Array {
   return hkdf(sha256, epochKey, nonce, OP_KEY_INFO, 32)
+}
+
+/**
+ * SEAL-7: the key of one op's texts layer. Derived from the epoch key (not
+ * from the op key), so disclosing an op key discloses its structure only.
+ */
+export function textsKeyOf(epochKey: Uint8Array, nonce: Uint8Array): Uint8Array {
+  return hkdf(sha256, epochKey, nonce, TEXTS_KEY_INFO, 32)
+}
+
+/** SEAL-7: seal an op's texts (its key is used once, so the nonce is fixed). */
+export function sealTexts(textsKey: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
+  return xchacha20poly1305(textsKey, ZERO_NONCE, aad).encrypt(plaintext)
+}
+
+/** SEAL-7: open an op's texts; undefined if they do not open. */
+export function openTexts(textsKey: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array | undefined {
+  if (sealed.length < 16 || textsKey.length !== 32) return undefined
+  try {
+    return xchacha20poly1305(textsKey, ZERO_NONCE, aad).decrypt(sealed)
+  } catch {
+    return undefined
+  }
 }
 
 /** The nonce at the front of a box (its op key is derived from it). */

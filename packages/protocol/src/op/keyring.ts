@@ -36,6 +36,8 @@ export class KeyRing implements EpochKeys {
   private readonly candidates = new Map<OpId, Uint8Array[]>()
   private candidateCount = 0
   private readonly failed: WrapFailure[] = []
+  /** SEAL-7: op keys a redacted disclosure gave (structure only), by op id. */
+  private readonly opKeys = new Map<OpId, Uint8Array>()
 
   constructor(agreeKeys: readonly AgreeKeyPair[] = []) {
     for (const k of agreeKeys) this.addAgreeKey(k)
@@ -62,10 +64,19 @@ export class KeyRing implements EpochKeys {
     return [...this.keys.keys()].sort()
   }
 
-  /** The epoch whose key this op needs and this ring lacks, if any. */
+  /** The epoch whose key this op needs and this ring lacks, if any (an op whose own key was disclosed needs none). */
   missing(sealed: SealedOp): OpId | undefined {
     const e = ownEpoch(sealed)
-    return this.keys.has(e) ? undefined : e
+    return this.keys.has(e) || this.opKeys.has(sealed.id) ? undefined : e
+  }
+
+  /** SEAL-7: hold one op's disclosed key (it opens that op's structure, never its texts). */
+  offerOpKey(op: OpId, key: Uint8Array): void {
+    if (key.length === 32) this.opKeys.set(op, key)
+  }
+
+  opKey(op: OpId): Uint8Array | undefined {
+    return this.opKeys.get(op)
   }
 
   /** Wraps addressed to us that did not open or did not match their commitment (EPOCH-10), oldest first. */

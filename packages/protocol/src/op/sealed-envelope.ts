@@ -5,7 +5,9 @@
  *   envelope  = canonical CBOR array [payload bytes, signature]
  *   signature = ed25519(device key, "polity/op/v2\0" ‖ payload bytes)
  *   op id     = SHA-256(envelope bytes)
- *   box       = sealBox(epoch key, canonical CBOR {time, body}, aad)
+ *   box       = sealBox(epoch key, canonical CBOR {time, body, texts?}, aad)
+ *   texts     = SEAL-7: the kind's text fields, sealed under their own key;
+ *               `body` then holds each text field at its placeholder (texts.ts)
  *   aad       = "polity/box/v2\0" ‖ canonical CBOR of the payload without `box`
  *
  * `decodeSealedOp` checks everything a holder of no key can check (size,
@@ -18,7 +20,9 @@ import { DecodeError } from '../errors'
 import { sign } from '../crypto/ed25519'
 import { sha256 } from '../crypto/hash'
 import type { KeyPair } from '../crypto/identity'
-import { BOX_NONCE_BYTES, BOX_OVERHEAD, openBox, sealBox, wrapEpochKey, epochCommitment, type Agree } from '../crypto/seal'
+import { randomBytes } from '@noble/hashes/utils.js'
+import { BOX_NONCE_BYTES, BOX_OVERHEAD, boxNonce, opKeyOf, openBoxWithOpKey, openTexts, sealBox, sealTexts, textsKeyOf, wrapEpochKey, epochCommitment, type Agree } from '../crypto/seal'
+import { hasTexts, mergeTexts, splitTexts, structureOf } from './texts'
 import { MAX_DEPS, MAX_ENVELOPE_BYTES, pureCrypto, signatureError, type CryptoSuite, type VerifyItem } from './envelope'
 import type { CommunityId, DeviceKey, OpId } from './ids'
 import { checkClearOf, checkSealedBody, isSealedKind, type Clear, type SealedBodyOf, type SealedKind, type Wrap } from './sealed-kinds'
@@ -65,6 +69,8 @@ export interface OpenedOpOf<K extends SealedKind> {
   readonly epoch: OpId
   /** Whether `epoch` was named (false: the op created it). */
   readonly createsEpoch: boolean
+  /** SEAL-7: opened from a disclosed op key only: its text fields are placeholders (redacted disclosures). */
+  readonly redacted?: true
   readonly clear: Clear | null
 }
 export type OpenedOp = { [K in SealedKind]: OpenedOpOf<K> }[SealedKind]
@@ -185,27 +191,66 @@ export function openOp(sealed: SealedOp, keys: EpochKeys): OpenResult {
   return { ok: true, op: openWithKey(sealed, key) }
 }
 
-/** Open with a known epoch key (SEAL-3: a key checked against its commitment). Throws DecodeError. */
+/** Open with a known epoch key (SEAL-3: a key checked against its commitment): body and texts. Throws DecodeError. */
 export function openWithKey(sealed: SealedOp, epochKey: Uint8Array): OpenedOp {
-  const plain = openBox(epochKey, sealed.box, sealed.aad)
-  if (!plain) throw new DecodeError('ENV2-6: the box does not open with its epoch key (garbage, another key, or clear fields changed).')
+  const nonce = boxNonce(sealed.box)
+  return openContent(sealed, opKeyOf(epochKey, nonce), textsKeyOf(epochKey, nonce))
+}
+
+/**
+ * SEAL-7: open an op's structure with its disclosed op key (a redacted
+ * disclosure): the body with each text field at its placeholder, marked
+ * `redacted`. Throws DecodeError like openWithKey.
+ */
+export function openStructure(sealed: SealedOp, opKey: Uint8Array): OpenedOp {
+  return openContent(sealed, opKey, undefined)
+}
+
+function openContent(sealed: SealedOp, opKey: Uint8Array, textsKey: Uint8Array | undefined): OpenedOp {
+  const plain = openBoxWithOpKey(opKey, sealed.box, sealed.aad)
+  if (!plain) throw new DecodeError('ENV2-6: the box does not open with its key (garbage, another key, or clear fields changed).')
   let inner: CborValue
   try {
     inner = decodeCanonical(plain, MAX_ENVELOPE_BYTES, 'sealed content')
   } catch (e) {
     throw new DecodeError(`ENV2-7: the sealed content is not canonical CBOR (${e instanceof Error ? e.message : 'undecodable'}).`)
   }
-  if (!isMap(inner) || Object.keys(inner).sort().join() !== 'body,time') throw new DecodeError('ENV2-7: the sealed content must be exactly {time, body}.')
+  const withTexts = hasTexts(sealed.kind)
+  if (!isMap(inner) || Object.keys(inner).sort().join() !== (withTexts ? 'body,texts,time' : 'body,time')) {
+    throw new DecodeError(`ENV2-7: the sealed content must be exactly {${withTexts ? 'time, body, texts' : 'time, body'}}.`)
+  }
   const time = inner['time']
   if (typeof time !== 'number' || !Number.isSafeInteger(time) || time < 0) throw new DecodeError('ENV2-7: time must be an integer ≥ 0.')
+  const structure = inner['body'] as CborValue
+  let full: CborValue = structure
+  if (withTexts) {
+    const sealedTexts = inner['texts']
+    if (!(sealedTexts instanceof Uint8Array) || sealedTexts.length < 16) throw new DecodeError('SEAL-7: the texts layer must be sealed bytes.')
+    if (textsKey) {
+      const t = openTexts(textsKey, sealedTexts, sealed.aad)
+      if (!t) throw new DecodeError('SEAL-7: the texts layer does not open with its key.')
+      let texts: CborValue
+      try {
+        texts = decodeCanonical(t, MAX_ENVELOPE_BYTES, 'texts')
+      } catch (e) {
+        throw new DecodeError(`SEAL-7: the texts layer is not canonical CBOR (${e instanceof Error ? e.message : 'undecodable'}).`)
+      }
+      full = mergeTexts(sealed.kind, structure, texts)
+    }
+  }
   let body: unknown
   try {
-    body = checkSealedBody(sealed.kind, inner['body'])
+    body = checkSealedBody(sealed.kind, full)
   } catch (e) {
     throw new DecodeError(`ENV2-7: ${e instanceof Error ? e.message : 'the body does not match its schema'}`)
   }
+  // SEAL-7: the structure holds every text field at its placeholder, so a member and a redacted verifier fold the same structure.
+  if (withTexts && toHex(encodeCanonical(structureOf(sealed.kind, body as CborValue))) !== toHex(encodeCanonical(structure))) {
+    throw new DecodeError('SEAL-7: a text field in the structure is not at its placeholder.')
+  }
   const { v: _v, box: _box, aad: _aad, epoch, ...rest } = sealed
-  return { ...rest, time, body, epoch: epoch ?? sealed.id, createsEpoch: epoch === null } as OpenedOp
+  const opened = { ...rest, time, body, epoch: epoch ?? sealed.id, createsEpoch: epoch === null }
+  return (textsKey || !withTexts ? opened : { ...opened, redacted: true }) as OpenedOp
 }
 
 /** Raw fields of a v2 payload, for authoring (and for tests that need to forge one). */
@@ -239,8 +284,12 @@ export function encodeSealedOp(f: SealedFields, device: KeyPair, crypto: CryptoS
   if (!box) {
     if (!f.content || !f.sealWith) throw new RangeError('encodeSealedOp needs a box, or content and a key to seal it with')
     const aad = concatBytes(BOX_DOMAIN, encodeCanonical(head))
-    const plain = encodeCanonical(stripUndefined({ time: f.content.time, body: f.content.body }) as CborValue)
-    box = sealBox(f.sealWith, plain, aad, f.nonce)
+    const nonce = f.nonce ?? randomBytes(BOX_NONCE_BYTES)
+    // SEAL-7: text fields go in their own box; the structure keeps placeholders.
+    const { structure, texts } = splitTexts(f.kind, stripUndefined(f.content.body) as CborValue)
+    const content: Record<string, CborValue> = { time: f.content.time, body: structure }
+    if (texts) content['texts'] = sealTexts(textsKeyOf(f.sealWith, nonce), encodeCanonical(texts), aad)
+    box = sealBox(f.sealWith, encodeCanonical(content), aad, nonce)
   }
   const payload = encodeCanonical({ ...head, box })
   const message = concatBytes(SIGNING_DOMAIN, payload)

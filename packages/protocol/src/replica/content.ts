@@ -14,6 +14,7 @@ import { canonicalCompare, type DagEntry } from './dag'
 import type { ReplicaView } from './view'
 import type { DraftClocks } from './draft-clock'
 import { countsOver } from './vote-order'
+import { isRedacted } from '../op/texts'
 import { DraftFold, type FoldError } from './draft-fold'
 
 export interface ProposalFold {
@@ -74,6 +75,7 @@ export class ContentFold {
       return
     }
     if (op.kind === 'charter.edit') {
+      if (isRedacted(op)) return // SEAL-7: no update disclosed (DOSSIER-R3).
       // Every valid edit is folded, counted or not, so the ids others name are always there (CHARTER-F1..F3).
       const clocks = this.clocks
       this.draftFold.apply(op.id, op.body.update, {

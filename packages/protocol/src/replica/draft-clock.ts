@@ -11,6 +11,12 @@ import type { DagEntry } from './dag'
 import type { ReplicaView } from './view'
 import { checkDraftEdit, unitsKey, type DraftClock, type DraftEditResult } from './draft'
 import { genesisDraft } from './content'
+import { isRedacted } from '../op/texts'
+
+function redactedEdit(past: DraftClock, client: number): DraftEditResult {
+  const at = past.get(client) ?? 0
+  return { update: undefined as never, start: at, end: at, units: past.get(unitsKey(client)) ?? 0 }
+}
 
 const EMPTY_CLOCK: DraftClock = new Map()
 
@@ -43,7 +49,8 @@ export class DraftClocks {
   /** Validate a charter.edit at its causal past (CHARTER-Y*); remembers the clock after it for `inserted`. */
   check(op: AnyOp & { kind: 'charter.edit' }, client: number): DraftEditResult {
     const past = this.clockOfDeps(op.deps)
-    const r = checkDraftEdit(op.body.update, { boundClientId: client, past })
+    // SEAL-7: a redacted edit's update is not disclosed; it counts as an edit that adds nothing (DOSSIER-R3).
+    const r = isRedacted(op) ? redactedEdit(past, client) : checkDraftEdit(op.body.update, { boundClientId: client, past })
     const next = new Map(past)
     next.set(client, r.end)
     next.set(unitsKey(client), r.units)

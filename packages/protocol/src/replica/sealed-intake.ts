@@ -11,7 +11,7 @@ import { decodeOp, type AnyOp, type CryptoSuite } from '../op/envelope'
 import type { CommunityId, OpId } from '../op/ids'
 import type { KeyRing } from '../op/keyring'
 import type { AgreeKeyPair } from '../crypto/seal'
-import { decodeSealedOp, openWithKey, ownEpoch, type OpenedOp, type SealedOp } from '../op/sealed-envelope'
+import { decodeSealedOp, openStructure, openWithKey, ownEpoch, type OpenedOp, type SealedOp } from '../op/sealed-envelope'
 import { keyMarker, type PendingBuffer, type WaitingOp } from './pending'
 import type { AppliedOp, ReceiveResult } from './options'
 
@@ -133,9 +133,11 @@ export class SealedIntake {
     const h = this.host
     let op: OpenedOp
     try {
-      op = openWithKey(s, h.keyRing.key(ownEpoch(s)) as Uint8Array)
+      const epochKey = h.keyRing.key(ownEpoch(s))
+      op = epochKey ? openWithKey(s, epochKey) : openStructure(s, h.keyRing.opKey(s.id) as Uint8Array)
     } catch (e) {
-      return h.reject(s.id, new RuleViolation(e instanceof DecodeError && e.message.startsWith('ENV2-7') ? 'ENV2-7' : 'ENV2-6', (e as Error).message.replace(/^ENV2-\d: /, '')))
+      const rule = e instanceof DecodeError ? (/^(ENV2-7|SEAL-7)/.exec(e.message)?.[1] ?? 'ENV2-6') : 'ENV2-6'
+      return h.reject(s.id, new RuleViolation(rule, (e as Error).message.replace(/^(ENV2-\d|SEAL-7): /, '')))
     }
     const r = h.insert(op)
     if ('status' in r) return r
