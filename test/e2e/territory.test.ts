@@ -9,12 +9,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { readFile } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { axeSerious, launch, SHOTS, startPeer, stopPeer, type Peer } from './browser-mode'
 import { addPlace, found, invite, join, numbersOn, openCampaign, pledge, waitForData } from './territory-steps'
 
 let browser: Browser
 const peers: Peer[] = []
 const pages: Page[] = []
+const POLITY = fileURLToPath(new URL('../../apps/peer/bin/polity.mjs', import.meta.url))
 const CAMPAIGN = 'Buy the farm'
 const DEED = 'a3f5c0ffee0123456789abcdef0123456789abcdef0123456789abcdef012345'
 
@@ -128,7 +134,7 @@ describe('territory, crowdfunding and census in the browser, three peers (E2E)',
     await shot(a, '11-campaign-en')
   }, 300_000)
 
-  it('CENSUS-1, CENSUS-2, CENSUS-3 (e2e): the Map, the campaign page and the Census show the same numbers on every peer', async () => {
+  it('CENSUS-1, CENSUS-2, CENSUS-3, CENSUS-5 (e2e): the Map, the campaign page and the Census show the same numbers on every peer; the public census exported from the UI verifies with the CLI and no identity', async () => {
     const [a, b, c] = pages as [Page, Page, Page]
     for (const p of [a, b, c]) {
       await p.getByTestId('tab-census').click()
@@ -145,6 +151,14 @@ describe('territory, crowdfunding and census in the browser, three peers (E2E)',
     expect(await a.getByTestId('chart-money').locator('rect').count()).toBeGreaterThanOrEqual(2)
     expect(await axeSerious(a), 'census screen').toEqual([])
     await shot(a, '12-census-en')
+    // CENSUS-5: the public census file from the UI verifies with the CLI on a data directory that has no identity.
+    const [file] = await Promise.all([a.waitForEvent('download'), a.getByTestId('export-public-census').click()])
+    await a.getByTestId('public-census-saved').waitFor({ timeout: 30_000 })
+    const bare = join(mkdtempSync(join(tmpdir(), 'polity-e2e-verify-')), 'data')
+    const out = execFileSync(process.execPath, [POLITY, '--data-dir', bare, '--json', 'census', 'verify', await file.path()], { encoding: 'utf8' })
+    const verified = JSON.parse(out) as { ok: boolean; census: { members: number; footprint: { places: number; areaM2: number } } }
+    expect(verified.ok).toBe(true)
+    expect([verified.census.members, verified.census.footprint.places, verified.census.footprint.areaM2]).toEqual([3, 3, 51500])
   }, 300_000)
 
   it('I18N-1, A11Y-1 (e2e): in Arabic the three screens render right-to-left with Arabic text and the same numbers; axe finds nothing serious', async () => {

@@ -8,7 +8,8 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { CommunityId } from '@polity/api'
 import { ErrorText } from '../widgets'
-import { CENSUS_PARTS, useTerritoryApi } from './api'
+import { CENSUS_PARTS, download, useTerritoryApi } from './api'
+import { messageOf } from '../../api-context'
 import { useView } from '../common'
 import { BarChart, LineChart } from './charts'
 import { FootprintSummary } from './Footprint'
@@ -120,6 +121,33 @@ function Decisions({ census }: { census: CensusView }): React.JSX.Element {
   )
 }
 
+/** The public census file (CENSUS-5): counts, footprint and decisions with member keys, no names, texts or fine locations. */
+function PublicCensus({ id }: { id: CommunityId }): React.JSX.Element {
+  const api = useTerritoryApi()
+  const { t } = useTranslation()
+  const [error, setError] = useState<string | null>(null)
+  const [done, setDone] = useState(false)
+  const save = async (): Promise<void> => {
+    setError(null)
+    setDone(false)
+    try {
+      download(`${id.slice(0, 12)}.polity-census`, await api.exportPublicCensus({ community: id }), 'application/octet-stream')
+      setDone(true)
+    } catch (e) {
+      setError(messageOf(e))
+    }
+  }
+  return (
+    <section className="census-section">
+      <h3>{t('census.public')}</h3>
+      <p className="muted small">{t('census.publicNote')}</p>
+      <button type="button" className="secondary" data-testid="export-public-census" onClick={() => void save()}>{t('census.publicExport')}</button>
+      {done && <p role="status" data-testid="public-census-saved">{t('census.publicSaved')}</p>}
+      <ErrorText error={error} />
+    </section>
+  )
+}
+
 export function Census({ id }: { id: CommunityId }): React.JSX.Element {
   const api = useTerritoryApi()
   const { t, i18n } = useTranslation()
@@ -136,6 +164,7 @@ export function Census({ id }: { id: CommunityId }): React.JSX.Element {
       <PlacesByStatus census={value} />
       <Money census={value} />
       <Decisions census={value} />
+      <PublicCensus id={id} />
     </div>
   )
 }
