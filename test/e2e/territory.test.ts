@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises'
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join as pathJoin } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { axeSerious, launch, SHOTS, startPeer, stopPeer, type Peer } from './browser-mode'
 import { addPlace, found, invite, join, numbersOn, openCampaign, pledge, waitForData } from './territory-steps'
@@ -154,7 +154,7 @@ describe('territory, crowdfunding and census in the browser, three peers (E2E)',
     // CENSUS-5: the public census file from the UI verifies with the CLI on a data directory that has no identity.
     const [file] = await Promise.all([a.waitForEvent('download'), a.getByTestId('export-public-census').click()])
     await a.getByTestId('public-census-saved').waitFor({ timeout: 30_000 })
-    const bare = join(mkdtempSync(join(tmpdir(), 'polity-e2e-verify-')), 'data')
+    const bare = pathJoin(mkdtempSync(pathJoin(tmpdir(), 'polity-e2e-verify-')), 'data')
     const out = execFileSync(process.execPath, [POLITY, '--data-dir', bare, '--json', 'census', 'verify', await file.path()], { encoding: 'utf8' })
     const verified = JSON.parse(out) as { ok: boolean; census: { members: number; footprint: { places: number; areaM2: number } } }
     expect(verified.ok).toBe(true)
