@@ -1,5 +1,5 @@
-/** One community: home, roster, proposals, charter, network and settings. */
-import { useCallback, useEffect, useState } from 'react'
+/** One community: home, roster, proposals, charter, map, campaigns, census, fork, network and settings. */
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { CommunityId, SyncStatus } from '@polity/api'
 import { useApi } from '../api-context'
@@ -15,8 +15,13 @@ import { Home } from './Home'
 import { Fork } from './Fork'
 import { LineageNote, parentLabel } from './lineage'
 
-type Tab = 'home' | 'roster' | 'proposals' | 'charter' | 'relations' | 'fork' | 'network' | 'settings'
-const TABS: Tab[] = ['home', 'roster', 'proposals', 'charter', 'relations', 'fork', 'network', 'settings']
+// Territory, campaigns and census load on first use: the basemap and the chart code stay out of the first bundle.
+const Places = lazy(() => import('./territory/Places').then((m) => ({ default: m.Places })))
+const Campaigns = lazy(() => import('./territory/Campaigns').then((m) => ({ default: m.Campaigns })))
+const Census = lazy(() => import('./territory/Census').then((m) => ({ default: m.Census })))
+
+type Tab = 'home' | 'roster' | 'proposals' | 'charter' | 'map' | 'campaigns' | 'census' | 'relations' | 'fork' | 'network' | 'settings'
+const TABS: Tab[] = ['home', 'roster', 'proposals', 'charter', 'map', 'campaigns', 'census', 'relations', 'fork', 'network', 'settings']
 
 export function CommunityScreen({ id, onBack, onLock, onOpen }: { id: CommunityId; onBack: () => void; onLock: () => void; onOpen: (id: CommunityId) => void }): React.JSX.Element {
   const api = useApi()
@@ -59,6 +64,11 @@ export function CommunityScreen({ id, onBack, onLock, onOpen }: { id: CommunityI
       {home && tab === 'proposals' && <Proposals id={id} />}
       {home && tab === 'charter' && <Charter id={id} />}
       {home && tab === 'relations' && <Relations id={id} />}
+      <Suspense fallback={<p>{t('common.loading')}</p>}>
+        {home && tab === 'map' && <Places id={id} />}
+        {home && tab === 'campaigns' && <Campaigns id={id} />}
+        {home && tab === 'census' && <Census id={id} />}
+      </Suspense>
       {home && tab === 'fork' && <Fork id={id} onOpen={onOpen} />}
       {tab === 'network' && sync && (
         <div>
