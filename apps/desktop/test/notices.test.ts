@@ -22,7 +22,7 @@ function proposal(id: string, o: Partial<ProposalRow> = {}): ProposalRow {
     method: { type: 'yesno', quorum: [1, 2], threshold: [1, 2] }, deadline: NOW + 7 * 24 * HOUR, created: NOW - HOUR,
     status: 'open', votes: 0, comments: 0, eligible: 2, required: { quorum: [1, 2], threshold: [1, 2], entrenched: false },
     tally: { type: 'yesno', yes: 0, no: 0, abstain: 0 }, counted: false, cast: 0, quorumNeeded: 1, yesNeeded: 2, passed: null,
-    canVote: true, canClose: true, canWithdraw: false, myBallot: null, ...o,
+    settled: false, stale: false, canVote: true, canClose: true, closeBlocked: null, canWithdraw: false, myBallot: null, ...o,
   }
 }
 /** The open rows the notifier reads (VIEW-1); what the node answers for VOTE-2 is each row's canVote. */

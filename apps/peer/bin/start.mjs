@@ -18,17 +18,34 @@ const win = process.platform === 'win32'
 const args = process.argv.slice(2)
 if (args[0] === '--') args.shift()
 
+// Ctrl-C (or a SIGTERM) is how one stops Polity: pass it to the running child, let it
+// close its stores, and exit 0 quietly — not with the child's signal, which `pnpm start`
+// would report as ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL.
+let current
+let stopping = false
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    stopping = true
+    if (current) current.kill(sig)
+    else process.exit(0)
+  })
+}
+
 function run(cmd, args, { cwd = root, capture = false } = {}) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd, stdio: ['inherit', 'inherit', capture ? 'pipe' : 'inherit'], shell: win && cmd === 'npx' })
+    current = child
     let err = ''
     child.stderr?.on('data', (d) => {
       err += d
       process.stderr.write(d)
     })
-    for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig))
     child.on('error', (e) => resolve({ code: 1, err: e.message }))
-    child.on('exit', (code) => resolve({ code: code ?? 0, err }))
+    child.on('exit', (code) => {
+      current = undefined
+      if (stopping) process.exit(0)
+      resolve({ code: code ?? 0, err })
+    })
   })
 }
 

@@ -17,6 +17,7 @@ import { forgetRememberedPassphrase } from './remembered'
 import { registerHostCommands } from './cli-hosts'
 import { registerTerritoryCommands } from './cli-territory'
 import { registerRelationCommands } from './cli-relations'
+import { registerExportCommands } from './cli-exports'
 
 interface GlobalOptions {
   dataDir: string
@@ -496,6 +497,7 @@ program.command('status <community>').description('sync status').action((ref: st
 registerHostCommands(program, { options: g, withNode })
 registerTerritoryCommands(program, { withNode, communityId, print })
 registerRelationCommands(program, { print, withNode, communityId, proposalId })
+registerExportCommands(program, { withNode, communityId, proposalId })
 
 function required(v: string | undefined, flag: string): string {
   if (v === undefined || v === '') throw new UsageError(`${flag} is required for this kind.`)

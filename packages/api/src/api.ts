@@ -343,6 +343,10 @@ export interface PolityApi extends TerritoryApi, RelationsApi {
   proposalView(input: { community: CommunityId; proposal: OpId }): Promise<ProposalDetail>
   /** VIEW-3: a page of one proposal's live votes, by member id. */
   votesView(input: VotesInput): Promise<Page<VoteRow>>
+  /** EXPORT-1: the roster as CSV or JSON text. */
+  exportRoster(input: { community: CommunityId; format: 'csv' | 'json' }): Promise<string>
+  /** EXPORT-1..3: a proposal's counted votes as CSV, JSON, or (ranked choice) BLT text. */
+  exportVotes(input: { community: CommunityId; proposal: OpId; format: 'csv' | 'json' | 'blt' }): Promise<string>
   /** VIEW-2: a page of the roster, searchable by name or did. */
   rosterView(input: RosterInput): Promise<RosterPage>
   /** VIEW-5: the charter's draft and versions, the rules, the lineage. */
@@ -402,7 +406,7 @@ export type ApiMethod = keyof PolityApi
 /** The method names, for hosts that expose one function per call (preload, bridge, CLI). */
 export const API_METHODS = [
   'identityStatus', 'createIdentity', 'restoreIdentity', 'unlock', 'lock', 'changePassphrase',
-  'listCommunities', 'createCommunity', 'getCommunity', 'homeView', 'proposalsView', 'proposalView', 'votesView', 'rosterView', 'charterView', 'createInvite', 'acceptInvite', 'listInvites', 'revokeInvite', 'forkCommunity',
+  'listCommunities', 'createCommunity', 'getCommunity', 'homeView', 'proposalsView', 'proposalView', 'votesView', 'exportRoster', 'exportVotes', 'rosterView', 'charterView', 'createInvite', 'acceptInvite', 'listInvites', 'revokeInvite', 'forkCommunity',
   'setProfile', 'leaveCommunity', 'removeMember', 'changeRole', 'epochInfo', 'rekey',
   'getDraft', 'editDraft', 'flushDraft', 'setDraftText', 'charterDiff', 'diffTexts',
   'createProposal', 'vote', 'comment', 'closeProposal', 'withdrawProposal',

@@ -31,6 +31,8 @@ const FIELDS: { readonly [M in ApiMethod]: FieldList<M> } = {
   proposalsView: ['community', 'offset', 'limit', 'filter'],
   proposalView: ['community', 'proposal'],
   votesView: ['community', 'proposal', 'offset', 'limit'],
+  exportRoster: ['community', 'format'],
+  exportVotes: ['community', 'proposal', 'format'],
   rosterView: ['community', 'offset', 'limit', 'query'],
   charterView: ['community'],
   createInvite: ['community', 'uses', 'expiresInHours', 'member'],

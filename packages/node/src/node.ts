@@ -38,6 +38,7 @@ import * as relay from './relay'
 import * as views from './views'
 import * as epochs from './epoch-commands'
 import * as pages from './page-views'
+import { exportRoster, exportVotes } from './exports'
 import * as territory from './territory'
 import * as territoryViews from './territory-views'
 import * as relations from './relations'
@@ -247,6 +248,14 @@ export class PolityNode implements PolityClient {
 
   votesView(input: VotesInput): Promise<Page<VoteRow>> {
     return pages.votesView(this.ctx, input)
+  }
+
+  exportRoster(input: { community: CommunityId; format: 'csv' | 'json' }): Promise<string> {
+    return exportRoster(this.ctx, input)
+  }
+
+  exportVotes(input: { community: CommunityId; proposal: OpId; format: 'csv' | 'json' | 'blt' }): Promise<string> {
+    return exportVotes(this.ctx, input)
   }
 
   rosterView(input: RosterInput): Promise<RosterPage> {

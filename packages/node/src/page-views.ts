@@ -84,13 +84,13 @@ export async function proposalsView(ctx: NodeContext, input: ProposalsInput): Pr
   const r = reloading(ctx, input.community)
   if (r) return proposalsFrom(r.state, { offset, limit, filter, me: me(ctx) })
   const rt = await founded(ctx, input.community)
-  return { ...rt.replica.listing().proposals({ offset, limit, filter, me: me(ctx) }), loading: false }
+  return { ...rt.replica.listing().proposals({ offset, limit, filter, me: me(ctx), now: Date.now() }), loading: false }
 }
 
 export async function proposalView(ctx: NodeContext, input: { community: CommunityId; proposal: OpId }): Promise<ProposalDetail> {
   const id = proposalId(input.proposal)
   const r = reloading(ctx, input.community)
-  const found = r ? proposalFrom(r.state, id, me(ctx)) : (await founded(ctx, input.community)).replica.listing().proposal(id, me(ctx))
+  const found = r ? proposalFrom(r.state, id, me(ctx)) : (await founded(ctx, input.community)).replica.listing().proposal(id, me(ctx), Date.now())
   if (!found) throw new InvalidInputError(`This device holds no proposal ${id.slice(0, 12)}… in this community.`)
   return 'view' in found ? { proposal: found.view, row: found.row } : found
 }

@@ -38,7 +38,9 @@ function rowOf(s: CommunityState, p: ProposalView, me: MemberId): ProposalRow {
     quorumNeeded: quorumNeeded(p.eligible, p.required.quorum),
     yesNeeded: p.required.threshold && tally.type === 'yesno' ? yesNeeded(p.eligible, tally.abstain, p.required.threshold) : null,
     passed: p.outcome ? p.outcome.passed : null,
-    canVote: false, canClose: false, canWithdraw: false,
+    // VIEW-6: nothing can be signed while the replica reloads; CLOSE-7 and staleness wait for it too.
+    settled: null, stale: p.action.type === 'amend' && p.action.base < s.charter.versions.length - 1 && !s.charter.versions.some((v) => v.proposal === p.id),
+    canVote: false, canClose: false, closeBlocked: null, canWithdraw: false,
     myBallot: p.votes.find((v) => v.member === me)?.ballot ?? null,
   }
 }

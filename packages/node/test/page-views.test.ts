@@ -36,8 +36,9 @@ describe('page views (VIEW-1..6)', () => {
     const [ra, rb, rc] = [await rowOf(a), await rowOf(b), await rowOf(c)]
     const bSince = (await b.rosterView({ community, query: 'Bea' })).rows[0]!.since
     expect(bSince).toBeLessThanOrEqual(ra.created)
-    expect(ra).toMatchObject({ status: 'open', eligible: 2, canVote: true, canClose: true, canWithdraw: true, author: me, authorName: 'Ana' })
-    expect(rb).toMatchObject({ eligible: 2, canVote: false, canClose: true, canWithdraw: false })
+    // The default 7-day period: closing waits for the deadline while the outcome can change (CLOSE-7).
+    expect(ra).toMatchObject({ status: 'open', eligible: 2, canVote: true, canClose: false, closeBlocked: 'deadline', canWithdraw: true, author: me, authorName: 'Ana' })
+    expect(rb).toMatchObject({ eligible: 2, canVote: false, canClose: false, closeBlocked: 'deadline', canWithdraw: false })
     expect(rc).toMatchObject({ canVote: true, canWithdraw: false })
     // The node's own rule agrees: B's vote is refused (VOTE-2) and nothing is stored.
     const before = (await b.getCommunity({ community })).opCount
@@ -142,7 +143,7 @@ describe('page views (VIEW-1..6)', () => {
     await a.withdrawProposal({ community, proposal: gone })
     const state = await a.getCommunity({ community })
     const me = (await a.identityStatus()).member as MemberId
-    const none = { canVote: false, canClose: false, canWithdraw: false }
+    const none = { canVote: false, canClose: false, closeBlocked: null, canWithdraw: false, settled: null }
     const live = await a.proposalsView({ community })
     const snap = proposalsFrom(state, { offset: 0, limit: 50, filter: 'all', me })
     expect(snap).toEqual({ ...live, rows: live.rows.map((r) => ({ ...r, ...none })), loading: true })

@@ -11,21 +11,39 @@ import es from '../src/i18n/es.json'
 const src = fileURLToPath(new URL('../src/', import.meta.url))
 const files = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e): string[] => (e.isDirectory() ? files(join(d, e.name)) : e.name.endsWith('.tsx') ? [join(d, e.name)] : []))
 
+/** i18next plural keys: `key_one`, `key_other`, … (one per CLDR category a language uses). */
+const PLURAL = /_(zero|one|two|few|many|other)$/
+const base = (k: string): string => k.replace(PLURAL, '')
+
 describe('translations (I18N-1)', () => {
   const languages = { en, ar, es } as Record<string, Record<string, string>>
-  it('I18N-1: every language has exactly the English keys, none empty', () => {
-    const keys = Object.keys(en).sort()
+  it('I18N-1: every language has exactly the English keys (plural forms aside), none empty', () => {
+    const keys = [...new Set(Object.keys(en).map(base))].sort()
     for (const [code, table] of Object.entries(languages)) {
-      expect(Object.keys(table).sort(), code).toEqual(keys)
-      for (const k of keys) expect(table[k], `${code}: ${k}`).not.toBe('')
+      expect([...new Set(Object.keys(table).map(base))].sort(), code).toEqual(keys)
+      for (const k of Object.keys(table)) expect(table[k], `${code}: ${k}`).not.toBe('')
+    }
+  })
+  it('I18N-1: a plural string has exactly the forms its language needs (Intl.PluralRules: Arabic six, English and Spanish one and other)', () => {
+    for (const [code, table] of Object.entries(languages)) {
+      const needed = [...new Intl.PluralRules(code).resolvedOptions().pluralCategories].sort()
+      const plural = new Set(Object.keys(table).filter((k) => PLURAL.test(k)).map(base))
+      for (const b of plural) expect(Object.keys(table).filter((k) => base(k) === b && k !== b).map((k) => (PLURAL.exec(k) as RegExpExecArray)[1]).sort(), `${code}: ${b}`).toEqual(needed)
     }
   })
   it('I18N-1: every literal key used in the UI code exists; interpolations match across languages', () => {
     const used = new Set<string>()
     for (const f of files(src)) for (const m of readFileSync(f, 'utf8').matchAll(/\bt\('([a-zA-Z0-9.]+)'/g)) used.add(m[1] as string)
     expect(used.size).toBeGreaterThan(40)
-    for (const k of used) expect(Object.keys(en), k).toContain(k)
+    for (const k of used) expect(Object.keys(en).map(base), k).toContain(k)
     const vars = (s: string): string[] => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1] as string).sort()
-    for (const k of Object.keys(en)) for (const code of ['ar', 'es']) expect(vars(languages[code]![k]!), `${code}: ${k}`).toEqual(vars((en as Record<string, string>)[k]!))
+    const enOf = (k: string): string => (en as Record<string, string>)[k] ?? (en as Record<string, string>)[`${base(k)}_other`] as string
+    // A plural form may leave out {{count}} (Arabic's "one vote", "two votes"); every other variable matches English.
+    for (const code of ['ar', 'es']) {
+      for (const k of Object.keys(languages[code]!)) {
+        const want = vars(enOf(k)).filter((v) => !(PLURAL.test(k) && v === 'count'))
+        expect(vars(languages[code]![k]!).filter((v) => !(PLURAL.test(k) && v === 'count')), `${code}: ${k}`).toEqual(want)
+      }
+    }
   })
 })

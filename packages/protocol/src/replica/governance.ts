@@ -14,6 +14,7 @@ import type { RosterState } from './roster'
 import { violation, type RosterAction } from './roster-rules'
 import type { ReplicaView } from './view'
 import { decideOutcome, type Outcome } from './outcome'
+import { isSettled } from './settled'
 import { checkRequested, requirementOf } from './decisions'
 import { TimeFloor } from './time-floor'
 import { ProposalInfo } from './proposal-info'
@@ -115,8 +116,11 @@ export class Governance {
         const p = this.proposalEntry(op, op.body.proposal, 'CLOSE-1')
         const pb = (p.op as Op<'proposal.create'>).body
         if (!past.hasRole(me, rules.propose)) violation('CLOSE-2', `closing proposals needs the ${rules.propose} role`)
-        if (op.time < pb.deadline) violation('CLOSE-3', 'a proposal may be closed only after its deadline')
         if (this.settledBefore(p.op.id, op.deps)) violation('CLOSE-4', 'the proposal is already closed or withdrawn')
+        // CLOSE-3, CLOSE-7: before the deadline only when no ballot that may still count could change the outcome.
+        if (op.time < pb.deadline && !isSettled(this.outcomeAt(p, op.deps, past))) {
+          violation('CLOSE-7', 'a proposal may be closed before its deadline only when the outcome can no longer change')
+        }
         return { rosterEffect: ROSTER_ACTIONS.has(pb.action.type) }
       }
       case 'comment.add': {
@@ -196,6 +200,25 @@ export class Governance {
     if (cached) return cached
     const op = close.op as Op<'proposal.close'>
     const p = this.view.entry(toHex(op.body.proposal) as OpId) as DagEntry
+    const outcome = this.tallyAt(p, close, () => this.view.rosterBefore(close))
+    this.outcomes.set(close.op.id, outcome)
+    return outcome
+  }
+
+  /**
+   * CLOSE-7: the outcome a close with these deps would have (before it is
+   * inserted): the same tally as `outcomeOf`, over an entry that stands for
+   * the close (its deps, the height above them; never held).
+   */
+  outcomeAt(p: DagEntry, deps: readonly OpId[], rosterAtClose: RosterState): Outcome {
+    let height = 1
+    for (const d of deps) height = Math.max(height, (this.view.entry(d) as DagEntry).height + 1)
+    const virtual = { index: -1, op: { id: '' as OpId, deps } as unknown as DagEntry['op'], height, allBefore: false } as DagEntry
+    return this.tallyAt(p, virtual, () => rosterAtClose)
+  }
+
+  /** The tally of proposal `p` over the votes in the causal past of `close`. */
+  private tallyAt(p: DagEntry, close: DagEntry, rosterAt: () => RosterState): Outcome {
     const pb = (p.op as Op<'proposal.create'>).body
     const pastAtProposal = this.view.rosterBefore(p)
     // The member map itself: rosterBefore may return the live tip, so read it before anything else inserts.
@@ -214,10 +237,8 @@ export class Governance {
     }
     const ballots = new Map<MemberId, Ballot>()
     for (const [m, e] of latest) ballots.set(m, (e.op as Op<'vote.cast'>).body.ballot)
-    const rosterAtClose = this.view.rosterBefore(close)
-    const outcome = decideOutcome({ proposal: pb, eligible, ballots, rulesAtClose: rosterAtClose.rules, charterAtClose: rosterAtClose.charterVersions })
-    this.outcomes.set(close.op.id, outcome)
-    return outcome
+    const rosterAtClose = rosterAt()
+    return decideOutcome({ proposal: pb, eligible, ballots, rulesAtClose: rosterAtClose.rules, charterAtClose: rosterAtClose.charterVersions })
   }
 
   closesFor(proposal: OpId): readonly DagEntry[] {

@@ -19,6 +19,8 @@ import { proposalView, didOf, type FormerMemberView, type InviteView, type Membe
 import { contestedJoins } from './roster'
 import { quorumNeeded, yesNeeded } from '../fraction'
 import { ACTIVITY_WINDOW, recentActivity, type Activity } from './activity'
+import { decideOutcome } from './outcome'
+import { isSettled } from './settled'
 
 /** The counts a proposal's bars show: live votes while open, the counted result once closed. */
 export type Tally =
@@ -30,8 +32,17 @@ export type Tally =
 export interface ProposalAbilities {
   /** VOTE-2: in the roster at the proposal's causal past, active now, and the proposal open. */
   readonly canVote: boolean
-  /** CLOSE-2: holds the rules' `propose` role and the proposal is open; a close is signed only after the deadline (CLOSE-3). */
+  /**
+   * CLOSE-2, CLOSE-3, CLOSE-7: holds the rules' `propose` role, the proposal
+   * is open, and the deadline has passed (by the node's clock) or the outcome
+   * is settled at everything this device holds.
+   */
   readonly canClose: boolean
+  /**
+   * Why a member who may close cannot close yet: `deadline` — before the
+   * deadline while the outcome can still change (CLOSE-7). Null otherwise.
+   */
+  readonly closeBlocked: 'deadline' | null
   /** WITHDRAW-1: the author, and the proposal open. */
   readonly canWithdraw: boolean
   /** This member's counted ballot, if any. */
@@ -63,6 +74,10 @@ export interface ProposalRow extends ProposalAbilities {
   /** TALLY-YN: yes votes passing needs, for yes/no; null otherwise. */
   readonly yesNeeded: number | null
   readonly passed: boolean | null
+  /** Open: CLOSE-7's verdict on the live votes — no ballot that may still count can change whether it passes. Null once decided. */
+  readonly settled: boolean | null
+  /** An amendment whose base version is no longer the current one (a later amendment was ratified), which did not ratify: it cannot ratify (CHARTER-V2, PROP-3). */
+  readonly stale: boolean
 }
 
 export type ProposalFilter = 'all' | 'open' | 'decided'
@@ -158,24 +173,24 @@ export class Listing {
   }
 
   /** VIEW-1: proposals, open first then decided, newest first within each; `limit` rows from `offset`. */
-  proposals(o: { offset: number; limit: number; filter: ProposalFilter; me: MemberId | null }): Page<ProposalRow> & { open: number; decided: number } {
+  proposals(o: { offset: number; limit: number; filter: ProposalFilter; me: MemberId | null; now?: number }): Page<ProposalRow> & { open: number; decided: number } {
     const all = [...this.content().proposals.values()].map((p) => ({ p, first: firstSettler(p) }))
     const open = all.filter((x) => !x.first)
     const decided = all.filter((x) => x.first)
     const newest = (a: { p: ProposalFold }, b: { p: ProposalFold }): number => b.p.entry.op.time - a.p.entry.op.time || (a.p.entry.op.id < b.p.entry.op.id ? -1 : 1)
     const list = o.filter === 'open' ? open.sort(newest) : o.filter === 'decided' ? decided.sort(newest) : [...open.sort(newest), ...decided.sort(newest)]
     return {
-      rows: list.slice(o.offset, o.offset + o.limit).map((x) => this.row(x.p, x.first, o.me)),
+      rows: list.slice(o.offset, o.offset + o.limit).map((x) => this.row(x.p, x.first, o.me, o.now ?? 0)),
       total: list.length, offset: o.offset, open: open.length, decided: decided.length,
     }
   }
 
   /** VIEW-3: one proposal as the proposal view shows it (its votes are paged by `votes`), with its row. */
-  proposal(id: OpId, me: MemberId | null): { view: Omit<ProposalView, 'votes'>; row: ProposalRow } | undefined {
+  proposal(id: OpId, me: MemberId | null, now = 0): { view: Omit<ProposalView, 'votes'>; row: ProposalRow } | undefined {
     const p = this.content().proposals.get(id)
     if (!p) return undefined
     const { votes: _votes, ...view } = proposalView(this.view, this.governance, p.entry, p.votes, p.comments, p.settlers)
-    return { view, row: this.row(p, firstSettler(p), me) }
+    return { view, row: this.row(p, firstSettler(p), me, now) }
   }
 
   /** VIEW-3: a proposal's live votes by member id; undefined when the proposal is not held. */
@@ -230,7 +245,7 @@ export class Listing {
     return { rows, total: list.length, offset: o.offset, former, formerTotal: departures.length, contested: contested.sort((x, y) => (x.id < y.id ? -1 : 1)) }
   }
 
-  private row(p: ProposalFold, first: DagEntry | undefined, me: MemberId | null): ProposalRow {
+  private row(p: ProposalFold, first: DagEntry | undefined, me: MemberId | null, now: number): ProposalRow {
     const op = p.entry.op as Op<'proposal.create'>
     const status: ProposalRow['status'] = !first ? 'open' : first.op.kind === 'proposal.close' ? 'closed' : 'withdrawn'
     const outcome = status === 'closed' && first ? this.governance.outcomeOf(first) : null
@@ -256,15 +271,22 @@ export class Listing {
     const active = me === null ? undefined : roster.members.get(me)
     const mineEntry = me === null ? undefined : p.votes.get(me)
     const isOpen = status === 'open'
+    const mayClose = isOpen && roster.rules !== null && roster.hasRole(active, roster.rules.propose)
+    // CLOSE-7 on the live votes (one counted ballot per member, VOTE-5/6), the rules now (GOV-6).
+    const settled = isOpen ? isSettled(decideOutcome({ proposal: op.body, eligible: this.view.rosterBefore(p.entry).members, ballots: liveBallots(p.votes), rulesAtClose: roster.rules, charterAtClose: roster.charterVersions })) : null
+    const early = now < op.body.deadline && settled !== true
+    const a = op.body.action
+    const stale = a.type === 'amend' && a.base < roster.charterVersions.length - 1 && !roster.charterVersions.some((v) => v.proposal === op.id)
     return {
       id: op.id, author: this.view.memberOf(p.entry), authorName: this.nameOf(this.view.memberOf(p.entry)), title: op.body.title, kind: op.body.action.type, method,
       created: op.time, deadline: op.body.deadline, status, votes: p.votes.size, comments: p.comments.length,
       eligible, required, tally, counted: outcome !== null, cast,
       quorumNeeded: quorumNeeded(eligible, required.quorum),
       yesNeeded: required.threshold && tally.type === 'yesno' ? yesNeeded(eligible, tally.abstain, required.threshold) : null,
-      passed: outcome ? outcome.passed : null,
+      passed: outcome ? outcome.passed : null, settled, stale,
       canVote: isOpen && active !== undefined && me !== null && info.mayVote(p.entry, me),
-      canClose: isOpen && roster.rules !== null && roster.hasRole(active, roster.rules.propose),
+      canClose: mayClose && !early,
+      closeBlocked: mayClose && early ? 'deadline' : null,
       canWithdraw: isOpen && me !== null && this.view.memberOf(p.entry) === me,
       myBallot: mineEntry ? (mineEntry.op as Op<'vote.cast'>).body.ballot : null,
     }
@@ -276,6 +298,12 @@ function firstSettler(p: ProposalFold): DagEntry | undefined {
   let first: DagEntry | undefined
   for (const s of p.settlers) if (!first || canonicalCompare(s, first) < 0) first = s
   return first
+}
+
+function liveBallots(votes: ReadonlyMap<MemberId, DagEntry>): Map<MemberId, Ballot> {
+  const out = new Map<MemberId, Ballot>()
+  for (const [m, e] of votes) out.set(m, (e.op as Op<'vote.cast'>).body.ballot)
+  return out
 }
 
 function liveTally(method: Method, votes: Iterable<DagEntry>): Tally {

@@ -49,7 +49,7 @@ function Tally({ p }: { p: ProposalRow }): React.JSX.Element {
         </ul>
       </figure>
       <div className="field quorum" data-testid="quorum" data-cast={p.cast} data-needed={p.quorumNeeded}>
-        <label htmlFor={`${id}-q`}>{t('tally.quorum', { cast: p.cast, needed: p.quorumNeeded, eligible: p.eligible, fraction: formatFraction(p.required.quorum) })}</label>
+        <label htmlFor={`${id}-q`}>{t('tally.quorum', { cast: p.cast, count: p.quorumNeeded, eligible: p.eligible, fraction: formatFraction(p.required.quorum) })}</label>
         <progress id={`${id}-q`} max={Math.max(1, p.quorumNeeded)} value={Math.min(p.cast, Math.max(1, p.quorumNeeded))} />
       </div>
       {threshold && p.yesNeeded !== null && (
@@ -96,10 +96,14 @@ function ProposalItem({ id, p, charter, onChange }: { id: CommunityId; p: Propos
         <Tally p={p} />
         {p.myBallot && <p className="muted" data-testid="my-vote">{t('vote.yours', { ballot: ballotText(p.method, p.myBallot, t) })}{p.method.type !== 'yesno' && p.status === 'open' ? ` ${t('vote.changeable')}` : ''}</p>}
         {p.canVote && <VoteControl method={p.method} mine={p.myBallot} onVote={(ballot) => void run(() => api.vote({ community: id, proposal: p.id, ballot }))} />}
+        {p.stale && <p className="warning" data-testid="proposal-stale">{t('proposals.staleAmend')}</p>}
         {p.status === 'open' && (
           <div className="row">
-            {p.canClose && <button type="button" data-testid="close-proposal" disabled={now < p.deadline} onClick={() => void run(() => api.closeProposal({ community: id, proposal: p.id }))}>{t('proposals.close')}</button>}
-            {now < p.deadline && <span className="muted">{t('proposals.closesFrom')} <When time={p.deadline} /></span>}
+            {/* CLOSE-3, CLOSE-7: the node's canClose (deadline passed, or the outcome settled); a deadline passing while shown enables it too. */}
+            {(p.canClose || (p.closeBlocked === 'deadline' && now >= p.deadline)) && <button type="button" data-testid="close-proposal" onClick={() => void run(() => api.closeProposal({ community: id, proposal: p.id }))}>{t('proposals.close')}</button>}
+            <span className="muted" data-testid="proposal-ends">{now < p.deadline ? <>{t('proposals.ends')} <When time={p.deadline} /></> : t('proposals.ended')}</span>
+            {now < p.deadline && p.closeBlocked === 'deadline' && <span className="muted" data-testid="close-why">{t('proposals.outcomeCanChange')}</span>}
+            {now < p.deadline && p.canClose && <span className="muted" data-testid="close-why">{t('proposals.settledEarly')}</span>}
             {p.canWithdraw && <button type="button" className="secondary" data-testid="withdraw-proposal" onClick={() => void run(() => api.withdrawProposal({ community: id, proposal: p.id }))}>{t('proposals.withdraw')}</button>}
           </div>
         )}
