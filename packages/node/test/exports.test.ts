@@ -1,6 +1,7 @@
 /** Exports (EXPORT-1..3): the roster and votes as CSV/JSON, ranked ballots as BLT; CSV rows match the tallies; formulas are defused. */
 import { describe, expect, it } from 'vitest'
-import type { CommunityId, PolityNode } from '../src/index'
+import type { CommunityId } from '@polity/protocol'
+import type { PolityNode } from '../src/index'
 import { csvCell } from '../src/export-formats'
 import { carry, withIdentity } from './helpers'
 
