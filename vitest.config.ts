@@ -23,6 +23,8 @@ const SLOW = [
   'test/unit/checkpoint.test.ts',
   'apps/peer/test/cli.test.ts',
   'apps/peer/test/cli-shell.test.ts',
+  'apps/peer/test/cli-territory.test.ts',
+  'packages/protocol/test/territory-tally.test.ts',
   'apps/desktop/test/main-smoke.test.ts',
 ]
 
