@@ -99,7 +99,7 @@ export function registerTerritoryCommands(program: Command, ctx: TerritoryComman
         })
         print({ id }, () => `Place added: ${id}`)
       }))
-  place.command('list <community>').action((ref: string) =>
+  place.command('list <community>').description('list the places with status, precision and area').action((ref: string) =>
     withNode(async (node) => {
       const v = await node.placesView({ community: await communityId(node, ref) })
       print(v, () => [...v.places.map((p) => `${p.id.slice(0, 12)}  ${p.status.padEnd(8)} ${p.kind.padEnd(8)} ${p.name}  ${p.areaM2} m²  ${p.precision}${p.country ? ` ${p.country}` : ''}`),
@@ -118,7 +118,7 @@ export function registerTerritoryCommands(program: Command, ctx: TerritoryComman
     const community = await communityId(node, ref)
     return { community, campaign: pick((await node.campaignsView({ community })).map((x) => x.id), c, 'campaign') }
   }
-  campaign.command('open <community> <title>').requiredOption('--deadline <when>', 'ISO date or hours from now (48h)')
+  campaign.command('open <community> <title>').description('open a campaign for an amount (--amount in minor units, --currency) or a number of participants (treasurer)').requiredOption('--deadline <when>', 'ISO date or hours from now (48h)')
     .option('--amount <minor>', 'goal in minor units').option('--currency <code>', 'ISO 4217', 'EUR').option('--participants <n>', 'goal in members taking part')
     .option('--model <m>', 'all-or-nothing or keep', 'all-or-nothing').option('--text <text>', 'description', '').option('--place <id>', 'the place it funds')
     .action((ref: string, title: string, o: { deadline: string; amount?: string; currency: string; participants?: string; model: string; text: string; place?: string }) =>
@@ -130,12 +130,12 @@ export function registerTerritoryCommands(program: Command, ctx: TerritoryComman
         const id = await node.openCampaign({ community, title, text: o.text, goal, model: o.model as 'keep', deadline: deadlineOf(o.deadline), place })
         print({ id }, () => `Campaign opened: ${id}`)
       }))
-  campaign.command('list <community>').action((ref: string) =>
+  campaign.command('list <community>').description('list the campaigns with what each has raised').action((ref: string) =>
     withNode(async (node) => {
       const list = await node.campaignsView({ community: await communityId(node, ref) })
       print(list, () => list.map((c) => `${c.id.slice(0, 12)}  ${c.status.padEnd(6)} ${c.pledged}/${c.goal.kind === 'amount' ? `${c.goal.amount} ${c.goal.currency}` : `${c.goal.count} people`}  ${c.title}`).join('\n') || 'No campaigns.')
     }))
-  campaign.command('show <community> <campaign>').action((ref: string, c: string) =>
+  campaign.command('show <community> <campaign>').description('a campaign: goal, deadline, ledger and outcome').action((ref: string, c: string) =>
     withNode(async (node) => {
       const d = await node.campaignView(await campaignRef(node, ref, c))
       print(d, () => [`${d.title} (${d.model}, ${d.status}${d.met === null ? '' : d.met ? ', goal met' : ', goal not met'})`, `pledged ${d.pledged} by ${d.pledgers}; deadline ${new Date(d.deadline).toISOString()}`,
@@ -159,7 +159,7 @@ export function registerTerritoryCommands(program: Command, ctx: TerritoryComman
         await node.recordReceipt({ ...(await campaignRef(node, ref, c)), member, status: status as ReceiptStatus, amount })
         print({ status, amount }, () => `Receipt recorded: ${status} ${amount}.`)
       }))
-  campaign.command('export <community> <campaign>').option('--format <f>', 'csv or json', 'csv').option('--out <file>', 'write to a file').action((ref: string, c: string, o: { format: string; out?: string }) =>
+  campaign.command('export <community> <campaign>').description('the campaign\'s ledger as CSV or JSON').option('--format <f>', 'csv or json', 'csv').option('--out <file>', 'write to a file').action((ref: string, c: string, o: { format: string; out?: string }) =>
     withNode(async (node) => {
       const text = await node.exportLedger({ ...(await campaignRef(node, ref, c)), format: o.format as 'csv' })
       if (o.out) await writeFile(o.out, text)
