@@ -18,6 +18,7 @@ import { registerHostCommands } from './cli-hosts'
 import { registerTerritoryCommands } from './cli-territory'
 import { registerRelationCommands } from './cli-relations'
 import { registerExportCommands } from './cli-exports'
+import { registerExtendCommand } from './cli-extend'
 
 interface GlobalOptions {
   dataDir: string
@@ -498,6 +499,7 @@ registerHostCommands(program, { options: g, withNode })
 registerTerritoryCommands(program, { withNode, communityId, print })
 registerRelationCommands(program, { print, withNode, communityId, proposalId })
 registerExportCommands(program, { withNode, communityId, proposalId })
+registerExtendCommand(program, { withNode, communityId, proposalId, print })
 
 function required(v: string | undefined, flag: string): string {
   if (v === undefined || v === '') throw new UsageError(`${flag} is required for this kind.`)

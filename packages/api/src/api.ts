@@ -384,6 +384,8 @@ export interface PolityApi extends TerritoryApi, RelationsApi {
   comment(input: { community: CommunityId; proposal: OpId; text: string; replyTo?: OpId }): Promise<void>
   closeProposal(input: { community: CommunityId; proposal: OpId }): Promise<void>
   withdrawProposal(input: { community: CommunityId; proposal: OpId }): Promise<void>
+  /** EXTEND-1..3: the author moves their open proposal's deadline `hours` later (from now when it has passed); returns the new deadline. */
+  extendProposal(input: { community: CommunityId; proposal: OpId; hours: number }): Promise<number>
 
   exportBundle(input: { community: CommunityId }): Promise<Uint8Array>
   importBundle(input: { bytes: Uint8Array }): Promise<ImportResult>
@@ -409,7 +411,7 @@ export const API_METHODS = [
   'listCommunities', 'createCommunity', 'getCommunity', 'homeView', 'proposalsView', 'proposalView', 'votesView', 'exportRoster', 'exportVotes', 'rosterView', 'charterView', 'createInvite', 'acceptInvite', 'listInvites', 'revokeInvite', 'forkCommunity',
   'setProfile', 'leaveCommunity', 'removeMember', 'changeRole', 'epochInfo', 'rekey',
   'getDraft', 'editDraft', 'flushDraft', 'setDraftText', 'charterDiff', 'diffTexts',
-  'createProposal', 'vote', 'comment', 'closeProposal', 'withdrawProposal',
+  'createProposal', 'vote', 'comment', 'closeProposal', 'withdrawProposal', 'extendProposal',
   'exportBundle', 'importBundle', 'exportDossier', 'verifyDossier',
   'syncStatus', 'webrtcRoom', 'envelopesSince', 'importEnvelopes',
   'placesView', 'addPlace', 'movePlace', 'campaignsView', 'campaignView', 'openCampaign', 'pledge', 'closeCampaign', 'recordReceipt',

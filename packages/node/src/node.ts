@@ -360,6 +360,10 @@ export class PolityNode implements PolityClient {
     return governance.withdrawProposal(this.ctx, input)
   }
 
+  extendProposal(input: { community: CommunityId; proposal: OpId; hours: number }): Promise<number> {
+    return governance.extendProposal(this.ctx, input)
+  }
+
   // ---- territory, crowdfunding and the census (territory.ts, territory-views.ts) ----
 
   placesView(input: { community: CommunityId }): Promise<PlacesView> {
