@@ -300,6 +300,9 @@ export interface EnvelopeBatch {
   readonly done: boolean
 }
 
+/** BRIDGE-9: the long tasks whose progress is told. */
+export type ProgressTask = 'replay' | 'import' | 'unlock' | 'identity' | 'sync'
+
 export type PolityEvent =
   | { readonly type: 'identity'; readonly status: IdentityStatus }
   | { readonly type: 'communities' }
@@ -314,6 +317,12 @@ export type PolityEvent =
   /** A charter draft edit from another device; `member` is who signed it (null if the device is no longer on the roster). */
   | { readonly type: 'draft'; readonly community: CommunityId; readonly update: Uint8Array; readonly member: MemberId | null }
   | { readonly type: 'sync'; readonly community: CommunityId; readonly status: SyncStatus }
+  /**
+   * BRIDGE-9: a long task's progress — `replay` (opening a community behind its checkpoint, ops),
+   * `import` (a bundle, ops), `unlock` and `identity` (scrypt, per mille), `sync` (a first sync, ops
+   * against the peer's own total). Told at the start, at most every 100 ms, and at the end (done = total).
+   */
+  | { readonly type: 'progress'; readonly community: CommunityId | null; readonly task: ProgressTask; readonly done: number; readonly total: number }
   /**
    * DESK-2: a `polity://join?…` link the operating system handed to the desktop app (a click in a
    * browser or mail, cold start or while running). The UI opens the Join screen with it filled in;
