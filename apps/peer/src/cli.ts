@@ -19,6 +19,7 @@ import { registerTerritoryCommands } from './cli-territory'
 import { registerRelationCommands } from './cli-relations'
 import { registerExportCommands } from './cli-exports'
 import { registerExtendCommand } from './cli-extend'
+import { showProgress } from './cli-progress'
 
 interface GlobalOptions {
   dataDir: string
@@ -52,6 +53,8 @@ function print(value: unknown, human: () => string): void {
 async function withNode<T>(fn: (node: PolityNode) => Promise<T>, opts: { unlock?: boolean } = {}): Promise<T> {
   const o = g()
   const node = await PolityNode.open({ dataDir: o.dataDir, ...(o.kdfLogN ? { kdfLogN: Number(o.kdfLogN) } : {}) })
+  // BRIDGE-9: progress on stderr, only when it is a terminal.
+  const hideProgress = showProgress(node)
   try {
     if (opts.unlock !== false) {
       const status = await node.identityStatus()
@@ -60,6 +63,7 @@ async function withNode<T>(fn: (node: PolityNode) => Promise<T>, opts: { unlock?
     }
     return await fn(node)
   } finally {
+    hideProgress()
     await node.close()
   }
 }
