@@ -18,6 +18,8 @@ import { registerHostCommands } from './cli-hosts'
 import { registerTerritoryCommands } from './cli-territory'
 import { registerRelationCommands } from './cli-relations'
 import { registerExportCommands } from './cli-exports'
+import { registerExtendCommand } from './cli-extend'
+import { showProgress } from './cli-progress'
 
 interface GlobalOptions {
   dataDir: string
@@ -51,6 +53,8 @@ function print(value: unknown, human: () => string): void {
 async function withNode<T>(fn: (node: PolityNode) => Promise<T>, opts: { unlock?: boolean } = {}): Promise<T> {
   const o = g()
   const node = await PolityNode.open({ dataDir: o.dataDir, ...(o.kdfLogN ? { kdfLogN: Number(o.kdfLogN) } : {}) })
+  // BRIDGE-9: progress on stderr, only when it is a terminal.
+  const hideProgress = showProgress(node)
   try {
     if (opts.unlock !== false) {
       const status = await node.identityStatus()
@@ -59,6 +63,7 @@ async function withNode<T>(fn: (node: PolityNode) => Promise<T>, opts: { unlock?
     }
     return await fn(node)
   } finally {
+    hideProgress()
     await node.close()
   }
 }
@@ -498,6 +503,7 @@ registerHostCommands(program, { options: g, withNode })
 registerTerritoryCommands(program, { withNode, communityId, print })
 registerRelationCommands(program, { print, withNode, communityId, proposalId })
 registerExportCommands(program, { withNode, communityId, proposalId })
+registerExtendCommand(program, { withNode, communityId, proposalId, print })
 
 function required(v: string | undefined, flag: string): string {
   if (v === undefined || v === '') throw new UsageError(`${flag} is required for this kind.`)

@@ -300,6 +300,9 @@ export interface EnvelopeBatch {
   readonly done: boolean
 }
 
+/** BRIDGE-9: the long tasks whose progress is told. */
+export type ProgressTask = 'replay' | 'import' | 'unlock' | 'identity' | 'sync'
+
 export type PolityEvent =
   | { readonly type: 'identity'; readonly status: IdentityStatus }
   | { readonly type: 'communities' }
@@ -314,6 +317,12 @@ export type PolityEvent =
   /** A charter draft edit from another device; `member` is who signed it (null if the device is no longer on the roster). */
   | { readonly type: 'draft'; readonly community: CommunityId; readonly update: Uint8Array; readonly member: MemberId | null }
   | { readonly type: 'sync'; readonly community: CommunityId; readonly status: SyncStatus }
+  /**
+   * BRIDGE-9: a long task's progress — `replay` (opening a community behind its checkpoint, ops),
+   * `import` (a bundle, ops), `unlock` and `identity` (scrypt, per mille), `sync` (a first sync, ops
+   * against the peer's own total). Told at the start, at most every 100 ms, and at the end (done = total).
+   */
+  | { readonly type: 'progress'; readonly community: CommunityId | null; readonly task: ProgressTask; readonly done: number; readonly total: number }
   /**
    * DESK-2: a `polity://join?…` link the operating system handed to the desktop app (a click in a
    * browser or mail, cold start or while running). The UI opens the Join screen with it filled in;
@@ -384,6 +393,8 @@ export interface PolityApi extends TerritoryApi, RelationsApi {
   comment(input: { community: CommunityId; proposal: OpId; text: string; replyTo?: OpId }): Promise<void>
   closeProposal(input: { community: CommunityId; proposal: OpId }): Promise<void>
   withdrawProposal(input: { community: CommunityId; proposal: OpId }): Promise<void>
+  /** EXTEND-1..3: the author moves their open proposal's deadline `hours` later (from now when it has passed); returns the new deadline. */
+  extendProposal(input: { community: CommunityId; proposal: OpId; hours: number }): Promise<number>
 
   exportBundle(input: { community: CommunityId }): Promise<Uint8Array>
   importBundle(input: { bytes: Uint8Array }): Promise<ImportResult>
@@ -409,7 +420,7 @@ export const API_METHODS = [
   'listCommunities', 'createCommunity', 'getCommunity', 'homeView', 'proposalsView', 'proposalView', 'votesView', 'exportRoster', 'exportVotes', 'rosterView', 'charterView', 'createInvite', 'acceptInvite', 'listInvites', 'revokeInvite', 'forkCommunity',
   'setProfile', 'leaveCommunity', 'removeMember', 'changeRole', 'epochInfo', 'rekey',
   'getDraft', 'editDraft', 'flushDraft', 'setDraftText', 'charterDiff', 'diffTexts',
-  'createProposal', 'vote', 'comment', 'closeProposal', 'withdrawProposal',
+  'createProposal', 'vote', 'comment', 'closeProposal', 'withdrawProposal', 'extendProposal',
   'exportBundle', 'importBundle', 'exportDossier', 'verifyDossier',
   'syncStatus', 'webrtcRoom', 'envelopesSince', 'importEnvelopes',
   'placesView', 'addPlace', 'movePlace', 'campaignsView', 'campaignView', 'openCampaign', 'pledge', 'closeCampaign', 'recordReceipt',

@@ -15,7 +15,7 @@ export type {
   RosterInput, RosterPage, RosterRow, VoteRow, VotesInput,
 } from './views'
 export type {
-  PolityApi, PolityClient, PolityEvent, ApiMethod, IdentityStatus, CreatedIdentity, CommunitySummary,
+  PolityApi, PolityClient, PolityEvent, ProgressTask, ApiMethod, IdentityStatus, CreatedIdentity, CommunitySummary,
   CreateCommunityInput, InviteInput, Invite, InviteSummary, AcceptedInvite, ProposalInput, ProposalActionInput, ForkInput,
   DiffHunk, TextDiff, DraftState, ImportResult, DossierReport, PeerStatus, SyncStatus, EpochInfo, WebrtcRoom, EnvelopeBatch,
   ForkLineage, CommunityView, LineageProblem,

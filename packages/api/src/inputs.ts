@@ -57,6 +57,7 @@ const FIELDS: { readonly [M in ApiMethod]: FieldList<M> } = {
   comment: ['community', 'proposal', 'text', 'replyTo'],
   closeProposal: ['community', 'proposal'],
   withdrawProposal: ['community', 'proposal'],
+  extendProposal: ['community', 'proposal', 'hours'],
   exportBundle: ['community'],
   importBundle: ['bytes'],
   exportDossier: ['community', 'redacted'],

@@ -25,6 +25,7 @@ const PARTS: ReadonlyMap<string, readonly ChangedPart[]> = new Map<string, reado
   ['charter.edit', ['draft']],
   ['proposal.create', ['proposals']],
   ['proposal.withdraw', ['proposals']],
+  ['proposal.extend', ['proposals']],
   ['vote.cast', ['proposals']],
   ['comment.add', ['proposals']],
   // A passed close may admit, remove, change a role, the rules or the charter.
@@ -46,7 +47,9 @@ export function changesOf(ops: readonly AnyOp[]): { parts: ChangedPart[]; propos
     for (const p of PARTS.get(op.kind) ?? []) parts.add(p)
     let id: OpId | undefined
     if (op.kind === 'proposal.create') id = op.id
-    else if (op.kind === 'vote.cast' || op.kind === 'comment.add' || op.kind === 'proposal.close' || op.kind === 'proposal.withdraw') id = toHex(op.body.proposal) as OpId
+    else if (op.kind === 'vote.cast' || op.kind === 'comment.add' || op.kind === 'proposal.close' || op.kind === 'proposal.withdraw' || (op.kind as string) === 'proposal.extend') {
+      id = toHex((op as AnyOp & { body: { proposal: Uint8Array } }).body.proposal) as OpId
+    }
     if (id !== undefined && !tooMany) {
       proposals.add(id)
       if (proposals.size > MAX_LISTED) tooMany = true

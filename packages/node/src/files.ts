@@ -15,6 +15,7 @@ import { decodeBundle, encodeBundle } from './bundle'
 import { stillWaiting } from './ingest'
 import { messageOf } from './input-checks'
 import { decodeUnverified, type UncheckedSealed } from './verify'
+import { Progress } from './progress'
 
 /** Messages an import reports at most. */
 const MAX_ERRORS = 10
@@ -30,6 +31,8 @@ export async function exportBundle(ctx: NodeContext, input: { community: Communi
 export async function importBundle(ctx: NodeContext, input: { bytes: Uint8Array }): Promise<ImportResult> {
   ctx.vault.require()
   const raw = decodeBundle(input.bytes)
+  // BRIDGE-9: the ops of the bundle, told as each batch is taken in.
+  const progress = new Progress((e) => ctx.emit(e), 'import', null, raw.length)
   // Route each op to its community; an op that does not even decode is reported, not imported.
   const byCommunity = new Map<CommunityId, UncheckedSealed[]>()
   const errors: string[] = []
@@ -54,7 +57,7 @@ export async function importBundle(ctx: NodeContext, input: { bytes: Uint8Array 
   let dropped = 0
   for (const [cid, ops] of byCommunity) {
     const rt = await ctx.runtimes.ready(cid, true)
-    const r = await ctx.ingest.receive(rt, ops, 'bundle')
+    const r = await ctx.ingest.receive(rt, ops, 'bundle', (n) => progress.add(n))
     applied += r.applied.length
     duplicates += r.duplicates
     pending += stillWaiting(rt, r.waiting)
@@ -63,6 +66,7 @@ export async function importBundle(ctx: NodeContext, input: { bytes: Uint8Array 
     for (const m of r.rejected) report(m)
     if (r.joinError !== undefined) report(r.joinError)
   }
+  progress.end()
   ctx.emit({ type: 'communities' })
   if (dropped > 0) report(`DAG-5: ${dropped} ops were not kept: the buffer of ops waiting for missing ops is full (import the missing ops first, or sync).`)
   return { applied, duplicates, rejected, pending, dropped, communities: [...byCommunity.keys()], errors }

@@ -90,3 +90,22 @@ export async function closeProposal(ctx: NodeContext, input: { community: Commun
 export async function withdrawProposal(ctx: NodeContext, input: { community: CommunityId; proposal: OpId }): Promise<void> {
   await author(ctx, await joined(ctx, input.community), 'proposal.withdraw', { proposal: opRef(input.proposal) })
 }
+
+/**
+ * EXTEND-1..3: move the deadline of one's own open proposal `hours` later —
+ * from the current deadline, or from now when that has passed — checked here
+ * before anything is signed; the replica has the last word (CLOSE-8 reads it).
+ */
+export async function extendProposal(ctx: NodeContext, input: { community: CommunityId; proposal: OpId; hours: number }): Promise<number> {
+  const rt = await joined(ctx, input.community)
+  const hours = input.hours
+  if (typeof hours !== 'number' || !(hours > 0 && hours <= MAX_DEADLINE_HOURS)) throw new InvalidInputError('The extension must be more than 0 hours and at most a year (rule EXTEND-2).')
+  const found = rt.replica.listing().proposal(input.proposal, ctx.vault.member, ctx.now())
+  if (!found) throw new InvalidInputError('No such proposal in this community.')
+  const row = found.row
+  if (row.author !== ctx.vault.member) throw new InvalidInputError('Only the proposal\'s author may extend its deadline (rule EXTEND-1).')
+  if (row.status !== 'open') throw new InvalidInputError('The proposal is already closed or withdrawn (rule EXTEND-3).')
+  const deadline = Math.max(row.deadline, ctx.now()) + Math.round(hours * HOUR)
+  await author(ctx, rt, 'proposal.extend' as never, { proposal: opRef(input.proposal), deadline } as never)
+  return deadline
+}

@@ -72,10 +72,12 @@ export class Ingest {
   constructor(private readonly ctx: NodeContext, private readonly completeJoin: (rt: CommunityRuntime) => Promise<unknown>) {}
 
   /** Take in ops from outside this device, in batches of INGEST_CHUNK (two in flight). */
-  async receive(rt: CommunityRuntime, ops: readonly Incoming[], from: Exclude<OpSource, 'own'>): Promise<IngestResult> {
+  async receive(rt: CommunityRuntime, ops: readonly Incoming[], from: Exclude<OpSource, 'own'>, progress?: (taken: number) => void): Promise<IngestResult> {
     const policy = POLICY.get(from) as SourcePolicy
     const total: IngestResult = { applied: [], rejected: [], duplicates: 0, waiting: [], dropped: 0 }
+    const sizes: number[] = []
     const take = (r: IngestResult): void => {
+      progress?.(sizes.shift() ?? 0)
       for (const op of r.applied) total.applied.push(op)
       for (const m of r.rejected) total.rejected.push(m)
       total.duplicates += r.duplicates
@@ -84,6 +86,7 @@ export class Ingest {
     }
     const inflight: Promise<IngestResult>[] = []
     for (let i = 0; i < ops.length; i += INGEST_CHUNK) {
+      sizes.push(Math.min(INGEST_CHUNK, ops.length - i))
       inflight.push(this.batch(rt, ops.length <= INGEST_CHUNK ? ops : ops.slice(i, i + INGEST_CHUNK), from))
       if (inflight.length >= 2) take(await (inflight.shift() as Promise<IngestResult>))
     }

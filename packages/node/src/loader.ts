@@ -17,6 +17,7 @@ import { INGEST_CHUNK } from './ingest'
 import { messageOf } from './input-checks'
 import { heightOf } from './replica-access'
 import { checkSignatures } from './verify'
+import { Progress } from './progress'
 
 /** Longest stretch of background replay before other work gets a turn. */
 const REPLAY_SLICE_MS = 15
@@ -82,8 +83,12 @@ async function loadCommunity(ctx: NodeContext, rt: CommunityRuntime, id: Uint8Ar
   })
 }
 
-/** Replay a community's stored ops into its replica, yielding now and then so the node stays responsive. */
+/**
+ * Replay a community's stored ops into its replica, yielding now and then so the node stays responsive;
+ * its progress is told against the stored count (BRIDGE-9).
+ */
 async function replay(ctx: NodeContext, rt: CommunityRuntime, id: Uint8Array): Promise<void> {
+  const progress = new Progress((e) => ctx.emit(e), 'replay', rt.id, await ctx.store.count(id))
   // Yield by time, not by count: a 2,000-op chunk took ~0.6 s at 200k ops and held every command (and unlock's own return) behind it.
   let slice = performance.now()
   const pause = async (): Promise<void> => {
@@ -94,9 +99,11 @@ async function replay(ctx: NodeContext, rt: CommunityRuntime, id: Uint8Array): P
   }
   // While the workers check one chunk's signatures, this thread folds the one before.
   let checking: Promise<(AnyOp | SealedOp | ProtocolError)[]> | undefined
+  let folded = 0
   const fold = async (checked: readonly (AnyOp | SealedOp | ProtocolError)[]): Promise<void> => {
     for (const x of checked) {
       if (!(x instanceof ProtocolError)) rt.replica.receive(x)
+      if ((++folded & 255) === 0) progress.set(folded)
       await pause()
     }
   }
@@ -113,6 +120,7 @@ async function replay(ctx: NodeContext, rt: CommunityRuntime, id: Uint8Array): P
   if (checking) await fold(await checking)
   await fold(await last)
   rt.replica.trimCaches()
+  progress.end()
 }
 
 /** Write a checkpoint of every fully loaded community (on close and lock). */

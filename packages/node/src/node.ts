@@ -39,6 +39,7 @@ import * as views from './views'
 import * as epochs from './epoch-commands'
 import * as pages from './page-views'
 import { exportRoster, exportVotes } from './exports'
+import { kdfProgress } from './progress'
 import * as territory from './territory'
 import * as territoryViews from './territory-views'
 import * as relations from './relations'
@@ -53,6 +54,7 @@ export class PolityNode implements PolityClient {
   private constructor(paths: NodePaths, store: Store, options: PolityNodeOptions) {
     const crypto: CryptoSuite = options.crypto ?? createNativeCrypto()
     const vault = new Vault(paths, options.kdfLogN ?? DEFAULT_KDF_LOG_N)
+    vault.onKdf = kdfProgress((e) => this.emit(e))
     const runtimes = new Runtimes({ crypto, limits: options.replicaLimits, meta: store, dataKey: () => vault.require().dataKey,
       agreeKey: () => (vault.unlocked ? vault.agreeKey : undefined),
     })
@@ -358,6 +360,10 @@ export class PolityNode implements PolityClient {
 
   withdrawProposal(input: { community: CommunityId; proposal: OpId }): Promise<void> {
     return governance.withdrawProposal(this.ctx, input)
+  }
+
+  extendProposal(input: { community: CommunityId; proposal: OpId; hours: number }): Promise<number> {
+    return governance.extendProposal(this.ctx, input)
   }
 
   // ---- territory, crowdfunding and the census (territory.ts, territory-views.ts) ----

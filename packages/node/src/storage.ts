@@ -51,14 +51,14 @@ export async function openStore(paths: NodePaths): Promise<Store> {
 
 export const keystoreExists = (paths: NodePaths): boolean => existsSync(paths.keystore)
 
-export async function writeKeystore(paths: NodePaths, passphrase: string, secrets: Uint8Array, logN: number): Promise<void> {
+export async function writeKeystore(paths: NodePaths, passphrase: string, secrets: Uint8Array, logN: number, onProgress?: (fraction: number) => void): Promise<void> {
   await mkdir(paths.dataDir, { recursive: true, mode: 0o700 })
-  await createKeystore(paths.keystore, passphrase, secrets, { logN })
+  await createKeystore(paths.keystore, passphrase, secrets, { logN, ...(onProgress ? { onProgress } : {}) })
 }
 
 /** KEYS-6: `minLogN` is the lowest scrypt cost accepted (the default outside tests). */
-export async function readKeystore(paths: NodePaths, passphrase: string, minLogN: number): Promise<Uint8Array> {
-  return openKeystore(paths.keystore, passphrase, { minLogN })
+export async function readKeystore(paths: NodePaths, passphrase: string, minLogN: number, onProgress?: (fraction: number) => void): Promise<Uint8Array> {
+  return openKeystore(paths.keystore, passphrase, { minLogN, ...(onProgress ? { onProgress } : {}) })
 }
 
 /** KEYS-5: the same secrets under a new passphrase, sealed at `logN`. */

@@ -20,6 +20,9 @@ export class Vault {
   private agree: AgreeKeyPair | undefined
 
   /** `kdfLogN`: scrypt cost for new keystores, and the lowest accepted on unlock (KEYS-6); only tests lower it. */
+  /** BRIDGE-9: told the fraction of each key derivation done (the node turns it into progress events). */
+  onKdf: ((task: 'unlock' | 'identity', fraction: number) => void) | undefined
+
   constructor(private readonly paths: NodePaths, private readonly kdfLogN: number) {}
 
   get unlocked(): boolean {
@@ -74,7 +77,7 @@ export class Vault {
   /** Open the keystore; a wrong passphrase is an error even when already unlocked (KEYS-3). Returns whether it just unlocked. */
   async unlock(passphrase: string): Promise<boolean> {
     if (!keystoreExists(this.paths)) throw new NoIdentityError()
-    const secrets = decodeSecrets(await readKeystore(this.paths, passphrase, this.kdfLogN))
+    const secrets = decodeSecrets(await readKeystore(this.paths, passphrase, this.kdfLogN, (f) => this.onKdf?.('unlock', f)))
     if (this.secrets) {
       wipe(secrets)
       return false
@@ -98,7 +101,7 @@ export class Vault {
   }
 
   private async write(passphrase: string, secrets: NodeSecrets): Promise<void> {
-    await writeKeystore(this.paths, passphrase, encodeSecrets(secrets), this.kdfLogN)
+    await writeKeystore(this.paths, passphrase, encodeSecrets(secrets), this.kdfLogN, (f) => this.onKdf?.('identity', f))
     this.secrets = secrets
   }
 }

@@ -56,7 +56,7 @@ export {
 } from './crypto/seal'
 export { memberAgreeKeyPair, certifyAgreeKey, verifyAgreeCert, agreeCertMessage, isUsableAgreeKey, GENESIS_CERT_COMMUNITY } from './crypto/agree'
 export {
-  EPOCH_KINDS, KEY_CARRYING, MAX_WRAPS, MAX_PARTS, MAX_SUPERSEDED, MAX_ANNOUNCED, sealedBodyShapes, checkSealedBody, isSealedKind,
+  EPOCH_KINDS, EXTEND_KIND, KEY_CARRYING, MAX_WRAPS, MAX_PARTS, MAX_SUPERSEDED, MAX_ANNOUNCED, sealedBodyShapes, checkSealedBody, isSealedKind,
   type SealedKind, type EpochKind, type SealedBodyOf, type Clear, type Wrap,
 } from './op/sealed-kinds'
 export {

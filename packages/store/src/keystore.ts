@@ -32,6 +32,8 @@ export interface OpenKeystoreOptions {
    * at full cost) go lower.
    */
   minLogN?: number
+  /** Told the fraction of the key derivation done (0..1), now and then (BRIDGE-9). */
+  onProgress?: (fraction: number) => void
 }
 
 export interface KeystoreOptions {
@@ -39,13 +41,15 @@ export interface KeystoreOptions {
   logN?: number
   r?: number
   p?: number
+  /** Told the fraction of the key derivation done (0..1), now and then (BRIDGE-9). */
+  onProgress?: (fraction: number) => void
 }
 
-async function deriveKey(passphrase: string, salt: Uint8Array, logN: number, r: number, p: number): Promise<Uint8Array> {
-  return scryptAsync(new TextEncoder().encode(passphrase.normalize('NFKC')), salt, { N: 2 ** logN, r, p, dkLen: 32, maxmem: 2 ** 31 })
+async function deriveKey(passphrase: string, salt: Uint8Array, logN: number, r: number, p: number, onProgress?: (fraction: number) => void): Promise<Uint8Array> {
+  return scryptAsync(new TextEncoder().encode(passphrase.normalize('NFKC')), salt, { N: 2 ** logN, r, p, dkLen: 32, maxmem: 2 ** 31, ...(onProgress ? { onProgress } : {}) })
 }
 
-async function seal(passphrase: string, secrets: Uint8Array, o: Required<KeystoreOptions>): Promise<Uint8Array> {
+async function seal(passphrase: string, secrets: Uint8Array, o: Required<Omit<KeystoreOptions, 'onProgress'>> & Pick<KeystoreOptions, 'onProgress'>): Promise<Uint8Array> {
   if (o.logN < 10 || o.logN > 22 || o.r < 1 || o.r > 32 || o.p < 1 || o.p > 16) throw new RangeError('scrypt parameters out of range')
   const salt = randomBytes(16)
   const nonce = randomBytes(24)
@@ -54,7 +58,7 @@ async function seal(passphrase: string, secrets: Uint8Array, o: Required<Keystor
   header.set([VERSION, o.logN, o.r, o.p], MAGIC.length)
   header.set(salt, MAGIC.length + 4)
   header.set(nonce, MAGIC.length + 4 + 16)
-  const key = await deriveKey(passphrase, salt, o.logN, o.r, o.p)
+  const key = await deriveKey(passphrase, salt, o.logN, o.r, o.p, o.onProgress)
   const ct = xchacha20poly1305(key, nonce, header).encrypt(secrets)
   key.fill(0)
   const out = new Uint8Array(HEADER + ct.length)
@@ -64,7 +68,7 @@ async function seal(passphrase: string, secrets: Uint8Array, o: Required<Keystor
 }
 
 export async function createKeystore(path: string, passphrase: string, secrets: Uint8Array, options: KeystoreOptions = {}): Promise<void> {
-  const bytes = await seal(passphrase, secrets, { logN: options.logN ?? DEFAULT_KDF_LOG_N, r: options.r ?? 8, p: options.p ?? 1 })
+  const bytes = await seal(passphrase, secrets, { logN: options.logN ?? DEFAULT_KDF_LOG_N, r: options.r ?? 8, p: options.p ?? 1, onProgress: options.onProgress })
   await writeFileAtomically(path, bytes)
 }
 
@@ -81,7 +85,7 @@ export async function openKeystore(path: string, passphrase: string, options: Op
   const header = file.subarray(0, HEADER)
   const salt = file.subarray(MAGIC.length + 4, MAGIC.length + 20)
   const nonce = file.subarray(MAGIC.length + 20, HEADER)
-  const key = await deriveKey(passphrase, salt, logN as number, r as number, p as number)
+  const key = await deriveKey(passphrase, salt, logN as number, r as number, p as number, options.onProgress)
   try {
     return xchacha20poly1305(key, nonce, header).decrypt(file.subarray(HEADER))
   } catch {

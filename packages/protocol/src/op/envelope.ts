@@ -105,12 +105,12 @@ function toCbor(v: unknown): CborValue {
 
 /**
  * Ops an op's body refers to, which must be among its deps (VOTE-1, CLOSE-1,
- * WITHDRAW-1, COMMENT-1/2): so "is it in the causal past" is a lookup, not a search.
+ * WITHDRAW-1, EXTEND-1, COMMENT-1/2): so "is it in the causal past" is a lookup, not a search.
  */
 export function referencedOps(kind: OpKind, body: unknown): OpId[] {
   const b = body as { proposal?: Uint8Array; replyTo?: Uint8Array }
   const out: OpId[] = territoryRefs(kind, body).map((r) => toHex(r) as OpId)
-  if (kind === 'vote.cast' || kind === 'proposal.close' || kind === 'proposal.withdraw' || kind === 'comment.add') {
+  if (kind === 'vote.cast' || kind === 'proposal.close' || kind === 'proposal.withdraw' || kind === 'comment.add' || (kind as string) === 'proposal.extend') {
     if (b.proposal instanceof Uint8Array) out.push(toHex(b.proposal) as OpId)
     if (b.replyTo instanceof Uint8Array) out.push(toHex(b.replyTo) as OpId)
   }

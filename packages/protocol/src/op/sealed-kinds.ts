@@ -36,7 +36,9 @@ const epochKeyPair: Check<[Uint8Array, Uint8Array]> = (v, p) => {
 
 export const EPOCH_KINDS = ['epoch.rekey', 'epoch.grant'] as const
 export type EpochKind = (typeof EPOCH_KINDS)[number]
-export type SealedKind = OpKind | EpochKind | TerritoryKind | RelationKind
+/** EXTEND-*: a v2-only governance kind (the author moves their open proposal's deadline later). */
+export const EXTEND_KIND = 'proposal.extend'
+export type SealedKind = OpKind | EpochKind | TerritoryKind | RelationKind | typeof EXTEND_KIND
 
 const agreeFields = { agree: key, agreeCert: sig }
 
@@ -53,6 +55,8 @@ export const sealedBodyShapes = {
    * KEY-6: `agrees` publishes the certified agree keys of members who have none (admitted by proposal).
    */
   'epoch.grant': { agrees: optional(list(record({ member: key, agree: key, agreeCert: sig }), 1, MAX_ANNOUNCED)) },
+  /** EXTEND-1..3: a later deadline for an open proposal, by its author (CLOSE-8 reads it). */
+  'proposal.extend': { proposal: opRef, deadline: uint() },
   /** PLACE-*, FUND-* (territory-kinds.ts): sealed kinds only. */
   ...territoryBodyShapes,
   /** REL-5..8 (relations-kinds.ts): sealed kinds only. */

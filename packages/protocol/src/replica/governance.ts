@@ -21,6 +21,15 @@ import { ProposalInfo } from './proposal-info'
 import { countsOver } from './vote-order'
 import { DraftClocks } from './draft-clock'
 import { RelationRules } from './relations-rules'
+import { MAX_VOTING_PERIOD } from '../op/kinds'
+
+/** A `proposal.extend` op (a v2-only kind, outside AnyOp's v1 kinds). */
+interface ExtendOp {
+  readonly kind: 'proposal.extend'
+  readonly time: number
+  readonly deps: readonly OpId[]
+  readonly body: { readonly proposal: Uint8Array; readonly deadline: number }
+}
 
 export interface GovernanceCheck {
   /** The op changes the governance state (roster, rules, charter versions, bindings). */
@@ -33,6 +42,8 @@ const ROSTER_ACTIONS = new Set(['admit', 'remove', 'role', 'rules', 'amend'])
 export class Governance {
   private readonly closesOf = new Map<OpId, DagEntry[]>()
   private readonly withdrawsOf = new Map<OpId, DagEntry[]>()
+  /** EXTEND-*: each proposal's valid extensions. */
+  private readonly extendsOf = new Map<OpId, DagEntry[]>()
   private readonly outcomes = new Map<OpId, Outcome>()
   private readonly votesOf = new Map<OpId, DagEntry[]>()
   /** GOV-4: the time a proposal must claim at least. */
@@ -72,6 +83,7 @@ export class Governance {
   check(op: AnyOp, past: RosterState, member: MemberId, _frontier: Frontier): GovernanceCheck {
     const rules = past.rules as NonNullable<RosterState['rules']>
     const me = past.members.get(member)
+    if ((op.kind as string) === 'proposal.extend') return this.checkExtend(op, op as unknown as ExtendOp, member)
     switch (op.kind) {
       case 'proposal.create': {
         if (!past.hasRole(me, rules.propose)) violation('PROP-1', `opening proposals needs the ${rules.propose} role`)
@@ -117,8 +129,9 @@ export class Governance {
         const pb = (p.op as Op<'proposal.create'>).body
         if (!past.hasRole(me, rules.propose)) violation('CLOSE-2', `closing proposals needs the ${rules.propose} role`)
         if (this.settledBefore(p.op.id, op.deps)) violation('CLOSE-4', 'the proposal is already closed or withdrawn')
-        // CLOSE-3, CLOSE-7: before the deadline only when no ballot that may still count could change the outcome.
-        if (op.time < pb.deadline && !isSettled(this.outcomeAt(p, op.deps, past))) {
+        // CLOSE-3, CLOSE-7: before the deadline only when no ballot that may still count could change the outcome;
+        // CLOSE-8: the deadline is the latest among the extensions in the close's causal past.
+        if (op.time < this.deadlineAt(p, op.deps) && !isSettled(this.outcomeAt(p, op.deps, past))) {
           violation('CLOSE-7', 'a proposal may be closed before its deadline only when the outcome can no longer change')
         }
         return { rosterEffect: ROSTER_ACTIONS.has(pb.action.type) }
@@ -148,6 +161,59 @@ export class Governance {
     }
   }
 
+  /** EXTEND-1..3: the author, a later deadline (at most MAX_VOTING_PERIOD after its time), while open. */
+  private checkExtend(any: AnyOp, op: ExtendOp, member: MemberId): GovernanceCheck {
+    const p = this.proposalEntry(any, op.body.proposal, 'EXTEND-1')
+    if (this.view.memberOf(p) !== member) violation('EXTEND-1', 'only the proposal\'s author may extend its deadline')
+    if (this.settledBefore(p.op.id, op.deps)) violation('EXTEND-3', 'the proposal is already closed or withdrawn')
+    const current = this.deadlineAt(p, op.deps)
+    if (op.body.deadline <= current) violation('EXTEND-2', `the new deadline must be later than the current one (${current})`)
+    if (op.body.deadline - MAX_VOTING_PERIOD > op.time) violation('EXTEND-2', 'the new deadline may be at most 366 days after the extension')
+    return { rosterEffect: false }
+  }
+
+  /**
+   * CLOSE-8: the proposal's deadline as seen by an op with these deps: the
+   * latest of its own and of the extensions in that causal past (ROSTER-10
+   * applied within that past, as for votes, CLOSE-5).
+   */
+  deadlineAt(p: DagEntry, deps: readonly OpId[]): number {
+    let deadline = (p.op as Op<'proposal.create'>).body.deadline
+    const ext = this.extendsOf.get(p.op.id)
+    if (!ext) return deadline
+    const at = this.virtualEntry(deps)
+    for (const e of ext) {
+      const d = (e.op as unknown as ExtendOp).body.deadline
+      if (d <= deadline || !this.inPast(e, deps) || this.view.isCutInPastOf(e, at)) continue
+      deadline = d
+    }
+    return deadline
+  }
+
+  /** The deadline as the local replica knows it now: the latest among every counted extension (for display). */
+  latestDeadline(p: DagEntry): number {
+    let deadline = (p.op as Op<'proposal.create'>).body.deadline
+    for (const e of this.extendsOf.get(p.op.id) ?? []) {
+      const d = (e.op as unknown as ExtendOp).body.deadline
+      if (d > deadline && !this.view.isCut(e)) deadline = d
+    }
+    return deadline
+  }
+
+  private inPast(e: DagEntry, deps: readonly OpId[]): boolean {
+    return deps.some((d) => {
+      const de = this.view.entry(d) as DagEntry
+      return de === e || this.view.isAncestor(e, de)
+    })
+  }
+
+  /** An entry that stands for an op with these deps that is not inserted (never held). */
+  private virtualEntry(deps: readonly OpId[]): DagEntry {
+    let height = 1
+    for (const d of deps) height = Math.max(height, (this.view.entry(d) as DagEntry).height + 1)
+    return { index: -1, op: { id: '' as OpId, deps } as unknown as DagEntry['op'], height, allBefore: false } as DagEntry
+  }
+
   /** GOV-4: the earliest time a proposal with these deps may claim. */
   timeFloor(deps: readonly OpId[]): number {
     return this.times.floorOf(this.indices(deps))
@@ -167,6 +233,7 @@ export class Governance {
     if (op.kind === 'proposal.close') push(this.closesOf, toHex(op.body.proposal) as OpId, entry)
     if (op.kind === 'vote.cast') push(this.votesOf, toHex(op.body.proposal) as OpId, entry)
     if (op.kind === 'proposal.withdraw') push(this.withdrawsOf, toHex(op.body.proposal) as OpId, entry)
+    if ((op.kind as string) === 'proposal.extend') push(this.extendsOf, toHex((op as unknown as ExtendOp).body.proposal) as OpId, entry)
   }
 
   /** The roster-level effect of a close or withdraw (computed once, after insertion). */
@@ -211,10 +278,7 @@ export class Governance {
    * the close (its deps, the height above them; never held).
    */
   outcomeAt(p: DagEntry, deps: readonly OpId[], rosterAtClose: RosterState): Outcome {
-    let height = 1
-    for (const d of deps) height = Math.max(height, (this.view.entry(d) as DagEntry).height + 1)
-    const virtual = { index: -1, op: { id: '' as OpId, deps } as unknown as DagEntry['op'], height, allBefore: false } as DagEntry
-    return this.tallyAt(p, virtual, () => rosterAtClose)
+    return this.tallyAt(p, this.virtualEntry(deps), () => rosterAtClose)
   }
 
   /** The tally of proposal `p` over the votes in the causal past of `close`. */

@@ -274,12 +274,14 @@ export class Listing {
     const mayClose = isOpen && roster.rules !== null && roster.hasRole(active, roster.rules.propose)
     // CLOSE-7 on the live votes (one counted ballot per member, VOTE-5/6), the rules now (GOV-6).
     const settled = isOpen ? isSettled(decideOutcome({ proposal: op.body, eligible: this.view.rosterBefore(p.entry).members, ballots: liveBallots(p.votes), rulesAtClose: roster.rules, charterAtClose: roster.charterVersions })) : null
-    const early = now < op.body.deadline && settled !== true
+    // CLOSE-8: the latest deadline among the counted extensions.
+    const deadline = this.governance.latestDeadline(p.entry)
+    const early = now < deadline && settled !== true
     const a = op.body.action
     const stale = a.type === 'amend' && a.base < roster.charterVersions.length - 1 && !roster.charterVersions.some((v) => v.proposal === op.id)
     return {
       id: op.id, author: this.view.memberOf(p.entry), authorName: this.nameOf(this.view.memberOf(p.entry)), title: op.body.title, kind: op.body.action.type, method,
-      created: op.time, deadline: op.body.deadline, status, votes: p.votes.size, comments: p.comments.length,
+      created: op.time, deadline, status, votes: p.votes.size, comments: p.comments.length,
       eligible, required, tally, counted: outcome !== null, cast,
       quorumNeeded: quorumNeeded(eligible, required.quorum),
       yesNeeded: required.threshold && tally.type === 'yesno' ? yesNeeded(eligible, tally.abstain, required.threshold) : null,

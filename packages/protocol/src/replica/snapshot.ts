@@ -119,7 +119,7 @@ export interface HeldSummary {
   readonly forkProofs: readonly ForkProof[]
 }
 
-export type Outcomes = Pick<Governance, 'outcomeOf' | 'info'>
+export type Outcomes = Pick<Governance, 'outcomeOf' | 'info' | 'latestDeadline'>
 
 /**
  * did:key strings by member id, memoized: a snapshot lists every member and
@@ -248,7 +248,7 @@ export function proposalView(
     text: op.body.text,
     action: actionView(op.body.action),
     method: op.body.method,
-    deadline: op.body.deadline,
+    deadline: governance.latestDeadline(entry),
     created: op.time,
     status,
     votes: [...votes.entries()]

@@ -5,6 +5,7 @@ import type { CommunityId, SyncStatus } from '@polity/api'
 import { useApi } from '../api-context'
 import { useView } from './common'
 import { ErrorText } from './widgets'
+import { ProgressBar } from './progress'
 import { useRelayStatus } from '../relays'
 import { Proposals } from './Proposals'
 import { Charter } from './Charter'
@@ -53,6 +54,7 @@ export function CommunityScreen({ id, onBack, onLock, onOpen }: { id: CommunityI
       <h1 data-testid="community-title">{home?.name ?? t('common.loading')}</h1>
       {home?.lineage && <p className={home.lineage.status === 'false' ? 'banner' : 'muted'}><LineageNote lineage={home.lineage} name={parentLabel(home.lineage)} /></p>}
       {home?.loading && <p role="status" className="muted" data-testid="reloading">{t('community.reloading')}</p>}
+      <ProgressBar tasks={['replay', 'sync']} community={id} />
       <nav className="tabs" aria-label={home?.name ?? ''}>
         {TABS.map((x) => (
           <button key={x} type="button" aria-current={tab === x ? 'page' : undefined} data-testid={`tab-${x}`} onClick={() => setTab(x)}>{t(`nav.${x}`)}</button>

@@ -3,6 +3,7 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { messageOf, useApi } from '../api-context'
 import { Field, ErrorText } from './widgets'
+import { ProgressBar } from './progress'
 import { RememberOnUnlock } from './Device'
 
 /** Three distinct word positions (1-based) to confirm. */
@@ -75,6 +76,7 @@ export function Onboarding({ onDone }: { onDone: () => void }): React.JSX.Elemen
       <Field label={t('onboarding.passphrase')} type="password" testid="passphrase" value={pass} onChange={setPass} />
       <Field label={t('onboarding.passphraseAgain')} type="password" testid="passphrase-again" value={pass2} onChange={setPass2} />
       <ErrorText error={error} />
+      <ProgressBar tasks={['identity']} />
       <button type="button" data-testid="create-identity" disabled={busy} onClick={() => void submit()}>{mode === 'create' ? t('onboarding.create') : t('onboarding.restore')}</button>
     </section>
   )
@@ -99,6 +101,7 @@ export function Unlock({ onDone }: { onDone: () => void }): React.JSX.Element {
       <Field label={t('onboarding.passphrase')} type="password" testid="unlock-passphrase" value={pass} onChange={setPass} />
       <RememberOnUnlock />
       <ErrorText error={error} />
+      <ProgressBar tasks={['unlock', 'replay']} />
       <button type="button" data-testid="unlock" onClick={() => void submit()}>{t('unlock.button')}</button>
     </section>
   )

@@ -15,6 +15,7 @@ import { messageOf, useApi } from '../api-context'
 import { ErrorText } from './widgets'
 import { Pager, useView } from './common'
 import { Invites } from './Invites'
+import { ExportRoster } from './exports'
 
 function InviteQr({ link }: { link: string }): React.JSX.Element {
   const { t } = useTranslation()
@@ -159,6 +160,7 @@ function RosterOf({ id, page, query, onQuery, onOffset }: { id: CommunityId; pag
         <label htmlFor={searchId}>{t('roster.search')}</label>
         <input id={searchId} type="search" data-testid="roster-search" value={query} onChange={(e) => onQuery(e.target.value)} />
       </div>
+      <ExportRoster id={id} />
       <ul className="list" data-testid="roster">
         {page.rows.map((m) => (
           <li key={m.id} data-testid="member">

@@ -4,6 +4,7 @@ import type { CommunityId } from '@polity/api'
 import { messageOf, useApi } from '../api-context'
 import { LANGUAGES } from '../i18n/index'
 import { ErrorText } from './widgets'
+import { ProgressBar } from './progress'
 import { DeviceSettingsPanel } from './Device'
 import { EpochPanel } from './Epoch'
 
@@ -96,6 +97,7 @@ export function Settings({ id, onLock }: { id: CommunityId; onLock: () => void }
         <label htmlFor="import-bundle">{t('settings.import')}</label>
         <input id="import-bundle" data-testid="import-bundle" type="file" onChange={(e) => void importFile(e.target.files?.[0])} />
       </div>
+      <ProgressBar tasks={['import']} />
       <button type="button" data-testid="export-dossier" onClick={() => void api.exportDossier({ community: id }).then((b) => download(b, 'community.polity-dossier'), (e: unknown) => setError(messageOf(e)))}>{t('settings.dossier')}</button>
       <button type="button" data-testid="export-dossier-redacted" onClick={() => void api.exportDossier({ community: id, redacted: true }).then((b) => download(b, 'community.polity-redacted-dossier'), (e: unknown) => setError(messageOf(e)))}>{t('settings.dossierRedacted')}</button>
       <button type="button" data-testid="lock" onClick={() => void api.lock().then(onLock)}>{t('settings.lock')}</button>

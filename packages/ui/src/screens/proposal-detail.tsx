@@ -13,6 +13,8 @@ import { DiffView, displayName, Pager, useMemberNames, useTextDiff, useView, Whe
 import { RulesSummary } from './rules-form'
 import { ballotText } from './vote-controls'
 import { ExportLetter } from './relations/ExportLetter'
+import { ExportVotes } from './exports'
+import { ExtendDeadline } from './extend-deadline'
 
 type Detail = ProposalDetail['proposal']
 
@@ -227,8 +229,13 @@ export function ProposalDetails({ id, proposal, charter, onChange }: { id: Commu
       {p.staleMembers.length > 0 && <p className="warning" role="note" data-testid="stale-members">{t('proposals.stale', { count: p.staleMembers.length })}</p>}
       {p.uncounted.length > 0 && <p className="warning" role="note" data-testid="uncounted">{t('proposals.uncounted', { count: p.uncounted.length })}</p>}
       <OutcomeView p={p} charter={charter} names={names} />
+      {value?.row.canWithdraw && <ExtendDeadline id={id} proposal={p.id} onChange={() => {
+        refetch()
+        onChange()
+      }} />}
       {(p.action.type === 'recognize' || p.action.type === 'unrecognize') && p.outcome?.passed === true && <ExportLetter id={id} proposal={p.id} />}
       <Votes id={id} p={p} />
+      <ExportVotes id={id} proposal={p.id} ranked={p.method.type === 'irv'} />
       <Discussion id={id} p={p} names={names} onChange={() => {
         refetch()
         onChange()
