@@ -6,8 +6,9 @@
 import en from '../../../packages/ui/src/i18n/en.json'
 import es from '../../../packages/ui/src/i18n/es.json'
 import ar from '../../../packages/ui/src/i18n/ar.json'
+import pt from '../../../packages/ui/src/i18n/pt.json'
 
-const TABLES: Record<string, Record<string, string>> = { en, es, ar }
+const TABLES: Record<string, Record<string, string>> = { en, es, ar, pt }
 
 export type Translate = (key: string, vars?: Record<string, string | number>) => string
 

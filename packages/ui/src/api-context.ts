@@ -1,6 +1,7 @@
 /** The API client the screens use (Electron preload or the browser-mode WebSocket bridge). */
 import { createContext, useContext } from 'react'
 import type { PolityClient } from '@polity/api'
+import { errorText } from './i18n/errors'
 
 export const ApiContext = createContext<PolityClient | null>(null)
 
@@ -10,5 +11,5 @@ export function useApi(): PolityClient {
   return api
 }
 
-/** Turn an API error into words for the person. */
-export const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e))
+/** Turn an API error into words for the person: translated by its code where the code says it all (I18N-3). */
+export const messageOf = (e: unknown): string => errorText(e)

@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url'
 import en from '../src/i18n/en.json'
 import ar from '../src/i18n/ar.json'
 import es from '../src/i18n/es.json'
+import pt from '../src/i18n/pt.json'
+import { LANGUAGES, pickLanguage } from '../src/i18n/index'
+import { TRANSLATED_CODES } from '../src/i18n/errors'
 
 const src = fileURLToPath(new URL('../src/', import.meta.url))
 const files = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e): string[] => (e.isDirectory() ? files(join(d, e.name)) : e.name.endsWith('.tsx') ? [join(d, e.name)] : []))
@@ -16,7 +19,10 @@ const PLURAL = /_(zero|one|two|few|many|other)$/
 const base = (k: string): string => k.replace(PLURAL, '')
 
 describe('translations (I18N-1)', () => {
-  const languages = { en, ar, es } as Record<string, Record<string, string>>
+  const languages = { en, ar, es, pt } as Record<string, Record<string, string>>
+  it('I18N-1: every language the UI offers has a table, and every table is offered', () => {
+    expect(LANGUAGES.map((l) => l.code).sort()).toEqual(Object.keys(languages).sort())
+  })
   it('I18N-1: every language has exactly the English keys (plural forms aside), none empty', () => {
     const keys = [...new Set(Object.keys(en).map(base))].sort()
     for (const [code, table] of Object.entries(languages)) {
@@ -24,7 +30,7 @@ describe('translations (I18N-1)', () => {
       for (const k of Object.keys(table)) expect(table[k], `${code}: ${k}`).not.toBe('')
     }
   })
-  it('I18N-1: a plural string has exactly the forms its language needs (Intl.PluralRules: Arabic six, English and Spanish one and other)', () => {
+  it('I18N-1: a plural string has exactly the forms its language needs (Intl.PluralRules: Arabic six, Spanish and Portuguese one, many and other, English one and other)', () => {
     for (const [code, table] of Object.entries(languages)) {
       const needed = [...new Intl.PluralRules(code).resolvedOptions().pluralCategories].sort()
       const plural = new Set(Object.keys(table).filter((k) => PLURAL.test(k)).map(base))
@@ -39,11 +45,39 @@ describe('translations (I18N-1)', () => {
     const vars = (s: string): string[] => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1] as string).sort()
     const enOf = (k: string): string => (en as Record<string, string>)[k] ?? (en as Record<string, string>)[`${base(k)}_other`] as string
     // A plural form may leave out {{count}} (Arabic's "one vote", "two votes"); every other variable matches English.
-    for (const code of ['ar', 'es']) {
+    for (const code of ['ar', 'es', 'pt']) {
       for (const k of Object.keys(languages[code]!)) {
         const want = vars(enOf(k)).filter((v) => !(PLURAL.test(k) && v === 'count'))
         expect(vars(languages[code]![k]!).filter((v) => !(PLURAL.test(k) && v === 'count')), `${code}: ${k}`).toEqual(want)
       }
+    }
+  })
+  it('I18N-1: a count shown with a plural key has every form in every language (no bare {{count}} key where English has forms)', () => {
+    for (const [code, table] of Object.entries(languages)) {
+      const needed = [...new Intl.PluralRules(code).resolvedOptions().pluralCategories]
+      for (const k of Object.keys(en).filter((x) => x.endsWith('_other'))) {
+        const b = base(k)
+        for (const c of needed) expect(table[`${b}_${c}`], `${code}: ${b}_${c}`).toBeTypeOf('string')
+      }
+    }
+  })
+})
+
+describe('first language (I18N-2)', () => {
+  it('I18N-2: the first system language Polity speaks wins, by its base language; else English', () => {
+    expect(pickLanguage(['pt-BR', 'en-US'])).toBe('pt')
+    expect(pickLanguage(['fr-FR', 'es-MX', 'en'])).toBe('es')
+    expect(pickLanguage(['ar-JO'])).toBe('ar')
+    expect(pickLanguage(['de', 'fr'])).toBe('en')
+    expect(pickLanguage([])).toBe('en')
+    expect(pickLanguage(['PT_pt'])).toBe('pt')
+  })
+})
+
+describe('node errors by code (I18N-3)', () => {
+  it('I18N-3: every code the UI translates has its words in every language', () => {
+    for (const [code, table] of Object.entries({ en, ar, es, pt } as Record<string, Record<string, string>>)) {
+      for (const c of TRANSLATED_CODES) expect(table[`errors.${c}`], `${code}: errors.${c}`).toBeTruthy()
     }
   })
 })

@@ -1,146 +1,20 @@
 /**
- * The charter: the shared draft in CodeMirror 6 bound to the Yjs draft
- * through y-codemirror.next, who is editing, the ratified versions, a diff
- * between any two, and "propose this draft as an amendment".
- *
- * The UI's Y.Doc uses this device's bound Yjs clientID (CHARTER-B1); every
- * local change goes to `editDraft` as a Yjs update and the node signs one op
- * per pause. Remote edits arrive as `draft` events and merge into the same
- * document. Presence: the sync protocol carries signed ops only, no ephemeral
- * awareness (cursors would leak activity to every peer and cost a signature
- * each), so the editor names the members whose signed edits arrived in the
- * last two minutes (see docs/ARCHITECTURE.md, "The UI").
+ * The charter: the shared Markdown draft (`charter-editor.tsx`) with a
+ * rendered preview, the ratified versions rendered from Markdown
+ * (CHARTER-MD-1), a diff between any two (inline or side by side, DIFF-1),
+ * and "propose this draft as an amendment".
  */
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import * as Y from 'yjs'
-import { EditorView, drawSelection, highlightActiveLine, keymap, type Command } from '@codemirror/view'
-import { EditorState, Prec } from '@codemirror/state'
-import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next'
 import { touchesEntrenched, type CharterView, type CommunityId, type TextDiff } from '@polity/api'
 import { messageOf, useApi } from '../api-context'
 import { ErrorText, Field } from './widgets'
-import { DiffView, useMemberName, useMemberNames, useView, useMe, useTextDiff, VersionSelect, When } from './common'
+import { DiffView, useView, useTextDiff, VersionSelect } from './common'
+import { DraftEditor } from './charter-editor'
+import { Markdown } from '../markdown/Markdown'
+
+export { colourOf } from './charter-editor'
 import { floorOf, MethodFields, methodDraftOf, methodOf, type MethodDraft } from './rules-form'
-
-/** Enter inserts a line break (the editor has no command package; typing, deletion and arrows are the browser's). */
-const newline: Command = (view) => {
-  view.dispatch({ ...view.state.replaceSelection('\n'), scrollIntoView: true, userEvent: 'input.type' })
-  return true
-}
-
-/** A stable colour per Yjs client, dark enough for white text. */
-export const colourOf = (client: number): string => `hsl(${(client * 137.508) % 360}deg 55% 28%)`
-
-/** Remote editors (member id, or a Yjs client id when the signer is unknown) with when their last edit arrived. */
-type Seen = ReadonlyMap<string, { readonly client: number; readonly member: string | null; readonly time: number }>
-
-function clientsOf(update: Uint8Array): number[] {
-  try {
-    const d = Y.decodeUpdate(update)
-    return [...new Set(d.structs.map((s) => s.id.client))]
-  } catch {
-    return []
-  }
-}
-
-function DraftEditor({ id, onText }: { id: CommunityId; onText: (text: string) => void }): React.JSX.Element {
-  const api = useApi()
-  const { t } = useTranslation()
-  const me = useMe()
-  const host = useRef<HTMLDivElement | null>(null)
-  const [ready, setReady] = useState(false)
-  const [clientId, setClientId] = useState<number | null>(null)
-  const [seen, setSeen] = useState<Seen>(new Map())
-  const [error, setError] = useState<string | null>(null)
-  const [, setTick] = useState(0)
-  const labelId = 'charter-draft-label'
-  useEffect(() => {
-    let live = true
-    const d = new Y.Doc()
-    const ytext = d.getText('draft')
-    let view: EditorView | null = null
-    d.on('update', (u: Uint8Array, origin: unknown) => {
-      if (origin !== 'remote') void api.editDraft({ community: id, update: u }).catch((e: unknown) => setError(messageOf(e)))
-    })
-    ytext.observe(() => onText(ytext.toString()))
-    const remote = (u: Uint8Array, member: string | null): void => {
-      Y.applyUpdate(d, u, 'remote')
-      const client = clientsOf(u).find((c) => c !== d.clientID && c !== 0)
-      if (client !== undefined) {
-        const time = Date.now()
-        setSeen((m) => new Map(m).set(member ?? `client:${client}`, { client, member, time }))
-      }
-    }
-    const load = (): void => {
-      api.getDraft({ community: id }).then((draft) => {
-        if (!live) return
-        Y.applyUpdate(d, draft.update, 'remote')
-        // After the remote state, not before: Yjs gives a doc a new random client id when a remote update
-        // carries structs under its own id (this device's earlier edits), and the node refuses those (CHARTER-Y1).
-        d.clientID = draft.clientId
-        if (view === null) setClientId(draft.clientId)
-        onText(ytext.toString())
-        if (view !== null || !host.current) return
-        view = new EditorView({
-          parent: host.current,
-          state: EditorState.create({
-            doc: ytext.toString(),
-            extensions: [
-              drawSelection(),
-              highlightActiveLine(),
-              EditorView.lineWrapping,
-              Prec.high(keymap.of([...yUndoManagerKeymap, { key: 'Enter', run: newline }])),
-              yCollab(ytext, null),
-              EditorView.contentAttributes.of({ 'data-testid': 'charter-editor', 'aria-labelledby': labelId, 'aria-describedby': 'charter-presence' }),
-            ],
-          }),
-        })
-        setReady(true)
-      }, (e: unknown) => setError(messageOf(e)))
-    }
-    load()
-    const un = api.subscribe((e) => {
-      if (e.type === 'draft' && e.community === id) remote(e.update, e.member)
-    })
-    // After the bridge reconnects, events may have been missed: merge the node's whole draft again (idempotent).
-    const onConn = (api as { onConnection?: (l: (c: boolean) => void) => () => void }).onConnection
-    const un2 = onConn?.((c) => {
-      if (c) load()
-    })
-    const timer = setInterval(() => setTick((n) => n + 1), 5000)
-    return () => {
-      live = false
-      clearInterval(timer)
-      un()
-      un2?.()
-      view?.destroy()
-      d.destroy()
-    }
-  }, [api, id, onText])
-  const myName = useMemberName(id, me) ?? ''
-  const recent = [...seen.entries()].filter(([key, s]) => key !== me && Date.now() - s.time < 120_000).sort((a, b) => b[1].time - a[1].time)
-  const names = useMemberNames(id, recent.map(([, s]) => s.member).filter((m): m is string => m !== null))
-  return (
-    <div>
-      <h3 id={labelId}>{t('charter.draft')}</h3>
-      <div id="charter-presence" className="presence" data-testid="presence" aria-live="polite">
-        {clientId !== null && <span className="chip" style={{ background: colourOf(clientId) }}>{t('charter.youEditing', { name: myName })}</span>}
-        {recent.length === 0
-          ? <span className="muted">{t('charter.noOthers')}</span>
-          : recent.map(([key, s], i) => (
-            <span key={key} className="chip" data-testid="presence-remote" style={{ background: colourOf(s.client) }}>
-              {s.member === null ? t('charter.otherDevice', { n: i + 1 }) : t('charter.otherEditing', { name: names.get(s.member) ?? `${s.member.slice(0, 8)}…` })} · <When time={s.time} />
-            </span>
-          ))}
-      </div>
-      <p className="muted small">{t('charter.presenceNote')}</p>
-      {!ready && <p>{t('common.loading')}</p>}
-      <div ref={host} className="editor" />
-      <ErrorText error={error} />
-    </div>
-  )
-}
 
 function Versions({ id, state }: { id: CommunityId; state: CharterView }): React.JSX.Element {
   const api = useApi()
@@ -173,7 +47,7 @@ function Versions({ id, state }: { id: CommunityId; state: CharterView }): React
           <li key={v.version} data-testid="charter-version">
             <details>
               <summary>{t('charter.version', { n: v.version })} · {new Date(v.time).toLocaleString(i18n.language)}{v.proposal ? ` · ${t('charter.byProposal', { title: v.title ?? '' })}` : ` · ${t('charter.founding')}`}</summary>
-              <pre>{v.text}</pre>
+              <Markdown text={v.text} testid="charter-version-text" />
             </details>
           </li>
         ))}
@@ -265,6 +139,10 @@ function CharterOf({ id, state, onChange }: { id: CommunityId; state: CharterVie
   return (
     <div>
       <DraftEditor id={id} onText={setDraft} />
+      <details data-testid="draft-preview">
+        <summary>{t('charter.preview')}</summary>
+        <Markdown text={draft} testid="draft-rendered" />
+      </details>
       <div className="row">
         <button type="button" className="secondary" data-testid="save-draft" onClick={() => void api.flushDraft({ community: id }).then(onChange, (e: unknown) => setError(messageOf(e)))}>{t('charter.saveDraft')}</button>
       </div>

@@ -6,18 +6,13 @@ import { messageOf, useApi } from '../api-context'
 import { ErrorText, Field } from './widgets'
 import { rulesDraftOf, RulesFields, rulesOf, type RulesDraft } from './rules-form'
 import { LineageNote, parentLabel } from './lineage'
+import { QrScan } from './qr-scan'
 
 /** The invite link inside whatever was pasted or scanned (a QR payload is the link itself, perhaps with spaces around it). */
 export function inviteLinkIn(text: string): string {
   const m = /polity:\/\/join\?[^\s"'<>]+/.exec(text)
   return m ? m[0] : text.trim()
 }
-
-interface BarcodeDetectorLike { detect(image: ImageBitmapSource): Promise<{ rawValue: string }[]> }
-type BarcodeDetectorCtor = new (o: { formats: string[] }) => BarcodeDetectorLike
-
-/** Reading a QR code from a picture needs the browser's BarcodeDetector (not every browser has one). */
-const barcodeDetector = (): BarcodeDetectorCtor | undefined => (globalThis as unknown as { BarcodeDetector?: BarcodeDetectorCtor }).BarcodeDetector
 
 export function Communities({ onOpen, joinLink = null, onJoinLinkShown }: { onOpen: (id: CommunityId) => void; joinLink?: string | null; onJoinLinkShown?: () => void }): React.JSX.Element {
   const api = useApi()
@@ -65,19 +60,14 @@ export function Communities({ onOpen, joinLink = null, onJoinLinkShown }: { onOp
       setError(messageOf(e))
     }
   }
-  const scan = async (f: File | undefined): Promise<void> => {
-    const Detector = barcodeDetector()
-    if (!f || !Detector) return
-    setError(null)
-    try {
-      const codes = await new Detector({ formats: ['qr_code'] }).detect(await createImageBitmap(f))
-      const found = codes.map((c) => c.rawValue).find((v) => v.includes('polity://join?'))
-      if (found) setLink(inviteLinkIn(found))
-      else setError(t('join.noQr'))
-    } catch (e) {
-      setError(messageOf(e))
-    }
-  }
+  // JOIN-QR-1: a scanned code fills in the link; joining still takes the member's click.
+  const scanned = useCallback((text: string) => {
+    if (text.includes('polity://join?')) {
+      setLink(inviteLinkIn(text))
+      setError(null)
+      setNote(t('join.scanned'))
+    } else setError(t('join.noQr'))
+  }, [t])
   const knownName = (id: CommunityId): string | null => list?.find((c) => c.id === id)?.name || null
   // DESK-2: a link the desktop app was opened with fills in the Join form; joining still takes the member's click.
   useEffect(() => {
@@ -123,12 +113,7 @@ export function Communities({ onOpen, joinLink = null, onJoinLinkShown }: { onOp
         <div className="form">
           <Field label={t('join.link')} testid="invite-input" value={link} onChange={setLink} multiline />
           <p className="muted">{t('join.qrHelp')}</p>
-          {barcodeDetector() && (
-            <div className="field">
-              <label htmlFor="qr-image">{t('join.scanImage')}</label>
-              <input id="qr-image" data-testid="qr-image" type="file" accept="image/*" capture="environment" onChange={(e) => void scan(e.target.files?.[0])} />
-            </div>
-          )}
+          <QrScan onText={scanned} onError={setError} />
           <Field label={t('join.name')} testid="my-name" value={myName} onChange={setMyName} />
           <button type="button" data-testid="join-community" onClick={() => void join()}>{t('join.submit')}</button>
         </div>

@@ -142,22 +142,8 @@ export function useView<T>(
 }
 
 /** A diff's hunks as lines marked added or removed, with a text marker so colour is never the only cue; or why there is none (DIFF-1). */
-export function DiffView({ diff, testid }: { diff: TextDiff | null; testid?: string }): React.JSX.Element {
-  const { t } = useTranslation()
-  if (!diff) return <p className="muted" data-testid={testid}>{t('common.loading')}</p>
-  if (diff.tooLarge) return <p className="warning" data-testid={testid}>{t('diff.tooLarge')}</p>
-  if (diff.hunks.every((h) => h.kind === 'same')) return <p className="muted" data-testid={testid}>{t('diff.none')}</p>
-  const lines = diff.hunks.flatMap((h) => h.text.replace(/\n$/, '').split('\n').map((text) => ({ kind: h.kind, text })))
-  return (
-    <div className="diff" data-testid={testid}>
-      {lines.map((l, i) => (l.kind === 'add'
-        ? <ins key={i} className="diff-line"><span className="diff-mark" aria-hidden="true">+ </span>{l.text || ' '}</ins>
-        : l.kind === 'del'
-          ? <del key={i} className="diff-line"><span className="diff-mark" aria-hidden="true">− </span>{l.text || ' '}</del>
-          : <span key={i} className="diff-line"><span className="diff-mark" aria-hidden="true">  </span>{l.text || ' '}</span>))}
-    </div>
-  )
-}
+/** The node's diff, inline or side by side (`diff-view.tsx`). */
+export { DiffView } from './diff-view'
 
 /** Previous and next page of a paged view, with where this page sits ("51–100 of 2,000"). */
 export function Pager({ offset, shown, total, onOffset, testid, size = 50 }: { offset: number; shown: number; total: number; onOffset: (n: number) => void; testid: string; size?: number }): React.JSX.Element | null {
