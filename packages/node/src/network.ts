@@ -15,6 +15,7 @@ import type { Store } from './storage'
 import { syncStatus } from './views'
 import { nameSecretOf } from './sealing'
 import { keyAskOf, noteKeyRequest } from './grants'
+import { rememberPorts, stableNetworkOptions } from './peer-identity'
 
 export class NodeNetwork {
   private net: PolityNetwork | undefined
@@ -33,7 +34,18 @@ export class NodeNetwork {
     const onSyncStatus = (c: CommunityId): void => {
       void syncStatus(this.ctx, { community: c }).then((status) => this.ctx.emit({ type: 'sync', community: c, status }), () => undefined)
     }
-    if (!this.net) this.net = await PolityNetwork.start(this.host(), { ...options, onSyncStatus })
+    if (!this.net) {
+      // NET-ID-1: the same PeerId every time, and the ports of last time when they are free.
+      const init = { ...options, onSyncStatus }
+      let net: PolityNetwork
+      try {
+        net = await PolityNetwork.start(this.host(), await stableNetworkOptions(this.ctx, init, true))
+      } catch {
+        net = await PolityNetwork.start(this.host(), await stableNetworkOptions(this.ctx, init, false))
+      }
+      this.net = net
+      await rememberPorts(this.ctx, options.listen, net.addresses()).catch(() => undefined)
+    }
     return this.net.addresses()
   }
 
