@@ -14,6 +14,8 @@ export interface PendingJoin {
   readonly invite: OpId
   readonly inviteSecret: Uint8Array
   readonly name: string
+  /** The community's name from the link (`n`), shown until its genesis arrives (never the member's own name). */
+  readonly communityName?: string | undefined
   /** The inviter's addresses from the link, re-dialed until the join completes. */
   readonly addresses: readonly string[]
   /** SEAL-5: the epoch name secret the link carried (`e=`): where the members are while no epoch key is held here. */
@@ -48,7 +50,7 @@ export function encodeMeta(m: CommunityMeta): CborValue {
   const pj = m.pendingJoin
   return {
     secret: m.secret ?? null,
-    pendingJoin: pj ? { invite: pj.invite, inviteSecret: pj.inviteSecret, name: pj.name, addresses: [...pj.addresses], epochSecret: pj.epochSecret ?? null } : null,
+    pendingJoin: pj ? { invite: pj.invite, inviteSecret: pj.inviteSecret, name: pj.name, communityName: pj.communityName ?? '', addresses: [...pj.addresses], epochSecret: pj.epochSecret ?? null } : null,
     peers: [...m.peers.entries()].map(([peer, p]) => ({ peer, addrs: [...p.addrs], seen: p.seen })),
     keys: [...m.keys.entries()].map(([epoch, key]) => [epoch, key]),
   }
@@ -70,7 +72,9 @@ export function decodeMeta(v: CborValue): CommunityMeta {
     const name = own(pj, 'name')
     if (typeof invite === 'string' && inviteSecret instanceof Uint8Array) {
       const epochSecret = own(pj, 'epochSecret')
+      const communityName = own(pj, 'communityName')
       pendingJoin = {
+        communityName: typeof communityName === 'string' ? communityName : '',
         invite: invite as OpId, inviteSecret, name: typeof name === 'string' ? name : '', addresses: strings(own(pj, 'addresses')),
         epochSecret: epochSecret instanceof Uint8Array && epochSecret.length === 32 ? epochSecret : undefined,
       }

@@ -51,7 +51,7 @@ export async function acceptInvite(ctx: NodeContext, input: { link: string; name
   const rt = await ctx.runtimes.ready(d.community, true)
   if (rt.replica.roster().members.has(ctx.vault.member)) return { community: rt.id, status: 'joined' }
   rt.secret = d.communitySecret
-  rt.pendingJoin = { invite: d.invite, inviteSecret: d.inviteSecret, name: input.name ?? d.name, addresses: d.addresses, epochSecret: d.epochSecret }
+  rt.pendingJoin = { invite: d.invite, inviteSecret: d.inviteSecret, name: input.name ?? '', communityName: d.name, addresses: d.addresses, epochSecret: d.epochSecret }
   // KEY-4: the invite's agree key opens the epoch key its op wraps, and by the chain the history (EPOCH-8).
   await ctx.ingest.addAgreeKey(rt, inviteKeysFromSecret(d.inviteSecret).agree)
   await ctx.runtimes.saveMeta(rt)

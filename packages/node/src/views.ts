@@ -23,7 +23,7 @@ export function listCommunities(ctx: NodeContext): CommunitySummary[] {
       const roster = rt.replica.roster()
       const g = roster.genesis
       out.push({
-        id: rt.id, name: g?.name ?? rt.pendingJoin?.name ?? '', purpose: g?.purpose ?? '', memberCount: roster.members.size,
+        id: rt.id, name: g?.name ?? rt.pendingJoin?.communityName ?? '', purpose: g?.purpose ?? '', memberCount: roster.members.size,
         role: roster.members.get(ctx.vault.member)?.role ?? null, openProposals: 0, opCount: rt.replica.size,
         parent: null, lineage: null, pendingJoin: rt.pendingJoin !== undefined, error: rt.failure,
       })
@@ -57,7 +57,7 @@ function summaryOf(ctx: NodeContext, rt: CommunityRuntime): CommunitySummary {
   const state = g ? rt.replica.state() : undefined
   return {
     id: rt.id,
-    name: g?.name ?? rt.pendingJoin?.name ?? '',
+    name: g?.name ?? rt.pendingJoin?.communityName ?? '',
     purpose: g?.purpose ?? '',
     memberCount: roster.members.size,
     role: roster.members.get(me)?.role ?? null,
