@@ -80,7 +80,7 @@ describe('which session failures are breaches (NET-7: SYNC-2, SYNC-5, SYNC-6, NE
 })
 
 describe('per-peer status (SYNC-7)', () => {
-  const stats = (theyLacked: number, weLacked: number): SessionStats => ({ community: 'c', opsSent: 0, opsReceived: 0, applied: 0, rejected: 0, bytesIn: 0, bytesOut: 0, rounds: 0, durationMs: 0, theyLacked, weLacked })
+  const stats = (theyLacked: number, weLacked: number): SessionStats => ({ community: 'c', opsSent: 0, opsReceived: 0, applied: 0, rejected: 0, bytesIn: 0, bytesOut: 0, rounds: 0, durationMs: 0, theyLacked, weLacked, peerTotal: 0 })
   const conn = (peer: string, addr: string): never => ({ remotePeer: { toString: () => peer }, remoteAddr: { toString: () => addr } }) as never
 
   it('SYNC-7: the last completed session per peer is kept, with its transport; at most MAX_STATUS_PEERS per community', () => {
