@@ -89,21 +89,28 @@ export class DeviceLinks {
     const t = transcript(nonce, newNonce, c.localPeer, c.remotePeer)
     if (this.offer !== offer || !sameMac(bytes(proof, 'mac', 32), linkMac(offer.secret, t))) {
       // DEVLINK-4: a wrong proof counts; the third ends the offer.
-      if (++offer.failures >= DEVICE_LINK_MAX_FAILURES) void this.cancel()
-      return send({ t: 'error', why: 'the link is wrong or was already used' })
+      await send({ t: 'error', why: 'the link is wrong or was already used' })
+      if (++offer.failures >= DEVICE_LINK_MAX_FAILURES) setTimeout(() => void this.cancel(), 200).unref?.()
+      return
     }
-    // DEVLINK-4: one use: the offer ends before the identity goes out.
+    // DEVLINK-4: one use: the offer ends before the identity goes out (serving stops once it is sent).
     const secret = offer.secret.slice()
-    void this.cancel()
+    if (this.offer === offer) this.offer = undefined
+    clearTimeout(offer.timer)
     const s = this.ctx.vault.require()
     const communities: CborValue[] = []
     for (const rt of this.ctx.runtimes.values()) {
       if (rt.secret && rt.replica.roster().members.has(this.ctx.vault.member)) communities.push([rt.id, rt.secret])
     }
     const plain = encodeCanonical({ v: 1, identity: s.identity.secretKey, communities })
-    await send({ t: 'identity', sealed: sealForLink(secret, t, plain, randomBytes(24)) })
-    secret.fill(0)
-    plain.fill(0)
+    try {
+      await send({ t: 'identity', sealed: sealForLink(secret, t, plain, randomBytes(24)) })
+    } finally {
+      secret.fill(0)
+      plain.fill(0)
+      offer.secret.fill(0)
+      setTimeout(() => void offer.stop().catch(() => undefined), 1000).unref?.()
+    }
   }
 }
 
