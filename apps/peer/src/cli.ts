@@ -18,6 +18,7 @@ import { registerHostCommands } from './cli-hosts'
 import { registerTerritoryCommands } from './cli-territory'
 import { registerRelationCommands } from './cli-relations'
 import { registerExportCommands } from './cli-exports'
+import { registerJoinCommands } from './cli-join'
 
 interface GlobalOptions {
   dataDir: string
@@ -174,7 +175,7 @@ community.command('create').description('found a new community')
 community.command('list').description('the communities on this device').action(() =>
   withNode(async (node) => {
     const list = await node.listCommunities()
-    print(list, () => (list.length === 0 ? 'No communities yet.' : list.map((c) => `${c.id.slice(0, 12)}  ${c.name}  ${c.memberCount} members  ${c.role ?? (c.pendingJoin ? 'joining…' : 'not a member')}  ${c.openProposals} open proposals${c.lineage ? `\n              ${formatLineage(c.lineage)}` : ''}`).join('\n')))
+    print(list, () => (list.length === 0 ? 'No communities yet.' : list.map((c) => `${c.id.slice(0, 12)}  ${c.name}  ${c.memberCount} members  ${c.role ?? (c.pendingJoin ? 'joining…' : 'not a member')}${c.join ? ` (join ${c.join.state}: ${c.join.reason})` : ''}  ${c.openProposals} open proposals${c.lineage ? `\n              ${formatLineage(c.lineage)}` : ''}`).join('\n')))
   }),
 )
 
@@ -490,7 +491,7 @@ dossier.command('verify <file>').description('check a dossier with nothing but t
 program.command('status <community>').description('sync status').action((ref: string) =>
   withNode(async (node) => {
     const s = await node.syncStatus({ community: await communityId(node, ref) })
-    print(s, () => `${s.online ? 'online' : 'offline'}; ${s.peers.length} peers; ${s.received} ops held, ${s.pendingOps} waiting for missing ops`)
+    print(s, () => `${s.state}; ${s.connected} connected; ${s.received} of ${s.known} ops held, ${s.pendingOps} waiting for missing ops`)
   }),
 )
 
@@ -498,6 +499,7 @@ registerHostCommands(program, { options: g, withNode })
 registerTerritoryCommands(program, { withNode, communityId, print })
 registerRelationCommands(program, { print, withNode, communityId, proposalId })
 registerExportCommands(program, { withNode, communityId, proposalId })
+registerJoinCommands(program, { options: g, withNode, communityId, print })
 
 function required(v: string | undefined, flag: string): string {
   if (v === undefined || v === '') throw new UsageError(`${flag} is required for this kind.`)

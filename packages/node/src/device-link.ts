@@ -66,6 +66,11 @@ export class DeviceLinks {
     return { link: encodeDeviceLink({ secret, addresses }), expires }
   }
 
+  /** Whether an offer is open now (not used, expired or cancelled). */
+  get active(): boolean {
+    return this.offer !== undefined && this.ctx.now() <= this.offer.expires
+  }
+
   /** End the offer now (also on lock and close). */
   async cancel(): Promise<void> {
     const o = this.offer

@@ -135,6 +135,11 @@ export class PolityNode implements PolityClient {
     return this.deviceLinks.cancel()
   }
 
+  /** Whether a device-link offer is open now (the CLI waits while it is). */
+  deviceLinkOffered(): boolean {
+    return this.deviceLinks.active
+  }
+
   /** DEVLINK-2: take the identity another device offers (this device has none yet). */
   async acceptDeviceLink(input: { link: string; passphrase: string }): Promise<void> {
     await acceptDeviceLink(this.ctx, input, () => this.unlocked())
