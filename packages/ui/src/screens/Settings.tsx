@@ -5,6 +5,7 @@ import { messageOf, useApi } from '../api-context'
 import { LANGUAGES } from '../i18n/index'
 import { ErrorText } from './widgets'
 import { DeviceSettingsPanel } from './Device'
+import { DeviceLinkPanel } from './device-link'
 import { EpochPanel } from './Epoch'
 
 function download(bytes: Uint8Array, name: string): void {
@@ -103,6 +104,7 @@ export function Settings({ id, onLock }: { id: CommunityId; onLock: () => void }
       <ErrorText error={error} />
       <EpochPanel id={id} />
       <ChangePassphrase />
+      <DeviceLinkPanel />
       <DeviceSettingsPanel />
     </div>
   )
