@@ -38,7 +38,9 @@ export function DeviceLinkPanel(): React.JSX.Element {
       <p className="muted">{t('settings.deviceLinkHelp')}</p>
       {offer ? (
         <div>
-          <textarea readOnly aria-label={t('settings.deviceLinkTitle')} data-testid="device-link" value={offer.link} rows={4} onFocus={(e) => e.currentTarget.select()} />
+          <div className="field">
+            <textarea readOnly aria-label={t('settings.deviceLinkTitle')} data-testid="device-link" value={offer.link} rows={4} onFocus={(e) => e.currentTarget.select()} />
+          </div>
           <p className="muted">{t('settings.deviceLinkExpires', { time: new Date(offer.expires).toLocaleTimeString(i18n.language) })}</p>
           <button type="button" data-testid="device-link-cancel" onClick={() => void stop()}>{t('settings.deviceLinkCancel')}</button>
         </div>
