@@ -54,7 +54,7 @@ describe('network: real libp2p nodes on 127.0.0.1', () => {
     expect(await stateOf(c, community)).toBe(await stateOf(a, community))
     // A stranger with a made-up invite for the same community gets no ops and no heads.
     const x = await node('stranger')
-    const fake = `polity://join?c=${community}&i=${'11'.repeat(32)}&k=${Buffer.alloc(32, 7).toString('base64url')}&s=${Buffer.alloc(32, 9).toString('base64url')}&a=${encodeURIComponent(a.networkAddresses()[0]!)}`
+    const fake = `polity://join?c=${community}&i=${'11'.repeat(32)}&k=${Buffer.alloc(32, 7).toString('base64url')}&s=${Buffer.alloc(32, 9).toString('base64url')}&n=&a=${encodeURIComponent(a.networkAddresses()[0]!)}`
     expect((await x.acceptInvite({ link: fake })).status).toBe('waiting')
     await x.syncNow()
     expect(x.replicaOf(community as CommunityId).size).toBe(0)

@@ -21,6 +21,14 @@ describe('sync sessions', () => {
     expect(sb.theyLacked).toBe(small.ops.length - 12)
   })
 
+  it('SYNC-10: each side learns the peer\'s total from its hello, so first-sync progress counts against it', async () => {
+    const a = peer('a', small.founder, small.ops)
+    const b = peer('b', small.memberKeys[0]!, small.ops.slice(0, 12))
+    const [sb, sa] = await syncPair(b, a, small.community)
+    expect(sb.peerTotal).toBe(small.ops.length)
+    expect(sa.peerTotal).toBe(12)
+  })
+
   it('SYNC-4: after a partition, each side sends only what it added (bandwidth follows what is missing)', async () => {
     const a = peer('a', small.founder, small.ops)
     const b = peer('b', small.memberKeys[0]!, small.ops)

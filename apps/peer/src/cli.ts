@@ -20,6 +20,7 @@ import { registerRelationCommands } from './cli-relations'
 import { registerExportCommands } from './cli-exports'
 import { registerExtendCommand } from './cli-extend'
 import { showProgress } from './cli-progress'
+import { registerJoinCommands } from './cli-join'
 
 interface GlobalOptions {
   dataDir: string
@@ -179,7 +180,7 @@ community.command('create').description('found a new community')
 community.command('list').description('the communities on this device').action(() =>
   withNode(async (node) => {
     const list = await node.listCommunities()
-    print(list, () => (list.length === 0 ? 'No communities yet.' : list.map((c) => `${c.id.slice(0, 12)}  ${c.name}  ${c.memberCount} members  ${c.role ?? (c.pendingJoin ? 'joining…' : 'not a member')}  ${c.openProposals} open proposals${c.lineage ? `\n              ${formatLineage(c.lineage)}` : ''}`).join('\n')))
+    print(list, () => (list.length === 0 ? 'No communities yet.' : list.map((c) => `${c.id.slice(0, 12)}  ${c.name}  ${c.memberCount} members  ${c.role ?? (c.pendingJoin ? 'joining…' : 'not a member')}${c.join ? ` (join ${c.join.state}: ${c.join.reason})` : ''}  ${c.openProposals} open proposals${c.lineage ? `\n              ${formatLineage(c.lineage)}` : ''}`).join('\n')))
   }),
 )
 
@@ -495,7 +496,7 @@ dossier.command('verify <file>').description('check a dossier with nothing but t
 program.command('status <community>').description('sync status').action((ref: string) =>
   withNode(async (node) => {
     const s = await node.syncStatus({ community: await communityId(node, ref) })
-    print(s, () => `${s.online ? 'online' : 'offline'}; ${s.peers.length} peers; ${s.received} ops held, ${s.pendingOps} waiting for missing ops`)
+    print(s, () => `${s.state}; ${s.connected} connected; ${s.received} of ${s.known} ops held, ${s.pendingOps} waiting for missing ops`)
   }),
 )
 
@@ -504,6 +505,7 @@ registerTerritoryCommands(program, { withNode, communityId, print })
 registerRelationCommands(program, { print, withNode, communityId, proposalId })
 registerExportCommands(program, { withNode, communityId, proposalId })
 registerExtendCommand(program, { withNode, communityId, proposalId, print })
+registerJoinCommands(program, { options: g, withNode, communityId, print })
 
 function required(v: string | undefined, flag: string): string {
   if (v === undefined || v === '') throw new UsageError(`${flag} is required for this kind.`)

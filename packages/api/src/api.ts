@@ -20,6 +20,7 @@ import type { ChangedPart, CharterView, HomeView, ProposalDetail, ProposalsInput
 import type { TerritoryApi } from './territory'
 import type { Page, VoteRow } from '@polity/protocol'
 import { RELATIONS_METHODS, type RelationsApi } from './relations'
+import { JOINING_METHODS, type JoiningApi, type JoinProgress } from './joining'
 export type {
   MemberView, FormerMemberView, ProposalView, ActionView, Outcome,
 } from '@polity/protocol'
@@ -88,6 +89,8 @@ export interface CommunitySummary {
   readonly lineage: ForkLineage | null
   /** Waiting to receive the community's ops before the invite can be used. */
   readonly pendingJoin: boolean
+  /** JOIN-1: a join not finished here (waiting, or not yet received by a member) and why it is stuck; absent otherwise. */
+  readonly join?: JoinProgress
   /**
    * Set when loading or folding this community failed (CHARTER-F5): what
    * failed, in words. The node keeps serving it and every other community.
@@ -246,6 +249,11 @@ export interface PeerStatus {
    */
   readonly theyLack: number
   readonly weLack: number
+  /** SYNC-10: the ops the peer held when that session began (its hello's `total`). */
+  readonly total: number
+  /** SYNC-10: the member the peer proved it is (SYNC-3), or null (an invite's holder); and that member's name here. */
+  readonly member: MemberId | null
+  readonly memberName: string | null
 }
 
 /**
@@ -270,9 +278,14 @@ export interface EpochInfo {
 }
 
 export interface SyncStatus {
+  /** SYNC-11: the network is running on this device (one truth, whatever the peers). */
   readonly online: boolean
+  /** SYNC-11: `offline` (network off), `searching` (on, no device proven for this community connected), `connected`. */
+  readonly state: 'offline' | 'searching' | 'connected'
+  /** SYNC-11: devices proven for this community (SYNC-3) connected right now. */
+  readonly connected: number
   readonly peers: PeerStatus[]
-  /** First-sync progress: ops received of ops known to exist. */
+  /** First-sync progress: ops received of ops known to exist — SYNC-10: at least what any peer said it held. */
   readonly received: number
   readonly known: number
   readonly pendingOps: number
@@ -331,7 +344,7 @@ export type PolityEvent =
   | { readonly type: 'deepLink'; readonly url: string }
 
 /** Every command. Each takes one plain-data argument (or none) and returns a Promise. */
-export interface PolityApi extends TerritoryApi, RelationsApi {
+export interface PolityApi extends TerritoryApi, RelationsApi, JoiningApi {
   identityStatus(): Promise<IdentityStatus>
   createIdentity(input: { passphrase: string }): Promise<CreatedIdentity>
   restoreIdentity(input: { phrase: string; passphrase: string }): Promise<IdentityStatus>
@@ -426,6 +439,7 @@ export const API_METHODS = [
   'placesView', 'addPlace', 'movePlace', 'campaignsView', 'campaignView', 'openCampaign', 'pledge', 'closeCampaign', 'recordReceipt',
   'exportLedger', 'censusView', 'exportPublicCensus',
   ...RELATIONS_METHODS,
+  ...JOINING_METHODS,
 ] as const satisfies readonly ApiMethod[]
 
 /** Compile-time proof that API_METHODS lists every method of PolityApi (a missing one makes this `false`). */

@@ -24,6 +24,7 @@ export type {
 } from './api'
 export { checkApiInput } from './inputs'
 export { RELATIONS_METHODS } from './relations'
+export { JOINING_METHODS, type JoiningApi, type JoinProgress, type JoinStuckReason, type DeviceLinkOffer } from './joining'
 export type {
   RelationsApi, RelationsView, CommunityRelationView, BodyRelationView, BodyStatementView, OurRelation, TheirRelation, RelationTally, LetterReport, StatementReport, OutsideBodyInput,
 } from './relations'

@@ -15,6 +15,7 @@ export { COMMUNITY_TOPIC_PREFIX, UNPROVEN_SUBSCRIBER_SCORE } from './community-g
 export { RedialSchedule, KNOWN_PEER_BACKOFF_MIN_MS, KNOWN_PEER_BACKOFF_MAX_MS } from './redial'
 export { transportOf, MAX_STATUS_PEERS, type PeerSyncStatus, type PeerTransport } from './peer-status'
 export { createPolityLibp2p, NODE_LIMITS, POLITY_DHT_PROTOCOL, DEFAULT_LISTEN, CIRCUIT_LISTEN, type PolityLibp2p, type PolityLibp2pOptions, type PolityServices } from './libp2p-node'
+export { dialDeviceLink, DEVICE_LINK_PROTOCOL, type DeviceLinkChannel } from './device-link'
 export { generatePeerKey, peerKeyToBytes, peerKeyFromBytes, peerIdOfKey } from './peer-key'
 export { parseAddress, parseAddresses, peerIdOfAddress, shareableAddresses, MAX_ADDRESS_LENGTH, MAX_ADDRESSES, type ShareableAddressOptions } from './addresses'
 export { streamFrames, MAX_FRAME_BYTES, DEFAULT_IDLE_TIMEOUT_MS, type FrameStream, type FrameStreamOptions } from './frames'

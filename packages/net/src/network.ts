@@ -26,6 +26,7 @@ import { PeerStatusBook, type PeerSyncStatus } from './peer-status'
 import { RedialSchedule } from './redial'
 import { advertise, findRendezvousPeers } from './rendezvous'
 import { SyncService } from './sync-service'
+import { serveDeviceLink, type DeviceLinkChannel } from './device-link'
 
 export interface PolityNetworkInit extends Omit<PolityLibp2pOptions, 'isBanned' | 'gossipScore'> {
   /** How often every community is reconciled with every connected peer. Default 15 s. */
@@ -78,7 +79,8 @@ export class PolityNetwork {
         host,
         signal: this.stopping.signal,
         onSession: (c, stats, connection) => {
-          this.status.record(c, stats, connection)
+          const proof = this.gate.peers.proofOf(c, connection.remotePeer.toString())
+          this.status.record(c, stats, connection, proof?.kind === 'member' ? Buffer.from(proof.key).toString('hex') : null)
           try {
             this.init.onSyncStatus?.(c, connection.remotePeer.toString())
           } catch {
@@ -155,6 +157,11 @@ export class PolityNetwork {
     this.gate.detach()
     await this.sync.stop().catch(() => undefined)
     await this.libp2p.stop()
+  }
+
+  /** DEVLINK-1: answer device-link exchanges on this node until the returned function is called. */
+  serveDeviceLink(handler: (c: DeviceLinkChannel) => Promise<void>): Promise<() => Promise<void>> {
+    return serveDeviceLink(this.libp2p, handler)
   }
 
   get peerId(): string {

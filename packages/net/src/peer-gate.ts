@@ -59,6 +59,11 @@ export class PeerGate {
     return !had
   }
 
+  /** What `peer` proved with for `c` (SYNC-3), while it is proven. */
+  proofOf(c: CommunityId, peer: string): PeerProof | undefined {
+    return this.proven.get(c)?.get(peer)
+  }
+
   /** May `peer` exchange `c`'s ops with us now (NET-G1)? */
   allows(c: CommunityId, peer: string): boolean {
     const p = this.proven.get(c)?.get(peer)

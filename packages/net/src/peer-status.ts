@@ -17,6 +17,10 @@ export interface PeerSyncStatus {
   /** From the last completed session: ops of ours they lacked, ops of theirs we lacked. */
   readonly theyLack: number
   readonly weLack: number
+  /** SYNC-10: the ops the peer held at the start of that session (its hello's total). */
+  readonly total: number
+  /** SYNC-10: the member key (hex) the peer proved with (SYNC-3), or null (an invite's holder, or not known). */
+  readonly member: string | null
 }
 
 /** Most peers kept per community (the most recently heard). */
@@ -32,12 +36,12 @@ export class PeerStatusBook {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  record(community: string, s: SessionStats, connection: Connection): void {
+  record(community: string, s: SessionStats, connection: Connection, member: string | null = null): void {
     let m = this.byCommunity.get(community)
     if (!m) this.byCommunity.set(community, (m = new Map()))
     const peer = connection.remotePeer.toString()
     m.delete(peer)
-    m.set(peer, { peer, transport: transportOf(connection), lastHeard: this.now(), theyLack: s.theyLacked, weLack: s.weLacked })
+    m.set(peer, { peer, transport: transportOf(connection), lastHeard: this.now(), theyLack: s.theyLacked, weLack: s.weLacked, total: s.peerTotal, member })
     if (m.size > MAX_STATUS_PEERS) {
       const oldest = m.keys().next().value
       if (oldest !== undefined) m.delete(oldest)

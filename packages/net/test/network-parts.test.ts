@@ -80,16 +80,16 @@ describe('which session failures are breaches (NET-7: SYNC-2, SYNC-5, SYNC-6, NE
 })
 
 describe('per-peer status (SYNC-7)', () => {
-  const stats = (theyLacked: number, weLacked: number): SessionStats => ({ community: 'c', opsSent: 0, opsReceived: 0, applied: 0, rejected: 0, bytesIn: 0, bytesOut: 0, rounds: 0, durationMs: 0, theyLacked, weLacked })
+  const stats = (theyLacked: number, weLacked: number, peerTotal = 0): SessionStats => ({ community: 'c', opsSent: 0, opsReceived: 0, applied: 0, rejected: 0, bytesIn: 0, bytesOut: 0, rounds: 0, durationMs: 0, theyLacked, weLacked, peerTotal })
   const conn = (peer: string, addr: string): never => ({ remotePeer: { toString: () => peer }, remoteAddr: { toString: () => addr } }) as never
 
-  it('SYNC-7: the last completed session per peer is kept, with its transport; at most MAX_STATUS_PEERS per community', () => {
+  it('SYNC-7, SYNC-10: the last completed session per peer is kept, with its transport, the peer\'s total and the member it proved; at most MAX_STATUS_PEERS per community', () => {
     let now = 5
     const book = new PeerStatusBook(() => now)
     book.record('c', stats(2, 3), conn('p1', `/ip4/1.2.3.4/tcp/1/p2p/${ID}/p2p-circuit/p2p/p1`))
     now = 6
-    book.record('c', stats(0, 1), conn('p1', '/ip4/1.2.3.4/tcp/1/ws'))
-    expect(book.peers('c')).toEqual([{ peer: 'p1', transport: 'websocket', lastHeard: 6, theyLack: 0, weLack: 1 }])
+    book.record('c', stats(0, 1, 40), conn('p1', '/ip4/1.2.3.4/tcp/1/ws'), 'ab'.repeat(32))
+    expect(book.peers('c')).toEqual([{ peer: 'p1', transport: 'websocket', lastHeard: 6, theyLack: 0, weLack: 1, total: 40, member: 'ab'.repeat(32) }])
     book.record('c', stats(0, 0), conn('p2', `/ip4/1.2.3.4/tcp/1/p2p/${ID}/p2p-circuit/p2p/p2`))
     expect(book.peers('c').map((p) => p.transport)).toEqual(['websocket', 'relay'])
     expect(book.peers('other')).toEqual([])

@@ -14,6 +14,8 @@ export interface PendingJoin {
   readonly invite: OpId
   readonly inviteSecret: Uint8Array
   readonly name: string
+  /** The community's name from the link (`n`), shown until its genesis arrives (never the member's own name). */
+  readonly communityName?: string | undefined
   /** The inviter's addresses from the link, re-dialed until the join completes. */
   readonly addresses: readonly string[]
   /** SEAL-5: the epoch name secret the link carried (`e=`): where the members are while no epoch key is held here. */
@@ -32,6 +34,10 @@ export interface CommunityMeta {
   readonly peers: ReadonlyMap<string, KnownPeer>
   /** KEY-4: epoch id → epoch key, every key this member holds (each is checked against its commitment again on load). */
   readonly keys: ReadonlyMap<OpId, Uint8Array>
+  /** JOIN-1: joined here, and no member's device is known to hold the join yet. */
+  readonly joinUnconfirmed?: boolean
+  /** JOIN-2: the join was cancelled: the community is forgotten on this device until its link is accepted again. */
+  readonly cancelled?: boolean
 }
 
 /** NET-P1: remembered peers per community, and addresses per peer. */
@@ -48,9 +54,11 @@ export function encodeMeta(m: CommunityMeta): CborValue {
   const pj = m.pendingJoin
   return {
     secret: m.secret ?? null,
-    pendingJoin: pj ? { invite: pj.invite, inviteSecret: pj.inviteSecret, name: pj.name, addresses: [...pj.addresses], epochSecret: pj.epochSecret ?? null } : null,
+    pendingJoin: pj ? { invite: pj.invite, inviteSecret: pj.inviteSecret, name: pj.name, communityName: pj.communityName ?? '', addresses: [...pj.addresses], epochSecret: pj.epochSecret ?? null } : null,
     peers: [...m.peers.entries()].map(([peer, p]) => ({ peer, addrs: [...p.addrs], seen: p.seen })),
     keys: [...m.keys.entries()].map(([epoch, key]) => [epoch, key]),
+    joinUnconfirmed: m.joinUnconfirmed === true,
+    cancelled: m.cancelled === true,
   }
 }
 
@@ -70,7 +78,9 @@ export function decodeMeta(v: CborValue): CommunityMeta {
     const name = own(pj, 'name')
     if (typeof invite === 'string' && inviteSecret instanceof Uint8Array) {
       const epochSecret = own(pj, 'epochSecret')
+      const communityName = own(pj, 'communityName')
       pendingJoin = {
+        communityName: typeof communityName === 'string' ? communityName : '',
         invite: invite as OpId, inviteSecret, name: typeof name === 'string' ? name : '', addresses: strings(own(pj, 'addresses')),
         epochSecret: epochSecret instanceof Uint8Array && epochSecret.length === 32 ? epochSecret : undefined,
       }
@@ -90,7 +100,10 @@ export function decodeMeta(v: CborValue): CommunityMeta {
   for (const e of Array.isArray(kl) ? kl.slice(0, MAX_KEPT_KEYS) : []) {
     if (Array.isArray(e) && typeof e[0] === 'string' && /^[0-9a-f]{64}$/.test(e[0]) && e[1] instanceof Uint8Array && e[1].length === 32) keys.set(e[0] as OpId, e[1])
   }
-  return { secret: secret instanceof Uint8Array ? secret : undefined, pendingJoin, peers, keys }
+  return {
+    secret: secret instanceof Uint8Array ? secret : undefined, pendingJoin, peers, keys,
+    joinUnconfirmed: own(m, 'joinUnconfirmed') === true, cancelled: own(m, 'cancelled') === true,
+  }
 }
 
 /**

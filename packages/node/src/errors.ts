@@ -78,3 +78,10 @@ export class KeyMissingError extends NodeError {
     super('ERR_KEY_MISSING', message)
   }
 }
+
+/** DEVLINK-*: linking a second device failed; the message says why and what to do. */
+export class DeviceLinkError extends NodeError {
+  constructor(message: string) {
+    super('ERR_DEVICE_LINK', message)
+  }
+}

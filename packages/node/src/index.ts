@@ -9,5 +9,7 @@ export {
 } from './errors'
 export { createNativeCrypto } from './native-crypto'
 export { encodeInviteLink, decodeInviteLink, type InviteLinkData } from './invite-link'
+export { encodeDeviceLink, decodeDeviceLink, type DeviceLinkData } from './device-link-code'
+export { DEVICE_LINK_MS, DEVICE_LINK_MAX_FAILURES } from './device-link'
 export { encodeBundle, decodeBundle } from './bundle'
 export type { PolityNetworkInit as NetworkOptions } from '@polity/net'

@@ -1,9 +1,14 @@
 /**
- * Invite links (LINK-1 in docs/PROTOCOL.md):
+ * Invite links (LINK-1, LINK-2 in docs/PROTOCOL.md):
  *
- *   polity://join?c=<community id hex>&i=<invite op id hex>&k=<invite secret, base64url>
+ *   polity://join?v=2&c=<community id hex>&i=<invite op id hex>&k=<invite secret, base64url>
  *                &s=<community secret, base64url>&e=<epoch name secret, base64url>
- *                &n=<community name>&a=<multiaddr>&a=…
+ *                &n=<community name>&a=<multiaddr>&a=…&x=<checksum>
+ *
+ * LINK-2: `x` (last) is a checksum over every field, so a link with one
+ * character changed, or cut short, is refused with what is wrong instead of
+ * being accepted and joining nothing. A link without `v` (made before) is
+ * still read, without the checksum, but must hold its name (`n`).
  *
  * The invite secret (SEAL-4) gives the key that signs the join proof and the
  * agree key the invite's op wraps the community's epoch key to: with it the
@@ -14,6 +19,7 @@
  * (until it is used up, revoked or expired), so it is shared privately, like
  * a house key.
  */
+import { sha256 } from '@noble/hashes/sha2.js'
 import type { CommunityId, OpId } from '@polity/protocol'
 import { InvalidInviteError } from './errors'
 
@@ -37,8 +43,32 @@ function fromB64url(s: string | null, what: string): Uint8Array {
   return new Uint8Array(Buffer.from(s, 'base64url'))
 }
 
+/** LINK-2: the first 12 bytes of SHA-256 over the fields, as base64url (16 characters). */
+export function linkChecksum(q: URLSearchParams): string {
+  const fields = [q.get('c') ?? '', q.get('i') ?? '', q.get('k') ?? '', q.get('s') ?? '', q.get('e') ?? '', q.get('n') ?? '', ...q.getAll('a')]
+  const digest = sha256(new TextEncoder().encode(`polity/invite-link/v2\0${JSON.stringify(fields)}`))
+  return b64url(digest.subarray(0, 12))
+}
+
+/** What a v2 link needs, in the order it carries them (a link cut short lacks the last ones, the checksum first). */
+const REQUIRED: readonly (readonly [string, string])[] = [
+  ['c', 'the community id'], ['i', 'the invite id'], ['k', 'the invite secret'], ['s', 'the community secret'], ['n', 'the community name'], ['x', 'the checksum'],
+]
+
+function checkWhole(q: URLSearchParams): void {
+  const v = q.get('v')
+  if (v === null) return
+  if (v !== '2') throw new InvalidInviteError('it was made by a newer version of Polity; update Polity to use it')
+  const missing = REQUIRED.filter(([k]) => !q.has(k)).map(([, what]) => what)
+  if (missing.length > 0) {
+    const list = missing.length === 1 ? missing[0]! : `${missing.slice(0, -1).join(', ')} and ${missing[missing.length - 1]!}`
+    throw new InvalidInviteError(`the link is cut short: ${list} ${missing.length === 1 ? 'is' : 'are'} missing (rule LINK-2); copy the whole link again`)
+  }
+}
+
 export function encodeInviteLink(d: InviteLinkData): string {
   const q = new URLSearchParams()
+  q.set('v', '2')
   q.set('c', d.community)
   q.set('i', d.invite)
   q.set('k', b64url(d.inviteSecret))
@@ -46,6 +76,7 @@ export function encodeInviteLink(d: InviteLinkData): string {
   if (d.epochSecret) q.set('e', b64url(d.epochSecret))
   q.set('n', d.name)
   for (const a of d.addresses) q.append('a', a)
+  q.set('x', linkChecksum(q))
   return `polity://join?${q.toString()}`
 }
 
@@ -55,12 +86,13 @@ export function decodeInviteLink(link: string): InviteLinkData {
   const at = trimmed.indexOf('join?')
   if (!trimmed.startsWith('polity://') || at < 0) throw new InvalidInviteError('it should start with polity://join?')
   const q = new URLSearchParams(trimmed.slice(at + 'join?'.length))
+  checkWhole(q)
   const community = q.get('c') ?? ''
   const invite = q.get('i') ?? ''
   if (!HEX64.test(community)) throw new InvalidInviteError('the community id is missing or damaged')
   if (!HEX64.test(invite)) throw new InvalidInviteError('the invite id is missing or damaged')
   const addresses = q.getAll('a').filter((a) => a.startsWith('/') && a.length < 512).slice(0, 16)
-  return {
+  const out: InviteLinkData = {
     community: community as CommunityId,
     invite: invite as OpId,
     inviteSecret: fromB64url(q.get('k'), 'invite secret'),
@@ -69,4 +101,11 @@ export function decodeInviteLink(link: string): InviteLinkData {
     name: (q.get('n') ?? '').slice(0, 120),
     addresses,
   }
+  // A link from before LINK-2: every one carried `n`; without it the link was cut short.
+  if (!q.has('n')) throw new InvalidInviteError('the link is cut short: the community name and what follows it are missing (rule LINK-2); copy the whole link again')
+  const x = q.get('x')
+  if (x !== null && x !== linkChecksum(q)) {
+    throw new InvalidInviteError('a character of it was changed or lost on the way — its checksum does not match (rule LINK-2); ask for the link again')
+  }
+  return out
 }

@@ -18,6 +18,7 @@ import { InvalidInputError, InvalidInviteError } from './errors'
 import { decodeInviteLink, encodeInviteLink } from './invite-link'
 import { HOUR, LIMITS, MAX_INVITE_HOURS, memberBytes, messageOf } from './input-checks'
 import { nameSecretOf } from './sealing'
+import { noteJoinAttempt } from './join-status'
 
 /** Dial attempts when accepting an invite online; the wait doubles from 1 s. */
 const ACCEPT_ATTEMPTS = 4
@@ -51,7 +52,8 @@ export async function acceptInvite(ctx: NodeContext, input: { link: string; name
   const rt = await ctx.runtimes.ready(d.community, true)
   if (rt.replica.roster().members.has(ctx.vault.member)) return { community: rt.id, status: 'joined' }
   rt.secret = d.communitySecret
-  rt.pendingJoin = { invite: d.invite, inviteSecret: d.inviteSecret, name: input.name ?? d.name, addresses: d.addresses, epochSecret: d.epochSecret }
+  rt.cancelled = false
+  rt.pendingJoin = { invite: d.invite, inviteSecret: d.inviteSecret, name: input.name ?? '', communityName: d.name, addresses: d.addresses, epochSecret: d.epochSecret }
   // KEY-4: the invite's agree key opens the epoch key its op wraps, and by the chain the history (EPOCH-8).
   await ctx.ingest.addAgreeKey(rt, inviteKeysFromSecret(d.inviteSecret).agree)
   await ctx.runtimes.saveMeta(rt)
@@ -64,7 +66,10 @@ export async function acceptInvite(ctx: NodeContext, input: { link: string; name
     for (let attempt = 0; attempt < ACCEPT_ATTEMPTS && !joined; attempt++) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, 500 * 2 ** attempt))
       const peers = await net.connect(d.addresses)
-      for (const p of peers) await net.syncPeer(rt.id, p)
+      let accepted = 0
+      for (const p of peers) if (await net.syncPeer(rt.id, p)) accepted++
+      // JOIN-1: what this attempt learned (no device reached; reached but refused) says why a join is stuck.
+      noteJoinAttempt(ctx, rt, peers.length, accepted)
       joined = rt.pendingJoin === undefined && rt.replica.roster().members.has(ctx.vault.member)
       if (joined) for (const p of peers) await net.syncPeer(rt.id, p)
     }
@@ -106,6 +111,8 @@ export async function completeJoin(ctx: NodeContext, rt: CommunityRuntime): Prom
     throw new InvalidInviteError(messageOf(e))
   }
   rt.pendingJoin = undefined
+  // JOIN-1: joined here; done once a member's device has the join (a completed session with one, join-status.ts).
+  rt.joinUnconfirmed = true
   await ctx.runtimes.saveMeta(rt)
   if (pj.name) await author(ctx, rt, 'profile.set', { name: pj.name.slice(0, LIMITS.memberName.max) })
   return true

@@ -37,6 +37,8 @@ export async function loadCommunities(ctx: NodeContext): Promise<void> {
     // The stored communities' meta was read before their replay.
     if (!ctx.runtimes.get(c)) await ctx.runtimes.loadMeta(ctx.runtimes.runtime(c, true))
   }
+  // JOIN-2: a cancelled join's community is not held (its ops, if any came, stay stored until its link is accepted again).
+  for (const rt of [...ctx.runtimes.values()]) if (rt.cancelled) ctx.runtimes.drop(rt.id)
   ctx.lineages.refresh()
 }
 
@@ -47,6 +49,7 @@ export const V1_COMMUNITY = 'This community was made by Polity before sealed com
 async function loadCommunity(ctx: NodeContext, rt: CommunityRuntime, id: Uint8Array): Promise<void> {
   // KEY-4: the epoch keys (and a waiting invite's agree key) first, so the replay opens every op.
   await ctx.runtimes.loadMeta(rt)
+  if (rt.cancelled) return
   // ENV2-8: a v1 community is refused, not migrated (docs/PROTOCOL.md §18): it stays on disk, untouched, marked.
   for await (const rec of ctx.store.iterate(id)) {
     if (!isSealedEnvelope(rec.bytes)) {

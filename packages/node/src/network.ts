@@ -15,6 +15,8 @@ import type { Store } from './storage'
 import { syncStatus } from './views'
 import { nameSecretOf } from './sealing'
 import { keyAskOf, noteKeyRequest } from './grants'
+import { rememberPorts, stableNetworkOptions } from './peer-identity'
+import { noteSessionForJoin } from './join-status'
 
 export class NodeNetwork {
   private net: PolityNetwork | undefined
@@ -30,10 +32,25 @@ export class NodeNetwork {
   async start(options: PolityNetworkInit = {}): Promise<string[]> {
     this.ctx.vault.require()
     // BRIDGE-7: every completed session (SYNC-7) reaches subscribers as a `sync` event with the community's status.
-    const onSyncStatus = (c: CommunityId): void => {
+    const onSyncStatus = (c: CommunityId, peer: string): void => {
+      // JOIN-1: a member's device that completed a session with us holds our join.
+      const rt = this.ctx.runtimes.get(c)
+      const st = this.net?.peerStatus(c).find((p) => p.peer === peer)
+      if (rt && st?.member) void noteSessionForJoin(this.ctx, rt, { kind: 'member', member: st.member }).catch(() => undefined)
       void syncStatus(this.ctx, { community: c }).then((status) => this.ctx.emit({ type: 'sync', community: c, status }), () => undefined)
     }
-    if (!this.net) this.net = await PolityNetwork.start(this.host(), { ...options, onSyncStatus })
+    if (!this.net) {
+      // NET-ID-1: the same PeerId every time, and the ports of last time when they are free.
+      const init = { ...options, onSyncStatus }
+      let net: PolityNetwork
+      try {
+        net = await PolityNetwork.start(this.host(), await stableNetworkOptions(this.ctx, init, true))
+      } catch {
+        net = await PolityNetwork.start(this.host(), await stableNetworkOptions(this.ctx, init, false))
+      }
+      this.net = net
+      await rememberPorts(this.ctx, options.listen, net.addresses()).catch(() => undefined)
+    }
     return this.net.addresses()
   }
 
@@ -100,6 +117,12 @@ export class NodeNetwork {
             keyAsk: () => keyAskOf(this.ctx, rt),
             keyRequest: (member, agree, cert) => {
               noteKeyRequest(this.ctx, rt, toHex(member) as MemberId, agree, cert)
+            },
+            // SYNC-10: progress counts against what the peer holds.
+            peerTotal: (total) => {
+              rt.peerTotals.delete(toHex(binding.remote))
+              rt.peerTotals.set(toHex(binding.remote), total)
+              if (rt.peerTotals.size > 64) rt.peerTotals.delete(rt.peerTotals.keys().next().value as string)
             },
           },
           access: rosterAccess({

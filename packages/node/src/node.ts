@@ -11,7 +11,7 @@
  */
 import type { CommunityId, CryptoSuite, OpId, Replica } from '@polity/protocol'
 import type {
-  AcceptedInvite, Ballot, CommunitySummary, CommunityView, CreateCommunityInput, CreatedIdentity, TextDiff, DossierReport, DraftState,
+  AcceptedInvite, Ballot, DeviceLinkOffer, CommunitySummary, CommunityView, CreateCommunityInput, CreatedIdentity, TextDiff, DossierReport, DraftState,
   CampaignDetail, CampaignInput, CampaignSummary, CensusView, PlaceInput, PlacesView, PlaceStatus, ReceiptStatus,
   CharterView, EnvelopeBatch, EpochInfo, ForkInput, HomeView, IdentityStatus, Page, ProposalDetail, ProposalsInput, ProposalsPage, RosterInput, RosterPage, VoteRow, VotesInput, ImportResult, Invite, InviteInput, InviteSummary, PolityClient, PolityEvent, ProposalInput, Role, SyncStatus, WebrtcRoom,
 } from '@polity/api'
@@ -43,11 +43,14 @@ import { kdfProgress } from './progress'
 import * as territory from './territory'
 import * as territoryViews from './territory-views'
 import * as relations from './relations'
+import { cancelJoin } from './join-status'
+import { acceptDeviceLink, DeviceLinks } from './device-link'
 
 export type { PolityNodeOptions } from './context'
 
 export class PolityNode implements PolityClient {
   private readonly ctx: NodeContext
+  private readonly deviceLinks: DeviceLinks
   private readonly listeners = new Set<(e: PolityEvent) => void>()
   private closed = false
 
@@ -70,6 +73,7 @@ export class PolityNode implements PolityClient {
     ctx.network = new NodeNetwork(ctx as NodeContext)
     ctx.ingest = new Ingest(ctx as NodeContext, (rt) => completeJoin(ctx as NodeContext, rt))
     this.ctx = ctx as NodeContext
+    this.deviceLinks = new DeviceLinks(this.ctx)
   }
 
   static async open(options: PolityNodeOptions): Promise<PolityNode> {
@@ -124,6 +128,25 @@ export class PolityNode implements PolityClient {
     return this.ctx.vault.status()
   }
 
+  /** DEVLINK-1: offer this identity to a new device of the same member (once, for a few minutes). */
+  offerDeviceLink(): Promise<DeviceLinkOffer> {
+    return this.deviceLinks.offerLink()
+  }
+
+  cancelDeviceLink(): Promise<void> {
+    return this.deviceLinks.cancel()
+  }
+
+  /** Whether a device-link offer is open now (the CLI waits while it is). */
+  deviceLinkOffered(): boolean {
+    return this.deviceLinks.active
+  }
+
+  /** DEVLINK-2: take the identity another device offers (this device has none yet). */
+  async acceptDeviceLink(input: { link: string; passphrase: string }): Promise<void> {
+    await acceptDeviceLink(this.ctx, input, () => this.unlocked())
+  }
+
   async changePassphrase(input: { current: string; next: string }): Promise<void> {
     await this.ctx.vault.changePassphrase(input.current, input.next)
   }
@@ -144,6 +167,7 @@ export class PolityNode implements PolityClient {
 
   /** Locking or closing: sign batched drafts, go offline, checkpoint, then forget the keys and the communities. */
   private async leave(): Promise<void> {
+    await this.deviceLinks.cancel()
     for (const rt of this.ctx.runtimes.values()) await draft.flushRuntime(this.ctx, rt)
     await this.ctx.network.stop()
     if (this.ctx.vault.unlocked) await writeCheckpoints(this.ctx).catch(() => undefined)
@@ -274,6 +298,11 @@ export class PolityNode implements PolityClient {
 
   acceptInvite(input: { link: string; name?: string }): Promise<AcceptedInvite> {
     return acceptInvite(this.ctx, input)
+  }
+
+  /** JOIN-2: give up a join that is not finished. */
+  cancelJoin(input: { community: CommunityId }): Promise<void> {
+    return cancelJoin(this.ctx, input)
   }
 
   listInvites(input: { community: CommunityId }): Promise<InviteSummary[]> {

@@ -19,6 +19,14 @@ export class CommunityRuntime {
   readonly replica: Replica
   secret: Uint8Array | undefined
   pendingJoin: PendingJoin | undefined
+  /** JOIN-1: joined here; no member's device is known to hold the join yet (kept in the sealed meta). */
+  joinUnconfirmed = false
+  /** JOIN-2: the join was cancelled (kept in the sealed meta; the community is not loaded). */
+  cancelled = false
+  /** JOIN-1: the last attempt to reach the members for a waiting join (not kept). */
+  joinTrace: { lastTry: number; reached: number; accepted: number } | undefined
+  /** SYNC-10: what each peer (libp2p id) said it held at the start of the last session with it (not kept). */
+  readonly peerTotals = new Map<string, number>()
   draftUpdates: Uint8Array[] = []
   draftTimer: ReturnType<typeof setTimeout> | undefined
   /** Members' devices this one synced with: libp2p peer id → listen addresses and when (NET-P1). */
@@ -124,6 +132,14 @@ export class Runtimes {
     this.map.clear()
   }
 
+  /** JOIN-2: forget one community on this device (a cancelled join); its timers stop. */
+  drop(id: CommunityId): void {
+    const rt = this.map.get(id)
+    if (rt?.draftTimer) clearTimeout(rt.draftTimer)
+    if (rt?.grantTimer) clearTimeout(rt.grantTimer)
+    this.map.delete(id)
+  }
+
   /** Is this runtime still the one held for its community (not dropped by a lock)? */
   isHeld(rt: CommunityRuntime): boolean {
     return this.map.get(rt.id) === rt
@@ -140,6 +156,8 @@ export class Runtimes {
       // KEY-4: a waiting invitee opens the history with the invite's agree key (SEAL-4).
       rt.replica.keyRing.addAgreeKey(inviteKeysFromSecret(m.pendingJoin.inviteSecret).agree)
     }
+    rt.joinUnconfirmed = m.joinUnconfirmed === true
+    rt.cancelled = m.cancelled === true
     for (const [peer, p] of m.peers) rt.knownPeers.set(peer, p)
     // KEY-4: each kept key is used only once it matches its epoch's commitment (read from the ops as they load).
     for (const [epoch, k] of m.keys) {
@@ -157,7 +175,9 @@ export class Runtimes {
     const key = metaKey(rt.id)
     const ring = rt.replica.keyRing
     for (const e of ring.epochs()) rt.keptKeys.set(e, ring.key(e) as Uint8Array)
-    await this.o.meta.putMeta(key, seal(this.o.dataKey(), key, encodeMeta({ secret: rt.secret, pendingJoin: rt.pendingJoin, peers: rt.knownPeers, keys: rt.keptKeys })))
+    await this.o.meta.putMeta(key, seal(this.o.dataKey(), key, encodeMeta({
+      secret: rt.secret, pendingJoin: rt.pendingJoin, peers: rt.knownPeers, keys: rt.keptKeys, joinUnconfirmed: rt.joinUnconfirmed, cancelled: rt.cancelled,
+    })))
   }
 
   /** NET-P1: a member's device this one completed a session with, kept in the sealed meta. */

@@ -4,8 +4,9 @@
  * state (from its checkpoint while it reloads, CHECKPOINT-1), and its sync
  * status.
  */
-import type { CommunityState, CommunityId } from '@polity/protocol'
-import type { CommunitySummary, CommunityView, SyncStatus } from '@polity/api'
+import type { CommunityState, CommunityId, MemberId, Op } from '@polity/protocol'
+import type { CommunitySummary, CommunityView, JoinProgress, SyncStatus } from '@polity/api'
+import { joinProgressOf } from './join-status'
 import type { NodeContext } from './context'
 import type { CommunityRuntime } from './runtimes'
 import { InvalidInputError } from './errors'
@@ -23,7 +24,7 @@ export function listCommunities(ctx: NodeContext): CommunitySummary[] {
       const roster = rt.replica.roster()
       const g = roster.genesis
       out.push({
-        id: rt.id, name: g?.name ?? rt.pendingJoin?.name ?? '', purpose: g?.purpose ?? '', memberCount: roster.members.size,
+        id: rt.id, name: g?.name ?? rt.pendingJoin?.communityName ?? '', purpose: g?.purpose ?? '', memberCount: roster.members.size,
         role: roster.members.get(ctx.vault.member)?.role ?? null, openProposals: 0, opCount: rt.replica.size,
         parent: null, lineage: null, pendingJoin: rt.pendingJoin !== undefined, error: rt.failure,
       })
@@ -57,7 +58,7 @@ function summaryOf(ctx: NodeContext, rt: CommunityRuntime): CommunitySummary {
   const state = g ? rt.replica.state() : undefined
   return {
     id: rt.id,
-    name: g?.name ?? rt.pendingJoin?.name ?? '',
+    name: g?.name ?? rt.pendingJoin?.communityName ?? '',
     purpose: g?.purpose ?? '',
     memberCount: roster.members.size,
     role: roster.members.get(me)?.role ?? null,
@@ -66,8 +67,15 @@ function summaryOf(ctx: NodeContext, rt: CommunityRuntime): CommunitySummary {
     parent,
     lineage,
     pendingJoin: rt.pendingJoin !== undefined,
+    ...joinOf(ctx, rt),
     ...failed(),
   }
+}
+
+/** JOIN-1: an unfinished join's progress, when there is one. */
+function joinOf(ctx: NodeContext, rt: CommunityRuntime): { join?: JoinProgress } {
+  const join = joinProgressOf(ctx, rt)
+  return join ? { join } : {}
 }
 
 export async function getCommunity(ctx: NodeContext, input: { community: CommunityId }): Promise<CommunityView> {
@@ -90,6 +98,19 @@ export async function syncStatus(ctx: NodeContext, input: { community: Community
   const rt = await ctx.runtimes.ready(input.community)
   const r = rt.replica
   const net = ctx.network.current
-  if (!net) return { online: false, peers: [], received: r.size, known: r.size + r.pendingCount(), pendingOps: r.pendingCount() }
-  return { online: net.online(), peers: net.peerStatus(rt.id), received: r.size, known: r.size + r.pendingCount() + r.missing().length, pendingOps: r.pendingCount() }
+  const own = r.size + r.pendingCount() + (net ? r.missing().length : 0)
+  // SYNC-10: ops known to exist are at least what any peer said it held (live, from its hello) and, after a completed session, the union.
+  const peers = (net?.peerStatus(rt.id) ?? []).map((p) => ({ ...p, member: p.member as MemberId | null, memberName: p.member ? nameOf(rt, p.member as MemberId) : null }))
+  const heard = Math.max(0, ...rt.peerTotals.values(), ...peers.map((p) => p.total + p.theyLack))
+  const known = Math.max(own, heard)
+  if (!net) return { online: false, state: 'offline', connected: 0, peers, received: r.size, known, pendingOps: r.pendingCount() }
+  // SYNC-11: one state: the network is on; connected when a device proven for this community is connected now.
+  const connected = net.provenPeers(rt.id).length
+  return { online: true, state: connected > 0 ? 'connected' : 'searching', connected, peers, received: r.size, known, pendingOps: r.pendingCount() }
+}
+
+/** SYNC-10: the name a member goes by here (their profile), or null. */
+function nameOf(rt: CommunityRuntime, member: MemberId): string | null {
+  const e = rt.replica.contentFold().profiles.get(member)
+  return e ? (e.op as Op<'profile.set'>).body.name || null : null
 }

@@ -50,6 +50,8 @@ export interface SyncTarget {
   keyAsk?(): { agree: Uint8Array; cert: Uint8Array } | undefined
   /** SYNC-9: a peer proven as this member (SYNC-3) asked for the current key. */
   keyRequest?(member: Uint8Array, agree: Uint8Array, cert: Uint8Array): void
+  /** SYNC-10: the peer's hello said it holds `total` ops (first-sync progress counts against it). */
+  peerTotal?(total: number): void
 }
 
 export interface Proof {
@@ -98,6 +100,8 @@ export interface SessionStats {
   /** Ops we sent that the peer did not have, and ops the peer sent that we did not have (SYNC-7). */
   theyLacked: number
   weLacked: number
+  /** SYNC-10: the ops the peer said it held at the start (its hello's `total`). */
+  peerTotal: number
 }
 
 export interface DialOptions {
@@ -158,7 +162,7 @@ class Reader {
 }
 
 function stats(): SessionStats {
-  return { community: null, opsSent: 0, opsReceived: 0, applied: 0, rejected: 0, bytesIn: 0, bytesOut: 0, rounds: 0, durationMs: 0, theyLacked: 0, weLacked: 0 }
+  return { community: null, opsSent: 0, opsReceived: 0, applied: 0, rejected: 0, bytesIn: 0, bytesOut: 0, rounds: 0, durationMs: 0, theyLacked: 0, weLacked: 0, peerTotal: 0 }
 }
 
 async function refuse(duplex: FrameDuplex, code: string, message: string): Promise<void> {
@@ -281,6 +285,8 @@ async function exchange(target: SyncTarget, reader: Reader, send: (m: SyncMessag
   await askKeys()
   let asked = false
   const hello = await reader.expect('hello')
+  s.peerTotal = hello.total
+  target.peerTotal?.(hello.total)
   const peerKnown = [...hello.heads, ...hello.probes].map((b) => toHex(b) as OpId).filter((id) => r.has(id))
   const toSend = keysFirst(r, opsOutside(r, peerKnown))
   await sendOps(target, toSend, send, limits, s)

@@ -7,6 +7,7 @@ import { ErrorText, Field } from './widgets'
 import { rulesDraftOf, RulesFields, rulesOf, type RulesDraft } from './rules-form'
 import { LineageNote, parentLabel } from './lineage'
 import { QrScan } from './qr-scan'
+import { JoinNote } from './join-status'
 
 /** The invite link inside whatever was pasted or scanned (a QR payload is the link itself, perhaps with spaces around it). */
 export function inviteLinkIn(text: string): string {
@@ -87,6 +88,7 @@ export function Communities({ onOpen, joinLink = null, onJoinLinkShown }: { onOp
             <li key={c.id}>
               <button type="button" className="link" data-testid="open-community" onClick={() => onOpen(c.id)}>{c.name || c.id.slice(0, 12)}</button>
               <span className="muted"> · {c.pendingJoin ? t('communities.joining') : `${t('communities.members', { count: c.memberCount })} · ${t('communities.openProposals', { count: c.openProposals })}`}</span>
+              {c.join && <JoinNote community={c.id} join={c.join} onCancelled={refresh} />}
               {c.lineage && <span className="muted" data-testid="fork-of"> · <LineageNote lineage={c.lineage} name={parentLabel(c.lineage, knownName(c.lineage.parent))} /></span>}
             </li>
           ))}

@@ -15,6 +15,8 @@ import { Relations } from './relations/Relations'
 import { Home } from './Home'
 import { Fork } from './Fork'
 import { LineageNote, parentLabel } from './lineage'
+import { JoinBanner } from './join-status'
+import { PeerList, SyncLine } from './sync-status'
 
 // Territory, campaigns and census load on first use: the basemap and the chart code stay out of the first bundle.
 const Places = lazy(() => import('./territory/Places').then((m) => ({ default: m.Places })))
@@ -55,6 +57,7 @@ export function CommunityScreen({ id, onBack, onLock, onOpen }: { id: CommunityI
       {home?.lineage && <p className={home.lineage.status === 'false' ? 'banner' : 'muted'}><LineageNote lineage={home.lineage} name={parentLabel(home.lineage)} /></p>}
       {home?.loading && <p role="status" className="muted" data-testid="reloading">{t('community.reloading')}</p>}
       <ProgressBar tasks={['replay', 'sync']} community={id} />
+      <JoinBanner community={id} onCancelled={onBack} />
       <nav className="tabs" aria-label={home?.name ?? ''}>
         {TABS.map((x) => (
           <button key={x} type="button" aria-current={tab === x ? 'page' : undefined} data-testid={`tab-${x}`} onClick={() => setTab(x)}>{t(`nav.${x}`)}</button>
@@ -74,13 +77,11 @@ export function CommunityScreen({ id, onBack, onLock, onOpen }: { id: CommunityI
       {home && tab === 'fork' && <Fork id={id} onOpen={onOpen} />}
       {tab === 'network' && sync && (
         <div>
-          <p role="status" className={sync.online ? '' : 'banner'}>{sync.online ? t('sync.online', { peers: sync.peers.length }) : t('sync.offline')}</p>
+          <SyncLine sync={sync} />
           <label htmlFor="sync-progress">{t('network.progress', { received: sync.received, known: sync.known })}</label>
           <progress id="sync-progress" max={Math.max(1, sync.known)} value={sync.received} />
           <h2>{t('network.peers')}</h2>
-          {sync.peers.length === 0 ? <p>{t('network.noPeers')}</p> : (
-            <ul className="list">{sync.peers.map((p) => <li key={p.peer}><bdi>{p.peer.slice(0, 16)}…</bdi> · {t('network.peerLine', { transport: p.transport, time: new Date(p.lastHeard).toLocaleTimeString(), received: p.weLack, sent: p.theyLack })}</li>)}</ul>
-          )}
+          <PeerList sync={sync} />
           <h2>{t('relay.title')}</h2>
           <p data-testid="relay-status" data-peers={relay?.peers ?? 0}>
             {!relay || relay.state === 'starting' ? t('common.loading')

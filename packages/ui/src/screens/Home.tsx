@@ -2,6 +2,7 @@
 import { useTranslation } from 'react-i18next'
 import type { Activity, HomeView, SyncStatus } from '@polity/api'
 import { displayName, When } from './common'
+import { syncLineOf } from './sync-status'
 
 function activityText(a: Activity, t: (k: string, o?: Record<string, unknown>) => string): string {
   const name = a.member === null ? '' : displayName(a.name, a.member)
@@ -18,7 +19,7 @@ export function Home({ home, sync }: { home: HomeView; sync: SyncStatus | null }
         <dt>{t('home.open')}</dt><dd data-testid="open-count">{home.open}</dd>
         <dt>{t('home.decisions')}</dt><dd>{home.decided}</dd>
         <dt>{t('home.charter')}</dt><dd>{t('charter.version', { n: home.charterVersion })}</dd>
-        <dt>{t('home.sync')}</dt><dd>{sync?.online ? t('sync.online', { peers: sync.peers.length }) : t('sync.offline')}</dd>
+        <dt>{t('home.sync')}</dt><dd>{syncLineOf(t, sync ?? null)}</dd>
       </dl>
       <h2>{t('home.activity')}</h2>
       {home.activity.length === 0 ? <p className="muted">{t('home.noActivity')}</p> : (

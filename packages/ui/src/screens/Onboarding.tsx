@@ -5,6 +5,7 @@ import { messageOf, useApi } from '../api-context'
 import { Field, ErrorText } from './widgets'
 import { ProgressBar } from './progress'
 import { RememberOnUnlock } from './Device'
+import { LinkDeviceForm } from './device-link'
 
 /** Three distinct word positions (1-based) to confirm. */
 function positions(): number[] {
@@ -16,7 +17,7 @@ function positions(): number[] {
 export function Onboarding({ onDone }: { onDone: () => void }): React.JSX.Element {
   const api = useApi()
   const { t } = useTranslation()
-  const [mode, setMode] = useState<'create' | 'restore'>('create')
+  const [mode, setMode] = useState<'create' | 'restore' | 'link'>('create')
   const [pass, setPass] = useState('')
   const [pass2, setPass2] = useState('')
   const [phrase, setPhrase] = useState<string | null>(null)
@@ -71,13 +72,16 @@ export function Onboarding({ onDone }: { onDone: () => void }): React.JSX.Elemen
       <div className="tabs" role="tablist">
         <button type="button" role="tab" aria-selected={mode === 'create'} data-testid="mode-create" onClick={() => setMode('create')}>{t('onboarding.create')}</button>
         <button type="button" role="tab" aria-selected={mode === 'restore'} data-testid="mode-restore" onClick={() => setMode('restore')}>{t('onboarding.restore')}</button>
+        <button type="button" role="tab" aria-selected={mode === 'link'} data-testid="mode-link" onClick={() => setMode('link')}>{t('onboarding.link')}</button>
       </div>
+      {mode === 'link' ? <LinkDeviceForm onDone={onDone} /> : <>
       {mode === 'restore' && <Field label={t('onboarding.phraseInput')} testid="restore-phrase" value={restoreWords} onChange={setRestoreWords} multiline />}
       <Field label={t('onboarding.passphrase')} type="password" testid="passphrase" value={pass} onChange={setPass} />
       <Field label={t('onboarding.passphraseAgain')} type="password" testid="passphrase-again" value={pass2} onChange={setPass2} />
       <ErrorText error={error} />
       <ProgressBar tasks={['identity']} />
       <button type="button" data-testid="create-identity" disabled={busy} onClick={() => void submit()}>{mode === 'create' ? t('onboarding.create') : t('onboarding.restore')}</button>
+      </>}
     </section>
   )
 }

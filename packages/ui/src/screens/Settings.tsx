@@ -6,6 +6,7 @@ import { LANGUAGES } from '../i18n/index'
 import { ErrorText } from './widgets'
 import { ProgressBar } from './progress'
 import { DeviceSettingsPanel } from './Device'
+import { DeviceLinkPanel } from './device-link'
 import { EpochPanel } from './Epoch'
 
 function download(bytes: Uint8Array, name: string): void {
@@ -105,6 +106,7 @@ export function Settings({ id, onLock }: { id: CommunityId; onLock: () => void }
       <ErrorText error={error} />
       <EpochPanel id={id} />
       <ChangePassphrase />
+      <DeviceLinkPanel />
       <DeviceSettingsPanel />
     </div>
   )
