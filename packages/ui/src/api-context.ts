@@ -1,5 +1,6 @@
 /** The API client the screens use (Electron preload or the browser-mode WebSocket bridge). */
 import { createContext, useContext } from 'react'
+import i18n from 'i18next'
 import type { PolityClient } from '@polity/api'
 
 export const ApiContext = createContext<PolityClient | null>(null)
@@ -10,5 +11,16 @@ export function useApi(): PolityClient {
   return api
 }
 
-/** Turn an API error into words for the person. */
-export const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e))
+/** Codes that mean Polity itself failed, not that the input was wrong: only these read "Something went wrong: …". */
+const UNEXPECTED = new Set(['ERR_INTERNAL', 'ERR_BRIDGE_MESSAGE', 'ERR_UNKNOWN_METHOD'])
+
+/**
+ * Turn an API error into words for the person: the node's own sentence for an
+ * error with a code of ours (bad input, a rule, a wrong passphrase — it says
+ * what to fix), and "Something went wrong: …" only for an internal failure.
+ */
+export function messageOf(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e)
+  const code = typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : null
+  return code !== null && code.startsWith('ERR_') && !UNEXPECTED.has(code) ? message : i18n.t('common.error', { message })
+}

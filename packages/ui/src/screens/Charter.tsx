@@ -13,6 +13,7 @@
  */
 import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { Link } from 'wouter'
 import * as Y from 'yjs'
 import { EditorView, drawSelection, highlightActiveLine, keymap, type Command } from '@codemirror/view'
 import { EditorState, Prec } from '@codemirror/state'
@@ -22,6 +23,9 @@ import { messageOf, useApi } from '../api-context'
 import { ErrorText, Field } from './widgets'
 import { DiffView, useMemberName, useMemberNames, useView, useMe, useTextDiff, VersionSelect, When } from './common'
 import { floorOf, MethodFields, methodDraftOf, methodOf, type MethodDraft } from './rules-form'
+import { chipColours, hueOfClient } from '../look/colours'
+import { useTheme, type Theme } from '../look/theme'
+import { charterVersionPath } from '../routes'
 
 /** Enter inserts a line break (the editor has no command package; typing, deletion and arrows are the browser's). */
 const newline: Command = (view) => {
@@ -29,8 +33,8 @@ const newline: Command = (view) => {
   return true
 }
 
-/** A stable colour per Yjs client, dark enough for white text. */
-export const colourOf = (client: number): string => `hsl(${(client * 137.508) % 360}deg 55% 28%)`
+/** A stable colour per Yjs client whose text passes 4.5:1 in either theme (look/colours.ts). */
+const chipStyle = (client: number, theme: Theme): React.CSSProperties => chipColours(hueOfClient(client), theme)
 
 /** Remote editors (member id, or a Yjs client id when the signer is unknown) with when their last edit arrived. */
 type Seen = ReadonlyMap<string, { readonly client: number; readonly member: string | null; readonly time: number }>
@@ -47,6 +51,7 @@ function clientsOf(update: Uint8Array): number[] {
 function DraftEditor({ id, onText }: { id: CommunityId; onText: (text: string) => void }): React.JSX.Element {
   const api = useApi()
   const { t } = useTranslation()
+  const { theme } = useTheme()
   const me = useMe()
   const host = useRef<HTMLDivElement | null>(null)
   const [ready, setReady] = useState(false)
@@ -125,11 +130,11 @@ function DraftEditor({ id, onText }: { id: CommunityId; onText: (text: string) =
     <div>
       <h3 id={labelId}>{t('charter.draft')}</h3>
       <div id="charter-presence" className="presence" data-testid="presence" aria-live="polite">
-        {clientId !== null && <span className="chip" style={{ background: colourOf(clientId) }}>{t('charter.youEditing', { name: myName })}</span>}
+        {clientId !== null && <span className="chip" style={chipStyle(clientId, theme)}>{t('charter.youEditing', { name: myName })}</span>}
         {recent.length === 0
           ? <span className="muted">{t('charter.noOthers')}</span>
           : recent.map(([key, s], i) => (
-            <span key={key} className="chip" data-testid="presence-remote" style={{ background: colourOf(s.client) }}>
+            <span key={key} className="chip" data-testid="presence-remote" style={chipStyle(s.client, theme)}>
               {s.member === null ? t('charter.otherDevice', { n: i + 1 }) : t('charter.otherEditing', { name: names.get(s.member) ?? `${s.member.slice(0, 8)}…` })} · <When time={s.time} />
             </span>
           ))}
@@ -142,7 +147,7 @@ function DraftEditor({ id, onText }: { id: CommunityId; onText: (text: string) =
   )
 }
 
-function Versions({ id, state }: { id: CommunityId; state: CharterView }): React.JSX.Element {
+function Versions({ id, state, linked }: { id: CommunityId; state: CharterView; linked: number | null }): React.JSX.Element {
   const api = useApi()
   const { t, i18n } = useTranslation()
   const versions = state.charter.versions
@@ -151,6 +156,11 @@ function Versions({ id, state }: { id: CommunityId; state: CharterView }): React
   const [to, setTo] = useState(last)
   const [diff, setDiff] = useState<TextDiff | null>(null)
   const [error, setError] = useState<string | null>(null)
+  const linkedRef = useRef<HTMLLIElement | null>(null)
+  // Opened by a link or a reload: bring that version into view.
+  useEffect(() => {
+    linkedRef.current?.scrollIntoView({ block: 'start' })
+  }, [linked])
   useEffect(() => {
     setFrom(Math.max(0, last - 1))
     setTo(last)
@@ -170,11 +180,12 @@ function Versions({ id, state }: { id: CommunityId; state: CharterView }): React
       <h2>{t('charter.versions')}</h2>
       <ol className="list" data-testid="charter-versions" start={0}>
         {versions.map((v) => (
-          <li key={v.version} data-testid="charter-version">
-            <details>
+          <li key={v.version} data-testid="charter-version" data-version={v.version} ref={v.version === linked ? linkedRef : undefined} className={v.version === linked ? 'linked' : undefined}>
+            <details open={v.version === linked || undefined}>
               <summary>{t('charter.version', { n: v.version })} · {new Date(v.time).toLocaleString(i18n.language)}{v.proposal ? ` · ${t('charter.byProposal', { title: v.title ?? '' })}` : ` · ${t('charter.founding')}`}</summary>
               <pre>{v.text}</pre>
             </details>
+            <Link href={charterVersionPath(id, v.version)} className="small" data-testid="charter-version-link">{t('charter.linkToVersion', { n: v.version })}</Link>
           </li>
         ))}
       </ol>
@@ -247,16 +258,16 @@ function ProposeAmendment({ id, state, draft, onDone }: { id: CommunityId; state
   )
 }
 
-export function Charter({ id }: { id: CommunityId }): React.JSX.Element {
+export function Charter({ id, version = null }: { id: CommunityId; version?: number | null }): React.JSX.Element {
   const api = useApi()
   const { t } = useTranslation()
   // VIEW-5, BRIDGE-8: refetched when versions change, never the whole community (the draft itself arrives as Yjs updates).
   const { value: state, error, refetch } = useView(id, ['charter'], () => api.charterView({ community: id }), [id])
   if (!state) return error ? <ErrorText error={error} /> : <p>{t('common.loading')}</p>
-  return <CharterOf id={id} state={state} onChange={refetch} />
+  return <CharterOf id={id} state={state} onChange={refetch} linked={version} />
 }
 
-function CharterOf({ id, state, onChange }: { id: CommunityId; state: CharterView; onChange: () => void }): React.JSX.Element {
+function CharterOf({ id, state, onChange, linked }: { id: CommunityId; state: CharterView; onChange: () => void; linked: number | null }): React.JSX.Element {
   const api = useApi()
   const { t } = useTranslation()
   const [draft, setDraft] = useState(state.charter.draft)
@@ -274,7 +285,7 @@ function CharterOf({ id, state, onChange }: { id: CommunityId; state: CharterVie
       </details>
       <ProposeAmendment id={id} state={state} draft={draft} onDone={onChange} />
       <ErrorText error={error} />
-      <Versions id={id} state={state} />
+      <Versions id={id} state={state} linked={linked} />
     </div>
   )
 }

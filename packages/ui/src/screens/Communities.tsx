@@ -6,6 +6,7 @@ import { messageOf, useApi } from '../api-context'
 import { ErrorText, Field } from './widgets'
 import { rulesDraftOf, RulesFields, rulesOf, type RulesDraft } from './rules-form'
 import { LineageNote, parentLabel } from './lineage'
+import { Emblem } from '../look/Identicon'
 
 /** The invite link inside whatever was pasted or scanned (a QR payload is the link itself, perhaps with spaces around it). */
 export function inviteLinkIn(text: string): string {
@@ -94,7 +95,8 @@ export function Communities({ onOpen, joinLink = null, onJoinLinkShown }: { onOp
       {list === null ? <p>{t('common.loading')}</p> : list.length === 0 ? <p>{t('communities.empty')}</p> : (
         <ul className="list" data-testid="community-list">
           {list.map((c) => (
-            <li key={c.id}>
+            <li key={c.id} className="community-row">
+              <Emblem id={c.id} size={24} />
               <button type="button" className="link" data-testid="open-community" onClick={() => onOpen(c.id)}>{c.name || c.id.slice(0, 12)}</button>
               <span className="muted"> · {c.pendingJoin ? t('communities.joining') : `${t('communities.members', { count: c.memberCount })} · ${t('communities.openProposals', { count: c.openProposals })}`}</span>
               {c.lineage && <span className="muted" data-testid="fork-of"> · <LineageNote lineage={c.lineage} name={parentLabel(c.lineage, knownName(c.lineage.parent))} /></span>}

@@ -1,0 +1,27 @@
+/** A community's network: online or not, sync progress, the peers heard from, and the browser relay. */
+import { useTranslation } from 'react-i18next'
+import type { CommunityId, SyncStatus } from '@polity/api'
+import { useRelayStatus } from '../relays'
+
+export function Network({ id, sync }: { id: CommunityId; sync: SyncStatus }): React.JSX.Element {
+  const { t } = useTranslation()
+  const relay = useRelayStatus(id)
+  return (
+    <div>
+      <p role="status" className={sync.online ? '' : 'banner'}>{sync.online ? t('sync.online', { peers: sync.peers.length }) : t('sync.offline')}</p>
+      <label htmlFor="sync-progress">{t('network.progress', { received: sync.received, known: sync.known })}</label>
+      <progress id="sync-progress" max={Math.max(1, sync.known)} value={sync.received} />
+      <h2>{t('network.peers')}</h2>
+      {sync.peers.length === 0 ? <p>{t('network.noPeers')}</p> : (
+        <ul className="list">{sync.peers.map((p) => <li key={p.peer}><bdi>{p.peer.slice(0, 16)}…</bdi> · {t('network.peerLine', { transport: p.transport, time: new Date(p.lastHeard).toLocaleTimeString(), received: p.weLack, sent: p.theyLack })}</li>)}</ul>
+      )}
+      <h2>{t('relay.title')}</h2>
+      <p data-testid="relay-status" data-peers={relay?.peers ?? 0}>
+        {!relay || relay.state === 'starting' ? t('common.loading')
+          : relay.state === 'off' ? t('relay.off')
+          : relay.state === 'error' ? t('relay.error', { error: relay.error ?? '' })
+          : t('relay.on', { peers: relay.peers, offered: relay.offered, applied: relay.applied, rejected: relay.rejected })}
+      </p>
+    </div>
+  )
+}
