@@ -46,7 +46,7 @@ export function Sidebar({ place, me }: { place: Place; me: MemberId | null }): R
   if (place.community && !active) shown.push({ id: place.community, name: '', pendingJoin: false })
   return (
     <nav className="sidebar" aria-label={t('nav.sidebar')} data-testid="sidebar">
-      <h2 className="sidebar-title">{t('nav.communities')}</h2>
+      <h2 className="sidebar-title">{t('nav.sidebar')}</h2>
       <ul className="side-list" data-testid="sidebar-communities">
         {shown.map((c) => (
           <li key={c.id}>
