@@ -129,7 +129,8 @@ describe('browser mode, three peers (E2E)', () => {
     await join(c, await invite(a), 'Cai')
     for (const [i, p] of [a, b, c].entries()) {
       await p.getByTestId('tab-roster').click()
-      await p.waitForFunction(() => document.querySelectorAll('[data-testid="member"]').length === 3, undefined, { timeout: 30_000 })
+      // A member's row can show before their name op arrives: wait for the three names, not only three rows.
+      await p.waitForFunction(() => [...document.querySelectorAll('[data-testid="member"] strong')].map((e) => e.textContent).sort().join() === 'Ana,Ben,Cai', undefined, { timeout: 30_000 }).catch(() => undefined)
       const names = await p.getByTestId('member').locator('strong').allTextContents()
       expect(names.sort()).toEqual(['Ana', 'Ben', 'Cai'])
       await p.screenshot({ path: `${SHOTS}02-roster-${'abc'[i]}.png` })

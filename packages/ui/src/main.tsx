@@ -7,7 +7,9 @@ import { desktopClient } from './client/desktop'
 import { setupI18n } from './i18n/index'
 import { ApiContext } from './api-context'
 import { App } from './App'
+import './theme.css'
 import './styles.css'
+import './layout.css'
 
 function browserModeClient(): PolityClient & { onConnection?: (l: (c: boolean) => void) => () => void } {
   const fromHash = new URLSearchParams(location.hash.slice(1)).get('token')

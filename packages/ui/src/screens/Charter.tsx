@@ -4,8 +4,9 @@
  * (CHARTER-MD-1), a diff between any two (inline or side by side, DIFF-1),
  * and "propose this draft as an amendment".
  */
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { Link } from 'wouter'
 import { touchesEntrenched, type CharterView, type CommunityId, type TextDiff } from '@polity/api'
 import { messageOf, useApi } from '../api-context'
 import { ErrorText, Field } from './widgets'
@@ -13,10 +14,10 @@ import { DiffView, useView, useTextDiff, VersionSelect } from './common'
 import { DraftEditor } from './charter-editor'
 import { Markdown } from '../markdown/Markdown'
 
-export { colourOf } from './charter-editor'
 import { floorOf, MethodFields, methodDraftOf, methodOf, type MethodDraft } from './rules-form'
+import { charterVersionPath } from '../routes'
 
-function Versions({ id, state }: { id: CommunityId; state: CharterView }): React.JSX.Element {
+function Versions({ id, state, linked }: { id: CommunityId; state: CharterView; linked: number | null }): React.JSX.Element {
   const api = useApi()
   const { t, i18n } = useTranslation()
   const versions = state.charter.versions
@@ -25,6 +26,11 @@ function Versions({ id, state }: { id: CommunityId; state: CharterView }): React
   const [to, setTo] = useState(last)
   const [diff, setDiff] = useState<TextDiff | null>(null)
   const [error, setError] = useState<string | null>(null)
+  const linkedRef = useRef<HTMLLIElement | null>(null)
+  // Opened by a link or a reload: bring that version into view.
+  useEffect(() => {
+    linkedRef.current?.scrollIntoView({ block: 'start' })
+  }, [linked])
   useEffect(() => {
     setFrom(Math.max(0, last - 1))
     setTo(last)
@@ -44,11 +50,12 @@ function Versions({ id, state }: { id: CommunityId; state: CharterView }): React
       <h2>{t('charter.versions')}</h2>
       <ol className="list" data-testid="charter-versions" start={0}>
         {versions.map((v) => (
-          <li key={v.version} data-testid="charter-version">
-            <details>
+          <li key={v.version} data-testid="charter-version" data-version={v.version} ref={v.version === linked ? linkedRef : undefined} className={v.version === linked ? 'linked' : undefined}>
+            <details open={v.version === linked || undefined}>
               <summary>{t('charter.version', { n: v.version })} · {new Date(v.time).toLocaleString(i18n.language)}{v.proposal ? ` · ${t('charter.byProposal', { title: v.title ?? '' })}` : ` · ${t('charter.founding')}`}</summary>
               <Markdown text={v.text} testid="charter-version-text" />
             </details>
+            <Link href={charterVersionPath(id, v.version)} className="small" data-testid="charter-version-link">{t('charter.linkToVersion', { n: v.version })}</Link>
           </li>
         ))}
       </ol>
@@ -121,16 +128,16 @@ function ProposeAmendment({ id, state, draft, onDone }: { id: CommunityId; state
   )
 }
 
-export function Charter({ id }: { id: CommunityId }): React.JSX.Element {
+export function Charter({ id, version = null }: { id: CommunityId; version?: number | null }): React.JSX.Element {
   const api = useApi()
   const { t } = useTranslation()
   // VIEW-5, BRIDGE-8: refetched when versions change, never the whole community (the draft itself arrives as Yjs updates).
   const { value: state, error, refetch } = useView(id, ['charter'], () => api.charterView({ community: id }), [id])
   if (!state) return error ? <ErrorText error={error} /> : <p>{t('common.loading')}</p>
-  return <CharterOf id={id} state={state} onChange={refetch} />
+  return <CharterOf id={id} state={state} onChange={refetch} linked={version} />
 }
 
-function CharterOf({ id, state, onChange }: { id: CommunityId; state: CharterView; onChange: () => void }): React.JSX.Element {
+function CharterOf({ id, state, onChange, linked }: { id: CommunityId; state: CharterView; onChange: () => void; linked: number | null }): React.JSX.Element {
   const api = useApi()
   const { t } = useTranslation()
   const [draft, setDraft] = useState(state.charter.draft)
@@ -152,7 +159,7 @@ function CharterOf({ id, state, onChange }: { id: CommunityId; state: CharterVie
       </details>
       <ProposeAmendment id={id} state={state} draft={draft} onDone={onChange} />
       <ErrorText error={error} />
-      <Versions id={id} state={state} />
+      <Versions id={id} state={state} linked={linked} />
     </div>
   )
 }

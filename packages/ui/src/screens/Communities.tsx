@@ -8,6 +8,7 @@ import { rulesDraftOf, RulesFields, rulesOf, type RulesDraft } from './rules-for
 import { LineageNote, parentLabel } from './lineage'
 import { QrScan } from './qr-scan'
 import { JoinNote } from './join-status'
+import { Emblem } from '../look/Identicon'
 
 /** The invite link inside whatever was pasted or scanned (a QR payload is the link itself, perhaps with spaces around it). */
 export function inviteLinkIn(text: string): string {
@@ -85,7 +86,8 @@ export function Communities({ onOpen, joinLink = null, onJoinLinkShown }: { onOp
       {list === null ? <p>{t('common.loading')}</p> : list.length === 0 ? <p>{t('communities.empty')}</p> : (
         <ul className="list" data-testid="community-list">
           {list.map((c) => (
-            <li key={c.id}>
+            <li key={c.id} className="community-row">
+              <Emblem id={c.id} size={24} />
               <button type="button" className="link" data-testid="open-community" onClick={() => onOpen(c.id)}>{c.name || c.id.slice(0, 12)}</button>
               <span className="muted"> · {c.pendingJoin ? t('communities.joining') : `${t('communities.members', { count: c.memberCount })} · ${t('communities.openProposals', { count: c.openProposals })}`}</span>
               {c.join && <JoinNote community={c.id} join={c.join} onCancelled={refresh} />}

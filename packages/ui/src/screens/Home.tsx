@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import type { Activity, HomeView, SyncStatus } from '@polity/api'
 import { displayName, When } from './common'
 import { syncLineOf } from './sync-status'
+import { Identicon } from '../look/Identicon'
 
 function activityText(a: Activity, t: (k: string, o?: Record<string, unknown>) => string): string {
   const name = a.member === null ? '' : displayName(a.name, a.member)
@@ -24,7 +25,7 @@ export function Home({ home, sync }: { home: HomeView; sync: SyncStatus | null }
       <h2>{t('home.activity')}</h2>
       {home.activity.length === 0 ? <p className="muted">{t('home.noActivity')}</p> : (
         <ol className="activity" data-testid="activity">
-          {home.activity.map((a) => <li key={a.key}><When time={a.time} /> · {activityText(a, t)}</li>)}
+          {home.activity.map((a) => <li key={a.key}>{a.member !== null && <><Identicon value={a.member} size={16} /> </>}<When time={a.time} /> · {activityText(a, t)}</li>)}
         </ol>
       )}
     </div>

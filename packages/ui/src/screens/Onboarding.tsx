@@ -41,11 +41,16 @@ export function Onboarding({ onDone }: { onDone: () => void }): React.JSX.Elemen
           {words.map((w, i) => <li key={i}>{w}</li>)}
         </ol>
         <h2>{t('onboarding.confirmTitle')}</h2>
+        <form onSubmit={(e) => {
+          e.preventDefault()
+          confirm()
+        }}>
         {check.map((n, i) => (
-          <Field key={n} label={t('onboarding.confirmWord', { n })} testid={`confirm-word-${i}`} value={answers[i] ?? ''} onChange={(v) => setAnswers(answers.map((a, j) => (j === i ? v : a)))} />
+            <Field key={n} label={t('onboarding.confirmWord', { n })} testid={`confirm-word-${i}`} value={answers[i] ?? ''} onChange={(v) => setAnswers(answers.map((a, j) => (j === i ? v : a)))} />
         ))}
         <ErrorText error={error} />
-        <button type="button" data-testid="confirm-phrase" onClick={confirm}>{t('onboarding.confirm')}</button>
+        <button type="submit" data-testid="confirm-phrase">{t('onboarding.confirm')}</button>
+      </form>
       </section>
     )
   }
@@ -76,11 +81,23 @@ export function Onboarding({ onDone }: { onDone: () => void }): React.JSX.Elemen
       </div>
       {mode === 'link' ? <LinkDeviceForm onDone={onDone} /> : <>
       {mode === 'restore' && <Field label={t('onboarding.phraseInput')} testid="restore-phrase" value={restoreWords} onChange={setRestoreWords} multiline />}
-      <Field label={t('onboarding.passphrase')} type="password" testid="passphrase" value={pass} onChange={setPass} />
-      <Field label={t('onboarding.passphraseAgain')} type="password" testid="passphrase-again" value={pass2} onChange={setPass2} />
-      <ErrorText error={error} />
-      <ProgressBar tasks={['identity']} />
-      <button type="button" data-testid="create-identity" disabled={busy} onClick={() => void submit()}>{mode === 'create' ? t('onboarding.create') : t('onboarding.restore')}</button>
+      <form onSubmit={(e) => {
+        e.preventDefault()
+        void submit()
+      }}>
+        {/* A message about the two passphrases goes as soon as either changes. */}
+        <Field label={t('onboarding.passphrase')} type="password" testid="passphrase" value={pass} onChange={(v) => {
+          setPass(v)
+          setError(null)
+        }} />
+        <Field label={t('onboarding.passphraseAgain')} type="password" testid="passphrase-again" value={pass2} onChange={(v) => {
+          setPass2(v)
+          setError(null)
+        }} />
+        <ErrorText error={error} />
+        <ProgressBar tasks={['identity']} />
+        <button type="submit" data-testid="create-identity" disabled={busy}>{mode === 'create' ? t('onboarding.create') : t('onboarding.restore')}</button>
+      </form>
       </>}
     </section>
   )
@@ -102,11 +119,19 @@ export function Unlock({ onDone }: { onDone: () => void }): React.JSX.Element {
   return (
     <section className="card">
       <h1>{t('unlock.title')}</h1>
-      <Field label={t('onboarding.passphrase')} type="password" testid="unlock-passphrase" value={pass} onChange={setPass} />
-      <RememberOnUnlock />
-      <ErrorText error={error} />
-      <ProgressBar tasks={['unlock', 'replay']} />
-      <button type="button" data-testid="unlock" onClick={() => void submit()}>{t('unlock.button')}</button>
+      <form onSubmit={(e) => {
+        e.preventDefault()
+        void submit()
+      }}>
+        <Field label={t('onboarding.passphrase')} type="password" testid="unlock-passphrase" value={pass} onChange={(v) => {
+          setPass(v)
+          setError(null)
+        }} />
+        <RememberOnUnlock />
+        <ErrorText error={error} />
+        <ProgressBar tasks={['unlock', 'replay']} />
+        <button type="submit" data-testid="unlock">{t('unlock.button')}</button>
+      </form>
     </section>
   )
 }

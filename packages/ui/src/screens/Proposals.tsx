@@ -6,12 +6,16 @@
  * Opening one fetches its details (proposal-detail.tsx); a new proposal is
  * made in new-proposal.tsx. Each part refetches only on the events naming it.
  */
-import { useEffect, useId, useState } from 'react'
+import { useEffect, useId, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { useLocation } from 'wouter'
 import { formatFraction, type CharterView, type CommunityId, type ProposalRow } from '@polity/api'
 import { messageOf, useApi } from '../api-context'
 import { ErrorText } from './widgets'
-import { displayName, Pager, useView, When } from './common'
+import { displayName, Pager, useMe, useView, When } from './common'
+import { isNew, markSeen, seenIds } from '../look/unread'
+import { Identicon } from '../look/Identicon'
+import { proposalPath } from '../routes'
 import { ballotText, VoteControl } from './vote-controls'
 import { ProposalDetails } from './proposal-detail'
 import { NewProposal } from './new-proposal'
@@ -62,11 +66,16 @@ function Tally({ p }: { p: ProposalRow }): React.JSX.Element {
   )
 }
 
-function ProposalItem({ id, p, charter, onChange }: { id: CommunityId; p: ProposalRow; charter: CharterView | null; onChange: () => void }): React.JSX.Element {
+function ProposalItem({ id, p, charter, onChange, open, fresh }: { id: CommunityId; p: ProposalRow; charter: CharterView | null; onChange: () => void; open: boolean; fresh: boolean }): React.JSX.Element {
   const api = useApi()
   const { t } = useTranslation()
+  const [, navigate] = useLocation()
   const [error, setError] = useState<string | null>(null)
-  const [open, setOpen] = useState(false)
+  const item = useRef<HTMLLIElement | null>(null)
+  // Opened by a link or a reload: bring it into view once.
+  useEffect(() => {
+    if (open) item.current?.scrollIntoView({ block: 'start' })
+  }, [])
   const [now, setNow] = useState(() => Date.now())
   useEffect(() => {
     if (p.status !== 'open' || p.deadline <= Date.now()) return
@@ -86,11 +95,11 @@ function ProposalItem({ id, p, charter, onChange }: { id: CommunityId; p: Propos
   const headingId = useId()
   const detailsId = useId()
   return (
-    <li data-testid="proposal" data-status={p.status}>
-      <article className="proposal" aria-labelledby={headingId}>
-        <h3 id={headingId}>{p.title}</h3>
+    <li ref={item} data-testid="proposal" data-status={p.status} data-id={p.id}>
+      <article className={fresh ? 'proposal fresh' : 'proposal'} aria-labelledby={headingId}>
+        <h3 id={headingId}>{fresh && <span className="badge new" data-testid="new-badge">{t('unread.new')}</span>}{p.title}</h3>
         <p className="muted">
-          {t(`proposals.status.${p.status}`)} · {t(`proposals.kind.${p.kind}`)} · {t(`method.${p.method.type}`)} · {t('proposals.by', { name: displayName(p.authorName, p.author) })} · <When time={p.created} /> · <span data-testid="vote-count">{t('proposals.votes', { count: p.votes })}</span>
+          {t(`proposals.status.${p.status}`)} · {t(`proposals.kind.${p.kind}`)} · {t(`method.${p.method.type}`)} · <Identicon value={p.author} size={16} /> {t('proposals.by', { name: displayName(p.authorName, p.author) })} · <When time={p.created} /> · <span data-testid="vote-count">{t('proposals.votes', { count: p.votes })}</span>
           {p.passed !== null && <strong data-testid="outcome"> · {p.passed ? t('proposals.passed') : t('proposals.failed')}</strong>}
         </p>
         <Tally p={p} />
@@ -108,7 +117,7 @@ function ProposalItem({ id, p, charter, onChange }: { id: CommunityId; p: Propos
           </div>
         )}
         {p.status === 'withdrawn' && <p className="muted">{t('proposals.withdrawnNote')}</p>}
-        <button type="button" className="link" data-testid="proposal-open" aria-expanded={open} aria-controls={detailsId} onClick={() => setOpen(!open)}>
+        <button type="button" className="link" data-testid="proposal-open" aria-expanded={open} aria-controls={detailsId} onClick={() => navigate(open ? `/c/${id}/proposals` : proposalPath(id, p.id))}>
           {open ? t('proposals.hideDetails') : t('proposals.details', { count: p.comments })}
         </button>
         <div id={detailsId}>{open && <ProposalDetails id={id} proposal={p.id} charter={charter} onChange={onChange} />}</div>
@@ -118,14 +127,21 @@ function ProposalItem({ id, p, charter, onChange }: { id: CommunityId; p: Propos
   )
 }
 
-export function Proposals({ id }: { id: CommunityId }): React.JSX.Element {
+export function Proposals({ id, open = null }: { id: CommunityId; open?: string | null }): React.JSX.Element {
   const api = useApi()
   const { t } = useTranslation()
+  const me = useMe()
+  // What was seen before this visit: proposals new since then keep their badge while the screen is shown.
+  const [seenBefore] = useState(() => seenIds(id))
   const [offset, setOffset] = useState(0)
   // VIEW-1, BRIDGE-8: one page; refetched on proposal events and roster ones (names, who may vote).
   const { value: page, error, refetch } = useView(id, ['proposals', 'roster'], () => api.proposalsView({ community: id, offset }), [offset])
   // VIEW-5: the rules and charter the new-proposal form and amendment diffs need.
   const { value: charter } = useView(id, ['charter', 'draft'], () => api.charterView({ community: id }), [])
+  // Shown now, so seen from now on (the sidebar's badge for this community goes down).
+  useEffect(() => {
+    if (page) markSeen(id, page.rows.map((p) => p.id))
+  }, [id, page])
   return (
     <div>
       <h2>{t('proposals.title')}</h2>
@@ -133,7 +149,7 @@ export function Proposals({ id }: { id: CommunityId }): React.JSX.Element {
       {page && page.total === 0 && <p>{t('proposals.empty')}</p>}
       {page && page.total > 0 && <p className="muted" data-testid="proposal-counts">{t('proposals.counts', { open: page.open, decided: page.decided })}</p>}
       <ul className="proposals" data-testid="proposals">
-        {page?.rows.map((p) => <ProposalItem key={p.id} id={id} p={p} charter={charter} onChange={refetch} />)}
+        {page?.rows.map((p) => <ProposalItem key={p.id} id={id} p={p} charter={charter} onChange={refetch} open={open === p.id} fresh={isNew(p, seenBefore, me)} />)}
       </ul>
       {page && <Pager offset={page.offset} shown={page.rows.length} total={page.total} onOffset={setOffset} testid="proposals-pager" />}
       {charter && <NewProposal id={id} state={charter} onChange={refetch} />}

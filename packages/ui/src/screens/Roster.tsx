@@ -16,6 +16,7 @@ import { ErrorText } from './widgets'
 import { Pager, useView } from './common'
 import { Invites } from './Invites'
 import { ExportRoster } from './exports'
+import { Identicon } from '../look/Identicon'
 
 function InviteQr({ link }: { link: string }): React.JSX.Element {
   const { t } = useTranslation()
@@ -164,7 +165,7 @@ function RosterOf({ id, page, query, onQuery, onOffset }: { id: CommunityId; pag
       <ul className="list" data-testid="roster">
         {page.rows.map((m) => (
           <li key={m.id} data-testid="member">
-            <strong>{m.name ?? t('roster.noName')}</strong>{m.id === me ? ` ${t('roster.you')}` : ''} · {t(`roster.role.${m.role}`)} · {t('roster.since', { date: new Date(m.since).toLocaleDateString(i18n.language) })} · <code title={m.did}>{m.did.slice(0, 20)}…</code>
+            <Identicon value={m.id} /> <strong>{m.name ?? t('roster.noName')}</strong>{m.id === me ? ` ${t('roster.you')}` : ''} · {t(`roster.role.${m.role}`)} · {t('roster.since', { date: new Date(m.since).toLocaleDateString(i18n.language) })} · <code title={m.did}>{m.did.slice(0, 20)}…</code>
             {me !== null && m.id !== me && <MemberActions id={id} page={page} m={m} onNote={(n, e) => {
               setNote(n)
               setError(e)

@@ -29,6 +29,8 @@ import { messageOf, useApi } from '../api-context'
 import { ErrorText } from './widgets'
 import { useMemberName, useMemberNames, useMe, When } from './common'
 import { DRAFT_MAX, draftLimits, type LimitProblem } from './charter-limits'
+import { chipColours, hueOfClient } from '../look/colours'
+import { useTheme, type Theme } from '../look/theme'
 
 /** Markdown structure by weight and style only, no colours: readable in every theme. */
 const markdownStyle = HighlightStyle.define([
@@ -44,8 +46,8 @@ const markdownStyle = HighlightStyle.define([
   { tag: [tags.processingInstruction, tags.quote], fontStyle: 'italic' },
 ])
 
-/** A stable colour per Yjs client, dark enough for white text. */
-export const colourOf = (client: number): string => `hsl(${(client * 137.508) % 360}deg 55% 28%)`
+/** A stable colour per Yjs client whose text passes 4.5:1 in either theme (look/colours.ts). */
+const chipStyle = (client: number, theme: Theme): React.CSSProperties => chipColours(hueOfClient(client), theme)
 
 /** Remote editors (member id, or a Yjs client id when the signer is unknown) with when their last edit arrived. */
 type Seen = ReadonlyMap<string, { readonly client: number; readonly member: string | null; readonly time: number }>
@@ -63,6 +65,7 @@ export function DraftEditor({ id, onText }: { id: CommunityId; onText: (text: st
   const api = useApi()
   const { t } = useTranslation()
   const me = useMe()
+  const { theme } = useTheme()
   const host = useRef<HTMLDivElement | null>(null)
   const [ready, setReady] = useState(false)
   const [clientId, setClientId] = useState<number | null>(null)
@@ -151,11 +154,11 @@ export function DraftEditor({ id, onText }: { id: CommunityId; onText: (text: st
     <div>
       <h3 id={labelId}>{t('charter.draft')}</h3>
       <div id="charter-presence" className="presence" data-testid="presence" aria-live="polite">
-        {clientId !== null && <span className="chip" style={{ background: colourOf(clientId) }}>{t('charter.youEditing', { name: myName })}</span>}
+        {clientId !== null && <span className="chip" style={chipStyle(clientId, theme)}>{t('charter.youEditing', { name: myName })}</span>}
         {recent.length === 0
           ? <span className="muted">{t('charter.noOthers')}</span>
           : recent.map(([key, s], i) => (
-            <span key={key} className="chip" data-testid="presence-remote" style={{ background: colourOf(s.client) }}>
+            <span key={key} className="chip" data-testid="presence-remote" style={chipStyle(s.client, theme)}>
               {s.member === null ? t('charter.otherDevice', { n: i + 1 }) : t('charter.otherEditing', { name: names.get(s.member) ?? `${s.member.slice(0, 8)}…` })} · <When time={s.time} />
             </span>
           ))}

@@ -133,8 +133,14 @@ export function useView<T>(
       if (proposal !== undefined && e.proposals !== null && !e.proposals.includes(proposal) && !e.parts.includes('roster')) return
       soon()
     })
+    // After the bridge reconnects, events may have been missed: fetch again.
+    const onConn = (api as { onConnection?: (l: (c: boolean) => void) => () => void }).onConnection
+    const un2 = onConn?.((c) => {
+      if (c) soon()
+    })
     return () => {
       un()
+      un2?.()
       if (timer) clearTimeout(timer)
     }
   }, [api, community, key, proposal, refetch])

@@ -15,6 +15,7 @@ import { ballotText } from './vote-controls'
 import { ExportLetter } from './relations/ExportLetter'
 import { ExportVotes } from './exports'
 import { ExtendDeadline } from './extend-deadline'
+import { Identicon } from '../look/Identicon'
 
 type Detail = ProposalDetail['proposal']
 
@@ -168,7 +169,7 @@ function Discussion({ id, p, names, onChange }: { id: CommunityId; p: Detail; na
   }
   const one = (c: (typeof p.comments)[number]): React.JSX.Element => (
     <div className="comment" data-testid="comment">
-      <p className="muted small"><strong>{nameIn(names, c.author)}</strong> · <When time={c.time} /></p>
+      <p className="muted small"><Identicon value={c.author} size={16} /> <strong>{nameIn(names, c.author)}</strong> · <When time={c.time} /></p>
       <p>{c.text}</p>
       <button type="button" className="link small" onClick={() => setReplyTo(c.id)}>{t('discussion.reply')}</button>
     </div>
@@ -207,7 +208,7 @@ function Votes({ id, p }: { id: CommunityId; p: Detail }): React.JSX.Element {
     <section aria-labelledby={headingId}>
       <h4 id={headingId}>{t('votes.title', { count: page.total })}</h4>
       <ul className="list" data-testid="votes">
-        {page.rows.map((v) => <li key={v.member} data-testid="vote-row"><strong>{displayName(v.name, v.member)}</strong> · {ballotText(p.method, v.ballot, t)} · <When time={v.time} /></li>)}
+        {page.rows.map((v) => <li key={v.member} data-testid="vote-row"><Identicon value={v.member} size={16} /> <strong>{displayName(v.name, v.member)}</strong> · {ballotText(p.method, v.ballot, t)} · <When time={v.time} /></li>)}
       </ul>
       <Pager offset={page.offset} shown={page.rows.length} total={page.total} onOffset={setOffset} testid="votes-pager" />
     </section>

@@ -1,6 +1,5 @@
 /** Small shared form pieces: every input has a visible label. */
 import { useId } from 'react'
-import { useTranslation } from 'react-i18next'
 
 export function Field(p: { label: string; value: string; onChange: (v: string) => void; testid: string; type?: string; multiline?: boolean }): React.JSX.Element {
   const id = useId()
@@ -14,7 +13,7 @@ export function Field(p: { label: string; value: string; onChange: (v: string) =
   )
 }
 
+/** An error as words: the screens' own messages and the node's (messageOf adds "Something went wrong" only for internal failures). */
 export function ErrorText({ error }: { error: string | null }): React.JSX.Element | null {
-  const { t } = useTranslation()
-  return error ? <p role="alert" className="error">{t('common.error', { message: error })}</p> : null
+  return error ? <p role="alert" className="error">{error}</p> : null
 }

@@ -26,7 +26,7 @@ function useFrame(): { rtl: boolean; inner: [number, number]; lang: string } {
 
 function ValueAxis({ scale, rtl, lang, format }: { scale: ReturnType<typeof scaleLinear<number>>; rtl: boolean; lang: string; format?: (n: number) => string }): React.JSX.Element {
   const fmt = format ?? ((n: number) => new Intl.NumberFormat(lang, { notation: 'compact' }).format(n))
-  const common = { scale, numTicks: 4, tickFormat: (v: unknown) => fmt(Number(v)), stroke: '#4a5560', tickStroke: '#4a5560', tickLabelProps: { fill: '#1b1f24', fontSize: 11 } }
+  const common = { scale, numTicks: 4, tickFormat: (v: unknown) => fmt(Number(v)), stroke: 'currentColor', tickStroke: 'currentColor', tickLabelProps: { fill: 'currentColor', fontSize: 11 } }
   return rtl ? <AxisRight left={W - M.side} {...common} tickLabelProps={{ ...common.tickLabelProps, textAnchor: 'start' }} /> : <AxisLeft left={M.side} {...common} tickLabelProps={{ ...common.tickLabelProps, textAnchor: 'end' }} />
 }
 
@@ -54,7 +54,7 @@ export function BarChart({ categories, series, label, testid, format }: {
             return <Bar key={`${i}-${s.key}`} x={bx} y={y(v)} width={group.bandwidth()} height={Math.max(0, H - M.bottom - y(v))} fill={s.colour} />
           }))}
         </Group>
-        <AxisBottom top={H - M.bottom} scale={x} tickFormat={(i) => categories[Number(i)] ?? ''} stroke="#4a5560" tickStroke="#4a5560" tickLabelProps={{ fill: '#1b1f24', fontSize: 11, textAnchor: 'middle' }} />
+        <AxisBottom top={H - M.bottom} scale={x} tickFormat={(i) => categories[Number(i)] ?? ''} stroke="currentColor" tickStroke="currentColor" tickLabelProps={{ fill: 'currentColor', fontSize: 11, textAnchor: 'middle' }} />
       </svg>
       {series.length > 1 && <Legend series={series} />}
     </figure>
@@ -78,7 +78,7 @@ export function LineChart({ periods, series, label, testid }: { periods: readonl
             {s.values.map((v, i) => <circle key={i} cx={x(i) ?? 0} cy={y(v)} r={3.5} fill={s.colour} />)}
           </Group>
         ))}
-        <AxisBottom top={H - M.bottom} scale={x} tickValues={periods.map((_, i) => i).filter((i) => i % every === 0)} tickFormat={(i) => periods[Number(i)] ?? ''} stroke="#4a5560" tickStroke="#4a5560" tickLabelProps={{ fill: '#1b1f24', fontSize: 11, textAnchor: 'middle' }} />
+        <AxisBottom top={H - M.bottom} scale={x} tickValues={periods.map((_, i) => i).filter((i) => i % every === 0)} tickFormat={(i) => periods[Number(i)] ?? ''} stroke="currentColor" tickStroke="currentColor" tickLabelProps={{ fill: 'currentColor', fontSize: 11, textAnchor: 'middle' }} />
       </svg>
       {series.length > 1 && <Legend series={series} />}
     </figure>
