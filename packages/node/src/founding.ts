@@ -21,7 +21,7 @@ type Founding = Omit<BodyOf<'genesis'>, 'founder' | 'cert'>
 export async function createCommunity(ctx: NodeContext, input: CreateCommunityInput): Promise<CommunityId> {
   ctx.vault.require()
   const body: Founding = {
-    name: checkText(input.name, 'The community needs a name', LIMITS.communityName),
+    name: checkText(input.name, 'The community\'s name', LIMITS.communityName),
     purpose: checkText(input.purpose ?? '', 'The purpose', LIMITS.purpose),
     charter: checkText(input.charter ?? '', 'The charter', LIMITS.charter),
     rules: rulesFrom(input.rules),
@@ -42,8 +42,10 @@ export async function forkCommunity(ctx: NodeContext, input: { community: Commun
   if (at.members.size > LIMITS.forkMembers.max) {
     throw new InvalidInputError(`A community of more than ${LIMITS.forkMembers.max} members cannot be forked (FORK-4).`)
   }
+  // The founder of the fork goes by the name it has in the parent (a fork's genesis names no one).
+  const founderName = parent.replica.state().members.find((m) => m.id === ctx.vault.member)?.name || undefined
   return foundCommunity(ctx, {
-    name: checkText(input.name, 'The fork needs a name', LIMITS.communityName),
+    name: checkText(input.name, 'The fork\'s name', LIMITS.communityName),
     purpose: checkText(input.purpose ?? roster.genesis?.purpose ?? '', 'The purpose', LIMITS.purpose),
     charter: version.text,
     rules: roster.rules ?? DEFAULT_RULES,
@@ -54,7 +56,7 @@ export async function forkCommunity(ctx: NodeContext, input: { community: Commun
       charterHash: sha256(new TextEncoder().encode(version.text)),
       members: [...at.members.keys()].sort().map((m) => fromHex(m, 32)),
     },
-  })
+  }, founderName)
 }
 
 /**

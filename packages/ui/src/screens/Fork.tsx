@@ -75,7 +75,8 @@ function ForkOf({ id, state, onOpen }: { id: CommunityId; state: CharterView; on
   const { t } = useTranslation()
   const versions = state.charter.versions
   const [version, setVersion] = useState(versions.length - 1)
-  const [name, setName] = useState('')
+  // The suggested name is shown in the field, never used silently: an emptied field cannot fork.
+  const [name, setName] = useState(() => t('fork.defaultName', { name: state.name }))
   const [purpose, setPurpose] = useState(state.purpose)
   const [error, setError] = useState<string | null>(null)
   const { ancestors, forks, complete } = useLineage(state)
@@ -83,7 +84,7 @@ function ForkOf({ id, state, onOpen }: { id: CommunityId; state: CharterView; on
   const fork = async (): Promise<void> => {
     setError(null)
     try {
-      onOpen(await api.forkCommunity({ community: id, name: name.trim() || t('fork.defaultName', { name: state.name }), purpose, version }))
+      onOpen(await api.forkCommunity({ community: id, name: name.trim(), purpose, version }))
     } catch (e) {
       setError(messageOf(e))
     }
@@ -131,7 +132,7 @@ function ForkOf({ id, state, onOpen }: { id: CommunityId; state: CharterView; on
         <Field label={t('fork.name')} testid="fork-name" value={name} onChange={setName} />
         <Field label={t('create.purpose')} testid="fork-purpose" value={purpose} onChange={setPurpose} />
         <p className="muted">{t('fork.after')}</p>
-        <button type="button" data-testid="create-fork" onClick={() => void fork()}>{t('fork.submit')}</button>
+        <button type="button" data-testid="create-fork" disabled={name.trim() === ''} onClick={() => void fork()}>{t('fork.submit')}</button>
       </div>
       <ErrorText error={error} />
     </div>

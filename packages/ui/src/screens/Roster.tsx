@@ -139,6 +139,7 @@ function RosterOf({ id, page, query, onQuery, onOffset }: { id: CommunityId; pag
   const searchId = useId()
   const me = page.me.member
   const [link, setLink] = useState<string | null>(null)
+  const [linkUses, setLinkUses] = useState(1)
   const [uses, setUses] = useState('1')
   const [hours, setHours] = useState('168')
   const [note, setNote] = useState<string | null>(null)
@@ -146,7 +147,9 @@ function RosterOf({ id, page, query, onQuery, onOffset }: { id: CommunityId; pag
   const invite = async (member?: string): Promise<void> => {
     setError(null)
     try {
-      setLink((await api.createInvite({ community: id, uses: member === undefined ? Number(uses) : 1, expiresInHours: Number(hours), ...(member === undefined ? {} : { member }) })).link)
+      const made = await api.createInvite({ community: id, uses: member === undefined ? Number(uses) : 1, expiresInHours: Number(hours), ...(member === undefined ? {} : { member }) })
+      setLink(made.link)
+      setLinkUses(made.uses)
     } catch (e) {
       setError(messageOf(e))
     }
@@ -201,7 +204,7 @@ function RosterOf({ id, page, query, onQuery, onOffset }: { id: CommunityId; pag
       {link && (
         <div className="invite">
           <div className="field">
-            <label htmlFor="invite-link">{t('roster.inviteHelp')}</label>
+            <label htmlFor="invite-link">{t('roster.inviteHelp', { count: linkUses })}</label>
             <textarea id="invite-link" data-testid="invite-link" readOnly value={link} rows={3} />
           </div>
           <button type="button" className="secondary" data-testid="copy-invite" onClick={() => void navigator.clipboard?.writeText(link).then(() => setNote(t('roster.copied')), () => undefined)}>{t('roster.copy')}</button>
