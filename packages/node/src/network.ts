@@ -16,6 +16,7 @@ import { syncStatus } from './views'
 import { nameSecretOf } from './sealing'
 import { keyAskOf, noteKeyRequest } from './grants'
 import { rememberPorts, stableNetworkOptions } from './peer-identity'
+import { Progress } from './progress'
 import { noteSessionForJoin } from './join-status'
 
 export class NodeNetwork {
@@ -109,10 +110,23 @@ export class NodeNetwork {
         const rt = runtimes.get(c)
         if (!rt || rt.loading || !vault.unlocked) return undefined
         const pj = rt.pendingJoin
+        // BRIDGE-9, SYNC-10: a sync that starts far behind the peer's total shows progress against it.
+        let progress: Progress | undefined
+        let goal = 0
         return {
           target: {
             replica: rt.replica,
-            ingest: (envs) => receiveOps(this.ctx, c, envs),
+            ingest: async (envs) => {
+              const r = await receiveOps(this.ctx, c, envs)
+              if (progress) {
+                progress.set(rt.replica.size, goal)
+                if (rt.replica.size >= goal) {
+                  progress.end()
+                  progress = undefined
+                }
+              }
+              return r
+            },
             envelopes: (ids) => envelopesOf(store, ids),
             keyAsk: () => keyAskOf(this.ctx, rt),
             keyRequest: (member, agree, cert) => {
@@ -120,6 +134,11 @@ export class NodeNetwork {
             },
             // SYNC-10: progress counts against what the peer holds.
             peerTotal: (total) => {
+              if (!progress && total - rt.replica.size >= SYNC_PROGRESS_MIN) {
+                goal = total
+                progress = new Progress((e) => this.ctx.emit(e), 'sync', c, total)
+                progress.set(rt.replica.size)
+              }
               rt.peerTotals.delete(toHex(binding.remote))
               rt.peerTotals.set(toHex(binding.remote), total)
               if (rt.peerTotals.size > 64) rt.peerTotals.delete(rt.peerTotals.keys().next().value as string)
@@ -144,6 +163,9 @@ export class NodeNetwork {
     }
   }
 }
+
+/** A sync shows progress when it starts at least this many ops behind the peer's total (BRIDGE-9). */
+const SYNC_PROGRESS_MIN = 200
 
 /** Ops from a peer (a sync session or gossip) through the one ingest path; `errors`: why some were refused (at most 10). */
 export async function receiveOps(ctx: NodeContext, community: CommunityId, ops: readonly Uint8Array[]): Promise<{ applied: number; rejected: number; errors: string[] }> {
