@@ -94,7 +94,7 @@ function passphraseOf(method: ApiMethod, input: unknown): string | undefined {
 async function start(): Promise<void> {
   t = translator(languageOf(app.getPreferredSystemLanguages()))
   if (process.platform === 'win32') app.setAppUserModelId('org.polity.desktop')
-  secureSession(session.defaultSession)
+  secureSession(session.defaultSession, ui)
   Menu.setApplicationMenu(Menu.buildFromTemplate([
     { role: 'appMenu' as const, visible: process.platform === 'darwin' },
     { role: 'fileMenu' as const },

@@ -1,12 +1,15 @@
 /**
  * DESK-1: the window and what its page may do. The renderer is the sandboxed
  * UI with contextIsolation and no Node; a strict CSP; no navigation, no new
- * windows, no webviews; every permission request denied. Only our window's
- * main frame showing our own UI file may call the node.
+ * windows, no webviews; every permission request denied but one: the camera
+ * (video only), asked by our own UI file's main frame, to scan a QR code
+ * (JOIN-QR-1). Only our window's main frame showing our own UI file may call
+ * the node.
  */
 import { BrowserWindow, shell, type IpcMainEvent, type IpcMainInvokeEvent, type Session } from 'electron'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { permissionAllowed } from './permissions'
 
 export const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
 
@@ -15,12 +18,19 @@ export function uiIndex(packaged: boolean): string {
   return packaged ? join(process.resourcesPath, 'ui', 'index.html') : join(__dirname, '..', '..', '..', 'packages', 'ui', 'dist', 'index.html')
 }
 
-export function secureSession(ses: Session): void {
+export function secureSession(ses: Session, ui: string): void {
+  const uiUrl = pathToFileURL(ui).href
   ses.webRequest.onHeadersReceived((details, cb) => {
     cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } })
   })
-  ses.setPermissionRequestHandler((_wc, _permission, cb) => cb(false))
-  ses.setPermissionCheckHandler(() => false)
+  ses.setPermissionRequestHandler((_wc, permission, cb, details) => {
+    const d = details as { requestingUrl?: string; isMainFrame?: boolean; mediaTypes?: string[] }
+    cb(permissionAllowed({ permission, url: d.requestingUrl, mainFrame: d.isMainFrame, mediaTypes: d.mediaTypes }, uiUrl))
+  })
+  ses.setPermissionCheckHandler((_wc, permission, _origin, details) => {
+    const d = details as { requestingUrl?: string; isMainFrame?: boolean; mediaType?: string }
+    return permissionAllowed({ permission, url: d.requestingUrl, mainFrame: d.isMainFrame, mediaTypes: d.mediaType ? [d.mediaType] : undefined }, uiUrl)
+  })
 }
 
 export function createWindow(ui: string, show: boolean): BrowserWindow {

@@ -9,7 +9,6 @@
  */
 import { useEffect, useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import QRCode from 'qrcode'
 import { ROLES, type CommunityId, type Role, type RosterPage, type RosterRow } from '@polity/api'
 import { messageOf, useApi } from '../api-context'
 import { ErrorText } from './widgets'
@@ -17,21 +16,7 @@ import { Pager, useView } from './common'
 import { Invites } from './Invites'
 import { ExportRoster } from './exports'
 import { Identicon } from '../look/Identicon'
-
-function InviteQr({ link }: { link: string }): React.JSX.Element {
-  const { t } = useTranslation()
-  const [src, setSrc] = useState<string | null>(null)
-  useEffect(() => {
-    let live = true
-    QRCode.toDataURL(link, { errorCorrectionLevel: 'M', margin: 2, width: 256 }).then((u) => {
-      if (live) setSrc(u)
-    }, () => setSrc(null))
-    return () => {
-      live = false
-    }
-  }, [link])
-  return src ? <img className="qr" data-testid="invite-qr" src={src} width={256} height={256} alt={t('roster.qrAlt')} /> : <p>{t('common.loading')}</p>
-}
+import { LinkQr } from './link-qr'
 
 function MemberActions({ id, page, m, onNote }: { id: CommunityId; page: RosterPage; m: RosterRow; onNote: (n: string | null, e: string | null) => void }): React.JSX.Element {
   const api = useApi()
@@ -209,7 +194,7 @@ function RosterOf({ id, page, query, onQuery, onOffset }: { id: CommunityId; pag
           </div>
           <button type="button" className="secondary" data-testid="copy-invite" onClick={() => void navigator.clipboard?.writeText(link).then(() => setNote(t('roster.copied')), () => undefined)}>{t('roster.copy')}</button>
           <p className="muted">{t('roster.qrHelp')}</p>
-          <InviteQr link={link} />
+          <LinkQr link={link} alt={t('roster.qrAlt')} testid="invite-qr" />
         </div>
       )}
       {me !== null && page.me.role !== null && <Invites id={id} refresh={page} />}

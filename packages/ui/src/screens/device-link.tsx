@@ -8,6 +8,8 @@ import { useTranslation } from 'react-i18next'
 import type { DeviceLinkOffer } from '@polity/api'
 import { messageOf, useApi } from '../api-context'
 import { ErrorText, Field } from './widgets'
+import { LinkQr } from './link-qr'
+import { QrScan } from './qr-scan'
 
 /** On a device with the identity: offer it to a new device (Settings). */
 export function DeviceLinkPanel(): React.JSX.Element {
@@ -41,6 +43,7 @@ export function DeviceLinkPanel(): React.JSX.Element {
           <div className="field">
             <textarea readOnly aria-label={t('settings.deviceLinkTitle')} data-testid="device-link" value={offer.link} rows={4} onFocus={(e) => e.currentTarget.select()} />
           </div>
+          <LinkQr link={offer.link} alt={t('settings.deviceLinkQrAlt')} testid="device-link-qr" />
           <p className="muted">{t('settings.deviceLinkExpires', { time: new Date(offer.expires).toLocaleTimeString(i18n.language) })}</p>
           <button type="button" data-testid="device-link-cancel" onClick={() => void stop()}>{t('settings.deviceLinkCancel')}</button>
         </div>
@@ -82,6 +85,7 @@ export function LinkDeviceForm({ onDone }: { onDone: () => void }): React.JSX.El
     <form onSubmit={(e) => { e.preventDefault(); void submit() }}>
       <p className="muted">{t('onboarding.linkHelp')}</p>
       <Field label={t('onboarding.linkInput')} testid="device-link-input" value={link} onChange={setLink} multiline />
+      <QrScan onText={setLink} onError={setError} />
       <Field label={t('onboarding.passphrase')} type="password" testid="link-passphrase" value={pass} onChange={setPass} />
       <Field label={t('onboarding.passphraseAgain')} type="password" testid="link-passphrase-again" value={pass2} onChange={setPass2} />
       <ErrorText error={error} />
