@@ -27,7 +27,7 @@ const CLASSES = ['resolution', 'roster', 'rules', 'charter'] as const
 type DecisionClass = (typeof CLASSES)[number]
 type Decision = Rules['decisions'][DecisionClass]
 
-export const RULE_KEYS = 'invite, remove, roles, propose, editDraft = a role; <class>.quorum, <class>.threshold = a fraction; <class>.days = the shortest voting period; entrenchedThreshold = a fraction; <class> is resolution, roster, rules, charter or all'
+export const RULE_KEYS = 'invite, remove, roles, propose, editDraft, places, treasurer, bodies = a role; treaties = resolution or entrenched; <class>.quorum, <class>.threshold = a fraction; <class>.days = the shortest voting period; entrenchedThreshold = a fraction; <class> is resolution, roster, rules, charter or all'
 
 /** A threshold is a fraction below 1 (GOV-5): a threshold of 100% could never be met. */
 export function parseThreshold(s: string, what: string): [number, number] {
@@ -50,9 +50,14 @@ const DECISION_FIELDS = new Map<string, (d: Decision, v: string, key: string) =>
   ['days', (d, v, k) => ({ ...d, period: parseDays(v, `--rule ${k}`) })],
 ])
 const RULE_SETTERS = new Map<string, RuleSetter>([
-  ...(['invite', 'remove', 'roles', 'propose', 'editDraft'] as const).map((k): [string, RuleSetter] => [k, (r, v) => {
+  ...(['invite', 'remove', 'roles', 'propose', 'editDraft', 'places', 'treasurer', 'bodies'] as const).map((k): [string, RuleSetter] => [k, (r, v) => {
     r[k] = parseRole(v, `--rule ${k}`)
   }]),
+  // REL-2: whether a recognition needs the entrenched threshold too.
+  ['treaties', (r, v, k) => {
+    if (v !== 'resolution' && v !== 'entrenched') throw new UsageError(`--rule ${k} must be resolution or entrenched, not "${v.slice(0, 40)}".`)
+    r.treaties = v
+  }],
   ['entrenchedThreshold', (r, v, k) => {
     r.entrenchedThreshold = parseThreshold(v, `--rule ${k}`)
   }],
@@ -64,7 +69,8 @@ const RULE_SETTERS = new Map<string, RuleSetter>([
 ])
 
 /**
- * `--rule key=value …` applied over some rules (GOV-1): roles, per-class
+ * `--rule key=value …` applied over some rules (GOV-1): roles (places,
+ * treasurer: PLACE-1, FUND-1; bodies: REL-6), treaties (REL-2), per-class
  * quorum/threshold/days, the entrenched threshold. The same key twice is a
  * mistake, not "the last one wins"; keys are looked up in a Map.
  */

@@ -52,6 +52,16 @@ describe('CLI parsers (BRIDGE-5)', () => {
     expect(({} as Record<string, unknown>)['invite']).toBeUndefined()
   }))
 
+  it('REL-2, REL-6, PLACE-1, FUND-1: --rule treaties=entrenched, bodies, places and treasurer set their fields; a bad value is a named usage error', () => {
+    const r = parseRules(['treaties=entrenched', 'bodies=founder', 'places=member', 'treasurer=founder'])
+    expect(r).toMatchObject({ treaties: 'entrenched', bodies: 'founder', places: 'member', treasurer: 'founder' })
+    expect(parseRules(['treaties=resolution']).treaties).toBe('resolution')
+    expect(() => parseRules(['treaties=steward'])).toThrow(/--rule treaties must be resolution or entrenched, not "steward"/)
+    expect(() => parseRules(['bodies=anyone'])).toThrow(/--rule bodies must be founder, steward or member/)
+    expect(() => parseRules(['places=x'])).toThrow(/--rule places must be/)
+    expect(() => parseRules(['treasurer=x'])).toThrow(/--rule treasurer must be/)
+  })
+
   it('BRIDGE-5: regressions: --rule constructor=1, a value with "=" in it, a repeated rule, a fraction over the protocol bound', () => {
     expect(() => parseRules(['constructor=1'])).toThrow(/^Unknown rule "constructor"\. Rules: /)
     expect(() => parseRules(['roster.quorum=1/2=3'])).toThrow(/more than one "="/)

@@ -7,7 +7,7 @@
 export { API_METHODS } from './api'
 export {
   DEFAULT_RULES, DECISION_CLASSES, ROLES, roleRank, decisionClassOf, touchesEntrenched, atLeast,
-  parseFraction, formatFraction, percentOf, quorumNeeded, yesNeeded, MAX_DENOMINATOR, type FractionPair,
+  parseFraction, formatFraction, percentOf, quorumNeeded, yesNeeded, MAX_DENOMINATOR, RELATIONS_DEFAULTS, TERRITORY_DEFAULTS, type FractionPair,
 } from './shared'
 export { PAGE_SIZE, MAX_PAGE, CHANGED_PARTS } from './views'
 export type {

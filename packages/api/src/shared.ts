@@ -7,6 +7,6 @@
  */
 export {
   DEFAULT_RULES, DECISION_CLASSES, ROLES, roleRank, decisionClassOf, touchesEntrenched, atLeast,
-  parseFraction, formatFraction, percentOf, quorumNeeded, yesNeeded, MAX_DENOMINATOR,
+  parseFraction, formatFraction, percentOf, quorumNeeded, yesNeeded, MAX_DENOMINATOR, RELATIONS_DEFAULTS, TERRITORY_DEFAULTS,
 } from '@polity/protocol'
 export type { FractionPair } from '@polity/protocol'

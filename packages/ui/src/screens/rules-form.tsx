@@ -10,7 +10,7 @@
 import { useId } from 'react'
 import { useTranslation } from 'react-i18next'
 import {
-  atLeast, DECISION_CLASSES, decisionClassOf, formatFraction, parseFraction,
+  atLeast, DECISION_CLASSES, decisionClassOf, formatFraction, parseFraction, RELATIONS_DEFAULTS, TERRITORY_DEFAULTS,
   type DecisionClass, type Method, type ProposalActionInput, type Role, type Rules,
 } from '@polity/api'
 import { FractionField, RoleSelect } from './common'
@@ -58,7 +58,15 @@ export interface RulesDraft {
   readonly editDraft: Role
   readonly decisions: { readonly [K in DecisionClass]: DecisionDraft }
   readonly entrenchedThreshold: string
+  /** PLACE-1, FUND-1: who may add places and act as treasurer (issue 17). */
+  readonly places: Role
+  readonly treasurer: Role
+  /** REL-2, REL-6: recognitions need a resolution or the entrenched threshold; who may add an outside body (issue 18). */
+  readonly treaties: Treaties
+  readonly bodies: Role
 }
+
+export type Treaties = 'resolution' | 'entrenched'
 
 export const rulesDraftOf = (r: Rules): RulesDraft => ({
   invite: r.invite, remove: r.remove, roles: r.roles, propose: r.propose, editDraft: r.editDraft,
@@ -67,6 +75,10 @@ export const rulesDraftOf = (r: Rules): RulesDraft => ({
     return [c, { quorum: formatFraction(d.quorum), threshold: formatFraction(d.threshold), days: days(d.period) }]
   })) as RulesDraft['decisions'],
   entrenchedThreshold: formatFraction(r.entrenchedThreshold),
+  places: r.places ?? TERRITORY_DEFAULTS.places,
+  treasurer: r.treasurer ?? TERRITORY_DEFAULTS.treasurer,
+  treaties: r.treaties ?? RELATIONS_DEFAULTS.treaties,
+  bodies: r.bodies ?? RELATIONS_DEFAULTS.bodies,
 })
 
 /** A threshold is below 1 (GOV-5: a threshold of 1 could never be met). */
@@ -88,7 +100,10 @@ export function rulesOf(d: RulesDraft): Rules | null {
   }
   const entrenchedThreshold = parseThreshold(d.entrenchedThreshold)
   if (!entrenchedThreshold) return null
-  return { invite: d.invite, remove: d.remove, roles: d.roles, propose: d.propose, editDraft: d.editDraft, decisions: decisions as Rules['decisions'], entrenchedThreshold }
+  return {
+    invite: d.invite, remove: d.remove, roles: d.roles, propose: d.propose, editDraft: d.editDraft, decisions: decisions as Rules['decisions'], entrenchedThreshold,
+    places: d.places, treasurer: d.treasurer, treaties: d.treaties, bodies: d.bodies,
+  }
 }
 
 export function RulesFields({ value, onChange }: { value: RulesDraft; onChange: (d: RulesDraft) => void }): React.JSX.Element {
@@ -107,6 +122,16 @@ export function RulesFields({ value, onChange }: { value: RulesDraft; onChange: 
         <RoleSelect label={t('rules.roles')} value={value.roles} onChange={set('roles')} testid="rule-roles" />
         <RoleSelect label={t('rules.propose')} value={value.propose} onChange={set('propose')} testid="rule-propose" />
         <RoleSelect label={t('rules.editDraft')} value={value.editDraft} onChange={set('editDraft')} testid="rule-edit-draft" />
+        <RoleSelect label={t('rules.places')} value={value.places} onChange={set('places')} testid="rule-places" />
+        <RoleSelect label={t('rules.treasurer')} value={value.treasurer} onChange={set('treasurer')} testid="rule-treasurer" />
+        <RoleSelect label={t('rules.bodies')} value={value.bodies} onChange={set('bodies')} testid="rule-bodies" />
+        <div className="field">
+          <label htmlFor={`${id}-treaties`}>{t('rules.treaties')}</label>
+          <select id={`${id}-treaties`} data-testid="rule-treaties" value={value.treaties} onChange={(e) => set('treaties')(e.target.value as Treaties)}>
+            <option value="resolution">{t('rules.treaties.resolution')}</option>
+            <option value="entrenched">{t('rules.treaties.entrenched')}</option>
+          </select>
+        </div>
       </div>
       <p className="muted">{t('rules.decisionsHelp')}</p>
       {DECISION_CLASSES.map((c) => (
@@ -139,6 +164,10 @@ export function RulesSummary({ rules }: { rules: Rules }): React.JSX.Element {
         <dt>{t('rules.roles')}</dt><dd>{role(rules.roles)}</dd>
         <dt>{t('rules.propose')}</dt><dd>{role(rules.propose)}</dd>
         <dt>{t('rules.editDraft')}</dt><dd>{role(rules.editDraft)}</dd>
+        <dt>{t('rules.places')}</dt><dd>{role(rules.places ?? TERRITORY_DEFAULTS.places)}</dd>
+        <dt>{t('rules.treasurer')}</dt><dd>{role(rules.treasurer ?? TERRITORY_DEFAULTS.treasurer)}</dd>
+        <dt>{t('rules.bodies')}</dt><dd>{role(rules.bodies ?? RELATIONS_DEFAULTS.bodies)}</dd>
+        <dt>{t('rules.treaties')}</dt><dd>{t(`rules.treaties.${rules.treaties ?? RELATIONS_DEFAULTS.treaties}`)}</dd>
         <dt>{t('rules.entrenched')}</dt><dd>{formatFraction(rules.entrenchedThreshold)}</dd>
       </dl>
       <table className="rules-table small" data-testid="rules-summary">
