@@ -1,6 +1,6 @@
 /**
  * `polity relations`, `polity letter export|verify|import`, `polity statement
- * verify|import`, `polity body add` (REL-*, LETTER-* in docs/PROTOCOL.md §20).
+ * verify|import`, `polity body add|remove` (REL-*, LETTER-* in docs/PROTOCOL.md §20).
  * `letter verify` and `statement verify` (without --community) need nothing
  * but the file: no identity, no community.
  */
@@ -30,7 +30,7 @@ export function formatRelations(r: RelationsView): string {
     if (c.theirs) lines.push(`  ${c.theirs.action === 'recognize' ? 'recognized by them' : 'they withdrew their recognition'} — ${day(c.theirs.date)}, ${tally(c.theirs.tally)} (letter ${short(c.theirs.letter)})`)
   }
   for (const b of r.bodies) {
-    lines.push(`${b.label} (outside body, key ${short(b.body)}; ${b.source || 'source not given'})`)
+    lines.push(`${b.removed ? 'REMOVED ' : ''}${b.label} (outside body, key ${short(b.body)}; ${b.source || 'source not given'})`)
     for (const s of b.statements) lines.push(`  ${s.date}: ${s.action === 'recognize' ? 'recognizes us' : 'withdrew recognition'} — "${s.text.slice(0, 80)}"`)
   }
   return lines.length > 0 ? lines.join('\n') : 'No relations yet.'
@@ -110,7 +110,8 @@ export function registerRelationCommands(program: Command, ctx: RelationCommandC
     }),
   )
 
-  program.command('body <community> <key> <label>').description('add an outside body by its ed25519 public key (64 hex digits)')
+  const body = program.command('body').description('outside bodies known by their ed25519 public keys (REL-6, REL-9)')
+  body.command('add <community> <key> <label>').description('add an outside body by its ed25519 public key (64 hex digits)')
     .option('--source <text>', 'how the key was obtained', '')
     .action((ref: string, key: string, label: string, o: { source: string }) =>
       withNode(async (node) => {
@@ -118,4 +119,10 @@ export function registerRelationCommands(program: Command, ctx: RelationCommandC
         print({ op }, () => `Added ${label}.`)
       }),
     )
+  body.command('remove <community> <key>').description('mark an outside body removed (its statements stay, shown struck through)').action((ref: string, key: string) =>
+    withNode(async (node) => {
+      const op = await node.removeOutsideBody({ community: await ctx.communityId(node, ref), body: key })
+      print({ op }, () => 'Removed.')
+    }),
+  )
 }

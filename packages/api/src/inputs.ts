@@ -87,6 +87,7 @@ const FIELDS: { readonly [M in ApiMethod]: FieldList<M> } = {
   verifyLetter: ['bytes'],
   importLetter: ['community', 'bytes'],
   addOutsideBody: ['community', 'body', 'label', 'source'],
+  removeOutsideBody: ['community', 'body'],
   verifyStatement: ['bytes', 'community'],
   importStatement: ['community', 'bytes'],
 }

@@ -58,6 +58,8 @@ export interface BodyRelationView {
   readonly source: string
   readonly addedBy: MemberId
   readonly statements: readonly BodyStatementView[]
+  /** REL-9: removed by the community (shown struck through); its statements stay. */
+  readonly removed: boolean
   readonly recognizes: boolean
 }
 
@@ -128,10 +130,12 @@ export interface RelationsApi {
   importLetter(input: { community: CommunityId; bytes: Uint8Array }): Promise<LetterReport>
   /** REL-6: record an outside body by its key. */
   addOutsideBody(input: OutsideBodyInput): Promise<OpId>
+  /** REL-9: mark an outside body removed (the same role as adding one). */
+  removeOutsideBody(input: { community: CommunityId; body: string }): Promise<OpId>
   /** REL-8: check a statement file (with `community`: addressed to it, and signed by a body it knows). */
   verifyStatement(input: { bytes: Uint8Array; community?: CommunityId }): Promise<StatementReport>
   /** REL-7, REL-8: verify and record a statement of a known body. */
   importStatement(input: { community: CommunityId; bytes: Uint8Array }): Promise<StatementReport>
 }
 
-export const RELATIONS_METHODS = ['relationsView', 'exportLetter', 'verifyLetter', 'importLetter', 'addOutsideBody', 'verifyStatement', 'importStatement'] as const
+export const RELATIONS_METHODS = ['relationsView', 'exportLetter', 'verifyLetter', 'importLetter', 'addOutsideBody', 'removeOutsideBody', 'verifyStatement', 'importStatement'] as const

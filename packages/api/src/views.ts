@@ -81,7 +81,9 @@ export interface CharterView {
  * BRIDGE-8: what a `community` event says changed, so a screen refetches only
  * its own view: `roster` (members, roles, names, invites), `proposals`
  * (proposals, votes, comments, closes), `charter` (ratified versions, rules),
- * `draft` (the charter draft).
+ * `draft` (the charter draft), `territory` (places, campaigns, pledges,
+ * receipts), `relations` (letters, outside bodies, statements, and closes,
+ * which may decide a recognition).
  */
-export type ChangedPart = 'roster' | 'proposals' | 'charter' | 'draft' | 'territory'
-export const CHANGED_PARTS: readonly ChangedPart[] = ['roster', 'proposals', 'charter', 'draft', 'territory']
+export type ChangedPart = 'roster' | 'proposals' | 'charter' | 'draft' | 'territory' | 'relations'
+export const CHANGED_PARTS: readonly ChangedPart[] = ['roster', 'proposals', 'charter', 'draft', 'territory', 'relations']

@@ -28,8 +28,8 @@ const PARTS: ReadonlyMap<string, readonly ChangedPart[]> = new Map<string, reado
   ['proposal.extend', ['proposals']],
   ['vote.cast', ['proposals']],
   ['comment.add', ['proposals']],
-  // A passed close may admit, remove, change a role, the rules or the charter.
-  ['proposal.close', ['proposals', 'roster', 'charter']],
+  // A passed close may admit, remove, change a role, the rules or the charter, or decide a recognition (REL-3).
+  ['proposal.close', ['proposals', 'roster', 'charter', 'relations']],
   // Places, campaigns, pledges, receipts (issue 17); roster changes move the ledger and census too.
   ['place.add', ['territory']],
   ['place.status', ['territory']],
@@ -37,6 +37,10 @@ const PARTS: ReadonlyMap<string, readonly ChangedPart[]> = new Map<string, reado
   ['pledge.set', ['territory']],
   ['campaign.close', ['territory']],
   ['receipt.record', ['territory']],
+  // Letters recorded, outside bodies added or removed, their statements (issue 18).
+  ['relation.letter', ['relations']],
+  ['relation.body', ['relations']],
+  ['relation.statement', ['relations']],
 ])
 
 export function changesOf(ops: readonly AnyOp[]): { parts: ChangedPart[]; proposals: OpId[] | null } {

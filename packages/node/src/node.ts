@@ -485,6 +485,10 @@ export class PolityNode implements PolityClient {
     return relations.addOutsideBody(this.ctx, input)
   }
 
+  removeOutsideBody(input: { community: CommunityId; body: string }): Promise<OpId> {
+    return relations.removeOutsideBody(this.ctx, input)
+  }
+
   verifyStatement(input: { bytes: Uint8Array; community?: CommunityId }): Promise<StatementReport> {
     return relations.verifyStatement(this.ctx, input)
   }

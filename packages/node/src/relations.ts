@@ -5,7 +5,7 @@
  * checked before anything is signed; the replica has the last word.
  */
 import {
-  RELATIONS_DEFAULTS, boxNonce, relationBodyShapes, decodeSealedOpUnverified, encodeLetter, fromHex, opKeyOf, ownEpoch, relationsOf, verifyLetter as verifyLetterBytes,
+  RELATIONS_DEFAULTS, boxNonce, toHex, relationBodyShapes, decodeSealedOpUnverified, encodeLetter, fromHex, opKeyOf, ownEpoch, relationsOf, verifyLetter as verifyLetterBytes,
   verifyStatement as verifyStatementBytes, type CommunityId, type MemberId, type OpId, type SealedOp, type LetterVerification, type StatementVerification,
 } from '@polity/protocol'
 import type { LetterReport, OutsideBodyInput, RelationsView, StatementReport } from '@polity/api'
@@ -38,7 +38,7 @@ export async function relationsView(ctx: NodeContext, input: { community: Commun
       treaty: c.treaty,
     })),
     bodies: r.bodies.map((b) => ({
-      body: b.body, label: b.label, source: b.source, addedBy: b.addedBy, recognizes: b.recognizes,
+      body: b.body, label: b.label, source: b.source, addedBy: b.addedBy, removed: b.removed, recognizes: b.recognizes,
       statements: b.statements.map((s) => ({ statement: s.statement, action: s.action, date: s.date, text: s.text, recordedBy: s.recordedBy })),
     })),
     canAddBody: roster.hasRole(roster.members.get(ctx.vault.member), need),
@@ -115,6 +115,16 @@ export async function addOutsideBody(ctx: NodeContext, input: OutsideBodyInput):
   return (await authorRelation(ctx, rt, 'relation.body', { body, label, source })).id
 }
 
+/** REL-9: the latest relation.body of the key, marked removed; its label and source stay. */
+export async function removeOutsideBody(ctx: NodeContext, input: { community: CommunityId; body: string }): Promise<OpId> {
+  const rt = await joined(ctx, input.community)
+  const key = hash32(input.body, 'The body\'s public key')
+  const known = relationsOf(rt.replica).bodies.find((b) => b.body === toHex(key))
+  if (!known) throw new InvalidInputError('REL-9: this community has not added that body.')
+  if (known.removed) throw new RefusedError('REL-9: that body is already removed.')
+  return (await authorRelation(ctx, rt, 'relation.body', { body: key, label: known.label, source: known.source, status: 'removed' })).id
+}
+
 function statementReport(v: StatementVerification, label: string | null): StatementReport {
   const s = v.statement
   return {
@@ -130,7 +140,8 @@ export async function verifyStatement(ctx: NodeContext, input: { bytes: Uint8Arr
   const rt = await joined(ctx, input.community)
   const v = verifyStatementBytes(bytes, { to: rt.id })
   const body = v.statement ? relationsOf(rt.replica).bodies.find((b) => b.body === v.statement?.body) : undefined
-  const problems = v.statement && !body ? [...v.problems, 'REL-7: this community has not added the body that signed it; add it first (its key, a label, how the key was obtained).'] : v.problems
+  const problems = v.statement && !body ? [...v.problems, 'REL-7: this community has not added the body that signed it; add it first (its key, a label, how the key was obtained).']
+    : body?.removed ? [...v.problems, 'REL-9: this community removed the body that signed it; add it again to record its statements.'] : v.problems
   return statementReport({ ...v, ok: problems.length === 0, problems }, body?.label ?? null)
 }
 

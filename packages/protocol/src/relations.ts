@@ -75,7 +75,9 @@ export interface BodyRelation {
   addedBy: MemberId
   addedAt: number
   statements: BodyStatement[]
-  /** The latest statement (by date, then op id) is a recognition. */
+  /** REL-9: the body's latest relation.body marks it removed. */
+  removed: boolean
+  /** The latest statement (by date, then op id) is a recognition, and the body is not removed (REL-9). */
   recognizes: boolean
 }
 
@@ -131,9 +133,12 @@ export function relationsOf(replica: Replica): RelationsState {
     } else if (op.kind === 'relation.body') {
       const key = hex(b['body'])
       const prev = bodies.get(key)
-      // A body added again: the latest label and source (by time, then op id) hold.
+      // A body added again: the latest label and source (by time, then op id) hold; so does a removal (REL-9) and a re-adding.
       if (!prev || later({ date: op.time, id: op.id }, { date: prev.addedAt, id: prev.op })) {
-        bodies.set(key, { body: key, label: b['label'] as string, source: b['source'] as string, op: op.id, addedBy: by, addedAt: op.time, statements: prev?.statements ?? [], recognizes: false })
+        bodies.set(key, {
+          body: key, label: b['label'] as string, source: b['source'] as string, op: op.id, addedBy: by, addedAt: op.time, statements: prev?.statements ?? [],
+          removed: b['status'] === 'removed', recognizes: false,
+        })
       }
     } else if (op.kind === 'relation.statement') {
       statements.push({
@@ -148,7 +153,7 @@ export function relationsOf(replica: Replica): RelationsState {
   }
   for (const r of bodies.values()) {
     r.statements.sort((a, b) => (later({ date: a.date, id: a.op }, { date: b.date, id: b.op }) ? -1 : 1))
-    r.recognizes = r.statements[0]?.action === 'recognize'
+    r.recognizes = !r.removed && r.statements[0]?.action === 'recognize'
   }
   const ids = [...new Set([...ours.keys(), ...theirs.keys()])].sort()
   const communities = ids.map((id): CommunityRelation => {

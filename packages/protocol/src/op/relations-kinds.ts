@@ -5,7 +5,7 @@
  * an outside body known by its ed25519 key (`relation.body`, REL-6), and a
  * statement that body signed (`relation.statement`, REL-7, REL-8).
  */
-import { bytes, oneOf, record, text, uint } from '../encoding/schema'
+import { bytes, oneOf, optional, record, text, uint } from '../encoding/schema'
 
 const key = bytes(32)
 const opRef = bytes(32)
@@ -38,8 +38,11 @@ export const relationBodyShapes = {
     date: uint(),
     tally: record(tallyShape),
   },
-  /** REL-6: an outside body (a city, a registry, a state office): its ed25519 key, a label, and how the key was obtained. */
-  'relation.body': { body: key, label: text(1, 120), source: text(0, 500) },
+  /**
+   * REL-6: an outside body (a city, a registry, a state office): its ed25519 key, a label, and how the key was obtained.
+   * REL-9: `status: 'removed'` marks it removed (absent: active); the latest relation.body of a key holds.
+   */
+  'relation.body': { body: key, label: text(1, 120), source: text(0, 500), status: optional(oneOf('active', 'removed')) },
   /** REL-7, REL-8: a statement signed by an outside body, re-verified by every member's fold. */
   'relation.statement': {
     statement: bytes(32),

@@ -1,5 +1,5 @@
 /**
- * Relations inside the fold (REL-5..8 in docs/PROTOCOL.md §20): who may
+ * Relations inside the fold (REL-5..9 in docs/PROTOCOL.md §20): who may
  * record a letter, an outside body or a body's statement, checked at the
  * op's causal past like every other rule. A statement's signature is checked
  * again by every member (and by a redacted verifier: its fields are
@@ -42,7 +42,9 @@ export class RelationRules {
       }
       case 'relation.body': {
         const need = past.rules?.bodies ?? RELATIONS_DEFAULTS.bodies
-        if (!past.hasRole(past.members.get(member), need)) violation('REL-6', `adding an outside body needs the ${need} role`)
+        const removing = b['status'] === 'removed'
+        if (!past.hasRole(past.members.get(member), need)) violation(removing ? 'REL-9' : 'REL-6', `${removing ? 'removing' : 'adding'} an outside body needs the ${need} role`)
+        if (removing && !this.bodyBefore(toHex(b['body'] as Uint8Array), op.deps)) violation('REL-9', 'only a body added in the op\'s causal past can be removed')
         if (!isAcceptablePublicKey(b['body'] as Uint8Array)) violation('REL-6', 'the body\'s key is not a usable ed25519 public key')
         return
       }

@@ -5,10 +5,11 @@
  * and their statements; a letter or a statement dropped here is verified
  * and may be recorded.
  */
-import { useCallback, useEffect, useState } from 'react'
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { CommunityId, CommunityRelationView, RelationTally, RelationsView } from '@polity/api'
+import type { BodyRelationView, ChangedPart, CommunityId, CommunityRelationView, RelationTally } from '@polity/api'
 import { messageOf, useApi } from '../../api-context'
+import { useView } from '../common'
 import { ErrorText } from '../widgets'
 import { LetterPanel } from './LetterPanel'
 import { AddBody, StatementPanel } from './BodiesPanel'
@@ -33,21 +34,40 @@ function CommunityRow({ c }: { c: CommunityRelationView }): React.JSX.Element {
   )
 }
 
+/** BRIDGE-8: letters, bodies, statements and recognition closes name `relations`; roles (who may add a body) name `roster`. */
+export const RELATIONS_PARTS: readonly ChangedPart[] = ['relations', 'roster']
+
+/** REL-6, REL-9: an outside body with its statements; a removed one struck through, and a button to remove it for those with the role. */
+function BodyRow({ id, b, canRemove, onChange }: { id: CommunityId; b: BodyRelationView; canRemove: boolean; onChange: () => void }): React.JSX.Element {
+  const api = useApi()
+  const { t } = useTranslation()
+  const [error, setError] = useState<string | null>(null)
+  const label = <strong dir="auto">{b.label}</strong>
+  return (
+    <li data-testid="relation-body" data-removed={String(b.removed)}>
+      {b.removed ? <s>{label}</s> : label} {b.removed && <span className="badge" data-testid="relation-body-removed">{t('relations.bodyRemoved')}</span>}
+      <code className="muted"> {b.body.slice(0, 12)}…</code>
+      <p className="muted" dir="auto">{t('relations.source', { source: b.source || '—' })}</p>
+      <ul>
+        {b.statements.map((s) => (
+          <li key={s.statement} data-testid="relation-statement">{s.action === 'recognize' && !b.removed ? `${s.date}: ${t('relations.bodyRecognizes')}` : <s>{`${s.date}: ${t(s.action === 'recognize' ? 'relations.bodyRecognizes' : 'relations.bodyWithdrew')}`}</s>} <span dir="auto">“{s.text}”</span></li>
+        ))}
+      </ul>
+      {canRemove && !b.removed && (
+        <button type="button" className="secondary" data-testid="body-remove" onClick={() => api.removeOutsideBody({ community: id, body: b.body }).then(onChange, (e: unknown) => setError(messageOf(e)))}>
+          {t('relations.removeBody', { label: b.label })}
+        </button>
+      )}
+      <ErrorText error={error} />
+    </li>
+  )
+}
+
 export function Relations({ id }: { id: CommunityId }): React.JSX.Element {
   const api = useApi()
   const { t } = useTranslation()
-  const [view, setView] = useState<RelationsView | null>(null)
-  const [error, setError] = useState<string | null>(null)
-  const refresh = useCallback(() => {
-    api.relationsView({ community: id }).then(setView, (e: unknown) => setError(messageOf(e)))
-  }, [api, id])
-  useEffect(() => {
-    refresh()
-    // Letters and statements arrive as ops: refetch when this community changes.
-    return api.subscribe((e) => {
-      if (e.type === 'community' && e.community === id) refresh()
-    })
-  }, [api, id, refresh])
+  // Letters and statements arrive as ops: refetched when an event names the relations (BRIDGE-8).
+  const { value: view, error, refetch: refresh } = useView(id, RELATIONS_PARTS, () => api.relationsView({ community: id }), [id])
   return (
     <div data-testid="relations">
       <h2>{t('relations.title')}</h2>
@@ -58,17 +78,7 @@ export function Relations({ id }: { id: CommunityId }): React.JSX.Element {
         <>
           <h3>{t('relations.bodies')}</h3>
           <ul className="relations">
-            {view.bodies.map((b) => (
-              <li key={b.body} data-testid="relation-body">
-                <strong dir="auto">{b.label}</strong> <code className="muted">{b.body.slice(0, 12)}…</code>
-                <p className="muted" dir="auto">{t('relations.source', { source: b.source || '—' })}</p>
-                <ul>
-                  {b.statements.map((s) => (
-                    <li key={s.statement}>{s.action === 'recognize' ? `${s.date}: ${t('relations.bodyRecognizes')}` : <s>{`${s.date}: ${t('relations.bodyWithdrew')}`}</s>} <span dir="auto">“{s.text}”</span></li>
-                  ))}
-                </ul>
-              </li>
-            ))}
+            {view.bodies.map((b) => <BodyRow key={b.body} id={id} b={b} canRemove={view.canAddBody} onChange={refresh} />)}
           </ul>
         </>
       )}
