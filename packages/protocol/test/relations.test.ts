@@ -109,6 +109,33 @@ describe('relations (REL-1..8)', () => {
     }
   })
 
+  it('REL-9: a body marked removed needs the bodies role and the body in its causal past; it stays listed, recognizes nobody, and adding it again restores it', () => {
+    const { founder, members, all } = sealedCommunity(2, flatRules([1, 2], [1, 2], 0), new TestKeys(8207))
+    const m0 = members[0] as Actor
+    const body = outsideBody()
+    const to = founder.community
+    const shape = { body: body.publicKey, label: 'City of Tallinn', source: 'read aloud' }
+    expect(refusal(founder, () => relOp(founder, 'relation.body', { ...shape, status: 'removed' }))).toMatch(/REL-9: only a body added/)
+    rel(founder, 'relation.body', shape)
+    syncAll(all)
+    const text = 'The City of Tallinn recognizes this community.'
+    rel(m0, 'relation.statement', { statement: new Uint8Array(32).fill(7), body: body.publicKey, action: 'recognize', date: '2026-12-01', text, signature: body.signFor(to, 'recognize', '2026-12-01', text) })
+    syncAll(all)
+    expect(relationsOf(founder.replica).bodies[0]).toMatchObject({ removed: false, recognizes: true })
+    expect(refusal(m0, () => relOp(m0, 'relation.body', { ...shape, status: 'removed' }))).toMatch(/REL-9: removing an outside body needs the steward role/)
+    rel(founder, 'relation.body', { ...shape, status: 'removed' })
+    syncAll(all)
+    for (const a of all) {
+      const b = relationsOf(a.replica).bodies
+      expect(b).toHaveLength(1)
+      expect(b[0]).toMatchObject({ label: 'City of Tallinn', removed: true, recognizes: false })
+      expect(b[0]!.statements).toHaveLength(1)
+    }
+    rel(founder, 'relation.body', { ...shape, status: 'active' })
+    syncAll(all)
+    expect(relationsOf(m0.replica).bodies[0]).toMatchObject({ removed: false, recognizes: true })
+  })
+
   it('REL-8: a statement file: valid, tampered, wrong key, wrong community — and signed with a one-line openssl command', () => {
     const body = outsideBody()
     const to = 'a'.repeat(64) as CommunityId
