@@ -24,6 +24,7 @@ const SLOW = [
   'apps/peer/test/cli.test.ts',
   'apps/peer/test/cli-shell.test.ts',
   'apps/peer/test/cli-territory.test.ts',
+  'apps/peer/test/cli-relations.test.ts',
   'packages/protocol/test/territory-tally.test.ts',
   'apps/desktop/test/main-smoke.test.ts',
 ]

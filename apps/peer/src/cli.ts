@@ -163,10 +163,6 @@ community.command('create').description('found a new community')
   .option('--purpose <text>', 'what it is for', '')
   .option('--charter-file <file>', 'the starting charter (Markdown)')
   .option('--founder-name <name>', 'your display name in it')
-  .option('--other <id>', 'recognize/unrecognize: the other community\'s id')
-  .option('--other-name <name>', 'recognize: the name we give it')
-  .option('--statement <text>', 'recognize: the public statement')
-  .option('--census <sha256>', 'recognize: sha256 of its public census file')
   .option('--rule <key=value...>', `governance rules, e.g. invite=member roster.threshold=2/3 charter.days=14 all.days=0 (${RULE_KEYS})`, [])
   .action(async (opts: { name: string; purpose: string; charterFile?: string; founderName?: string; rule: string[] }) => {
     const rules = applyRules(DEFAULT_RULES, opts.rule)
@@ -355,6 +351,10 @@ proposal.command('create <community>').description('put a proposal to a vote')
   .option('--member <id>', 'admit/remove/role: the member (id or did:key)')
   .option('--role <role>', 'role: the new role')
   .option('--rule <key=value...>', `rules: the new rules, as changes to the current ones (${RULE_KEYS})`)
+  .option('--other <id>', 'recognize/unrecognize: the other community\'s id')
+  .option('--other-name <name>', 'recognize: the name we give it')
+  .option('--statement <text>', 'recognize: the public statement')
+  .option('--census <sha256>', 'recognize: sha256 of its public census file')
   .action((ref: string, opts: Record<string, string | string[] | undefined>) =>
     withNode(async (node) => {
       const o = opts as Record<string, string | undefined>
