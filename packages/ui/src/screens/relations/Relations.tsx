@@ -23,7 +23,7 @@ function Side({ label, withdrawn, date, tally }: { label: string; withdrawn: boo
 function CommunityRow({ c }: { c: CommunityRelationView }): React.JSX.Element {
   const { t } = useTranslation()
   return (
-    <li data-testid="relation-community" data-community={c.community} data-treaty={String(c.treaty)}>
+    <li data-testid="relation-community" data-community={c.community} data-treaty={String(c.treaty)} data-we-recognize={String(c.weRecognize)} data-they-recognize={String(c.theyRecognize)}>
       <strong dir="auto">{c.name || `${c.community.slice(0, 12)}…`}</strong> {c.treaty && <span className="badge" data-testid="relation-treaty">{t('relations.treaty')}</span>}
       <code className="muted"> {c.community.slice(0, 12)}…</code>
       <ul>
