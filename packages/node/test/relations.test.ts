@@ -73,7 +73,7 @@ describe('PolityNode: relations and letters of recognition', () => {
 
     // A tampered letter (one byte changed in the middle) does not verify and is not recorded.
     const tampered = letter.slice()
-    tampered[Math.floor(tampered.length / 2)] ^= 0x01
+    tampered[Math.floor(tampered.length / 2)]! ^= 0x01
     expect((await empty.verifyLetter({ bytes: tampered })).ok).toBe(false)
     const size = b.replicaOf(B).size
     await expect(b.importLetter({ community: B, bytes: tampered })).rejects.toThrow(InvalidFileError)
@@ -143,7 +143,7 @@ describe('PolityNode: relations and letters of recognition', () => {
     const un = founder.subscribe((e) => events.push(e))
     await founder.removeOutsideBody({ community, body: body.key })
     un()
-    expect(events.filter((e) => e.type === 'community').map((e) => (e as { parts: string[] }).parts)).toEqual([['relations']])
+    expect(events.filter((e) => e.type === 'community').map((e) => (e as { parts: readonly string[] }).parts)).toEqual([['relations']])
     await expect(founder.removeOutsideBody({ community, body: body.key })).rejects.toThrow(/REL-9: that body is already removed/)
     view = await founder.relationsView({ community })
     expect(view.bodies[0]).toMatchObject({ label: 'City of Tallinn', removed: true, recognizes: false })
