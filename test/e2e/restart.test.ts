@@ -4,7 +4,8 @@
  * data directory: it prints the same address (same port, same token), and the
  * same tab, never reloaded, reconnects by itself and works (unlock, found a
  * community). `polity lock` then forgets the token: the next start prints a
- * new one.
+ * new one. Then NAV-1 beyond the first page: a link to a proposal that is not
+ * among the 50 on the list's first page (VIEW-1) still opens it.
  */
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -55,5 +56,45 @@ describe('browser mode across a restart (BRIDGE-10, e2e)', () => {
     // The old tab's token opens nothing any more: past the client's longest backoff it is still not connected.
     await page.waitForTimeout(8_000)
     expect(await page.getByTestId('connection-banner').textContent()).toMatch(/stopped or restarted/)
+  }, 180_000)
+
+  it('NAV-1 (e2e): a link to a proposal beyond the first page of 50 opens it, fetched by id', async () => {
+    // A new tab on the new address (the old one's token was forgotten).
+    page = await page.context().newPage()
+    await page.goto(peer.url)
+    await page.getByTestId('unlock-passphrase').fill('e2e passphrase ok')
+    await page.getByTestId('unlock-passphrase').press('Enter')
+    await page.getByTestId('open-community').first().click()
+    await page.getByTestId('community-title').waitFor({ timeout: 30_000 })
+    const community = /#\/c\/([0-9a-f]{64})/.exec(page.url())?.[1] as string
+    // 51 proposals over the page's own bridge (its origin and token), then one that is not on the first page.
+    const off = await page.evaluate(async (c) => {
+      const token = sessionStorage.getItem('polity.token') ?? ''
+      const ws = new WebSocket(`ws://${location.host}/api?token=${encodeURIComponent(token)}`)
+      await new Promise((ok, fail) => {
+        ws.onopen = ok
+        ws.onerror = fail
+      })
+      let next = 1
+      const call = (method: string, input: unknown): Promise<unknown> => new Promise((ok, fail) => {
+        const id = next++
+        ws.addEventListener('message', (e) => {
+          const m = JSON.parse(String(e.data)) as { kind: string; id: number; ok: boolean; value: unknown; error?: { message: string } }
+          if (m.kind === 'response' && m.id === id) (m.ok ? ok(m.value) : fail(new Error(m.error?.message)))
+        })
+        ws.send(JSON.stringify({ kind: 'request', id, method, input }))
+      })
+      const ids: string[] = []
+      for (let i = 0; i < 51; i++) ids.push(await call('createProposal', { community: c, title: `Motion ${i}`, text: '', action: { type: 'resolution' }, method: { type: 'yesno', quorum: [1, 2], threshold: [1, 2] } }) as string)
+      const first = await call('proposalsView', { community: c, offset: 0 }) as { rows: { id: string }[]; total: number }
+      ws.close()
+      return { total: first.total, shown: first.rows.length, id: ids.find((x) => !first.rows.some((r) => r.id === x)) }
+    }, community)
+    expect(off).toMatchObject({ total: 51, shown: 50 })
+    expect(off.id).toMatch(/^[0-9a-f]{64}$/)
+    await page.goto(`${new URL(page.url()).origin}/#/c/${community}/proposals/${off.id as string}`)
+    await page.getByTestId('proposal-linked').getByTestId('proposal-details').waitFor({ timeout: 30_000 })
+    expect(await page.getByTestId('proposal-linked').getByTestId('proposal').getAttribute('data-id')).toBe(off.id)
+    expect(await page.getByTestId('proposals').getByTestId('proposal').count()).toBe(50)
   }, 180_000)
 })
