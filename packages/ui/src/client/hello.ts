@@ -22,7 +22,8 @@ export async function serverKnowsToken(origin: string, token: string, fetchImpl:
   try {
     const port = Number(new URL(origin).port)
     const nonce = b64url(crypto.getRandomValues(new Uint8Array(18)))
-    const res = await fetchImpl(`${origin}/api/hello?nonce=${nonce}`, { cache: 'no-store' })
+    // A fresh nonce makes each address new, and the answer says no-store: never a cached proof.
+    const res = await fetchImpl(`${origin}/api/hello?nonce=${nonce}`)
     if (!res.ok) return false
     const { proof } = (await res.json()) as { proof?: unknown }
     return typeof proof === 'string' && proof === (await expectedProof(token, port, nonce))
