@@ -48,7 +48,7 @@ async function invite(a: Page): Promise<string> {
   return link.inputValue()
 }
 
-/** Stop peer i's process and start it again on the same data directory (a new port, a new token), then unlock and open the community. */
+/** Stop peer i's process and start it again on the same data directory (the same address when its port is free, BRIDGE-10), then unlock and open the community. */
 async function restartPeer(i: number, uiArgs?: readonly string[]): Promise<void> {
   const old = peers[i] as Peer
   await stopPeer(old)

@@ -53,6 +53,32 @@ describe('joining that never fails silently (JOIN) and sync status (SYNC-10, SYN
     await expect(a.cancelJoin({ community: community as CommunityId })).rejects.toThrow(/no join to cancel.*JOIN-2/)
   }, 120_000)
 
+  it('JOIN-1: background retries update the reason after a restart (not "connecting" forever), each change told (a communities event); the join completes when the inviter is back', async () => {
+    const { node: a } = await node('bg-a')
+    const community = await a.createCommunity({ name: 'Retried', purpose: '', charter: '# Retried\n', founderName: 'A' })
+    const { link } = await a.createInvite({ community })
+    await a.stopNetwork()
+    const { node: b, dataDir } = await node('bg-b')
+    expect((await b.acceptInvite({ link, name: 'B' })).status).toBe('waiting')
+    await b.close()
+    // After a restart no attempt of acceptInvite's own is remembered: only the background redial can say why.
+    const back = await PolityNode.open({ dataDir, kdfLogN: 10, network: LOOPBACK })
+    open.push(back)
+    const told: number[] = []
+    back.subscribe((e) => {
+      if (e.type === 'communities') told.push(Date.now())
+    })
+    await back.unlock({ passphrase: PASS })
+    await within(30_000, async () => ((await joinOf(back, community)) as { reason?: string } | undefined)?.reason === 'unreachable', 'a background round finds the inviter unreachable')
+    const first = (await joinOf(back, community)) as { lastTry: number }
+    expect(first.lastTry).toBeGreaterThan(0)
+    expect(told.length).toBeGreaterThan(0)
+    // The inviter comes back on its remembered ports (NET-ID-1): the background redial reaches it and the join goes through.
+    await a.startNetwork({ ...LOOPBACK })
+    await within(60_000, async () => ((await joinOf(back, community)) as { state?: string } | undefined)?.state !== 'waiting', 'the join is no longer waiting')
+    expect((await back.listCommunities()).find((c) => c.id === community)?.memberCount).toBe(2)
+  }, 150_000)
+
   it('JOIN-1, SYNC-10, SYNC-11: joined only once a member holds the join; the status names the member and counts against its total', async () => {
     const { node: a } = await node('sync-a')
     const community = await a.createCommunity({ name: 'Counted', purpose: '', charter: '# Counted\n', founderName: 'Ada' })

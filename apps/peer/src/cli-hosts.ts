@@ -9,6 +9,7 @@ import type { Command } from 'commander'
 import { PolityNode, startSignalingServer, startUiServer } from './lazy'
 import { readPeerConfig } from './config'
 import { UsageError } from './parse'
+import { loadUiSession, saveUiSession } from './ui-session'
 
 export interface HostCommandContext {
   /** The global options (data dir, KDF cost for tests). */
@@ -19,14 +20,15 @@ export interface HostCommandContext {
 
 export function registerHostCommands(program: Command, ctx: HostCommandContext): void {
   program.command('ui').description('browser mode: serve the app on 127.0.0.1 and print the address to open')
-    .option('--port <n>', 'port (default: any free port)')
+    .option('--port <n>', 'port (default: the one the last start used, when free; else any free port)')
+    .option('--new-token', 'make a new session token: addresses printed before stop working (`polity lock` does this too)', false)
     .option('--ui-dir <dir>', 'the built UI (default: packages/ui/dist)')
     .option('--listen <addr...>', 'libp2p listen addresses (/p2p-circuit: reserve a slot on a relay, so peers that cannot dial this device reach it through one)', ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp/0/ws', '/p2p-circuit'])
     .option('--no-network', 'stay offline (bundles only)')
     .option('--mdns', 'find peers on the local network', false)
     .option('--signaling <url...>', 'y-webrtc signaling servers for the browser relay (e.g. ws://127.0.0.1:4444 from `polity serve`)', [])
     .option('--bootstrap <addr...>', 'libp2p peers to dial at start (added to config.json\'s "bootstrap")', [])
-    .action(async (opts: { port?: string; uiDir?: string; listen: string[]; network: boolean; mdns: boolean; signaling: string[]; bootstrap: string[] }) => {
+    .action(async (opts: { port?: string; newToken: boolean; uiDir?: string; listen: string[]; network: boolean; mdns: boolean; signaling: string[]; bootstrap: string[] }) => {
       const o = ctx.options()
       const config = await readPeerConfig(o.dataDir)
       const bootstrap = withPeerIds([...config.bootstrap, ...opts.bootstrap])
@@ -39,7 +41,11 @@ export function registerHostCommands(program: Command, ctx: HostCommandContext):
       })
       const connectSrc = signaling
       const uiDir = opts.uiDir ?? fileURLToPath(new URL('../../../packages/ui/dist', import.meta.url))
-      const server = await startUiServer({ api: node, uiDir, connectSrc, ...(opts.port ? { port: Number(opts.port) } : {}) })
+      // BRIDGE-10: the same token and, when free, the same port as the last start, so an open tab reconnects.
+      const session = await loadUiSession(o.dataDir, opts.newToken)
+      const where = opts.port ? { port: Number(opts.port) } : session.port !== undefined ? { preferPort: session.port } : {}
+      const server = await startUiServer({ api: node, uiDir, connectSrc, token: session.token, ...where })
+      await saveUiSession(o.dataDir, { token: server.token, port: server.port })
       process.stdout.write(`Polity is running in browser mode.\nOpen: ${server.url}\n`)
       await new Promise<void>((done) => {
         const stop = (): void => done()

@@ -13,6 +13,7 @@ import { readPassphrase } from './passphrase'
 import { formatCommunity, formatLineage, formatProposal, formatProposals } from './format'
 import { applyRules, parseFraction, parseOptionNumbers, parseWhole, RULE_KEYS, UsageError } from './parse'
 import { VERSION } from './version'
+import { forgetUiSession } from './ui-session'
 import { forgetRememberedPassphrase } from './remembered'
 import { registerHostCommands } from './cli-hosts'
 import { registerTerritoryCommands } from './cli-territory'
@@ -149,8 +150,10 @@ identity.command('show').description('unlock and show your did:key').action(() =
   }),
 )
 
-program.command('lock').description('forget the passphrase the desktop app remembers on this device; a running app locks (DESK-5)').action(async () => {
+program.command('lock').description('forget the passphrase the desktop app remembers on this device (a running app locks, DESK-5) and the browser-mode session token (BRIDGE-10)').action(async () => {
   const forgotten = await forgetRememberedPassphrase(g().dataDir)
+  // BRIDGE-10: the next `polity ui` makes a new token; addresses printed before stop working.
+  await forgetUiSession(g().dataDir)
   print({ forgotten }, () => (forgotten ? 'The remembered passphrase is forgotten; Polity asks for it again.' : 'No passphrase was remembered on this device.'))
 })
 

@@ -1,14 +1,18 @@
 /**
  * Browser mode (BRIDGE-1..4 in docs/PROTOCOL.md): serve the built UI on
- * 127.0.0.1 and bridge the app API over a WebSocket at /api. Every launch
- * makes a fresh random token; the socket is accepted only with it (and only
- * from a page of our own origin), so other local programs and web pages
- * cannot drive the node. Keys never cross the bridge: it carries API calls.
+ * 127.0.0.1 and bridge the app API over a WebSocket at /api. The socket is
+ * accepted only with the session's random token (and only from a page of our
+ * own origin), so other local programs and web pages cannot drive the node.
+ * `polity ui` keeps the token and port in the data directory so a restart
+ * comes back where an open tab looks for it (BRIDGE-10); before sending the
+ * token the page asks `/api/hello` for proof that this server knows it, so a
+ * program squatting the port while we are down never learns it.
+ * Keys never cross the bridge: it carries API calls.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { readFile, stat } from 'node:fs/promises'
 import { extname, join, normalize, resolve, sep } from 'node:path'
-import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { ApiError, decodeWire, encodeWire, errorReply, serve, type PolityClient, type WireMessage, type WireRequest } from '@polity/api'
 
@@ -39,6 +43,10 @@ export interface UiServerOptions {
   /** Folder holding the built UI (index.html and assets). */
   readonly uiDir: string
   readonly port?: number
+  /** Listen here when it is free, else on any free port (a restart coming back where the tab looks, BRIDGE-10). `port` wins. */
+  readonly preferPort?: number
+  /** The session token (BRIDGE-10); a new random one when absent. */
+  readonly token?: string
   /** Largest bridge message accepted, in bytes. */
   readonly maxMessageBytes?: number
   /** Extra origins the page may connect to (the WebRTC relay's signaling servers). */
@@ -46,10 +54,15 @@ export interface UiServerOptions {
 }
 
 export async function startUiServer(options: UiServerOptions): Promise<UiServer> {
-  const token = randomBytes(24).toString('base64url')
+  const token = options.token ?? randomBytes(24).toString('base64url')
   const root = resolve(options.uiDir)
   const CSP = csp((options.connectSrc ?? []).filter((u) => /^wss?:\/\/[^\s;,'"]+$/.test(u)))
+  let port = 0
   const server = createServer((req, res) => {
+    if (new URL(req.url ?? '/', 'http://127.0.0.1').pathname === '/api/hello') {
+      hello(req, res, token, port)
+      return
+    }
     serveStatic(root, req, res, CSP).catch(() => {
       res.writeHead(500).end()
     })
@@ -68,11 +81,23 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     }
     wss.handleUpgrade(req, socket, head, (ws) => bridge(ws, options.api))
   })
-  await new Promise<void>((ok, fail) => {
-    server.once('error', fail)
-    server.listen(options.port ?? 0, '127.0.0.1', () => ok())
-  })
-  const port = (server.address() as { port: number }).port
+  const listen = (at: number): Promise<void> =>
+    new Promise<void>((ok, fail) => {
+      const onError = (e: Error): void => fail(e)
+      server.once('error', onError)
+      server.listen(at, '127.0.0.1', () => {
+        server.off('error', onError)
+        ok()
+      })
+    })
+  if (options.port !== undefined) await listen(options.port)
+  else if (options.preferPort !== undefined) {
+    await listen(options.preferPort).catch(async (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EADDRINUSE' && e.code !== 'EACCES') throw e
+      await listen(0)
+    })
+  } else await listen(0)
+  port = (server.address() as { port: number }).port
   origin = `http://127.0.0.1:${port}`
   return {
     url: `${origin}/#token=${token}`,
@@ -80,6 +105,21 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     token,
     close: () => closeAll(server, wss),
   }
+}
+
+/** What the page checks before it sends the token (BRIDGE-10): an HMAC of its nonce and the port, keyed by the token. */
+export function helloProof(token: string, port: number, nonce: string): string {
+  return createHmac('sha256', token).update(`polity-bridge-hello|${port}|${nonce}`).digest('base64url')
+}
+
+function hello(req: IncomingMessage, res: ServerResponse, token: string, port: number): void {
+  const nonce = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('nonce') ?? ''
+  if (req.method !== 'GET' || !/^[A-Za-z0-9_-]{16,64}$/.test(nonce)) {
+    res.writeHead(400, { 'content-type': 'text/plain' }).end('Expected GET /api/hello?nonce=<16 to 64 base64url characters>.')
+    return
+  }
+  res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' })
+  res.end(JSON.stringify({ proof: helloProof(token, port, nonce) }))
 }
 
 function closeAll(server: Server, wss: WebSocketServer): Promise<void> {

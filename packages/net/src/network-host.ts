@@ -35,6 +35,11 @@ export interface NetworkHost {
   ingest(c: CommunityId, envelopes: Uint8Array[]): Promise<{ applied: number; rejected: number }>
   /** Addresses to keep dialing until they answer (the inviters of joins still pending). */
   retryTargets(): readonly string[]
+  /**
+   * After each background round (syncAll): the peers connected once the retry targets were dialed, and per community
+   * the peers a sync session completed with — so a pending join can say what its inviter's devices did (JOIN-1).
+   */
+  roundDone?(connected: readonly string[], synced: ReadonlyMap<CommunityId, ReadonlySet<string>>): void
   /** Addresses of members this device synced with before (NET-P1), re-dialed with backoff while not connected. */
   knownPeerTargets(): readonly string[]
   /** A session with `peer` for `c` completed (it passed SYNC-3): where it listens, each address ending in /p2p/<peer> (NET-P1). */

@@ -307,13 +307,18 @@ export class PolityNetwork {
     const peers = this.libp2p.getPeers()
     // Invites expire with time, not with an op: judge proven peers again each round (NET-G2).
     this.gate.reviewAll(this.host.communities())
+    const synced = new Map<CommunityId, Set<string>>()
     for (const c of this.host.communities()) {
       this.joinCommunity(c)
+      const done = new Set<string>()
+      synced.set(c, done)
       for (const p of peers) {
         if (signal?.aborted) return
-        await this.sync.sync(c, p, signal)
+        if (await this.sync.sync(c, p, signal)) done.add(p.toString())
       }
     }
+    // JOIN-1: every background attempt tells the host what it reached, not only acceptInvite's own.
+    this.host.roundDone?.(peers.map((p) => p.toString()), synced)
   }
 
   /** Advertise and look up the community's rendezvous key in the DHT (NET-2); dials what is found; resolves with how many. */

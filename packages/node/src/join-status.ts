@@ -29,9 +29,32 @@ export function joinProgressOf(ctx: NodeContext, rt: CommunityRuntime): JoinProg
   return undefined
 }
 
-/** JOIN-1: one attempt to reach the members: how many devices answered, and how many let us sync. */
+/**
+ * JOIN-1: one attempt to reach the members — acceptInvite's own or a background round's (`joinRoundDone`): how many
+ * devices answered, and how many let us sync. A changed reason is told to subscribers (a `communities` event).
+ */
 export function noteJoinAttempt(ctx: NodeContext, rt: CommunityRuntime, reached: number, accepted: number): void {
+  const before = joinProgressOf(ctx, rt)?.reason
   rt.joinTrace = { lastTry: ctx.now(), reached, accepted }
+  if (joinProgressOf(ctx, rt)?.reason !== before) ctx.emit({ type: 'communities' })
+}
+
+/** The peer id an address ends in (`…/p2p/<id>`), the last one for a relayed address. */
+const peerOf = (addr: string): string | undefined => /\/p2p\/([^/]+)$/.exec(addr)?.[1]
+
+/**
+ * JOIN-1: a background round of the network (its redial of pending joins' inviters and a sync with every peer) is an
+ * attempt too: for each join still waiting, the devices of its link that are connected and the peers that let us sync.
+ */
+export function joinRoundDone(ctx: NodeContext, runtimes: Iterable<CommunityRuntime>, connected: readonly string[], synced: ReadonlyMap<CommunityId, ReadonlySet<string>>): void {
+  const up = new Set(connected)
+  for (const rt of runtimes) {
+    const pj = rt.pendingJoin
+    if (!pj || rt.loading || !synced.has(rt.id)) continue
+    const syncedWith = synced.get(rt.id) ?? new Set<string>()
+    const reached = new Set([...pj.addresses.map(peerOf).filter((p): p is string => p !== undefined && up.has(p)), ...syncedWith])
+    noteJoinAttempt(ctx, rt, reached.size, syncedWith.size)
+  }
 }
 
 /**

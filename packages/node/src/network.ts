@@ -17,7 +17,7 @@ import { nameSecretOf } from './sealing'
 import { keyAskOf, noteKeyRequest } from './grants'
 import { rememberPorts, stableNetworkOptions } from './peer-identity'
 import { Progress } from './progress'
-import { noteSessionForJoin } from './join-status'
+import { joinRoundDone, noteSessionForJoin } from './join-status'
 
 export class NodeNetwork {
   private net: PolityNetwork | undefined
@@ -153,6 +153,7 @@ export class NodeNetwork {
       },
       ingest: (c, envs) => receiveOps(this.ctx, c, envs),
       retryTargets: () => [...runtimes.values()].flatMap((rt) => (rt.pendingJoin ? [...rt.pendingJoin.addresses] : [])),
+      roundDone: (connected, synced) => joinRoundDone(this.ctx, runtimes.values(), connected, synced),
       knownPeerTargets: () => [...new Set([...runtimes.values()].flatMap((rt) => [...rt.knownPeers.values()].flatMap((p) => p.addrs)))],
       rememberPeer: (c, peer, addresses) => runtimes.rememberPeer(c, peer, addresses),
       forgetPeer: (c, peer) => runtimes.forgetPeer(c, peer),

@@ -3,6 +3,7 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import type { PolityClient } from '@polity/api'
 import { createWsClient } from './client/ws-client'
+import { serverKnowsToken } from './client/hello'
 import { desktopClient } from './client/desktop'
 import { setupI18n } from './i18n/index'
 import { ApiContext } from './api-context'
@@ -18,7 +19,8 @@ function browserModeClient(): PolityClient & { onConnection?: (l: (c: boolean) =
     history.replaceState(null, '', location.pathname)
   }
   const token = sessionStorage.getItem('polity.token') ?? ''
-  return createWsClient(`ws://${location.host}/api?token=${encodeURIComponent(token)}`)
+  // BRIDGE-10: the token goes only to a server that proves it knows it.
+  return createWsClient(`ws://${location.host}/api?token=${encodeURIComponent(token)}`, { verify: () => serverKnowsToken(location.origin, token) })
 }
 
 const client = desktopClient() ?? browserModeClient()

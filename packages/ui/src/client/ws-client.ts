@@ -3,7 +3,10 @@
  * WebSocket bridge (BRIDGE-* in docs/PROTOCOL.md), built with the API's own
  * `createClient` so errors arrive exactly as every host sends them
  * (BRIDGE-6). Calls made while disconnected fail with ERR_DISCONNECTED; the
- * client reconnects with backoff and tells listeners whether it is connected.
+ * client reconnects with backoff (for as long as the page is open, so a
+ * restarted `polity ui` that comes back on the same port and token is found
+ * again, BRIDGE-10) and tells listeners whether it is connected; screens fetch
+ * their views again when it is.
  */
 import { ApiError, createClient, decodeWire, encodeWire, errorReply, type ApiReply, type PolityClient, type PolityEvent } from '@polity/api'
 
@@ -16,7 +19,13 @@ export interface WsClient extends PolityClient {
 
 const disconnected = (why: string): ApiReply => errorReply(new ApiError('BridgeError', 'ERR_DISCONNECTED', why))
 
-export function createWsClient(url: string, options: { WebSocketImpl?: typeof WebSocket } = {}): WsClient {
+export interface WsClientOptions {
+  WebSocketImpl?: typeof WebSocket
+  /** Asked before each connection (BRIDGE-10): false means the server is not ours — do not connect, try again later. */
+  verify?: () => Promise<boolean>
+}
+
+export function createWsClient(url: string, options: WsClientOptions = {}): WsClient {
   const WS = options.WebSocketImpl ?? WebSocket
   let socket: WebSocket | undefined
   let nextId = 1
@@ -32,16 +41,45 @@ export function createWsClient(url: string, options: { WebSocketImpl?: typeof We
     pending.clear()
   }
 
+  const retry = (): void => {
+    if (!closed) setTimeout(connect, (backoff = Math.min(backoff * 2, 5000)))
+  }
+
   const connect = (): void => {
     if (closed) return
+    if (!options.verify) {
+      open()
+      return
+    }
+    // The server must prove it knows the token before we send it; until then calls wait as for an opening socket.
+    let settle: () => void = () => undefined
+    ready = new Promise((resolve) => (settle = resolve))
+    const notOurs = (): void => {
+      settle()
+      for (const l of connection) l(false)
+      retry()
+    }
+    options.verify().then((ours) => {
+      if (closed) return
+      if (ours) open(settle)
+      else notOurs()
+    }, notOurs)
+  }
+
+  const open = (opened?: () => void): void => {
     const ws = new WS(url)
     socket = ws
     ready = new Promise((resolve) => {
+      const done = (): void => {
+        resolve()
+        opened?.()
+      }
       ws.addEventListener('open', () => {
         backoff = 250
         for (const l of connection) l(true)
-        resolve()
+        done()
       })
+      ws.addEventListener('close', done)
     })
     ws.addEventListener('message', (ev: MessageEvent) => {
       let msg
@@ -64,7 +102,7 @@ export function createWsClient(url: string, options: { WebSocketImpl?: typeof We
       if (socket === ws) socket = undefined
       failAll('The connection to the Polity node was lost.')
       for (const l of connection) l(false)
-      if (!closed) setTimeout(connect, (backoff = Math.min(backoff * 2, 5000)))
+      retry()
     })
   }
   connect()

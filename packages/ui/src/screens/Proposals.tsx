@@ -3,13 +3,15 @@
  * with the live tally, quorum progress and what passing needs, and the vote,
  * close and withdraw controls the node says this member may use (canVote by
  * VOTE-2's causal past, canClose, canWithdraw) — nothing re-derived here.
- * Opening one fetches its details (proposal-detail.tsx); a new proposal is
+ * Opening one fetches its details (proposal-detail.tsx); one opened by a link
+ * that is not on the shown page is fetched by id and shown above it (NAV-1);
+ * a new proposal is
  * made in new-proposal.tsx. Each part refetches only on the events naming it.
  */
 import { useEffect, useId, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useLocation } from 'wouter'
-import { formatFraction, type CharterView, type CommunityId, type ProposalRow } from '@polity/api'
+import { formatFraction, type CharterView, type CommunityId, type OpId, type ProposalRow } from '@polity/api'
 import { messageOf, useApi } from '../api-context'
 import { ErrorText } from './widgets'
 import { displayName, Pager, useMe, useView, When } from './common'
@@ -138,16 +140,22 @@ export function Proposals({ id, open = null }: { id: CommunityId; open?: string 
   const { value: page, error, refetch } = useView(id, ['proposals', 'roster'], () => api.proposalsView({ community: id, offset }), [offset])
   // VIEW-5: the rules and charter the new-proposal form and amendment diffs need.
   const { value: charter } = useView(id, ['charter', 'draft'], () => api.charterView({ community: id }), [])
+  // NAV-1: a link to a proposal that is not on this page (VIEW-1: pages of 50) still opens it, fetched by id (VIEW-3).
+  const offPage = open !== null && page !== null && !page.rows.some((p) => p.id === open)
+  const { value: linked, error: linkedError } = useView(id, ['proposals', 'roster'], () => (offPage ? api.proposalView({ community: id, proposal: open as OpId }).then((d) => d.row) : Promise.resolve(null)), [open, offPage], (open ?? undefined) as OpId | undefined)
   // Shown now, so seen from now on (the sidebar's badge for this community goes down).
   useEffect(() => {
-    if (page) markSeen(id, page.rows.map((p) => p.id))
-  }, [id, page])
+    if (page) markSeen(id, [...page.rows.map((p) => p.id), ...(offPage && linked ? [linked.id] : [])])
+  }, [id, page, offPage, linked])
   return (
     <div>
       <h2>{t('proposals.title')}</h2>
       {!page && (error ? <ErrorText error={error} /> : <p>{t('common.loading')}</p>)}
       {page && page.total === 0 && <p>{t('proposals.empty')}</p>}
       {page && page.total > 0 && <p className="muted" data-testid="proposal-counts">{t('proposals.counts', { open: page.open, decided: page.decided })}</p>}
+      {offPage && (linked && linked.id === open
+        ? <ul className="proposals" data-testid="proposal-linked"><ProposalItem id={id} p={linked} charter={charter} onChange={refetch} open fresh={false} /></ul>
+        : <ErrorText error={linkedError} />)}
       <ul className="proposals" data-testid="proposals">
         {page?.rows.map((p) => <ProposalItem key={p.id} id={id} p={p} charter={charter} onChange={refetch} open={open === p.id} fresh={isNew(p, seenBefore, me)} />)}
       </ul>
