@@ -131,8 +131,10 @@ export class TerritoryIndex {
       checkPrecision(a.precision, a.geometry, a.country)
       return
     }
-    const place = this.referenced(op.deps, a.place, 'place.add', 'PLACE-8')
-    const from = this.statusAt(place, op.deps)
+    // Unlike a direct change (PLACE-4), the place need only be in the proposal's causal past.
+    const place = this.placeAt(toHex(a.place) as OpId, op.deps)
+    if (!place || !this.inPast(place, op.deps)) violation('PLACE-8', 'the proposal names no place in its causal past')
+    const from = this.statusAt(place as DagEntry, op.deps)
     if (!PLACE_TRANSITIONS[from].includes(a.status)) violation('PLACE-8', `a place cannot move from ${from} to ${a.status}`)
   }
 
