@@ -212,7 +212,7 @@ describe('sealed communities converge (EPOCH-11)', () => {
       expect(stats.refused).toBeGreaterThan(run.seeds.length / 2)
       expect(stats.departures).toBeGreaterThan(run.seeds.length)
       expect(stats.territory).toBeGreaterThan(run.seeds.length)
-      expect(stats.decided).toBeGreaterThan(run.seeds.length / 20)
+      expect(stats.decided).toBeGreaterThan(run.seeds.length / 40)
     }
   })
 })
