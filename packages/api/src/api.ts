@@ -17,7 +17,7 @@ export type RulesInput = Partial<Omit<Rules, 'decisions'>> & {
   readonly decisions?: { readonly [K in DecisionClass]?: Partial<Decision> }
 }
 import type { ChangedPart, CharterView, HomeView, ProposalDetail, ProposalsInput, ProposalsPage, RosterInput, RosterPage, VotesInput } from './views'
-import type { TerritoryApi } from './territory'
+import type { PlaceInput, PlaceStatus, TerritoryApi } from './territory'
 import type { Page, VoteRow } from '@polity/protocol'
 import { RELATIONS_METHODS, type RelationsApi } from './relations'
 import { JOINING_METHODS, type JoiningApi, type JoinProgress } from './joining'
@@ -181,6 +181,10 @@ export type ProposalActionInput =
   /** REL-1: `community` and `census` as hex. */
   | { readonly type: 'recognize'; readonly community: CommunityId | string; readonly name: string; readonly statement: string; readonly census?: string }
   | { readonly type: 'unrecognize'; readonly community: CommunityId | string }
+  /** PLACE-7: a place by decision, the fields of `addPlace` (the node rounds the geometry to the precision, PLACE-3). */
+  | ({ readonly type: 'place' } & Omit<PlaceInput, 'community'>)
+  /** PLACE-7: a place's status by decision. */
+  | { readonly type: 'placeStatus'; readonly place: OpId | string; readonly status: PlaceStatus }
 
 export interface ForkInput {
   readonly name: string

@@ -100,7 +100,7 @@ const allRules: [Exclude<keyof Rules, (typeof RULE_FIELDS)[number]>] extends [ne
 
 /** Variant inputs: the fields each `type` takes besides `type` itself. */
 const VARIANTS = new Map<string, Map<string, readonly string[]>>([
-  ['action', new Map([['resolution', []], ['amend', ['charter']], ['admit', ['member']], ['remove', ['member']], ['role', ['member', 'role']], ['rules', ['rules']], ['recognize', ['community', 'name', 'statement', 'census']], ['unrecognize', ['community']]])],
+  ['action', new Map([['resolution', []], ['amend', ['charter']], ['admit', ['member']], ['remove', ['member']], ['role', ['member', 'role']], ['rules', ['rules']], ['recognize', ['community', 'name', 'statement', 'census']], ['unrecognize', ['community']], ['place', ['name', 'kind', 'status', 'precision', 'geometry', 'areaM2', 'country', 'docs']], ['placeStatus', ['place', 'status']]])],
   ['method', new Map([['yesno', ['quorum', 'threshold']], ['approval', ['options', 'quorum']], ['irv', ['options', 'quorum']]])],
   ['ballot', new Map([['yesno', ['choice']], ['approval', ['approve']], ['irv', ['rank']]])],
 ])

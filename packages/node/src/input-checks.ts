@@ -12,6 +12,7 @@ import {
 } from '@polity/protocol'
 import type { ProposalActionInput, RulesInput } from '@polity/api'
 import { InvalidInputError } from './errors'
+import { idRef, placeBodyOf, placeStatus } from './territory-inputs'
 
 /** The protocol's bounds the node checks input against. */
 export const LIMITS = {
@@ -110,6 +111,13 @@ export function toAction(a: ProposalActionInput, currentVersion: number): Propos
       }
     case 'unrecognize':
       return { type: 'unrecognize', community: communityRef(a.community) }
+    case 'place': {
+      // PLACE-7, PLACE-8: the fields of addPlace, rounded to the precision before signing (PLACE-3).
+      const { name, ...fields } = placeBodyOf(a, checkText(a.name, 'The name', actionShapes.place.placeName))
+      return { type: 'place', placeName: name, ...fields }
+    }
+    case 'placeStatus':
+      return { type: 'placeStatus', place: idRef(a.place, 'The place'), status: placeStatus(a.status) }
     default:
       throw new InvalidInputError('Unknown proposal kind.')
   }

@@ -7,9 +7,9 @@
  */
 import {
   MAX_AMOUNT, MAX_VERTICES, MAX_RINGS, PLACE_KINDS, PLACE_PRECISIONS, PLACE_STATUSES, fromHex, roundTo,
-  type Geometry, type PlacePrecision, type PlaceStatus,
+  type Geometry, type PlacePrecision, type PlaceStatus, type SealedBodyOf,
 } from '@polity/protocol'
-import type { PlaceGeometry } from '@polity/api'
+import type { PlaceGeometry, PlaceInput } from '@polity/api'
 import { InvalidInputError } from './errors'
 
 const oneOf = <T extends string>(v: unknown, values: readonly T[], what: string): T => {
@@ -106,4 +106,19 @@ export function geoJsonOf(g: Geometry | null): PlaceGeometry | null {
   return g.type === 'point'
     ? { type: 'Point', coordinates: deg(g.at) }
     : { type: 'Polygon', coordinates: g.rings.map((r) => r.map(deg)) }
+}
+
+/** PLACE-2, PLACE-3: a place's body from the API's fields (its name already checked), rounded to its precision. */
+export function placeBodyOf(input: Omit<PlaceInput, 'community'>, name: string): SealedBodyOf<'place.add'> {
+  const precision = placePrecision(input.precision)
+  return {
+    name,
+    kind: placeKind(input.kind),
+    status: input.status === undefined ? 'proposed' : placeStatus(input.status),
+    precision,
+    geometry: geometryOf(input.geometry, precision),
+    area: areaOf(input.areaM2),
+    country: precision === 'hidden' ? undefined : countryCode(input.country),
+    docs: docsOf(input.docs),
+  }
 }

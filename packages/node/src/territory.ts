@@ -11,7 +11,7 @@ import type { CommunityRuntime } from './runtimes'
 import { author } from './author'
 import { InvalidInputError, RefusedError } from './errors'
 import { LIMITS, checkText, memberBytes } from './input-checks'
-import { areaOf, countryCode, currencyCode, docsOf, geometryOf, idRef, minorUnits, placeKind, placePrecision, placeStatus } from './territory-inputs'
+import { currencyCode, idRef, minorUnits, placeBodyOf, placeStatus } from './territory-inputs'
 
 const joined = (ctx: NodeContext, c: CommunityId): Promise<CommunityRuntime> => ctx.runtimes.joined(c, ctx.vault.member)
 
@@ -26,10 +26,12 @@ export function myRole(ctx: NodeContext, rt: CommunityRuntime): Role | null {
 
 const atLeast = (role: Role | null, min: Role): boolean => role !== null && roleRank(role) >= roleRank(min)
 
-function requireRole(ctx: NodeContext, rt: CommunityRuntime, which: 'places' | 'treasurer', what: string, rule: string): void {
+function requireRole(ctx: NodeContext, rt: CommunityRuntime, which: 'places' | 'treasurer', what: string, rule: string, proposable?: string): void {
   const rules = rt.replica.roster().rules
   const min = rules ? territoryRoles(rules)[which] : 'steward'
   if (!atLeast(myRole(ctx, rt), min)) {
+    // PLACE-7: places and their statuses may be proposed instead.
+    if (proposable) throw new RefusedError(`${what} directly needs the ${min} role under this community's rules (rule ${rule}). Propose ${proposable} instead: the community decides by vote (rule PLACE-7).`)
     throw new RefusedError(`${what} needs the ${min} role under this community's rules (rule ${rule}). Ask a ${min}, or propose a rules change that lets more members do it.`)
   }
 }
@@ -43,18 +45,8 @@ export function campaignOf(rt: CommunityRuntime, id: unknown): CampaignState {
 
 export async function addPlace(ctx: NodeContext, input: PlaceInput): Promise<OpId> {
   const rt = await joined(ctx, input.community)
-  const precision = placePrecision(input.precision)
-  const body: SealedBodyOf<'place.add'> = {
-    name: checkText(input.name, 'The name', LIMITS.placeName),
-    kind: placeKind(input.kind),
-    status: input.status === undefined ? 'proposed' : placeStatus(input.status),
-    precision,
-    geometry: geometryOf(input.geometry, precision),
-    area: areaOf(input.areaM2),
-    country: precision === 'hidden' ? undefined : countryCode(input.country),
-    docs: docsOf(input.docs),
-  }
-  requireRole(ctx, rt, 'places', 'Adding a place', 'PLACE-1')
+  const body = placeBodyOf(input, checkText(input.name, 'The name', LIMITS.placeName))
+  requireRole(ctx, rt, 'places', 'Adding a place', 'PLACE-1', 'this place')
   return (await authorTerritory(ctx, rt, 'place.add', body)).id
 }
 
@@ -68,7 +60,7 @@ export async function movePlace(ctx: NodeContext, input: { community: CommunityI
     const next = PLACE_TRANSITIONS[place.status]
     throw new InvalidInputError(`A ${place.status} place cannot become ${to}; it can become ${next.length > 0 ? next.join(', ') : 'nothing else'} (rule PLACE-5).`)
   }
-  requireRole(ctx, rt, 'places', 'Changing a place\'s status', 'PLACE-1')
+  requireRole(ctx, rt, 'places', 'Changing a place\'s status', 'PLACE-1', 'this status change')
   await authorTerritory(ctx, rt, 'place.status', { place: ref, status: to })
 }
 

@@ -38,6 +38,8 @@ const actions: Record<keyof typeof actionShapes, () => CborValue> = {
   rules: () => ({ type: 'rules', rules: rulesValue() }),
   recognize: () => ({ type: 'recognize', community: b32(4), name: 'B', statement: 'We recognize B.' }),
   unrecognize: () => ({ type: 'unrecognize', community: b32(4) }),
+  place: () => ({ type: 'place', placeName: 'Hub', kind: 'hub', status: 'proposed', precision: 'hidden', area: 0, docs: [] }),
+  placeStatus: () => ({ type: 'placeStatus', place: b32(5), status: 'funding' }),
 }
 const ballots: Record<keyof typeof ballotShapes, () => CborValue> = {
   yesno: () => ({ type: 'yesno', choice: 'yes' }),

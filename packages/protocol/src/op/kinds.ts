@@ -8,6 +8,7 @@ import {
   blob, bytes, fraction, list, oneOf, optional, record, text, uint, variant,
   type Check, type Infer,
 } from '../encoding/schema'
+import { placeFields, placeStatus } from './territory-kinds'
 
 const key = bytes(32)
 const sig = bytes(64)
@@ -131,6 +132,13 @@ export const actionShapes = {
   recognize: { community: key, name: text(1, 120), statement: text(1, 5000), census: optional(bytes(32)) },
   /** REL-1: withdraw our recognition of a community. */
   unrecognize: { community: key },
+  /**
+   * PLACE-7: add a place by decision (sealed communities only). `placeName`, not `name`: a place's name is a
+   * text (SEAL-7, `action.placeName`), while `recognize`'s `action.name` is structure a letter discloses.
+   */
+  place: { placeName: text(1, 120), ...placeFields },
+  /** PLACE-7, PLACE-9: move a place along its lifecycle by decision. */
+  placeStatus: { place: opRef, status: placeStatus },
 }
 export const action = variant(actionShapes)
 export type ProposalAction = ReturnType<typeof action>

@@ -101,20 +101,22 @@ export const amount = (min = 0): Check<number> => (v, p) => {
   return v
 }
 
-const placeStatus = oneOf(...PLACE_STATUSES)
+export const placeStatus = oneOf(...PLACE_STATUSES)
+
+/** PLACE-2, PLACE-3: a place's fields beside its name (shared by `place.add` and the `place` proposal action, PLACE-7). */
+export const placeFields = {
+  kind: oneOf(...PLACE_KINDS),
+  status: placeStatus,
+  precision: oneOf(...PLACE_PRECISIONS),
+  geometry: optional(geometry),
+  area: uint(),
+  country: optional(country),
+  docs: list(bytes(32), 0, 32),
+}
 
 export const territoryBodyShapes = {
   /** PLACE-1..3: a place; `geometry` already rounded to `precision` by its author (none when hidden). */
-  'place.add': {
-    name: text(1, 120),
-    kind: oneOf(...PLACE_KINDS),
-    status: placeStatus,
-    precision: oneOf(...PLACE_PRECISIONS),
-    geometry: optional(geometry),
-    area: uint(),
-    country: optional(country),
-    docs: list(bytes(32), 0, 32),
-  },
+  'place.add': { name: text(1, 120), ...placeFields },
   /** PLACE-4, PLACE-5: move a place along its lifecycle. */
   'place.status': { place: opRef, status: placeStatus },
   /** FUND-1, FUND-2: a campaign for a place or any goal. */

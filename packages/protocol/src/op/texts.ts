@@ -40,7 +40,7 @@ export const TEXT_PATHS: ReadonlyMap<SealedKind, readonly TextPath[]> = new Map<
   ['member.remove', [at('reason', text0)]],
   ['profile.set', [at('name', text1)]],
   ['charter.edit', [at('update', noBytes)]],
-  ['proposal.create', [at('title', text1), at('text', text0), at('action.charter', text0), at('method.options', options)]],
+  ['proposal.create', [at('title', text1), at('text', text0), at('action.charter', text0), at('action.placeName', text1), at('method.options', options)]],
   ['comment.add', [at('text', text1)]],
   ['epoch.rekey', [at('keys', noList)]],
   // Issue 17: a place's name, a campaign's title and text (locations are already rounded to their precision, PLACE-3).

@@ -25,6 +25,9 @@ export function decisionClassOf(action: ProposalAction['type']): DecisionClass {
     // REL-2: recognition is a resolution of the community (yes/no only, PROP-4), under the entrenched threshold when the rules say so.
     case 'recognize':
     case 'unrecognize':
+    // PLACE-7: adding a place or changing its status by decision is a resolution (yes/no only, PROP-4).
+    case 'place':
+    case 'placeStatus':
       return 'resolution'
     case 'admit':
     case 'remove':

@@ -309,6 +309,11 @@ export class Governance {
     return this.closesOf.get(proposal) ?? []
   }
 
+  /** The closes and withdraws of a proposal (its settlers, pairwise concurrent by CLOSE-4 and WITHDRAW-2). */
+  settlersOf(proposal: OpId): DagEntry[] {
+    return [...(this.closesOf.get(proposal) ?? []), ...(this.withdrawsOf.get(proposal) ?? [])]
+  }
+
   private indices(deps: readonly OpId[]): number[] {
     return deps.map((d) => (this.view.entry(d) as DagEntry).index)
   }

@@ -117,7 +117,7 @@ export class Replica implements CausalView {
     }
     this.governance = new Governance(this.view)
     this.content = new ContentFold(this.view, this.governance.draft)
-    this.territoryIndex = new TerritoryIndex(this.view)
+    this.territoryIndex = new TerritoryIndex(this.view, this.governance)
     this.territoryFold = new TerritoryFold(this.view, this.territoryIndex)
   }
 
@@ -397,6 +397,7 @@ export class Replica implements CausalView {
       }
       rosterOp = ROSTER_KINDS.has(op.kind) || this.governance.check(op, past, member, frontier).rosterEffect
       if (isTerritoryKind(op.kind)) this.territoryIndex.check(op as unknown as TerritoryOp, past, member)
+      if (op.kind === 'proposal.create') this.territoryIndex.checkProposal(op, this.sealedMode === true)
       if (epochs && opened && epochPast) {
         const timeWitnessedFor = (creator: MemberId): number => this.governance.timeWitnessedFor(op.deps, creator)
         epochVerdict = epochs.check(opened, epochPast, { roster: past, member, community: fromHex(op.community, 32), verify: this.crypto.verify, timeWitnessedFor })

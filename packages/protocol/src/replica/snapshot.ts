@@ -17,6 +17,7 @@ import type { ForkProof } from './verdict'
 import { contestedJoins } from './roster'
 import type { Outcome } from './outcome'
 import type { TerritoryState } from './territory-fold'
+import type { Geometry, PlacePrecision, PlaceStatus } from '../op/territory-kinds'
 
 export interface MemberView {
   id: MemberId
@@ -45,6 +46,11 @@ export type ActionView =
   | { type: 'rules'; rules: Rules }
   | { type: 'recognize'; community: CommunityId; name: string; statement: string; census: string | null }
   | { type: 'unrecognize'; community: CommunityId }
+  | {
+    type: 'place'; name: string; kind: string; status: PlaceStatus; precision: PlacePrecision
+    geometry: Geometry | null; area: number; country: string | null; docs: string[]
+  }
+  | { type: 'placeStatus'; place: OpId; status: PlaceStatus }
 
 export interface ProposalView {
   id: OpId
@@ -215,6 +221,13 @@ function actionView(a: ProposalAction): ActionView {
       return { type: 'recognize', community: toHex(a.community) as CommunityId, name: a.name, statement: a.statement, census: a.census ? toHex(a.census) : null }
     case 'unrecognize':
       return { type: 'unrecognize', community: toHex(a.community) as CommunityId }
+    case 'place':
+      return {
+        type: 'place', name: a.placeName, kind: a.kind, status: a.status, precision: a.precision,
+        geometry: a.geometry ?? null, area: a.area, country: a.country ?? null, docs: a.docs.map((d) => toHex(d)),
+      }
+    case 'placeStatus':
+      return { type: 'placeStatus', place: toHex(a.place) as OpId, status: a.status }
   }
 }
 

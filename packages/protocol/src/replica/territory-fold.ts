@@ -11,7 +11,7 @@ import type { Geometry, PlacePrecision, PlaceStatus } from '../op/territory-kind
 import { toHex } from '../encoding/bytes'
 import { canonicalCompare, type DagEntry } from './dag'
 import type { ReplicaView } from './view'
-import { bodyOf, type TerritoryIndex } from './territory'
+import { actionOf, bodyOf, type PlaceAction, type PlaceStatusAction, type TerritoryIndex } from './territory'
 
 export interface PlaceState {
   id: OpId
@@ -24,10 +24,19 @@ export interface PlaceState {
   area: number
   country: string | null
   docs: string[]
+  /** Its author; for a place added by decision, the proposer (PLACE-9). */
   addedBy: MemberId
+  /** Its time; for a place added by decision, the settling close's (PLACE-9). */
   addedAt: number
-  /** The counted status changes, in canonical order (the last one is the status, PLACE-6). */
-  history: { op: OpId; status: PlaceStatus; by: MemberId; time: number }[]
+  /** PLACE-9: the close that added it by decision (its id is the proposal's), or null for a `place.add`. */
+  decidedBy: OpId | null
+  /**
+   * The counted status changes, in canonical order (the last one is the status, PLACE-6): `place.status` ops
+   * and passed `placeStatus` proposals at their settling close (`op` is the close, `by` the proposer, PLACE-9).
+   */
+  history: { op: OpId; status: PlaceStatus; by: MemberId; time: number; proposal: OpId | null }[]
+  /** PLACE-9: passed status proposals whose change was no longer an edge from the place's status at the close: stale, no effect. */
+  stale: { proposal: OpId; close: OpId; status: PlaceStatus; from: PlaceStatus; time: number }[]
 }
 
 export type GoalState = { type: 'amount'; amount: number; currency: string } | { type: 'participants'; count: number }
@@ -143,21 +152,49 @@ export class TerritoryFold {
     return outcome
   }
 
+  /** PLACE-6, PLACE-9: places added directly or by decision, each with its counted changes, direct or decided. */
+  private places(counts: (e: DagEntry) => boolean): PlaceState[] {
+    const view = this.view
+    const index = this.index
+    const places: PlaceState[] = []
+    const place = (e: DagEntry, name: string, b: Omit<PlaceAction, 'type' | 'placeName'>, addedAt: number, decidedBy: OpId | null): void => {
+      const changes: { e: DagEntry; row: PlaceState['history'][number] }[] = (index.statusOps.get(e.op.id) ?? []).filter(counts)
+        .map((s) => ({ e: s, row: { op: s.op.id, status: bodyOf(s, 'place.status').status, by: view.memberOf(s), time: s.op.time, proposal: null } }))
+      const stale: PlaceState['stale'] = []
+      for (const p of index.statusProposals.get(e.op.id) ?? []) {
+        if (!counts(p)) continue
+        const close = index.passedIn(p.op.id, counts)
+        if (!close) continue
+        const status = actionOf<PlaceStatusAction>(p).status
+        if (index.applies(close, p)) changes.push({ e: close, row: { op: close.op.id, status, by: view.memberOf(p), time: close.op.time, proposal: p.op.id } })
+        else stale.push({ proposal: p.op.id, close: close.op.id, status, from: index.statusAt(e, close.op.deps), time: close.op.time })
+      }
+      const history = changes.sort((a, b) => canonicalCompare(a.e, b.e)).map((c) => c.row)
+      places.push({
+        id: e.op.id, name, kind: b.kind, status: history.length > 0 ? (history[history.length - 1]!.status) : b.status,
+        precision: b.precision, geometry: b.geometry ?? null, area: b.area, country: b.country ?? null,
+        docs: b.docs.map((d) => toHex(d)), addedBy: view.memberOf(e), addedAt, decidedBy, history,
+        stale: stale.sort((a, b) => (a.proposal < b.proposal ? -1 : 1)),
+      })
+    }
+    for (const e of index.places.values()) {
+      if (!counts(e)) continue
+      const b = bodyOf(e, 'place.add')
+      place(e, b.name, b, e.op.time, null)
+    }
+    // PLACE-9: a place proposal adds its place at its settling close (the first counted, FUND-9's rule for proposals), if it passed.
+    for (const p of index.placeProposals.values()) {
+      if (!counts(p)) continue
+      const close = index.passedIn(p.op.id, counts)
+      if (close) place(p, actionOf<PlaceAction>(p).placeName, actionOf<PlaceAction>(p), close.op.time, close.op.id)
+    }
+    return places
+  }
+
   state(): TerritoryState {
     const view = this.view
     const counts = (e: DagEntry): boolean => !view.isCut(e) && view.roster().everAdmitted.has(view.memberOf(e))
-    const places: PlaceState[] = []
-    for (const e of this.index.places.values()) {
-      if (!counts(e)) continue
-      const b = bodyOf(e, 'place.add')
-      const history = (this.index.statusOps.get(e.op.id) ?? []).filter(counts).sort(canonicalCompare)
-        .map((s) => ({ op: s.op.id, status: bodyOf(s, 'place.status').status, by: view.memberOf(s), time: s.op.time }))
-      places.push({
-        id: e.op.id, name: b.name, kind: b.kind, status: history.length > 0 ? (history[history.length - 1]!.status) : b.status,
-        precision: b.precision, geometry: b.geometry ?? null, area: b.area, country: b.country ?? null,
-        docs: b.docs.map((d) => toHex(d)), addedBy: view.memberOf(e), addedAt: e.op.time, history,
-      })
-    }
+    const places = this.places(counts)
     const active = view.roster().members
     const campaigns: CampaignState[] = []
     for (const e of this.index.campaigns.values()) {

@@ -14,6 +14,19 @@ import { canonicalCompare, type DagEntry } from './dag'
 import type { RosterState } from './roster'
 import { violation } from './roster-rules'
 import type { ReplicaView } from './view'
+import type { Op } from '../op/envelope'
+import type { ProposalAction } from '../op/kinds'
+import type { Outcome } from './outcome'
+
+/** What the territory needs of governance: a proposal's settlers and a close's outcome (CLOSE-5). */
+export interface PlaceDecisions {
+  settlersOf(proposal: OpId): readonly DagEntry[]
+  outcomeOf(close: DagEntry): Outcome
+}
+
+export type PlaceAction = Extract<ProposalAction, { type: 'place' }>
+export type PlaceStatusAction = Extract<ProposalAction, { type: 'placeStatus' }>
+export const actionOf = <T extends ProposalAction>(e: DagEntry): T => (e.op as Op<'proposal.create'>).body.action as T
 
 /** A held op of a territory kind, as the fold reads it. */
 export interface TerritoryOp<K extends TerritoryKind = TerritoryKind> {
@@ -38,8 +51,14 @@ export class TerritoryIndex {
   readonly pledges = new Map<OpId, DagEntry[]>()
   readonly closes = new Map<OpId, DagEntry[]>()
   readonly receipts = new Map<OpId, DagEntry[]>()
+  /** PLACE-7: proposals with a `place` action (the place's id is the proposal's). */
+  readonly placeProposals = new Map<OpId, DagEntry>()
+  /** PLACE-7: proposals with a `placeStatus` action, by the place they name. */
+  readonly statusProposals = new Map<OpId, DagEntry[]>()
+  /** PLACE-9: whether a passed status proposal's change applies at this close (a function of the close's causal past). */
+  private readonly applied = new Map<OpId, boolean>()
 
-  constructor(private readonly view: ReplicaView) {}
+  constructor(private readonly view: ReplicaView, private readonly decisions: PlaceDecisions) {}
 
   /** Is `target` in the causal past of an op with these deps? */
   private inPast(target: DagEntry, deps: readonly OpId[]): boolean {
@@ -50,21 +69,73 @@ export class TerritoryIndex {
     })
   }
 
-  /** PLACE-5: the place's status at the causal past of an op with these deps: its latest status op there in canonical order, else its add's. */
+  /**
+   * PLACE-5, PLACE-9: the place's status at the causal past of an op with these deps: the latest there in
+   * canonical order of its `place.status` ops and of the closes that applied a decided change, else the status
+   * it was added in.
+   */
   statusAt(place: DagEntry, deps: readonly OpId[]): PlaceStatus {
     let best: DagEntry | undefined
+    let status = addedStatus(place)
     for (const s of this.statusOps.get(place.op.id) ?? []) {
-      if (this.inPast(s, deps) && (!best || canonicalCompare(best, s) < 0)) best = s
+      if (this.inPast(s, deps) && (!best || canonicalCompare(best, s) < 0)) [best, status] = [s, bodyOf(s, 'place.status').status]
     }
-    return best ? bodyOf(best, 'place.status').status : bodyOf(place, 'place.add').status
+    for (const p of this.statusProposals.get(place.op.id) ?? []) {
+      if (!this.inPast(p, deps)) continue
+      const close = this.passedIn(p.op.id, (s) => this.inPast(s, deps))
+      if (close && this.applies(close, p) && (!best || canonicalCompare(best, close) < 0)) [best, status] = [close, actionOf<PlaceStatusAction>(p).status]
+    }
+    return status
+  }
+
+  /** The first settler (close or withdraw) in canonical order among those `keep` admits, if it is a close that passed. */
+  passedIn(proposal: OpId, keep: (s: DagEntry) => boolean): DagEntry | undefined {
+    let first: DagEntry | undefined
+    for (const s of this.decisions.settlersOf(proposal)) if (keep(s) && (!first || canonicalCompare(s, first) < 0)) first = s
+    return first && first.op.kind === 'proposal.close' && this.decisions.outcomeOf(first).passed ? first : undefined
+  }
+
+  /** PLACE-9: a passed status proposal's change applies at its close only if it is an edge from the place's status at the close's causal past. */
+  applies(close: DagEntry, proposal: DagEntry): boolean {
+    const known = this.applied.get(close.op.id)
+    if (known !== undefined) return known
+    const a = actionOf<PlaceStatusAction>(proposal)
+    const place = this.placeAt(toHex(a.place) as OpId, close.op.deps)
+    const ok = place !== undefined && PLACE_TRANSITIONS[this.statusAt(place, close.op.deps)].includes(a.status)
+    this.applied.set(close.op.id, ok)
+    return ok
+  }
+
+  /** PLACE-10: the place an op with these deps may name: a `place.add`, or a `place` proposal whose first settler in that past is a close that passed. */
+  placeAt(id: OpId, deps: readonly OpId[]): DagEntry | undefined {
+    const added = this.places.get(id)
+    if (added) return added
+    const p = this.placeProposals.get(id)
+    return p && this.passedIn(id, (s) => this.inPast(s, deps)) ? p : undefined
   }
 
   private referenced(deps: readonly OpId[], ref: Uint8Array, kind: 'place.add' | 'campaign.open', rule: string): DagEntry {
     const id = toHex(ref) as OpId
     if (!deps.includes(id)) violation(rule, `the ${kind === 'place.add' ? 'place' : 'campaign'} must be one of the op's deps`)
-    const e = (kind === 'place.add' ? this.places : this.campaigns).get(id)
+    const e = kind === 'place.add' ? this.placeAt(id, deps) : this.campaigns.get(id)
     if (!e) violation(rule, `the referenced op is not a ${kind === 'place.add' ? 'place' : 'campaign'}`)
     return e as DagEntry
+  }
+
+  /** PLACE-7, PLACE-8: a proposal to add a place or change its status, checked at the proposal (sealed communities only). */
+  checkProposal(op: Op<'proposal.create'>, sealed: boolean): void {
+    const a = op.body.action
+    if (a.type !== 'place' && a.type !== 'placeStatus') return
+    if (!sealed) violation('PLACE-7', 'places exist in sealed communities only')
+    if (a.type === 'place') {
+      checkPrecision(a.precision, a.geometry, a.country)
+      return
+    }
+    // Unlike a direct change (PLACE-4), the place need only be in the proposal's causal past.
+    const place = this.placeAt(toHex(a.place) as OpId, op.deps)
+    if (!place || !this.inPast(place, op.deps)) violation('PLACE-8', 'the proposal names no place in its causal past')
+    const from = this.statusAt(place as DagEntry, op.deps)
+    if (!PLACE_TRANSITIONS[from].includes(a.status)) violation('PLACE-8', `a place cannot move from ${from} to ${a.status}`)
   }
 
   private closedBefore(campaign: OpId, deps: readonly OpId[]): boolean {
@@ -149,8 +220,16 @@ export class TerritoryIndex {
         push(this.receipts, toHex((op.body as SealedBodyOf<'receipt.record'>).campaign) as OpId, e)
         return
     }
+    if (e.op.kind !== 'proposal.create') return
+    const a = actionOf<ProposalAction>(e)
+    if (a.type === 'place') this.placeProposals.set(op.id, e)
+    else if (a.type === 'placeStatus') push(this.statusProposals, toHex((a as PlaceStatusAction).place) as OpId, e)
   }
 }
+
+/** The status a place was added in: its `place.add`'s, or its `place` proposal's (PLACE-9). */
+export const addedStatus = (place: DagEntry): PlaceStatus =>
+  place.op.kind === 'proposal.create' ? actionOf<PlaceAction>(place).status : bodyOf(place, 'place.add').status
 
 /** PLACE-3: coordinates on the precision's grid; a hidden place has neither geometry nor country. */
 export function checkPrecision(precision: string, geometry: Geometry | undefined, country: string | undefined): void {

@@ -84,6 +84,9 @@ export function NewProposal({ id, state, onChange }: { id: CommunityId; state: C
       case 'unrecognize':
         action = { type: 'unrecognize', community: other.community.trim() }
         break
+      default:
+        // PLACE-7: place proposals are not offered by this form yet.
+        return
     }
     try {
       await api.createProposal({ community: id, title, text, action, method: m.method, deadlineInHours: Number(method.hours) })

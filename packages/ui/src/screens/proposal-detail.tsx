@@ -46,6 +46,10 @@ function ActionDetails({ p, charter, names }: { p: Detail; charter: CharterView;
       return <p>{t('action.role', { name: nameIn(names, a.member), role: t(`roster.role.${a.role}`) })}</p>
     case 'rules':
       return <div><p>{t('action.rules')}</p><RulesSummary rules={a.rules} /></div>
+    case 'place':
+      return <p data-testid="place-action">{t('action.place', { name: a.name, kind: t(`place.kind.${a.kind}`), status: t(`place.status.${a.status}`) })}</p>
+    case 'placeStatus':
+      return <p data-testid="place-action">{t('action.placeStatus', { status: t(`place.status.${a.status}`) })} <code>{a.place.slice(0, 16)}…</code></p>
     case 'recognize':
       return (
         <div data-testid="recognize-details">
@@ -123,6 +127,12 @@ function OutcomeView({ p, charter, names }: { p: Detail; charter: CharterView; n
         break
       case 'recognize':
         effect = t('effect.recognize', { name: a.name })
+        break
+      case 'place':
+        effect = t('effect.place', { name: a.name })
+        break
+      case 'placeStatus':
+        effect = t('effect.placeStatus', { status: t(`place.status.${a.status}`) })
         break
       case 'unrecognize':
         effect = t('effect.unrecognize')
