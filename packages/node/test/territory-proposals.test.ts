@@ -11,7 +11,7 @@ import { PolityNode, RefusedError } from '../src/index'
 import { carry, holdLink, withIdentity } from './helpers'
 
 const quick = { decisions: { resolution: { quorum: [1, 2] as [number, number], threshold: [1, 2] as [number, number], period: 0 } } }
-const yesno = { type: 'yesno', quorum: [1, 2], threshold: [1, 2] } as const
+const yesno = { type: 'yesno' as const, quorum: [1, 2] as [number, number], threshold: [1, 2] as [number, number] }
 
 async function everyone(nodes: readonly PolityNode[], community: CommunityId): Promise<void> {
   for (const from of nodes) for (const to of nodes) if (from !== to) await carry(from, to, community)
