@@ -6,7 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { verifyPublicCensus } from '@polity/protocol'
-import type { CampaignGoal, CensusView, CommunityId, OpId, PlaceGeometry, PlaceKind, PlacePrecision, PlaceStatus, ReceiptStatus } from '@polity/api'
+import { decisionClassOf, type CampaignGoal, type CensusView, type CommunityId, type OpId, type PlaceGeometry, type PlaceInput, type PlaceKind, type PlacePrecision, type PlaceStatus, type ProposalActionInput, type ReceiptStatus } from '@polity/api'
 import type { PolityNode } from './lazy'
 import { UsageError } from './parse'
 
@@ -87,17 +87,33 @@ export function registerTerritoryCommands(program: Command, ctx: TerritoryComman
   })
 
   const place = program.command('place').description('the community\'s places (PLACE-*)')
-  place.command('add <community> <name>').description('add a place (the location is rounded to --precision before signing)')
+  type PlaceOpts = { kind: string; precision: string; status?: string; point?: string; polygon?: string; area?: string; country?: string; title?: string; text?: string }
+  const placeOptions = (c: Command): Command => c
     .requiredOption('--kind <kind>', 'hub, land, building, office or digital').option('--precision <p>', 'exact, city, country or hidden', 'exact')
     .option('--status <status>', 'proposed, funding, acquired, …').option('--point <lon,lat>', 'a point').option('--polygon <lon,lat,…>', 'an outline')
     .option('--area <m2>', 'area in square metres').option('--country <code>', 'ISO 3166-1 alpha-2')
-    .action((ref: string, name: string, o: { kind: string; precision: string; status?: string; point?: string; polygon?: string; area?: string; country?: string }) =>
+  const placeFields = (name: string, o: PlaceOpts): Omit<PlaceInput, 'community'> => ({
+    name, kind: o.kind as PlaceKind, precision: o.precision as PlacePrecision, geometry: geometryOf(o),
+    ...(o.status ? { status: o.status as PlaceStatus } : {}), ...(o.area ? { areaM2: Number(o.area) } : {}), ...(o.country ? { country: o.country } : {}),
+  })
+  /** PLACE-7: a yes/no proposal at the floor the rules set for its class (GOV-1); the deadline defaults to the rules' period. */
+  const propose = async (node: PolityNode, community: CommunityId, title: string, text: string, action: Extract<ProposalActionInput, { type: 'place' | 'placeStatus' }>): Promise<OpId> => {
+    const floor = (await node.charterView({ community })).rules.decisions[decisionClassOf(action.type)]
+    return node.createProposal({ community, title, text, action, method: { type: 'yesno', quorum: floor.quorum, threshold: floor.threshold } })
+  }
+  placeOptions(place.command('add <community> <name>').description('add a place (the location is rounded to --precision before signing)'))
+    .action((ref: string, name: string, o: PlaceOpts) =>
       withNode(async (node) => {
-        const id = await node.addPlace({
-          community: await communityId(node, ref), name, kind: o.kind as PlaceKind, precision: o.precision as PlacePrecision, geometry: geometryOf(o),
-          ...(o.status ? { status: o.status as PlaceStatus } : {}), ...(o.area ? { areaM2: Number(o.area) } : {}), ...(o.country ? { country: o.country } : {}),
-        })
+        const id = await node.addPlace({ community: await communityId(node, ref), ...placeFields(name, o) })
         print({ id }, () => `Place added: ${id}`)
+      }))
+  placeOptions(place.command('propose <community> <name>').description('propose a place for a vote, with the options of place add (PLACE-7; without the role to add it directly)'))
+    .option('--title <text>', 'the proposal\'s title (default: "Add the place <name>")').option('--text <text>', 'the proposal in full', '')
+    .action((ref: string, name: string, o: PlaceOpts) =>
+      withNode(async (node) => {
+        const community = await communityId(node, ref)
+        const id = await propose(node, community, o.title ?? `Add the place ${name}`, o.text ?? '', { type: 'place', ...placeFields(name, o) })
+        print({ proposal: id }, () => `Proposal created: ${id}`)
       }))
   place.command('list <community>').description('list the places with status, precision and area').action((ref: string) =>
     withNode(async (node) => {
@@ -112,6 +128,18 @@ export function registerTerritoryCommands(program: Command, ctx: TerritoryComman
       await node.movePlace({ community, place: id, status: status as PlaceStatus })
       print({ place: id, status }, () => `Place ${id.slice(0, 12)} is now ${status}.`)
     }))
+
+  place.command('propose-status <community> <place> <status>').description('propose moving a place along its lifecycle, for a vote (PLACE-7, PLACE-9)')
+    .option('--title <text>', 'the proposal\'s title (default: "Move <place> to <status>")').option('--text <text>', 'the proposal in full', '')
+    .action((ref: string, p: string, status: string, o: { title?: string; text?: string }) =>
+      withNode(async (node) => {
+        const community = await communityId(node, ref)
+        const places = (await node.placesView({ community })).places
+        const id = pick(places.map((x) => x.id), p, 'place')
+        const name = places.find((x) => x.id === id)?.name ?? id.slice(0, 12)
+        const proposal = await propose(node, community, o.title ?? `Move ${name} to ${status}`, o.text ?? '', { type: 'placeStatus', place: id, status: status as PlaceStatus })
+        print({ proposal }, () => `Proposal created: ${proposal}`)
+      }))
 
   const campaign = program.command('campaign').description('crowdfunding campaigns (FUND-*); Polity records pledges and receipts, it moves no money')
   const campaignRef = async (node: PolityNode, ref: string, c: string): Promise<{ community: CommunityId; campaign: OpId }> => {

@@ -33,6 +33,10 @@ export interface PlaceView {
   readonly addedAt: number
   /** Which statuses this member may move it to directly now (empty: only by proposal). */
   readonly canMoveTo: readonly PlaceStatus[]
+  /** Which statuses this member may propose moving it to (PLACE-7; empty when it may move it directly, or may not propose). */
+  readonly canProposeTo: readonly PlaceStatus[]
+  /** PLACE-9: passed status proposals that had no effect: at their close the place's status no longer allowed the move. */
+  readonly stale: readonly { readonly proposal: OpId; readonly status: PlaceStatus; readonly from: PlaceStatus; readonly time: number }[]
 }
 
 export interface Footprint {
@@ -49,6 +53,8 @@ export interface PlacesView {
   readonly footprint: Footprint
   /** Whether this member may add a place directly (else: by proposal). */
   readonly canAdd: boolean
+  /** Whether this member may propose a place or a status change instead (PLACE-7: role ≥ rules.propose). */
+  readonly canPropose: boolean
 }
 
 export interface PlaceInput {

@@ -36,6 +36,8 @@ export async function placesView(ctx: NodeContext, input: { community: Community
   const roster = rt.replica.roster()
   const role = roster.members.get(ctx.vault.member)?.role
   const may = roster.rules ? atLeast(role, territoryRoles(roster.rules).places) : false
+  // PLACE-7: who may not act directly may propose, if the rules let them propose at all.
+  const propose = !may && roster.rules !== null && atLeast(role, roster.rules.propose)
   const t = rt.replica.territory()
   return {
     community: input.community,
@@ -43,9 +45,12 @@ export async function placesView(ctx: NodeContext, input: { community: Community
       id: p.id, name: p.name, kind: p.kind as PlaceKind, status: p.status, precision: p.precision, geometry: geoJsonOf(p.geometry),
       areaM2: p.area, country: p.country, docs: p.docs, addedBy: p.addedBy, addedAt: p.addedAt,
       canMoveTo: may ? [...PLACE_TRANSITIONS[p.status]] : [],
+      canProposeTo: propose ? [...PLACE_TRANSITIONS[p.status]] : [],
+      stale: p.stale.map((x) => ({ proposal: x.proposal, status: x.status, from: x.from, time: x.time })),
     })),
     footprint: footprintOf(t),
     canAdd: may,
+    canPropose: propose,
   }
 }
 

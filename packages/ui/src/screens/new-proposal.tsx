@@ -1,19 +1,22 @@
 /**
  * A new proposal of each kind (resolution, amendment, admission, removal,
- * role change, rules change) with each method the protocol allows for it,
+ * role change, rules change, recognition, a place or a place's status,
+ * PLACE-7) with each method the protocol allows for it,
  * pre-filled with the floor the rules set (GOV-1..3). The rules and charter
  * come from the charter view (VIEW-5); members to name from a roster search.
  */
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ROLES, touchesEntrenched, type CharterView, type CommunityId, type ProposalActionInput, type Role, type RosterRow } from '@polity/api'
+import { ROLES, touchesEntrenched, type CharterView, type CommunityId, type PlaceKind, type PlacePrecision, type PlaceStatus, type PlaceView, type ProposalActionInput, type Role, type RosterRow } from '@polity/api'
 import { messageOf, useApi } from '../api-context'
 import { ErrorText, Field } from './widgets'
 import { DiffView, useTextDiff } from './common'
+import { SelectField } from './territory/fields'
+import { KINDS as PLACE_KINDS, PRECISIONS, STATUSES } from './territory/place-form'
 import { floorOf, MethodFields, methodDraftOf, methodOf, rulesDraftOf, RulesFields, rulesOf, type MethodDraft, type RulesDraft } from './rules-form'
 
 type Kind = ProposalActionInput['type']
-const KINDS: readonly Kind[] = ['resolution', 'amend', 'admit', 'remove', 'role', 'rules', 'recognize', 'unrecognize']
+const KINDS: readonly Kind[] = ['resolution', 'amend', 'admit', 'remove', 'role', 'rules', 'recognize', 'unrecognize', 'place', 'placeStatus']
 
 export function NewProposal({ id, state, onChange }: { id: CommunityId; state: CharterView; onChange: () => void }): React.JSX.Element {
   const api = useApi()
@@ -25,6 +28,11 @@ export function NewProposal({ id, state, onChange }: { id: CommunityId; state: C
   const [role, setRole] = useState<Role>('steward')
   const [other, setOther] = useState({ community: '', name: '', statement: '', census: '' })
   const [rules, setRules] = useState<RulesDraft>(() => rulesDraftOf(state.rules))
+  // PLACE-7: a place (its name, kind, status and precision; the Map screen gives the rest) or a status change.
+  const [newPlace, setNewPlace] = useState<{ name: string; kind: PlaceKind; status: PlaceStatus; precision: PlacePrecision }>({ name: '', kind: 'hub', status: 'proposed', precision: 'hidden' })
+  const [places, setPlaces] = useState<readonly PlaceView[]>([])
+  const [placeId, setPlaceId] = useState('')
+  const [placeTo, setPlaceTo] = useState<PlaceStatus | ''>('')
   const current = state.charter.versions[state.charter.versions.length - 1]?.text ?? ''
   // GOV-1: the floor for this kind under the rules in force; the form starts there and refuses less.
   const floorFor = (k: Kind): ReturnType<typeof floorOf> => floorOf(state.rules, k, { entrenchedAmend: k === 'amend' && touchesEntrenched(current, state.charter.draft), newRules: k === 'rules' ? rulesOf(rules) : null })
@@ -49,6 +57,18 @@ export function NewProposal({ id, state, onChange }: { id: CommunityId; state: C
       clearTimeout(timer)
     }
   }, [api, id, kind, search])
+  useEffect(() => {
+    if (kind !== 'placeStatus') return
+    let live = true
+    api.placesView({ community: id }).then((v) => {
+      if (live) setPlaces(v.places)
+    }, () => undefined)
+    return () => {
+      live = false
+    }
+  }, [api, id, kind])
+  const chosenPlace = places.find((p) => p.id === placeId)
+  const placeTargets = chosenPlace ? [...chosenPlace.canProposeTo, ...chosenPlace.canMoveTo] : []
   const create = async (): Promise<void> => {
     setError(null)
     setNote(null)
@@ -84,9 +104,14 @@ export function NewProposal({ id, state, onChange }: { id: CommunityId; state: C
       case 'unrecognize':
         action = { type: 'unrecognize', community: other.community.trim() }
         break
-      default:
-        // PLACE-7: place proposals are not offered by this form yet.
-        return
+      case 'place':
+        if (newPlace.name.trim() === '') return setError(t('placeForm.needName'))
+        action = { type: 'place', name: newPlace.name.trim(), kind: newPlace.kind, status: newPlace.status, precision: newPlace.precision }
+        break
+      case 'placeStatus':
+        if (!chosenPlace || placeTo === '' || !placeTargets.includes(placeTo)) return setError(t('proposals.choosePlace'))
+        action = { type: 'placeStatus', place: chosenPlace.id, status: placeTo }
+        break
     }
     try {
       await api.createProposal({ community: id, title, text, action, method: m.method, deadlineInHours: Number(method.hours) })
@@ -148,6 +173,38 @@ export function NewProposal({ id, state, onChange }: { id: CommunityId; state: C
           <Field label={t('proposals.census')} testid="proposal-census" value={other.census} onChange={(v) => setOther({ ...other, census: v })} />
           <p className="muted">{t('proposals.recognizeHelp')}</p>
         </>
+      )}
+      {kind === 'place' && (
+        <>
+          <Field label={t('placeForm.name')} testid="proposal-place-name" value={newPlace.name} onChange={(v) => setNewPlace({ ...newPlace, name: v })} />
+          <div className="grid">
+            <SelectField label={t('placeForm.kind')} value={newPlace.kind} options={PLACE_KINDS} text={(k) => t(`place.kind.${k}`)} onChange={(v) => setNewPlace({ ...newPlace, kind: v })} testid="proposal-place-kind" />
+            <SelectField label={t('placeForm.status')} value={newPlace.status} options={STATUSES} text={(k) => t(`place.status.${k}`)} onChange={(v) => setNewPlace({ ...newPlace, status: v })} testid="proposal-place-status" />
+            <SelectField label={t('placeForm.precision')} value={newPlace.precision} options={PRECISIONS} text={(k) => t(`place.precision.${k}`)} onChange={(v) => setNewPlace({ ...newPlace, precision: v })} testid="proposal-place-precision" />
+          </div>
+          <p className="muted">{t('proposals.placeHelp')}</p>
+        </>
+      )}
+      {kind === 'placeStatus' && (
+        <div className="grid">
+          <div className="field">
+            <label htmlFor="proposal-place">{t('proposals.place')}</label>
+            <select id="proposal-place" data-testid="proposal-place" value={placeId} onChange={(e) => {
+              setPlaceId(e.target.value)
+              setPlaceTo('')
+            }}>
+              <option value="">{t('proposals.choosePlace')}</option>
+              {places.map((p) => <option key={p.id} value={p.id}>{p.name} ({t(`place.status.${p.status}`)})</option>)}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="proposal-place-to">{t('proposals.newStatus')}</label>
+            <select id="proposal-place-to" data-testid="proposal-place-to" value={placeTo} onChange={(e) => setPlaceTo(e.target.value as PlaceStatus)}>
+              <option value="" />
+              {placeTargets.map((st) => <option key={st} value={st}>{t(`place.status.${st}`)}</option>)}
+            </select>
+          </div>
+        </div>
       )}
       <MethodFields value={method} onChange={setMethod} allowChoice={kind === 'resolution'} floor={floor} />
       <button type="button" data-testid="create-proposal" disabled={title.trim() === ''} onClick={() => void create()}>{t('proposals.submit')}</button>

@@ -3,6 +3,8 @@
  * the map) or an outline as a GeoJSON polygon, area in m², country and the
  * SHA-256s of its documents. Checked here for clear messages; the node checks
  * again and rounds the location to the precision before signing (PLACE-*).
+ * Without the role to add directly (`propose`), the same form proposes the
+ * place for a vote (PLACE-7).
  */
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -10,6 +12,7 @@ import type { CommunityId } from '@polity/api'
 import { messageOf } from '../../api-context'
 import { ErrorText, Field } from '../widgets'
 import { useTerritoryApi } from './api'
+import { proposePlaceAction } from './propose'
 import { SelectField } from './fields'
 import type { PlaceGeometry, PlaceInput, PlaceKind, PlacePrecision, PlaceStatus } from './types'
 
@@ -17,7 +20,7 @@ export const KINDS: readonly PlaceKind[] = ['hub', 'land', 'building', 'office',
 export const STATUSES: readonly PlaceStatus[] = ['proposed', 'funding', 'acquired', 'leased', 'sold', 'lost']
 export const PRECISIONS: readonly PlacePrecision[] = ['exact', 'city', 'country', 'hidden']
 
-type Check = { ok: true; input: PlaceInput } | { ok: false; error: string }
+type Check = { ok: true; input: Omit<PlaceInput, 'community'> } | { ok: false; error: string }
 
 function parsePolygon(text: string): PlaceGeometry | null {
   try {
@@ -34,11 +37,13 @@ function parsePolygon(text: string): PlaceGeometry | null {
   }
 }
 
-export function PlaceForm({ community, picked, onPicked, onDone }: {
+export function PlaceForm({ community, picked, onPicked, onDone, propose = false }: {
   community: CommunityId
   picked: [number, number] | null
   onPicked: (p: [number, number] | null) => void
   onDone: () => void
+  /** PLACE-7: submit as a proposal (the member may not add directly). */
+  propose?: boolean
 }): React.JSX.Element {
   const api = useTerritoryApi()
   const { t } = useTranslation()
@@ -91,7 +96,7 @@ export function PlaceForm({ community, picked, onPicked, onDone }: {
     return {
       ok: true,
       input: {
-        community, name: name.trim(), kind, status, precision, geometry, docs: hashes,
+        name: name.trim(), kind, status, precision, geometry, docs: hashes,
         ...(area.trim() === '' ? {} : { areaM2: Number(area.trim()) }),
         ...(cc === '' ? {} : { country: cc }),
       },
@@ -105,7 +110,8 @@ export function PlaceForm({ community, picked, onPicked, onDone }: {
     setBusy(true)
     setError(null)
     try {
-      await api.addPlace(c.input)
+      if (propose) await proposePlaceAction(api, community, t('places.proposeTitle', { name: c.input.name }), { type: 'place', ...c.input })
+      else await api.addPlace({ community, ...c.input })
       setName('')
       setOutline('')
       setArea('')
@@ -124,7 +130,8 @@ export function PlaceForm({ community, picked, onPicked, onDone }: {
 
   return (
     <form className="card inner" onSubmit={(e) => void submit(e)} data-testid="place-form" noValidate>
-      <h3>{t('placeForm.title')}</h3>
+      <h3>{t(propose ? 'placeForm.proposeTitle' : 'placeForm.title')}</h3>
+      {propose && <p className="muted small">{t('placeForm.proposeNote')}</p>}
       <Field label={t('placeForm.name')} value={name} onChange={setName} testid="place-name" />
       <div className="grid">
         <SelectField label={t('placeForm.kind')} value={kind} options={KINDS} text={(k) => t(`place.kind.${k}`)} onChange={setKind} testid="place-kind" />
@@ -150,7 +157,7 @@ export function PlaceForm({ community, picked, onPicked, onDone }: {
       <Field label={t('placeForm.docs')} value={docs} onChange={setDocs} testid="place-docs" multiline />
       <p className="muted small">{t('placeForm.docsNote')}</p>
       <ErrorText error={error} />
-      <button type="submit" data-testid="add-place" disabled={busy}>{t('placeForm.add')}</button>
+      <button type="submit" data-testid={propose ? 'propose-place' : 'add-place'} disabled={busy}>{t(propose ? 'placeForm.propose' : 'placeForm.add')}</button>
     </form>
   )
 }
