@@ -24,11 +24,11 @@ export function secureSession(ses: Session, ui: string): void {
     cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } })
   })
   ses.setPermissionRequestHandler((_wc, permission, cb, details) => {
-    const d = details as { requestingUrl?: string; isMainFrame?: boolean; mediaTypes?: string[] }
+    const d = (details ?? {}) as { requestingUrl?: string; isMainFrame?: boolean; mediaTypes?: string[] }
     cb(permissionAllowed({ permission, url: d.requestingUrl, mainFrame: d.isMainFrame, mediaTypes: d.mediaTypes }, uiUrl))
   })
   ses.setPermissionCheckHandler((_wc, permission, _origin, details) => {
-    const d = details as { requestingUrl?: string; isMainFrame?: boolean; mediaType?: string }
+    const d = (details ?? {}) as { requestingUrl?: string; isMainFrame?: boolean; mediaType?: string }
     return permissionAllowed({ permission, url: d.requestingUrl, mainFrame: d.isMainFrame, mediaTypes: d.mediaType ? [d.mediaType] : undefined }, uiUrl)
   })
 }

@@ -128,8 +128,8 @@ export class StandIn {
   readonly errorBoxes: [string, string][] = []
   readonly keychainCalls: string[] = []
   headersHook: ((d: { responseHeaders: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void) | undefined
-  permissionRequest: ((wc: unknown, permission: string, cb: (ok: boolean) => void) => void) | undefined
-  permissionCheck: (() => boolean) | undefined
+  permissionRequest: ((wc: unknown, permission: string, cb: (ok: boolean) => void, details?: unknown) => void) | undefined
+  permissionCheck: ((wc?: unknown, permission?: string, origin?: string, details?: unknown) => boolean) | undefined
   appMenu: unknown
   quitCalls = 0
   quit = false

@@ -13,7 +13,7 @@ import { execFile } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { API_METHODS, errorInfo, type OpId, type DeviceInfo, type PolityClient, type PolityDevice, type PolityEvent, type PolityTransport } from '@polity/api'
 import { NotAMemberError, PolityNode, UnknownCommunityError, decodeInviteLink, encodeInviteLink } from '@polity/node'
 import { buildDesktop } from '../build'
@@ -138,6 +138,15 @@ describe('the built desktop main process (dist/main.cjs) under a stand-in Electr
     a.permissionRequest?.(win.webContents, 'notifications', (ok) => (granted = ok))
     expect(granted).toBe(false)
     expect(a.permissionCheck?.()).toBe(false)
+    // The one grant (DESK-1, JOIN-QR-1): the camera, video only, for our UI file's main frame.
+    const own = pathToFileURL(win.loaded as string).href
+    let camera: boolean | undefined
+    a.permissionRequest?.(win.webContents, 'media', (ok) => (camera = ok), { requestingUrl: own, isMainFrame: true, mediaTypes: ['video'] })
+    expect(camera).toBe(true)
+    a.permissionRequest?.(win.webContents, 'media', (ok) => (camera = ok), { requestingUrl: own, isMainFrame: true, mediaTypes: ['video', 'audio'] })
+    expect(camera).toBe(false)
+    expect(a.permissionCheck?.(win.webContents, 'media', 'file://', { requestingUrl: own, isMainFrame: true, mediaType: 'video' })).toBe(true)
+    expect(a.permissionCheck?.(win.webContents, 'media', 'file://', { requestingUrl: own, isMainFrame: false, mediaType: 'video' })).toBe(false)
     expect(win.webContents.openHandler?.({ url: 'https://example.org/' })).toEqual({ action: 'deny' })
     const nav = new PreventableEvent()
     win.webContents.emit('will-navigate', nav, 'https://evil.example/')
