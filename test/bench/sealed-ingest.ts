@@ -47,10 +47,12 @@ export function sealedIngestRows(row: RowFn, g: GeneratedCommunity, seed: number
   const { ops } = createRekey({ community: g.community, seq: (last?.op.seq ?? 0) + 1, deps, time, supersedes, recipients }, device, createNativeCrypto())
   const makeMs = performance.now() - t
   t = performance.now()
+  // A part may wait for a later one: the replica's own wrap can be in any part (KEY-4).
   for (const op of ops) {
     const res = r.receive(op)
-    if (res.status !== 'applied') throw new Error(`re-key part ${res.status}: ${JSON.stringify(res, (_k, v) => (v instanceof Error ? v.message : v))}`)
+    if (res.status === 'rejected') throw new Error(`re-key part rejected: ${res.error.message}`)
   }
+  for (const op of ops) if (!r.has(op.id)) throw new Error(`re-key part ${op.id.slice(0, 12)}… was not applied (still waiting)`)
   const checkMs = performance.now() - t
   row(`replica check of a ${recipients.length.toLocaleString('en')}-member re-key (recipient tags, EPOCH-7; ${ops.length} parts)`, checkMs, 'ms', 'the author making it (native X25519)', makeMs)
   return r
