@@ -1,7 +1,7 @@
 import { configDefaults, defineConfig } from 'vitest/config'
 
 // Four projects:
-// - `unit` (`pnpm test`): pure and single-process tests, about 2 minutes on 2 cores (127 s on 2026-12-02);
+// - `unit` (`pnpm test`): pure and single-process tests, 2–3 minutes on 2 cores (167 s in a CI run on 2026-12-02, with a benchmark running beside it);
 // - `slow` (`pnpm test:slow`): the suites listed below — the big generative and
 //   convergence runs, the SIGKILL crash test, the simulator, checkpoints, and the
 //   tests that spawn the CLI or run the built desktop main process;
