@@ -68,8 +68,8 @@ describe('territory, crowdfunding and census in the browser, three peers (E2E)',
       await p.getByTestId('hidden-note').waitFor()
       expect(await p.locator('[data-testid="place"][data-precision="hidden"]').textContent()).toContain('Safe house')
     }
-    // A member without the role sees why they cannot add or move places, not a dead button.
-    await b.getByTestId('add-by-proposal').waitFor()
+    // A member without the role is offered a proposal instead (PLACE-7), not a dead button.
+    await b.getByTestId('show-propose-place').waitFor()
     expect(await b.getByTestId('move-place').count()).toBe(0)
     expect(await axeSerious(a), 'map screen').toEqual([])
     await shot(a, '10-map-en')

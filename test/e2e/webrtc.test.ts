@@ -94,7 +94,7 @@ describe('WebRTC relay (NET-RTC-4, NET-RTC-5)', () => {
     for (const p of [a, b]) {
       await p.getByTestId('tab-network').click()
       await p.waitForFunction(() => Number(document.querySelector('[data-testid="relay-status"]')?.getAttribute('data-peers')) >= 1, undefined, { timeout: 30_000 })
-      expect(await p.getByRole('status').textContent()).toMatch(/Offline/)
+      expect(await p.getByTestId('sync-state').textContent()).toMatch(/Offline/)
       expect(await p.getByTestId('relay-status').textContent()).toMatch(/· 0 refused$/)
     }
     await b.screenshot({ path: `${SHOTS}08-webrtc-relay-b.png` })
