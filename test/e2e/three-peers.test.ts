@@ -241,7 +241,10 @@ describe('browser mode, three peers (E2E)', () => {
     expect(await c.getByTestId('lineage-status').first().getAttribute('data-status')).toBe('verified')
     // The fork starts from version 1 of the parent's charter, and only C is in it.
     await c.getByTestId('tab-roster').click()
+    await c.getByTestId('member').first().waitFor({ timeout: 30_000 })
     expect(await c.getByTestId('member').count()).toBe(1)
+    // The fork's founder keeps the name they have in the parent (not "?").
+    await c.waitForFunction(() => document.querySelector('[data-testid="member"] strong')?.textContent === 'Cai', undefined, { timeout: 30_000 })
   }, 120_000)
 
   it('FORK-5 (e2e, forged lineage): a fork genesis with a made-up member list at the parent\'s real heads is imported and shown as a false lineage, never as a fork', async () => {
