@@ -9,10 +9,10 @@
  */
 import { decodeCanonical, encodeCanonical, type CborValue } from './encoding/cbor'
 import { toHex } from './encoding/bytes'
-import { decodeSealedOp, type SealedOp } from './op/sealed-envelope'
+import type { SealedOp } from './op/sealed-envelope'
 import { pureCrypto, type CryptoSuite } from './op/envelope'
-import type { CommunityId, OpId } from './op/ids'
-import { foldRedacted } from './redacted-dossier'
+import type { CommunityId } from './op/ids'
+import { foldDisclosed, foldRedacted } from './redacted-dossier'
 import { censusOfReplica, type CommunityCensus } from './census'
 import type { Replica } from './replica/replica'
 
@@ -87,22 +87,7 @@ export function verifyPublicCensus(bytes: Uint8Array, crypto: CryptoSuite = pure
   const rawOps = o['ops'] as CborValue[]
   const rawKeys = o['keys'] as CborValue[]
   if (rawKeys.length !== rawOps.length) return fail(`CENSUS-5: the file holds ${rawOps.length} ops and ${rawKeys.length} keys; each op has exactly one key.`)
-  const problems: string[] = []
-  const ops: SealedOp[] = []
-  const keys = new Map<OpId, Uint8Array>()
-  rawOps.forEach((raw, i) => {
-    const key = rawKeys[i]
-    if (!(raw instanceof Uint8Array) || !(key instanceof Uint8Array) || key.length !== 32) return void problems.push(`Entry #${i + 1} is not an op with a 32-byte key.`)
-    try {
-      const op = decodeSealedOp(raw, crypto)
-      ops.push(op)
-      keys.set(op.id, key)
-    } catch (e) {
-      problems.push(`Op #${i + 1} is invalid: ${(e as Error).message}`)
-    }
-  })
-  const fold = foldRedacted(claimed.community as CommunityId, ops, keys, crypto)
-  problems.push(...fold.problems)
+  const { fold, problems } = foldDisclosed(claimed.community as CommunityId, rawOps, rawKeys, crypto)
   if (fold.acknowledged.roster().genesis === null) {
     problems.push('The founding (genesis) op of the community is missing.')
     return { ok: false, community: claimed.community, opCount: fold.all.size, unacknowledged: fold.unacknowledged.length, census: null, problems }

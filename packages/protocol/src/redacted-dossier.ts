@@ -171,22 +171,13 @@ export function isRedactedDossier(v: CborValue): boolean {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array) && (v as Record<string, CborValue>)['format'] === REDACTED_FORMAT
 }
 
-/** DOSSIER-R1..R5: check a redacted dossier with nothing but the file. */
-export function verifyRedactedDossier(bytes: Uint8Array, crypto: CryptoSuite = pureCrypto): RedactedVerification {
-  const fail = (problem: string): RedactedVerification => ({ ok: false, community: null, opCount: 0, unacknowledged: 0, census: null, problems: [problem] })
-  let v: CborValue
-  try {
-    v = decodeCanonical(bytes, MAX_BYTES, 'redacted dossier')
-  } catch (e) {
-    return fail(`The file is damaged or not a redacted dossier: ${(e as Error).message}`)
-  }
-  const o = v as Record<string, CborValue>
-  if (!isRedactedDossier(v) || o['v'] !== 1 || !Array.isArray(o['ops']) || !Array.isArray(o['keys'])) return fail('The file is not a Polity redacted dossier (version 1).')
-  const claimed = o['census'] as unknown as RedactedCensus
-  if (claimed === null || typeof claimed !== 'object' || typeof claimed.community !== 'string') return fail('The redacted dossier has no census.')
-  const rawOps = o['ops'] as CborValue[]
-  const rawKeys = o['keys'] as CborValue[]
-  if (rawKeys.length !== rawOps.length) return fail(`DOSSIER-R1: the file holds ${rawOps.length} ops and ${rawKeys.length} keys; each op has exactly one key.`)
+/**
+ * A disclosure file's ops and op keys (one key per op, same order), decoded
+ * and folded by foldRedacted: the shared first half of every verifier of
+ * op-key disclosures (redacted dossiers, public censuses). Entries that are
+ * not ops with 32-byte keys, or do not decode, are named in `problems`.
+ */
+export function foldDisclosed(community: CommunityId, rawOps: readonly CborValue[], rawKeys: readonly CborValue[], crypto: CryptoSuite = pureCrypto): { fold: RedactedFold; problems: string[] } {
   const problems: string[] = []
   const ops: SealedOp[] = []
   const keys = new Map<OpId, Uint8Array>()
@@ -204,8 +195,28 @@ export function verifyRedactedDossier(bytes: Uint8Array, crypto: CryptoSuite = p
       problems.push(`Op #${i + 1} is invalid: ${(e as Error).message}`)
     }
   })
-  const fold = foldRedacted(claimed.community as CommunityId, ops, keys, crypto)
+  const fold = foldRedacted(community, ops, keys, crypto)
   problems.push(...fold.problems)
+  return { fold, problems }
+}
+
+/** DOSSIER-R1..R5: check a redacted dossier with nothing but the file. */
+export function verifyRedactedDossier(bytes: Uint8Array, crypto: CryptoSuite = pureCrypto): RedactedVerification {
+  const fail = (problem: string): RedactedVerification => ({ ok: false, community: null, opCount: 0, unacknowledged: 0, census: null, problems: [problem] })
+  let v: CborValue
+  try {
+    v = decodeCanonical(bytes, MAX_BYTES, 'redacted dossier')
+  } catch (e) {
+    return fail(`The file is damaged or not a redacted dossier: ${(e as Error).message}`)
+  }
+  const o = v as Record<string, CborValue>
+  if (!isRedactedDossier(v) || o['v'] !== 1 || !Array.isArray(o['ops']) || !Array.isArray(o['keys'])) return fail('The file is not a Polity redacted dossier (version 1).')
+  const claimed = o['census'] as unknown as RedactedCensus
+  if (claimed === null || typeof claimed !== 'object' || typeof claimed.community !== 'string') return fail('The redacted dossier has no census.')
+  const rawOps = o['ops'] as CborValue[]
+  const rawKeys = o['keys'] as CborValue[]
+  if (rawKeys.length !== rawOps.length) return fail(`DOSSIER-R1: the file holds ${rawOps.length} ops and ${rawKeys.length} keys; each op has exactly one key.`)
+  const { fold, problems } = foldDisclosed(claimed.community as CommunityId, rawOps, rawKeys, crypto)
   if (fold.acknowledged.roster().genesis === null) {
     problems.push('The founding (genesis) op of the community is missing.')
     return { ok: false, community: claimed.community, opCount: fold.all.size, unacknowledged: fold.unacknowledged.length, census: null, problems }
